@@ -1,0 +1,73 @@
+//===- api.h - compiling .smpc source: the one entry point for tools ------===//
+//
+// Used by smpcc and by `smpc run prog.smpc`. Diagnostics are printed to the
+// given stream as `file:line:col: error: ...`, the source line and a caret.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "vm/bytecode/program.h"
+
+namespace smpc::compiler {
+
+struct Options {
+  std::map<std::string, int64_t> defines;  // -D name=value
+  int optLevel = 2;                        // 0 or 2
+  uint8_t fracBits = 16;
+  std::vector<std::string> importPaths;    // where `import m;` looks for m.smpc (stdlib first)
+  std::vector<std::string> dumpIrAfter;    // pass names, or "all"; "lower" = right after lowering
+  std::ostream *dumpStream = nullptr;      // where IR dumps go (default: the diagnostics stream)
+  bool color = false;                      // colored diagnostics
+};
+
+/// One declared input as written in the source, before parameters are bound.
+struct InputSignature {
+  std::string name;
+  uint32_t party = 0;
+  std::string elem;                   // "sint", "sfix", ...
+  std::vector<std::string> dimParams; // per dimension: the parameter name if the
+                                      // dimension is exactly one parameter, else ""
+};
+
+/// Parses `source` and lists its parameters without a value and its inputs,
+/// so a caller can infer parameters from data files. Returns nullopt (after
+/// printing diagnostics) when the source does not parse.
+std::optional<std::vector<InputSignature>> inspectInputs(const std::string &path,
+                                                         const std::string &source,
+                                                         const Options &opts, std::ostream &diags);
+
+/// Parameter names declared by the program (in order), for messages.
+std::vector<std::string> declaredParams(const std::string &path, const std::string &source);
+
+struct CostReport {
+  uint32_t parties = 0;
+  uint64_t rounds = 0;
+  uint64_t bytesPerParty = 0;
+  bc::PreprocNeeds needs;
+  std::string text;  // the human-readable report `smpcc cost` prints
+};
+
+struct Result {
+  bc::Program program;
+};
+
+/// Full pipeline: parse, check, lower, optimise, allocate, emit. Returns
+/// nullopt after printing every diagnostic when the program has errors.
+std::optional<Result> compile(const std::string &path, const std::string &source,
+                              const Options &opts, std::ostream &diags);
+
+/// Cost of a compiled program for `parties` parties (semi2k), from the IR
+/// the program was emitted from (loop trip counts known at compile time).
+std::optional<CostReport> cost(const std::string &path, const std::string &source,
+                               const Options &opts, uint32_t parties, std::ostream &diags);
+
+/// Directory of the installed or in-tree stdlib, used when importPaths is empty.
+std::string defaultStdlibDir();
+
+}  // namespace smpc::compiler

@@ -1,0 +1,45 @@
+//===- preprocessing.h - correlated randomness a protocol consumes --------===//
+//
+// The dealer (runtime/preproc/dealer) and the OT-based generator
+// (runtime/preproc/ot) both implement this. Every call returns this party's
+// shares of fresh material: the same material is never handed out twice.
+// Additive sharing over Z_2^64 for arithmetic values; XOR sharing for
+// boolean values, bit-sliced (bit j of word w is element 64*w + j).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace smpc::vm {
+
+class Preprocessing {
+public:
+  virtual ~Preprocessing() = default;
+
+  /// Beaver triples: c = a * b (mod 2^64), elementwise.
+  virtual void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) = 0;
+
+  /// Matrix triple: A (m x k), B (k x n), C = A @ B (m x n), row-major.
+  virtual void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                            std::span<uint64_t> b, std::span<uint64_t> c) = 0;
+
+  /// Boolean AND triples over packed bits: c = a & b, word by word.
+  virtual void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) = 0;
+
+  /// Random bits shared both ways (daBits): arith[i] in {0,1} and bit i of
+  /// `bits` (packed) is the same bit. bits.size() == ceil(arith.size()/64).
+  virtual void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) = 0;
+
+  /// Random ring elements r shared arithmetically, with their 64 bits shared
+  /// as booleans: bits[b * words + w] bit j = bit b of r[64*w + j], where
+  /// words = ceil(r.size()/64) (edaBits). bits.size() == 64 * words.
+  virtual void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) = 0;
+
+  /// Truncation material for a shift of `shift` bits: uniform r, its top bit
+  /// msb = r >> 63 (arith-shared 0/1), and high = (r mod 2^63) >> shift.
+  virtual void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                          std::span<uint64_t> high) = 0;
+};
+
+}  // namespace smpc::vm

@@ -1,0 +1,73 @@
+//===- protocol.h - what the VM asks of an MPC protocol -------------------===//
+//
+// The interpreter does linear work on share vectors itself (add, sub, neg,
+// mul by public, sums, slices, local matrix products): for additive sharing
+// over Z_2^64 those are the same for every party. Everything that depends on
+// the sharing scheme or needs communication goes through this interface.
+//
+// Interactive instructions arrive in round groups (bytecode `round`): all
+// operations of one group are independent, so a protocol runs them together
+// and batches their messages, needing as many rounds as the slowest one.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vm/bytecode/opcode.h"
+
+namespace smpc::vm {
+
+using Share = uint64_t;
+
+/// One interactive operation. Spans point into VM registers; inputs of
+/// length 1 have been broadcast by the VM already (all spans of an
+/// elementwise op have the same length).
+struct InteractiveOp {
+  bc::Op op;                        // MulSS, TruncS, MatMulSS, LtzS, EqzS, Open, Input, OutputS
+  std::span<const Share> x;         // first operand (shares); Input: owner's plaintext on the owner, empty elsewhere
+  std::span<const Share> y;         // second operand (MulSS, MatMulSS)
+  std::span<Share> out;             // result shares (or opened values for Open/OutputS)
+  uint32_t m = 0, k = 0, n = 0;     // MatMulSS: x is m*k, y is k*n, out is m*n
+  uint32_t shift = 0;               // TruncS
+  uint32_t owner = 0;               // Input: the providing party
+  std::vector<uint32_t> recipients; // OutputS: parties that learn it (empty = all)
+  bool receives = true;             // OutputS: set by the protocol: false when this party is not a recipient (out untouched)
+};
+
+/// Counters a protocol keeps about one run, printed by `smpc run --stats`.
+struct ProtocolStats {
+  uint64_t rounds = 0;
+  uint64_t bytesSent = 0;
+  uint64_t bytesReceived = 0;
+  uint64_t triples = 0;
+  uint64_t matTripleElems = 0;
+  uint64_t truncPairs = 0;
+  uint64_t ltz = 0;
+  uint64_t eqz = 0;
+};
+
+class Protocol {
+public:
+  virtual ~Protocol() = default;
+  virtual std::string_view name() const = 0;
+  virtual uint32_t partyId() const = 0;
+  virtual uint32_t numParties() const = 0;
+
+  /// out := sharing of the public vector p (no communication).
+  virtual void classify(std::span<const uint64_t> p, std::span<Share> out) = 0;
+  /// out := s + p for a secret s and public p (same length).
+  virtual void addPublic(std::span<const Share> s, std::span<const uint64_t> p,
+                         std::span<Share> out) = 0;
+
+  /// Runs one round group. Throws smpc::vm::ProtocolError (errors.h) on a
+  /// network or consistency failure; the message never contains a secret.
+  virtual void runGroup(std::span<InteractiveOp> ops) = 0;
+
+  virtual ProtocolStats stats() const = 0;
+};
+
+}  // namespace smpc::vm
