@@ -1,0 +1,43 @@
+//===- machine.h - the interpreter: runs a verified Program on a Protocol -===//
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "vm/bytecode/program.h"
+#include "vm/core/protocol.h"
+
+namespace smpc::vm {
+
+/// This party's input values, already encoded as ring elements (fixed point
+/// scaled by 2^frac_bits), keyed by input name. Only inputs this party owns
+/// are present (the `clear` protocol gets all of them).
+using InputValues = std::map<std::string, std::vector<uint64_t>>;
+
+/// One output this party received, in ring encoding.
+struct OutputValue {
+  bc::IoEntry entry;
+  std::vector<uint64_t> data;
+};
+
+/// A run-time failure of the program (division by zero, index out of
+/// bounds, missing input). what() starts with `file:line:col: ` taken from
+/// the source map when the program has one. Never contains secret values.
+class RuntimeError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+  uint64_t maxSteps = 0;  // 0 = unlimited; else fail after this many instructions
+};
+
+/// Runs `prog` (already verified by readProgram/verifyProgram) to the end.
+/// Returns the outputs this party is a recipient of, in output-table order.
+std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const InputValues &inputs,
+                             const RunOptions &opts = {});
+
+}  // namespace smpc::vm
