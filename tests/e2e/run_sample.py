@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Runs one sample end to end with `smpc run` and compares every output with
+the sample's expected.json (computed in double precision by
+samples/reference.py). Integers and booleans must match exactly; fixed-point
+values within the sample's tolerance (abs + rel * |expected|).
+
+usage: run_sample.py SMPC SAMPLE_DIR [--protocol clear|semi2k] [--parties N]
+                     [--preprocessing dealer|ot] [--compare-clear]"""
+import argparse, json, os, subprocess, sys, tempfile
+
+
+def run(smpc, sample_dir, manifest, protocol, parties, preprocessing):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.json")
+        cmd = [smpc, "run", os.path.join(sample_dir, manifest["program"]), "--protocol", protocol]
+        if protocol != "clear":
+            cmd += ["--parties", str(parties)]
+            if preprocessing:
+                cmd += ["--preprocessing", preprocessing]
+        for name, f in manifest["inputs"].items():
+            cmd += ["--input", f"{name}={os.path.join(sample_dir, f)}"]
+        for k, v in manifest.get("defines", {}).items():
+            cmd += ["-D", f"{k}={v}"]
+        cmd += ["--output-json", out]
+        print("$", " ".join(cmd), flush=True)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        sys.stdout.write(p.stdout)
+        sys.stderr.write(p.stderr)
+        if p.returncode != 0:
+            raise SystemExit(f"FAIL: smpc exited with {p.returncode}")
+        with open(out) as f:
+            return json.load(f)
+
+
+def close(got, want, tol, path, errors):
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(got) != len(want):
+            errors.append(f"{path}: expected {len(want)} elements, got {got!r}")
+            return
+        for i, (g, w) in enumerate(zip(got, want)):
+            close(g, w, tol, f"{path}[{i}]", errors)
+    elif isinstance(want, bool):
+        if got not in (want, int(want)):
+            errors.append(f"{path}: expected {want}, got {got!r}")
+    elif isinstance(want, int):
+        if got != want:
+            errors.append(f"{path}: expected {want}, got {got!r}")
+    else:
+        if not isinstance(got, (int, float)) or abs(got - want) > tol["abs"] + tol["rel"] * abs(want):
+            errors.append(f"{path}: expected {want} (tolerance {tol}), got {got!r}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("smpc")
+    ap.add_argument("sample_dir")
+    ap.add_argument("--protocol", default="clear")
+    ap.add_argument("--parties", type=int, default=3)
+    ap.add_argument("--preprocessing", default=None)
+    ap.add_argument("--compare-clear", action="store_true",
+                    help="also run under clear and require agreement with it")
+    a = ap.parse_args()
+    with open(os.path.join(a.sample_dir, "sample.json")) as f:
+        manifest = json.load(f)
+    with open(os.path.join(a.sample_dir, "expected.json")) as f:
+        expected = json.load(f)
+    tol = manifest["tolerance"]
+    got = run(a.smpc, a.sample_dir, manifest, a.protocol, a.parties, a.preprocessing)
+    errors = []
+    for name, want in expected.items():
+        if name not in got:
+            errors.append(f"{name}: missing from the outputs")
+        else:
+            close(got[name], want, tol, name, errors)
+    if a.compare_clear and a.protocol != "clear":
+        ref = run(a.smpc, a.sample_dir, manifest, "clear", 0, None)
+        for name, want in ref.items():
+            # Each truncation may round up by one unit in semi2k: allow the
+            # sample tolerance around the clear result as well.
+            close(got.get(name), want, tol, f"{name} (vs clear)", errors)
+    if errors:
+        print("\n".join(errors))
+        raise SystemExit("FAIL")
+    print(f"PASS {os.path.basename(a.sample_dir)} {a.protocol}")
+
+
+if __name__ == "__main__":
+    main()
