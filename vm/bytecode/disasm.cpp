@@ -1,0 +1,117 @@
+//===- disasm.cpp - readable listing of a program -------------------------===//
+#include <sstream>
+
+#include "vm/bytecode/serialize.h"
+
+namespace smpc::bc {
+
+namespace {
+
+const char *elemName(ElemType e, bool secret) {
+  switch (e) {
+  case ElemType::Int:
+    return secret ? "sint" : "int";
+  case ElemType::Fix:
+    return secret ? "sfix" : "fix";
+  case ElemType::Bool:
+    return secret ? "sbool" : "bool";
+  }
+  return "?";
+}
+
+std::string shape(const IoEntry &e) {
+  std::string s = elemName(e.elem, e.secret);
+  if (e.ndims == 1)
+    s.append("[").append(std::to_string(e.rows)).append("]");
+  else if (e.ndims == 2)
+    s.append("[").append(std::to_string(e.rows)).append(", ").append(std::to_string(e.cols)).append("]");
+  return s;
+}
+
+std::string tagged(const char *tag, int64_t v) {
+  std::string s(tag);
+  s.append(std::to_string(v));
+  return s;
+}
+
+std::string operand(char code, int64_t v) {
+  switch (code) {
+  case 'S':
+  case 's':
+  case 'U':
+    return tagged("s", v);
+  case 'P':
+  case 'p':
+  case 'V':
+    return tagged("p", v);
+  case 'j':
+    return tagged("@", v);
+  case 'n':
+    return tagged("in", v);
+  case 'o':
+    return tagged("out", v);
+  case 'c':
+    return tagged("c", v);
+  default:
+    return std::to_string(v);
+  }
+}
+
+}  // namespace
+
+std::string disassemble(const Program &p) {
+  std::ostringstream o;
+  o << "; smpc bytecode v" << p.version << ", ring 2^" << int(p.ringBits) << ", " << int(p.fracBits)
+    << " fraction bits, " << p.minParties << " part" << (p.minParties == 1 ? "y" : "ies") << "\n";
+  o << "; registers: " << p.sregLen.size() << " secret, " << p.pregLen.size() << " public\n";
+  for (size_t i = 0; i < p.sregLen.size(); ++i)
+    if (p.sregLen[i] != 1)
+      o << ";   s" << i << " length " << p.sregLen[i] << "\n";
+  for (size_t i = 0; i < p.pregLen.size(); ++i)
+    if (p.pregLen[i] != 1)
+      o << ";   p" << i << " length " << p.pregLen[i] << "\n";
+  for (size_t i = 0; i < p.consts.size(); ++i) {
+    o << "; c" << i << " = [";
+    for (size_t k = 0; k < p.consts[i].size() && k < 8; ++k)
+      o << (k ? ", " : "") << static_cast<int64_t>(p.consts[i][k]);
+    if (p.consts[i].size() > 8)
+      o << ", ... (" << p.consts[i].size() << " values)";
+    o << "]\n";
+  }
+  for (size_t i = 0; i < p.inputs.size(); ++i)
+    o << "; in" << i << ": " << p.inputs[i].name << ": " << shape(p.inputs[i]) << " from party "
+      << p.inputs[i].party << "\n";
+  for (size_t i = 0; i < p.outputs.size(); ++i) {
+    const IoEntry &e = p.outputs[i];
+    o << "; out" << i << ": " << e.name << ": " << shape(e) << " to ";
+    if (e.recipients.empty())
+      o << "all";
+    for (size_t k = 0; k < e.recipients.size(); ++k)
+      o << (k ? ", " : "party ") << e.recipients[k];
+    o << "\n";
+  }
+  const PreprocNeeds &n = p.needs;
+  o << "; needs: " << n.triples << " triples, " << n.matTripleElems << " matrix triple elements, "
+    << n.truncPairs << " truncations, " << n.ltz << " ltz, " << n.eqz << " eqz, " << n.rounds
+    << " rounds" << (n.exact ? "" : " (per loop iteration)") << "\n";
+  for (size_t pc = 0; pc < p.code.size(); ++pc) {
+    const Instr &in = p.code[pc];
+    const OpInfo &oi = info(in.op);
+    std::string line = std::to_string(pc) + ":";
+    line.resize(std::max<size_t>(line.size() + 1, 7), ' ');
+    line += oi.mnemonic;
+    line.resize(std::max<size_t>(line.size() + 1, 18), ' ');
+    for (size_t k = 0; k < oi.operands.size(); ++k)
+      line += (k ? ", " : "") + operand(oi.operands[k], in.a[k]);
+    if (pc < p.srcmap.size() && p.srcmap[pc].line != 0) {
+      line.resize(std::max<size_t>(line.size() + 1, 48), ' ');
+      const SourceLoc &l = p.srcmap[pc];
+      line += "; " + (l.file < p.files.size() ? p.files[l.file] : std::string("?")) + ":" +
+              std::to_string(l.line) + ":" + std::to_string(l.col);
+    }
+    o << line << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace smpc::bc

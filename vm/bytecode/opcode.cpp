@@ -1,0 +1,13 @@
+//===- opcode.cpp - opcode lookup by mnemonic ------------------------------===//
+#include "vm/bytecode/opcode.h"
+
+namespace smpc::bc {
+
+std::optional<Op> opFromMnemonic(std::string_view mnemonic) {
+  for (unsigned i = 0; i < kNumOps; ++i)
+    if (kOpInfo[i].mnemonic == mnemonic)
+      return static_cast<Op>(i);
+  return std::nullopt;
+}
+
+}  // namespace smpc::bc
