@@ -1,0 +1,169 @@
+//===- interactive.cpp - turns a round group into InteractiveOps ----------===//
+//
+// Operands of length 1 are broadcast into scratch buffers (the protocol sees
+// equal lengths); a result that aliases an operand register goes to a
+// scratch buffer first, so a protocol may write `out` while reading `x`.
+//===----------------------------------------------------------------------===//
+#include <sodium.h>
+
+#include "vm/core/local_ops.h"
+#include "vm/core/state.h"
+
+namespace smpc::vm::detail {
+
+namespace {
+
+struct Pending {
+  InteractiveOp op;
+  Vec bx, by, bout;          // scratch: broadcast operands, aliased/opened result
+  Reg *dest = nullptr;       // register to copy bout into afterwards (aliasing)
+  int64_t outputIndex = -1;  // OutputS: output-table entry
+  ~Pending() {
+    for (Vec *v : {&bx, &by, &bout})
+      sodium_memzero(v->data(), v->size() * sizeof(uint64_t));
+  }
+};
+
+std::span<const Share> operand(const Reg &r, size_t n, Vec &scratch) {
+  return broadcast(r, n, scratch);
+}
+
+// Points op.out at `dst`, or at scratch when dst is also read by the op.
+void setOut(Pending &pd, Reg &dst, std::initializer_list<const Reg *> reads) {
+  for (const Reg *r : reads)
+    if (r == &dst) {
+      pd.bout.assign(dst.size(), 0);
+      pd.op.out = pd.bout;
+      pd.dest = &dst;
+      return;
+    }
+  pd.op.out = dst;
+}
+
+void prepare(State &st, const bc::Instr &in, Pending &pd) {
+  const auto &a = in.a;
+  auto &S = st.s;
+  InteractiveOp &op = pd.op;
+  op.op = in.op;
+  switch (in.op) {
+  case bc::Op::MulSS:
+    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    op.y = operand(S[a[2]], S[a[0]].size(), pd.by);
+    setOut(pd, S[a[0]], {&S[a[1]], &S[a[2]]});
+    return;
+  case bc::Op::TruncS:
+    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    op.shift = uint32_t(a[2]);
+    setOut(pd, S[a[0]], {&S[a[1]]});
+    return;
+  case bc::Op::MatMulSS:
+    op.x = S[a[1]];
+    op.y = S[a[2]];
+    op.m = uint32_t(a[3]);
+    op.k = uint32_t(a[4]);
+    op.n = uint32_t(a[5]);
+    setOut(pd, S[a[0]], {&S[a[1]], &S[a[2]]});
+    return;
+  case bc::Op::LtzS:
+  case bc::Op::EqzS:
+    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    setOut(pd, S[a[0]], {&S[a[1]]});
+    return;
+  case bc::Op::Open:
+    op.x = operand(S[a[1]], st.p[a[0]].size(), pd.bx);
+    op.out = st.p[a[0]];
+    return;
+  case bc::Op::Input: {
+    const bc::IoEntry &e = st.prog.inputs[a[1]];
+    op.owner = e.party;
+    auto it = st.inputs.find(e.name);
+    if (it != st.inputs.end()) {
+      if (it->second.size() != e.size())
+        fail(st, "input '" + e.name + "' has " + std::to_string(it->second.size()) +
+                     " values but the program expects " + std::to_string(e.size()));
+      op.x = it->second;
+    } else if (st.proto.partyId() == e.party || st.proto.numParties() == 1) {
+      fail(st, "input '" + e.name + "' (party " + std::to_string(e.party) + ") was not provided");
+    }
+    setOut(pd, S[a[0]], {});
+    return;
+  }
+  case bc::Op::OutputS: {
+    const bc::IoEntry &e = st.prog.outputs[a[1]];
+    op.x = S[a[0]];
+    op.recipients = e.recipients;
+    pd.bout.assign(e.size(), 0);
+    op.out = pd.bout;
+    pd.outputIndex = a[1];
+    return;
+  }
+  case bc::Op::LdConst:
+  case bc::Op::MovP:
+  case bc::Op::MovS:
+  case bc::Op::Classify:
+  case bc::Op::SliceP:
+  case bc::Op::SliceS:
+  case bc::Op::SliceDynP:
+  case bc::Op::SliceDynS:
+  case bc::Op::StoreP:
+  case bc::Op::StoreS:
+  case bc::Op::StoreDynP:
+  case bc::Op::StoreDynS:
+  case bc::Op::AddP:
+  case bc::Op::SubP:
+  case bc::Op::MulP:
+  case bc::Op::NegP:
+  case bc::Op::DivP:
+  case bc::Op::ModP:
+  case bc::Op::FDivP:
+  case bc::Op::ShlP:
+  case bc::Op::ShrP:
+  case bc::Op::LtP:
+  case bc::Op::EqP:
+  case bc::Op::SumP:
+  case bc::Op::MatMulP:
+  case bc::Op::AddSS:
+  case bc::Op::AddSP:
+  case bc::Op::SubSS:
+  case bc::Op::SubSP:
+  case bc::Op::SubPS:
+  case bc::Op::NegS:
+  case bc::Op::MulSP:
+  case bc::Op::SumS:
+  case bc::Op::MatMulSP:
+  case bc::Op::MatMulPS:
+  case bc::Op::OutputP:
+  case bc::Op::Jmp:
+  case bc::Op::Jz:
+  case bc::Op::Jnz:
+  case bc::Op::Round:
+    break;
+  }
+  fail(st, "internal error: a local instruction reached the protocol");
+}
+
+}  // namespace
+
+void runInteractive(State &st, size_t first, size_t count) {
+  std::vector<Pending> pending(count);
+  std::vector<InteractiveOp> ops;
+  ops.reserve(count);
+  const size_t savedPc = st.pc;
+  for (size_t i = 0; i < count; ++i) {
+    st.pc = first + i;
+    prepare(st, st.prog.code[first + i], pending[i]);
+  }
+  st.pc = savedPc;
+  for (Pending &pd : pending)
+    ops.push_back(std::move(pd.op));
+  st.proto.runGroup(ops);
+  for (size_t i = 0; i < count; ++i) {
+    Pending &pd = pending[i];
+    if (pd.dest)
+      pd.dest->assign(pd.bout.begin(), pd.bout.end());
+    if (pd.outputIndex >= 0 && (ops[i].receives || st.proto.numParties() == 1))
+      st.outputs[size_t(pd.outputIndex)] = pd.bout;
+  }
+}
+
+}  // namespace smpc::vm::detail

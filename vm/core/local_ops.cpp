@@ -1,0 +1,82 @@
+//===- local_ops.cpp - slices, stores, sums and local matrix products -----===//
+#include "vm/core/local_ops.h"
+
+namespace smpc::vm::detail {
+
+const Vec &broadcast(const Vec &v, size_t n, Vec &scratch) {
+  if (v.size() == n)
+    return v;
+  scratch.assign(n, v[0]);
+  return scratch;
+}
+
+void gather(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs) {
+  Vec tmp;
+  Vec &out = (&dst == &src) ? tmp : dst;
+  if (&out == &tmp)
+    tmp.resize(dst.size());
+  const size_t rows = dst.size() / size_t(cols);
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t base = off + int64_t(r) * rs;
+    uint64_t *o = out.data() + r * size_t(cols);
+    if (cs == 1) {
+      for (int64_t c = 0; c < cols; ++c)
+        o[c] = src[size_t(base + c)];
+    } else {
+      for (int64_t c = 0; c < cols; ++c)
+        o[c] = src[size_t(base + c * cs)];
+    }
+  }
+  if (&out == &tmp)
+    dst.swap(tmp);
+}
+
+void scatter(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs) {
+  Vec copy;
+  const Vec &in = (&dst == &src) ? (copy = src) : src;
+  const size_t rows = in.size() / size_t(cols);
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t base = off + int64_t(r) * rs;
+    const uint64_t *i = in.data() + r * size_t(cols);
+    for (int64_t c = 0; c < cols; ++c)
+      dst[size_t(base + c * cs)] = i[c];
+  }
+}
+
+bool patternInBounds(int64_t off, uint64_t denseLen, int64_t cols, int64_t rs, int64_t cs,
+                     uint64_t len) {
+  using i128 = __int128;
+  const i128 rows = denseLen / uint64_t(cols);
+  const i128 lo = i128(off) + (rs < 0 ? (rows - 1) * rs : 0) + (cs < 0 ? i128(cols - 1) * cs : 0);
+  const i128 hi = i128(off) + (rs > 0 ? (rows - 1) * rs : 0) + (cs > 0 ? i128(cols - 1) * cs : 0);
+  return lo >= 0 && hi < i128(len);
+}
+
+void sumGroups(Vec &dst, const Vec &src) {
+  const size_t g = src.size() / dst.size();
+  Vec out(dst.size());
+  for (size_t k = 0; k < out.size(); ++k) {
+    uint64_t acc = 0;
+    const uint64_t *p = src.data() + k * g;
+    for (size_t i = 0; i < g; ++i)
+      acc += p[i];
+    out[k] = acc;
+  }
+  dst.swap(out);
+}
+
+void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32_t f) {
+  Vec out(size_t(d) * f, 0);
+  for (uint32_t i = 0; i < d; ++i) {
+    uint64_t *o = out.data() + size_t(i) * f;
+    for (uint32_t k = 0; k < e; ++k) {
+      const uint64_t x = a[size_t(i) * e + k];
+      const uint64_t *row = b.data() + size_t(k) * f;
+      for (uint32_t j = 0; j < f; ++j)
+        o[j] += x * row[j];
+    }
+  }
+  dst.swap(out);
+}
+
+}  // namespace smpc::vm::detail

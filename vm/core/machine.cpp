@@ -1,0 +1,297 @@
+//===- machine.cpp - the dispatch loop: one case per opcode ---------------===//
+//
+// Each case decodes its operands and calls a named helper (local_ops.h) or
+// hands interactive work to the protocol (interactive.cpp). The program has
+// been verified, so register indices, static bounds and lengths are valid.
+//===----------------------------------------------------------------------===//
+#include <sodium.h>
+
+#include "vm/core/local_ops.h"
+#include "vm/core/state.h"
+
+namespace smpc::vm {
+
+namespace detail {
+
+void fail(const State &st, const std::string &msg) {
+  std::string where;
+  const bc::Program &p = st.prog;
+  if (st.pc < p.srcmap.size() && p.srcmap[st.pc].line != 0) {
+    const bc::SourceLoc &l = p.srcmap[st.pc];
+    where = p.files[l.file] + ":" + std::to_string(l.line) + ":" + std::to_string(l.col) + ": ";
+  }
+  throw RuntimeError(where + msg + " (instruction " + std::to_string(st.pc) + ")");
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
+using i128 = __int128;
+
+// Zeroes every register when the run ends, however it ends.
+struct Wipe {
+  State &st;
+  ~Wipe() {
+    for (auto *bank : {&st.s, &st.p})
+      for (Reg &r : *bank)
+        sodium_memzero(r.data(), r.size() * sizeof(uint64_t));
+  }
+};
+
+uint64_t checkedDivisor(const State &st, uint64_t c, const char *what) {
+  if (c == 0)
+    fail(st, std::string(what) + " by zero");
+  return c;
+}
+
+void divide(State &st, Reg &dst, const Reg &a, const Reg &b) {
+  for (uint64_t c : b)
+    checkedDivisor(st, c, "division");
+  map2(dst, a, b, [](uint64_t x, uint64_t y) {
+    const int64_t sx = int64_t(x), sy = int64_t(y);
+    if (sy == -1)
+      return uint64_t(0) - x;  // avoids INT64_MIN / -1 overflow; wraps like the ring
+    return uint64_t(sx / sy);
+  });
+}
+
+void modulo(State &st, Reg &dst, const Reg &a, const Reg &b) {
+  for (uint64_t c : b)
+    checkedDivisor(st, c, "remainder");
+  map2(dst, a, b, [](uint64_t x, uint64_t y) {
+    const int64_t sy = int64_t(y);
+    return sy == -1 ? uint64_t(0) : uint64_t(int64_t(x) % sy);
+  });
+}
+
+void fixDivide(State &st, Reg &dst, const Reg &a, const Reg &b) {
+  for (uint64_t c : b)
+    checkedDivisor(st, c, "fixed-point division");
+  const i128 scale = i128(1) << st.prog.fracBits;
+  map2(dst, a, b, [scale](uint64_t x, uint64_t y) {
+    return uint64_t(static_cast<unsigned __int128>((i128(int64_t(x)) * scale) / int64_t(y)));
+  });
+}
+
+// Offset of a dynamic slice/store from its length-1 public register.
+int64_t dynOffset(const State &st, const bc::Instr &in) { return int64_t(st.p[in.a[2]][0]); }
+
+void dynBoundsCheck(State &st, int64_t off, uint64_t denseLen, const bc::Instr &in, uint64_t len) {
+  if (!patternInBounds(off, denseLen, in.a[3], in.a[4], in.a[5], len))
+    fail(st, "index " + std::to_string(off) + " is out of bounds for a vector of length " +
+                 std::to_string(len));
+}
+
+void addPublicTo(State &st, Reg &dst, const Reg &s, const Reg &p) {
+  Reg sb, pb;
+  const Reg &sv = broadcast(s, dst.size(), sb);
+  const Reg &pv = broadcast(p, dst.size(), pb);
+  if (&sv == &dst) {
+    Reg tmp(dst.size());
+    st.proto.addPublic(sv, pv, tmp);
+    dst.swap(tmp);
+  } else {
+    st.proto.addPublic(sv, pv, dst);
+  }
+}
+
+void receivePublicOutput(State &st, uint32_t idx, const Reg &v) {
+  const bc::IoEntry &e = st.prog.outputs[idx];
+  const uint32_t me = st.proto.partyId();
+  bool mine = e.recipients.empty() || st.proto.numParties() == 1;
+  for (uint32_t r : e.recipients)
+    mine = mine || r == me;
+  if (mine)
+    st.outputs[idx] = v;
+}
+
+}  // namespace
+
+std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const InputValues &inputs,
+                             const RunOptions &opts) {
+  State st{prog, proto, inputs, {}, {}, {}, 0};
+  st.s.reserve(prog.sregLen.size());
+  for (uint32_t l : prog.sregLen)
+    st.s.emplace_back(l, 0);
+  st.p.reserve(prog.pregLen.size());
+  for (uint32_t l : prog.pregLen)
+    st.p.emplace_back(l, 0);
+  st.outputs.resize(prog.outputs.size());
+  Wipe wipe{st};
+  auto &S = st.s;
+  auto &P = st.p;
+  const size_t end = prog.code.size();
+  uint64_t steps = 0;
+  Reg scratch;
+
+  while (st.pc < end) {
+    const bc::Instr &in = prog.code[st.pc];
+    const auto &a = in.a;
+    if (opts.maxSteps && ++steps > opts.maxSteps)
+      fail(st, "step limit of " + std::to_string(opts.maxSteps) + " instructions exceeded");
+    size_t next = st.pc + 1;
+    switch (in.op) {
+    case bc::Op::LdConst:
+      P[a[0]] = prog.consts[a[1]];
+      break;
+    case bc::Op::MovP:
+      map1(P[a[0]], P[a[1]], [](uint64_t x) { return x; });
+      break;
+    case bc::Op::MovS:
+      map1(S[a[0]], S[a[1]], [](uint64_t x) { return x; });
+      break;
+    case bc::Op::Classify:
+      proto.classify(broadcast(P[a[1]], S[a[0]].size(), scratch), S[a[0]]);
+      break;
+    case bc::Op::SliceP:
+      gather(P[a[0]], P[a[1]], a[2], a[3], a[4], a[5]);
+      break;
+    case bc::Op::SliceS:
+      gather(S[a[0]], S[a[1]], a[2], a[3], a[4], a[5]);
+      break;
+    case bc::Op::SliceDynP:
+      dynBoundsCheck(st, dynOffset(st, in), P[a[0]].size(), in, P[a[1]].size());
+      gather(P[a[0]], P[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
+      break;
+    case bc::Op::SliceDynS:
+      dynBoundsCheck(st, dynOffset(st, in), S[a[0]].size(), in, S[a[1]].size());
+      gather(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
+      break;
+    case bc::Op::StoreP:
+      scatter(P[a[0]], P[a[1]], a[2], a[3], a[4], a[5]);
+      break;
+    case bc::Op::StoreS:
+      scatter(S[a[0]], S[a[1]], a[2], a[3], a[4], a[5]);
+      break;
+    case bc::Op::StoreDynP:
+      dynBoundsCheck(st, dynOffset(st, in), P[a[1]].size(), in, P[a[0]].size());
+      scatter(P[a[0]], P[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
+      break;
+    case bc::Op::StoreDynS:
+      dynBoundsCheck(st, dynOffset(st, in), S[a[1]].size(), in, S[a[0]].size());
+      scatter(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
+      break;
+    case bc::Op::AddP:
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x + y; });
+      break;
+    case bc::Op::SubP:
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x - y; });
+      break;
+    case bc::Op::MulP:
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x * y; });
+      break;
+    case bc::Op::NegP:
+      map1(P[a[0]], P[a[1]], [](uint64_t x) { return uint64_t(0) - x; });
+      break;
+    case bc::Op::DivP:
+      divide(st, P[a[0]], P[a[1]], P[a[2]]);
+      break;
+    case bc::Op::ModP:
+      modulo(st, P[a[0]], P[a[1]], P[a[2]]);
+      break;
+    case bc::Op::FDivP:
+      fixDivide(st, P[a[0]], P[a[1]], P[a[2]]);
+      break;
+    case bc::Op::ShlP: {
+      const unsigned k = unsigned(a[2]);
+      map1(P[a[0]], P[a[1]], [k](uint64_t x) { return x << k; });
+      break;
+    }
+    case bc::Op::ShrP: {
+      const unsigned k = unsigned(a[2]);
+      map1(P[a[0]], P[a[1]], [k](uint64_t x) { return uint64_t(int64_t(x) >> k); });
+      break;
+    }
+    case bc::Op::LtP:
+      map2(P[a[0]], P[a[1]], P[a[2]],
+           [](uint64_t x, uint64_t y) { return uint64_t(int64_t(x) < int64_t(y)); });
+      break;
+    case bc::Op::EqP:
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return uint64_t(x == y); });
+      break;
+    case bc::Op::SumP:
+      sumGroups(P[a[0]], P[a[1]]);
+      break;
+    case bc::Op::MatMulP:
+      matmul(P[a[0]], P[a[1]], P[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]));
+      break;
+    case bc::Op::AddSS:
+      map2(S[a[0]], S[a[1]], S[a[2]], [](uint64_t x, uint64_t y) { return x + y; });
+      break;
+    case bc::Op::AddSP:
+      addPublicTo(st, S[a[0]], S[a[1]], P[a[2]]);
+      break;
+    case bc::Op::SubSS:
+      map2(S[a[0]], S[a[1]], S[a[2]], [](uint64_t x, uint64_t y) { return x - y; });
+      break;
+    case bc::Op::SubSP: {
+      Reg neg(P[a[2]].size());
+      map1(neg, P[a[2]], [](uint64_t x) { return uint64_t(0) - x; });
+      addPublicTo(st, S[a[0]], S[a[1]], neg);
+      break;
+    }
+    case bc::Op::SubPS: {
+      Reg neg(S[a[2]].size());
+      map1(neg, S[a[2]], [](uint64_t x) { return uint64_t(0) - x; });
+      addPublicTo(st, S[a[0]], neg, P[a[1]]);
+      break;
+    }
+    case bc::Op::NegS:
+      map1(S[a[0]], S[a[1]], [](uint64_t x) { return uint64_t(0) - x; });
+      break;
+    case bc::Op::MulSP:
+      map2(S[a[0]], S[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x * y; });
+      break;
+    case bc::Op::SumS:
+      sumGroups(S[a[0]], S[a[1]]);
+      break;
+    case bc::Op::MatMulSP:
+      matmul(S[a[0]], S[a[1]], P[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]));
+      break;
+    case bc::Op::MatMulPS:
+      matmul(S[a[0]], P[a[1]], S[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]));
+      break;
+    case bc::Op::MulSS:
+    case bc::Op::TruncS:
+    case bc::Op::MatMulSS:
+    case bc::Op::LtzS:
+    case bc::Op::EqzS:
+    case bc::Op::Open:
+    case bc::Op::Input:
+    case bc::Op::OutputS:
+      runInteractive(st, st.pc, 1);
+      break;
+    case bc::Op::OutputP:
+      receivePublicOutput(st, uint32_t(a[1]), P[a[0]]);
+      break;
+    case bc::Op::Jmp:
+      next = size_t(a[0]);
+      break;
+    case bc::Op::Jz:
+      if (P[a[0]][0] == 0)
+        next = size_t(a[1]);
+      break;
+    case bc::Op::Jnz:
+      if (P[a[0]][0] != 0)
+        next = size_t(a[1]);
+      break;
+    case bc::Op::Round:
+      if (opts.maxSteps && (steps += uint64_t(a[0])) > opts.maxSteps)
+        fail(st, "step limit of " + std::to_string(opts.maxSteps) + " instructions exceeded");
+      runInteractive(st, st.pc + 1, size_t(a[0]));
+      next = st.pc + 1 + size_t(a[0]);
+      break;
+    }
+    st.pc = next;
+  }
+
+  std::vector<OutputValue> result;
+  for (size_t i = 0; i < prog.outputs.size(); ++i)
+    if (st.outputs[i])
+      result.push_back(OutputValue{prog.outputs[i], std::move(*st.outputs[i])});
+  return result;
+}
+
+}  // namespace smpc::vm

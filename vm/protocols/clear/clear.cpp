@@ -1,0 +1,129 @@
+//===- clear.cpp - plaintext implementations of the interactive ops -------===//
+#include "vm/protocols/clear/clear.h"
+
+#include <algorithm>
+
+#include "vm/bytecode/cost.h"
+#include "vm/core/errors.h"
+
+namespace smpc::vm {
+
+void ClearProtocol::classify(std::span<const uint64_t> p, std::span<Share> out) {
+  std::copy(p.begin(), p.end(), out.begin());
+}
+
+void ClearProtocol::addPublic(std::span<const Share> s, std::span<const uint64_t> p,
+                              std::span<Share> out) {
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = s[i] + p[i];
+}
+
+void ClearProtocol::runGroup(std::span<InteractiveOp> ops) {
+  uint32_t rounds = 0;
+  for (InteractiveOp &op : ops) {
+    runOne(op);
+    rounds = std::max(rounds, bc::opRounds(op.op));
+    bc::OpShape shape;
+    shape.len = op.out.size();
+    shape.m = op.m;
+    shape.k = op.k;
+    shape.n = op.n;
+    shape.recipients = static_cast<uint32_t>(op.recipients.size());
+    if (op.op == bc::Op::OutputS)
+      shape.len = op.x.size();
+    bc::OpCost c = bc::opCost(op.op, shape, simulatedParties);
+    st.bytesSent += c.bytesPerParty;
+    st.triples += c.triples;
+    st.matTripleElems += c.matTripleElems;
+    st.truncPairs += c.truncPairs;
+    st.ltz += c.ltz;
+    st.eqz += c.eqz;
+  }
+  st.rounds += rounds;
+}
+
+void ClearProtocol::runOne(InteractiveOp &op) {
+  const size_t n = op.out.size();
+  switch (op.op) {
+  case bc::Op::MulSS:
+    for (size_t i = 0; i < n; ++i)
+      op.out[i] = op.x[i] * op.y[i];
+    return;
+  case bc::Op::TruncS:
+    for (size_t i = 0; i < n; ++i)
+      op.out[i] = uint64_t(int64_t(op.x[i]) >> op.shift);
+    return;
+  case bc::Op::MatMulSS:
+    std::fill(op.out.begin(), op.out.end(), 0);
+    for (uint32_t i = 0; i < op.m; ++i)
+      for (uint32_t k = 0; k < op.k; ++k) {
+        const uint64_t a = op.x[size_t(i) * op.k + k];
+        for (uint32_t j = 0; j < op.n; ++j)
+          op.out[size_t(i) * op.n + j] += a * op.y[size_t(k) * op.n + j];
+      }
+    return;
+  case bc::Op::LtzS:
+    for (size_t i = 0; i < n; ++i)
+      op.out[i] = int64_t(op.x[i]) < 0 ? 1 : 0;
+    return;
+  case bc::Op::EqzS:
+    for (size_t i = 0; i < n; ++i)
+      op.out[i] = op.x[i] == 0 ? 1 : 0;
+    return;
+  case bc::Op::Open:
+  case bc::Op::OutputS:
+    std::copy(op.x.begin(), op.x.end(), op.out.begin());
+    op.receives = true;
+    return;
+  case bc::Op::Input:
+    if (op.x.size() != n)
+      throw ProtocolError("clear protocol: input of party " + std::to_string(op.owner) +
+                          " was not provided");
+    std::copy(op.x.begin(), op.x.end(), op.out.begin());
+    return;
+  case bc::Op::LdConst:
+  case bc::Op::MovP:
+  case bc::Op::MovS:
+  case bc::Op::Classify:
+  case bc::Op::SliceP:
+  case bc::Op::SliceS:
+  case bc::Op::SliceDynP:
+  case bc::Op::SliceDynS:
+  case bc::Op::StoreP:
+  case bc::Op::StoreS:
+  case bc::Op::StoreDynP:
+  case bc::Op::StoreDynS:
+  case bc::Op::AddP:
+  case bc::Op::SubP:
+  case bc::Op::MulP:
+  case bc::Op::NegP:
+  case bc::Op::DivP:
+  case bc::Op::ModP:
+  case bc::Op::FDivP:
+  case bc::Op::ShlP:
+  case bc::Op::ShrP:
+  case bc::Op::LtP:
+  case bc::Op::EqP:
+  case bc::Op::SumP:
+  case bc::Op::MatMulP:
+  case bc::Op::AddSS:
+  case bc::Op::AddSP:
+  case bc::Op::SubSS:
+  case bc::Op::SubSP:
+  case bc::Op::SubPS:
+  case bc::Op::NegS:
+  case bc::Op::MulSP:
+  case bc::Op::SumS:
+  case bc::Op::MatMulSP:
+  case bc::Op::MatMulPS:
+  case bc::Op::OutputP:
+  case bc::Op::Jmp:
+  case bc::Op::Jz:
+  case bc::Op::Jnz:
+  case bc::Op::Round:
+    break;
+  }
+  throw ProtocolError("clear protocol: instruction is not interactive");
+}
+
+}  // namespace smpc::vm
