@@ -1,0 +1,234 @@
+//===- client.cpp - derive shares from the seed, apply party 0's corrections ===//
+#include "runtime/preproc/dealer/client.h"
+
+#include <algorithm>
+#include <string>
+
+#include "runtime/preproc/dealer/wipe.h"
+
+namespace smpc::dealer {
+
+DealerClient::DealerClient(vm::Channel &dealer) : ch_(dealer) {
+  if (ch_.parties() < 3) throw DealerError("a dealer channel needs at least 2 parties and the dealer");
+  const uint32_t dealerId = ch_.parties() - 1;
+  std::vector<uint8_t> msg = ch_.recv(dealerId);
+  SeedMsg m = decodeSeed(msg);
+  wipe(msg);
+  if (m.party != ch_.self() || m.parties != dealerId) {
+    wipe(m.seed);
+    throw DealerError("dealer seed is addressed to party " + std::to_string(m.party) + " of " +
+                      std::to_string(m.parties) + ", but this is party " +
+                      std::to_string(ch_.self()) + " of " + std::to_string(dealerId));
+  }
+  party_ = m.party;
+  seed_ = m.seed;
+  wipe(m.seed);
+}
+
+DealerClient::~DealerClient() {
+  try {
+    finish();
+  } catch (...) {
+    // The dealer is gone; nothing left to tell it.
+  }
+  wipe(seed_);
+  for (auto &[k, s] : streams_) wipe(s.corr);
+}
+
+void DealerClient::finish() {
+  if (finished_ || party_ != 0) return;
+  finished_ = true;
+  ch_.send(ch_.parties() - 1, encodeDone());
+}
+
+uint64_t DealerClient::used(Kind kind) const {
+  auto it = used_.find(kind);
+  return it == used_.end() ? 0 : it->second;
+}
+
+DealerClient::Stream &DealerClient::stream(const StreamKey &key) {
+  auto it = streams_.find(key);
+  if (it == streams_.end()) {
+    crypto::Seed s = streamSeed(seed_, key);
+    it = streams_.emplace(key, Stream(s)).first;
+    wipe(s);
+  }
+  return it->second;
+}
+
+void DealerClient::request(const StreamKey &key, uint64_t count) {
+  if (finished_) throw DealerError("material requested after the dealer job was finished");
+  const uint64_t per = correctionWordsPerElem(key);
+  const uint64_t maxCount = std::max<uint64_t>(1, kMaxBatchWords / per);
+  while (count > 0) {
+    RequestMsg r{key, std::min(count, maxCount)};
+    ch_.send(ch_.parties() - 1, encodeRequest(r));
+    inflight_.push_back(r);
+    stream(key).pending += r.count;
+    count -= r.count;
+  }
+}
+
+void DealerClient::receiveOne() {
+  const RequestMsg r = inflight_.front();
+  std::vector<uint8_t> msg = ch_.recv(ch_.parties() - 1);
+  Stream &s = stream(r.key);
+  // Drop the used prefix before appending so the buffer stays small.
+  if (s.head > 0) {
+    sodium_memzero(s.corr.data(), s.head * sizeof(uint64_t));
+    s.corr.erase(s.corr.begin(), s.corr.begin() + static_cast<std::ptrdiff_t>(s.head));
+    s.head = 0;
+  }
+  decodeBatch(msg, r, s.corr);
+  wipe(msg);
+  inflight_.pop_front();
+  s.pending -= r.count;
+}
+
+void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
+  if (party_ != 0) return;
+  auto ask = [&](StreamKey key, uint64_t count) {
+    const uint64_t batch =
+        std::max<uint64_t>(1, kPrefetchBatchWords / correctionWordsPerElem(key));
+    for (uint64_t done = 0; done < count; done += batch) request(key, std::min(batch, count - done));
+  };
+  ask({Kind::Triple}, needs.triples);
+  if (fracBits >= 1 && fracBits <= 62) ask({Kind::Trunc, fracBits}, needs.truncPairs);
+  const uint64_t cmp = needs.ltz + needs.eqz;
+  ask({Kind::EdaBit}, cmp);
+  ask({Kind::DaBit}, cmp);
+  // One AND tree per comparison vector; assumes whole vectors (64 per word).
+  ask({Kind::BoolTriple}, ((needs.ltz + 63) / 64) * 123 + ((needs.eqz + 63) / 64) * 63);
+}
+
+void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
+                        std::vector<uint64_t> &corr) {
+  if (std::string e = validateKey(key); !e.empty()) throw DealerError("bad material request: " + e);
+  Stream &s = stream(key);
+  prgWords.assign(count * prgWordsPerElem(key, party_), 0);
+  s.prg.fill(std::span<uint64_t>(prgWords));
+  used_[key.kind] += count;
+  if (party_ != 0) return;
+
+  const uint64_t per = correctionWordsPerElem(key);
+  const uint64_t need = count * per;
+  auto have = [&] { return s.corr.size() - s.head; };
+  if (have() + s.pending * per < need)
+    request(key, std::max(count - (have() / per + s.pending), key.kind == Kind::MatTriple
+                                                                   ? uint64_t(1)
+                                                                   : kMinRequest));
+  while (have() < need) receiveOne();
+  corr.assign(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head),
+              s.corr.begin() + static_cast<std::ptrdiff_t>(s.head + need));
+  sodium_memzero(s.corr.data() + s.head, need * sizeof(uint64_t));
+  s.head += need;
+}
+
+namespace {
+void checkSizes(bool ok) {
+  if (!ok) throw DealerError("preprocessing request has inconsistent buffer sizes");
+}
+uint64_t wordsFor(uint64_t elems) { return (elems + 63) / 64; }
+}  // namespace
+
+void DealerClient::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
+  checkSizes(a.size() == b.size() && b.size() == c.size());
+  if (a.empty()) return;
+  std::vector<uint64_t> w, corr;
+  draw({Kind::Triple}, a.size(), w, corr);
+  const uint64_t pw = prgWordsPerElem({Kind::Triple}, party_);
+  for (size_t e = 0; e < a.size(); ++e) {
+    a[e] = w[pw * e];
+    b[e] = w[pw * e + 1];
+    c[e] = party_ == 0 ? corr[e] : w[pw * e + 2];
+  }
+  wipe(w);
+  wipe(corr);
+}
+
+void DealerClient::boolTriples(std::span<uint64_t> a, std::span<uint64_t> b,
+                               std::span<uint64_t> c) {
+  checkSizes(a.size() == b.size() && b.size() == c.size());
+  if (a.empty()) return;
+  std::vector<uint64_t> w, corr;
+  draw({Kind::BoolTriple}, a.size(), w, corr);
+  const uint64_t pw = prgWordsPerElem({Kind::BoolTriple}, party_);
+  for (size_t e = 0; e < a.size(); ++e) {
+    a[e] = w[pw * e];
+    b[e] = w[pw * e + 1];
+    c[e] = party_ == 0 ? corr[e] : w[pw * e + 2];
+  }
+  wipe(w);
+  wipe(corr);
+}
+
+void DealerClient::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                                std::span<uint64_t> b, std::span<uint64_t> c) {
+  checkSizes(a.size() == uint64_t(m) * k && b.size() == uint64_t(k) * n &&
+             c.size() == uint64_t(m) * n);
+  const StreamKey key{Kind::MatTriple, m, k, n};
+  std::vector<uint64_t> w, corr;
+  draw(key, 1, w, corr);
+  std::copy(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(a.size()), a.begin());
+  std::copy(w.begin() + static_cast<std::ptrdiff_t>(a.size()),
+            w.begin() + static_cast<std::ptrdiff_t>(a.size() + b.size()), b.begin());
+  if (party_ == 0)
+    std::copy(corr.begin(), corr.end(), c.begin());
+  else
+    std::copy(w.begin() + static_cast<std::ptrdiff_t>(a.size() + b.size()), w.end(), c.begin());
+  wipe(w);
+  wipe(corr);
+}
+
+void DealerClient::daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) {
+  checkSizes(bits.size() == wordsFor(arith.size()));
+  if (arith.empty()) return;
+  std::vector<uint64_t> w, corr;
+  draw({Kind::DaBit}, arith.size(), w, corr);
+  const uint64_t pw = prgWordsPerElem({Kind::DaBit}, party_);
+  std::fill(bits.begin(), bits.end(), 0);
+  for (size_t e = 0; e < arith.size(); ++e) {
+    bits[e / 64] |= (w[pw * e] & 1) << (e % 64);
+    arith[e] = party_ == 0 ? corr[e] : w[pw * e + 1];
+  }
+  wipe(w);
+  wipe(corr);
+}
+
+void DealerClient::edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) {
+  const uint64_t words = wordsFor(r.size());
+  checkSizes(bits.size() == 64 * words);
+  if (r.empty()) return;
+  std::vector<uint64_t> w, corr;
+  draw({Kind::EdaBit}, r.size(), w, corr);
+  const uint64_t pw = prgWordsPerElem({Kind::EdaBit}, party_);
+  std::fill(bits.begin(), bits.end(), 0);
+  for (size_t e = 0; e < r.size(); ++e) {
+    const uint64_t v = w[pw * e];
+    // Bit-slice: bit b of element e goes to word (b, e / 64), bit e % 64.
+    for (unsigned bit = 0; bit < 64; ++bit)
+      bits[bit * words + e / 64] |= ((v >> bit) & 1) << (e % 64);
+    r[e] = party_ == 0 ? corr[e] : w[pw * e + 1];
+  }
+  wipe(w);
+  wipe(corr);
+}
+
+void DealerClient::truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                              std::span<uint64_t> high) {
+  checkSizes(r.size() == msb.size() && msb.size() == high.size());
+  if (r.empty()) return;
+  const StreamKey key{Kind::Trunc, shift};
+  std::vector<uint64_t> w, corr;
+  draw(key, r.size(), w, corr);
+  const uint64_t pw = prgWordsPerElem(key, party_);
+  for (size_t e = 0; e < r.size(); ++e) {
+    r[e] = w[pw * e];
+    msb[e] = party_ == 0 ? corr[2 * e] : w[pw * e + 1];
+    high[e] = party_ == 0 ? corr[2 * e + 1] : w[pw * e + 2];
+  }
+  wipe(w);
+  wipe(corr);
+}
+
+}  // namespace smpc::dealer

@@ -1,0 +1,84 @@
+//===- client.h - a party's view of the dealer: vm::Preprocessing ---------===//
+//
+// Parties 1..N-1 derive all their material from the seed the dealer sent them
+// and never talk to the dealer again. Party 0 derives its random parts the
+// same way and receives corrections from the dealer: prefetch() queues
+// requests for what the program header predicts, so the dealer generates
+// ahead of demand; anything beyond that is requested when it is needed.
+// Every element of every stream is handed out exactly once.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "runtime/preproc/dealer/material.h"
+#include "runtime/preproc/dealer/wire.h"
+#include "vm/bytecode/program.h"
+#include "vm/core/channel.h"
+#include "vm/core/preprocessing.h"
+
+namespace smpc::dealer {
+
+class DealerClient final : public vm::Preprocessing {
+public:
+  /// Receives this party's seed; the dealer is channel index parties() - 1.
+  /// Throws DealerError if the seed message is malformed or addressed to
+  /// another party.
+  explicit DealerClient(vm::Channel &dealer);
+  ~DealerClient() override;
+  DealerClient(const DealerClient &) = delete;
+  DealerClient &operator=(const DealerClient &) = delete;
+
+  /// Party 0: asks the dealer now for what `needs` predicts (fix-point
+  /// truncations use shift `fracBits`). No effect on other parties.
+  void prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits);
+  /// Party 0: tells the dealer the job is over (also done by the destructor).
+  void finish();
+
+  void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                    std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override;
+  void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override;
+  void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                  std::span<uint64_t> high) override;
+
+  /// Elements handed out so far, per stream kind.
+  uint64_t used(Kind kind) const;
+
+  /// Smallest request party 0 sends when it runs short (elements).
+  static constexpr uint64_t kMinRequest = 4096;
+  /// Prefetch requests are split into batches of this many words.
+  static constexpr uint64_t kPrefetchBatchWords = uint64_t(1) << 17;
+
+private:
+  struct Stream {
+    crypto::Prg prg;
+    std::vector<uint64_t> corr;  // party 0: corrections received, not yet used
+    size_t head = 0;             // next unused correction word
+    uint64_t pending = 0;        // party 0: elements requested, not yet received
+    explicit Stream(const crypto::Seed &s) : prg(s) {}
+  };
+
+  Stream &stream(const StreamKey &key);
+  /// Draws `count` elements of `key`: this party's PRG words and (party 0)
+  /// the matching corrections.
+  void draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
+            std::vector<uint64_t> &corr);
+  void request(const StreamKey &key, uint64_t count);
+  void receiveOne();
+
+  vm::Channel &ch_;
+  uint32_t party_ = 0;
+  crypto::Seed seed_{};
+  std::map<StreamKey, Stream> streams_;
+  std::deque<RequestMsg> inflight_;
+  std::map<Kind, uint64_t> used_;
+  bool finished_ = false;
+};
+
+}  // namespace smpc::dealer

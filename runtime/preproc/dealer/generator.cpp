@@ -1,0 +1,126 @@
+//===- generator.cpp - party shares from seeds, corrections for party 0 ---===//
+#include "runtime/preproc/dealer/generator.h"
+
+#include <sodium.h>
+
+namespace smpc::dealer {
+
+void matmulAdd(const uint64_t *a, const uint64_t *b, uint64_t *c, uint64_t m, uint64_t k,
+               uint64_t n) {
+  // i-k-j order: the inner loop streams over rows of b and c.
+  for (uint64_t i = 0; i < m; ++i)
+    for (uint64_t t = 0; t < k; ++t) {
+      const uint64_t av = a[i * k + t];
+      const uint64_t *brow = b + t * n;
+      uint64_t *crow = c + i * n;
+      for (uint64_t j = 0; j < n; ++j) crow[j] += av * brow[j];
+    }
+}
+
+Generator::Generator(std::vector<crypto::Seed> seeds) : seeds_(std::move(seeds)) {}
+
+Generator::~Generator() {
+  for (auto &s : seeds_) sodium_memzero(s.data(), s.size());
+}
+
+std::vector<crypto::Prg> &Generator::prgs(const StreamKey &key) {
+  auto it = streams_.find(key);
+  if (it == streams_.end()) {
+    std::vector<crypto::Prg> v;
+    v.reserve(seeds_.size());
+    for (const auto &s : seeds_) {
+      crypto::Seed ss = streamSeed(s, key);
+      v.emplace_back(ss);
+      sodium_memzero(ss.data(), ss.size());
+    }
+    it = streams_.emplace(key, std::move(v)).first;
+  }
+  return it->second;
+}
+
+namespace {
+// Wipes a share buffer when it goes out of scope.
+struct Wiped {
+  std::vector<uint64_t> v;
+  explicit Wiped(size_t n) : v(n) {}
+  ~Wiped() { sodium_memzero(v.data(), v.size() * sizeof(uint64_t)); }
+};
+}  // namespace
+
+std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
+  const StreamKey &key = req.key;
+  const uint64_t count = req.count;
+  auto &ps = prgs(key);
+  const uint32_t n = static_cast<uint32_t>(seeds_.size());
+  std::vector<uint64_t> out(count * correctionWordsPerElem(key));
+
+  // Party 0's draws and the sum (or XOR) of everything the others draw.
+  const uint64_t w0 = prgWordsPerElem(key, 0), w1 = prgWordsPerElem(key, 1);
+  Wiped mine(count * w0), acc(count * w1), tmp(count * w1);
+  ps[0].fill(std::span<uint64_t>(mine.v));
+  const bool xorKind = key.kind == Kind::BoolTriple;
+  for (uint32_t i = 1; i < n; ++i) {
+    ps[i].fill(std::span<uint64_t>(tmp.v));
+    // Bit words of (e)daBits combine by XOR, everything else adds.
+    for (uint64_t e = 0; e < count; ++e)
+      for (uint64_t w = 0; w < w1; ++w) {
+        uint64_t &dst = acc.v[e * w1 + w];
+        const uint64_t src = tmp.v[e * w1 + w];
+        const bool isBitWord = (key.kind == Kind::DaBit || key.kind == Kind::EdaBit) && w == 0;
+        dst = (xorKind || isBitWord) ? (dst ^ src) : (dst + src);
+      }
+  }
+
+  switch (key.kind) {
+  case Kind::Triple:
+    for (uint64_t e = 0; e < count; ++e) {
+      const uint64_t a = mine.v[2 * e] + acc.v[3 * e], b = mine.v[2 * e + 1] + acc.v[3 * e + 1];
+      out[e] = a * b - acc.v[3 * e + 2];
+    }
+    break;
+  case Kind::BoolTriple:
+    for (uint64_t e = 0; e < count; ++e) {
+      const uint64_t a = mine.v[2 * e] ^ acc.v[3 * e], b = mine.v[2 * e + 1] ^ acc.v[3 * e + 1];
+      out[e] = (a & b) ^ acc.v[3 * e + 2];
+    }
+    break;
+  case Kind::MatTriple: {
+    const uint64_t m = key.p1, k = key.p2, nn = key.p3;
+    const uint64_t mk = m * k, kn = k * nn, mn = m * nn;
+    Wiped a(mk), b(kn), c(mn);
+    for (uint64_t e = 0; e < count; ++e) {
+      const uint64_t *p0 = &mine.v[e * w0], *pa = &acc.v[e * w1];
+      for (uint64_t i = 0; i < mk; ++i) a.v[i] = p0[i] + pa[i];
+      for (uint64_t i = 0; i < kn; ++i) b.v[i] = p0[mk + i] + pa[mk + i];
+      std::fill(c.v.begin(), c.v.end(), 0);
+      matmulAdd(a.v.data(), b.v.data(), c.v.data(), m, k, nn);
+      for (uint64_t i = 0; i < mn; ++i) out[e * mn + i] = c.v[i] - pa[mk + kn + i];
+    }
+    break;
+  }
+  case Kind::DaBit:
+    for (uint64_t e = 0; e < count; ++e) {
+      const uint64_t bit = (mine.v[e] ^ acc.v[2 * e]) & 1;
+      out[e] = bit - acc.v[2 * e + 1];
+    }
+    break;
+  case Kind::EdaBit:
+    for (uint64_t e = 0; e < count; ++e) {
+      const uint64_t r = mine.v[e] ^ acc.v[2 * e];
+      out[e] = r - acc.v[2 * e + 1];
+    }
+    break;
+  case Kind::Trunc:
+    for (uint64_t e = 0; e < count; ++e) {
+      const uint64_t r = mine.v[e] + acc.v[3 * e];
+      const uint64_t msb = r >> 63, high = (r & ~(uint64_t(1) << 63)) >> key.p1;
+      out[2 * e] = msb - acc.v[3 * e + 1];
+      out[2 * e + 1] = high - acc.v[3 * e + 2];
+    }
+    break;
+  }
+  generated_ += count;
+  return out;
+}
+
+}  // namespace smpc::dealer

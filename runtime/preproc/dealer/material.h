@@ -1,0 +1,53 @@
+//===- material.h - kinds of dealer material and how shares are derived ---===//
+//
+// Seed-compressed dealing: every party i gets one seed S_i per job. Each kind
+// of material (with its parameters) is a separate stream; party i's stream is
+// an AES-CTR PRG keyed by BLAKE2b(key = S_i, msg = stream key). The dealer
+// knows every S_i, so it can recompute every party's shares and send party 0
+// only the corrections that make the shares add up. Elements of a stream are
+// consumed strictly in order by every party and by the dealer.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+
+#include "runtime/crypto/prg.h"
+
+namespace smpc::dealer {
+
+enum class Kind : uint8_t {
+  Triple = 1,      // a, b, c = a*b                  (element = one triple)
+  MatTriple = 2,   // A (p1 x p2), B (p2 x p3), C    (element = one matrix triple)
+  BoolTriple = 3,  // 64 AND triples packed in words (element = one word)
+  DaBit = 4,       // bit shared arithmetically and by XOR
+  EdaBit = 5,      // r shared arithmetically, its 64 bits by XOR
+  Trunc = 6,       // r, msb(r), (r mod 2^63) >> p1   (p1 = shift)
+};
+
+struct StreamKey {
+  Kind kind = Kind::Triple;
+  uint32_t p1 = 0, p2 = 0, p3 = 0;
+  auto operator<=>(const StreamKey &) const = default;
+};
+
+/// Largest matrix (elements) of a matrix triple and largest correction
+/// payload of one batch (words): bounds what a request may make anyone allocate.
+inline constexpr uint64_t kMaxMatrixElems = uint64_t(1) << 24;
+inline constexpr uint64_t kMaxBatchWords = uint64_t(1) << 24;
+
+/// Empty if `key` names a valid stream, else a sentence saying why not.
+std::string validateKey(const StreamKey &key);
+
+/// Words party `party` draws from its PRG per element (party 0 draws fewer:
+/// the dealer corrects its share instead).
+uint64_t prgWordsPerElem(const StreamKey &key, uint32_t party);
+
+/// Correction words the dealer sends party 0 per element.
+uint64_t correctionWordsPerElem(const StreamKey &key);
+
+/// The seed of party `party`'s PRG for stream `key`, derived from its job seed.
+crypto::Seed streamSeed(const crypto::Seed &jobSeed, const StreamKey &key);
+
+}  // namespace smpc::dealer

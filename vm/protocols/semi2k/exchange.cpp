@@ -1,0 +1,85 @@
+//===- exchange.cpp - batching the messages of one round ------------------===//
+#include "vm/protocols/semi2k/exchange.h"
+
+#include <cstring>
+#include <string>
+
+#include "vm/core/errors.h"
+
+namespace smpc::semi2k {
+
+Exchange::Exchange(uint32_t self, uint32_t parties)
+    : self_(self), parties_(parties), out_(parties), in_(parties), cursor_(parties, 0) {}
+
+void Exchange::put(uint32_t peer, std::span<const uint64_t> words) {
+  out_[peer].insert(out_[peer].end(), words.begin(), words.end());
+}
+
+void Exchange::putAll(std::span<const uint64_t> words) {
+  for (uint32_t p = 0; p < parties_; ++p)
+    if (p != self_) put(p, words);
+}
+
+std::span<const uint64_t> Exchange::take(uint32_t peer, size_t n) {
+  const auto &v = in_[peer];
+  if (v.size() - cursor_[peer] < n)
+    throw vm::ProtocolError("party " + std::to_string(peer) +
+                            " sent a message shorter than this round requires");
+  std::span<const uint64_t> s(v.data() + cursor_[peer], n);
+  cursor_[peer] += n;
+  return s;
+}
+
+uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
+  uint64_t sent = 0;
+  // Send everything first: Channel::send only queues, so no party waits on
+  // another's receive.
+  for (uint32_t p = 0; p < parties_; ++p) {
+    if (p == self_) continue;
+    // Little-endian hosts only (x86-64, aarch64): words go out as in memory.
+    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t *>(out_[p].data()),
+                                   out_[p].size() * sizeof(uint64_t));
+    ch.send(p, bytes);
+    sent += bytes.size();
+  }
+  for (uint32_t p = 0; p < parties_; ++p) {
+    out_[p].clear();
+    if (p == self_) continue;
+    std::vector<uint8_t> msg = ch.recv(p);
+    if (msg.size() % sizeof(uint64_t) != 0)
+      throw vm::ProtocolError("party " + std::to_string(p) +
+                              " sent a message that is not a whole number of ring elements");
+    in_[p].resize(msg.size() / sizeof(uint64_t));
+    if (!msg.empty()) std::memcpy(in_[p].data(), msg.data(), msg.size());
+    cursor_[p] = 0;
+    bytesReceived += msg.size();
+  }
+  return sent;
+}
+
+void Exchange::checkConsumed() const {
+  for (uint32_t p = 0; p < parties_; ++p)
+    if (p != self_ && cursor_[p] != in_[p].size())
+      throw vm::ProtocolError("party " + std::to_string(p) +
+                              " sent a message longer than this round requires");
+}
+
+void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result) {
+  std::copy(mine.begin(), mine.end(), result.begin());
+  for (uint32_t p = 0; p < ex.parties(); ++p) {
+    if (p == ex.self()) continue;
+    auto theirs = ex.take(p, mine.size());
+    for (size_t i = 0; i < result.size(); ++i) result[i] += theirs[i];
+  }
+}
+
+void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result) {
+  std::copy(mine.begin(), mine.end(), result.begin());
+  for (uint32_t p = 0; p < ex.parties(); ++p) {
+    if (p == ex.self()) continue;
+    auto theirs = ex.take(p, mine.size());
+    for (size_t i = 0; i < result.size(); ++i) result[i] ^= theirs[i];
+  }
+}
+
+}  // namespace smpc::semi2k
