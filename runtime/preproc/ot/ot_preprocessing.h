@@ -1,0 +1,84 @@
+//===- ot_preprocessing.h - dealer-free preprocessing from OT extension ---===//
+//
+// Every ordered pair of parties runs one IKNP instance (base OTs on
+// ristretto255 once, lazily, at the first request). Cross terms of products
+// are Gilboa multiplications from correlated OT; random bits are XORed
+// together with one OT per bit and pair. Produces exactly what the dealer
+// produces, so `--preprocessing ot` can replace `--preprocessing dealer`.
+// Semi-honest security; see docs/preprocessing.md.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "runtime/crypto/ot/iknp.h"
+#include "runtime/crypto/prg.h"
+#include "vm/core/channel.h"
+#include "vm/core/preprocessing.h"
+
+namespace smpc::preproc {
+
+struct OtOptions {
+  /// Products per OT-extension batch (64 OTs each): bounds memory and
+  /// message size (8192 products = 12 MiB per message and peer).
+  std::size_t batchProducts = 8192;
+};
+
+/// Counters for benchmarks and status lines.
+struct OtStats {
+  uint64_t baseOts = 0;      // base OTs this party took part in (both roles)
+  uint64_t extendedOts = 0;  // extended OTs this party took part in (both roles)
+};
+
+class OtPreprocessing final : public vm::Preprocessing {
+public:
+  /// Uses `ch` from the calling thread only; every party of the channel must
+  /// construct one and make the same sequence of calls.
+  explicit OtPreprocessing(vm::Channel &ch, OtOptions opt = {});
+  ~OtPreprocessing() override;
+
+  /// Runs the base OTs with every peer; called by the first request if not
+  /// called before. Throws vm::NetError when a peer fails.
+  void setup();
+
+  void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                    std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override;
+  void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override;
+  void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                  std::span<uint64_t> high) override;
+
+  OtStats stats() const { return stats_; }
+
+private:
+  std::vector<uint8_t> recvFrom(uint32_t peer);
+  /// acc[p*w+l] += shares of sum over peers j of a_self[p]*v_j[p*w+l] and
+  /// a_j[p]*v_self[p*w+l] (Gilboa, both directions).
+  void gilboaCross(std::span<const uint64_t> a, std::span<const uint64_t> v, std::size_t w,
+                   std::span<uint64_t> acc);
+  void triplesChunk(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c);
+  void boolChunk(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c);
+  /// `count` random bits, XOR of one bit per party: arithmetic shares in
+  /// arith[count], boolean shares packed in bits[ceil(count/64)].
+  void genDaBits(std::size_t count, std::span<uint64_t> arith, std::span<uint64_t> bits);
+  /// Rethrows a malformed-message error from `peer` as vm::NetError.
+  [[noreturn]] void malformed(uint32_t peer) const;
+
+  vm::Channel &ch_;
+  OtOptions opt_;
+  crypto::Prg prg_;
+  bool ready_ = false;
+  std::vector<std::unique_ptr<crypto::ot::IknpSender>> snd_;    // by peer: peer chooses
+  std::vector<std::unique_ptr<crypto::ot::IknpReceiver>> rcv_;  // by peer: this party chooses
+  OtStats stats_;
+};
+
+/// Factory for runtime/cluster and the node: `--preprocessing ot`.
+std::unique_ptr<vm::Preprocessing> makeOtPreprocessing(vm::Channel &ch, OtOptions opt = {});
+
+}  // namespace smpc::preproc
