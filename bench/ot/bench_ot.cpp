@@ -1,0 +1,115 @@
+//===- bench_ot.cpp - throughput of base OT, IKNP and OT preprocessing ----===//
+//
+// Prints `name value unit` lines (docs/benchmarks.md). Parties are threads
+// over the in-process channel of tests/support, so figures are compute
+// bound: on a real network add the bytes per triple over the link rate.
+//===----------------------------------------------------------------------===//
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <sodium.h>
+
+#include "runtime/crypto/ot/base_ot.h"
+#include "runtime/crypto/ot/iknp.h"
+#include "runtime/preproc/ot/ot_preprocessing.h"
+#include "tests/support/local_channel.h"
+
+using namespace smpc;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void print(const std::string &name, double value, const char *unit) {
+  std::printf("%s %.6g %s\n", name.c_str(), value, unit);
+}
+
+void benchBaseOt() {
+  const std::size_t n = 512;
+  std::vector<uint8_t> choices(n);
+  for (std::size_t i = 0; i < n; ++i) choices[i] = i & 1;
+  std::vector<crypto::ot::BaseKey> kr(n), k0(n), k1(n);
+  auto t0 = Clock::now();
+  crypto::ot::BaseOtSender s;
+  auto reply = crypto::ot::base_ot_receive(s.firstMessage(), choices, kr);
+  s.finish(reply, k0, k1);
+  print("base_ot_per_s", n / seconds(t0), "OT/s");
+}
+
+// One IKNP pair on one thread: both sides' work, so OT/s per core pair.
+void benchIknp() {
+  crypto::ot::BaseOtSender bs;
+  std::array<uint8_t, 16> s;
+  randombytes_buf(s.data(), s.size());
+  std::array<uint8_t, crypto::ot::kKappa> ch;
+  for (std::size_t i = 0; i < ch.size(); ++i) ch[i] = (s[i / 8] >> (i % 8)) & 1;
+  std::array<crypto::ot::BaseKey, crypto::ot::kKappa> ks, k0, k1;
+  bs.finish(crypto::ot::base_ot_receive(bs.firstMessage(), ch, ks), k0, k1);
+  crypto::ot::IknpSender snd(s, ks);
+  crypto::ot::IknpReceiver rcv(k0, k1);
+  const std::size_t m = std::size_t{1} << 20, reps = 4;
+  std::vector<uint64_t> r(m / 64, 0x5555aaaa5555aaaaULL), v(m, 3), x0(m), out(m), m0(2 * m),
+      m1(2 * m);
+  auto t0 = Clock::now();
+  for (std::size_t i = 0; i < reps; ++i) {
+    snd.extend(rcv.extend(r, m), m);
+    snd.random(m0, m1);
+    std::vector<uint64_t> got(2 * m);
+    rcv.random(got);
+  }
+  print("iknp_random_ot_per_s", reps * m / seconds(t0), "OT/s");
+  t0 = Clock::now();
+  for (std::size_t i = 0; i < reps; ++i) {
+    snd.extend(rcv.extend(r, m), m);
+    rcv.correlated(snd.correlated(v, 1, x0), 1, out);
+  }
+  print("iknp_correlated_ot_per_s", reps * m / seconds(t0), "OT/s");
+}
+
+void benchPreproc(uint32_t parties, std::size_t triples, std::size_t boolWords) {
+  testing::LocalNetwork net(parties);
+  std::vector<double> tArith(parties), tBool(parties);
+  std::vector<uint64_t> bytes(parties);
+  testing::runParallel(parties, [&](uint32_t i) {
+    preproc::OtPreprocessing pre(net.channel(i));
+    pre.setup();
+    std::vector<uint64_t> a(triples), b(triples), c(triples);
+    const uint64_t sent0 = net.channel(i).bytesSent();
+    auto t0 = Clock::now();
+    pre.triples(a, b, c);
+    tArith[i] = seconds(t0);
+    bytes[i] = net.channel(i).bytesSent() - sent0;
+    std::vector<uint64_t> x(boolWords), y(boolWords), z(boolWords);
+    t0 = Clock::now();
+    pre.boolTriples(x, y, z);
+    tBool[i] = seconds(t0);
+  });
+  double ta = 0, tb = 0;
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < parties; ++i) ta = std::max(ta, tArith[i]), tb = std::max(tb, tBool[i]), total += bytes[i];
+  const std::string p = std::to_string(parties) + "p";
+  print("arith_triples_per_s_" + p, triples / ta, "triples/s");
+  print("arith_bytes_per_triple_" + p, double(total) / triples, "bytes");
+  // Gilboa with IKNP: 64 OTs x (16-byte column + 8-byte correction) per
+  // product and ordered pair of parties.
+  print("arith_bytes_per_triple_theory_" + p, 64.0 * 24 * parties * (parties - 1), "bytes");
+  print("bool_triples_per_s_" + p, 64.0 * boolWords / tb, "triples/s");
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (sodium_init() < 0) return 1;
+  const std::size_t scale = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
+  benchBaseOt();
+  benchIknp();
+  benchPreproc(2, 100000 * scale, 16384 * scale);
+  benchPreproc(3, 50000 * scale, 8192 * scale);
+  return 0;
+}
