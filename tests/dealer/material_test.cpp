@@ -1,0 +1,133 @@
+//===- material_test.cpp - dealer material reconstructs correctly, once ---===//
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "runtime/preproc/dealer/client.h"
+#include "runtime/preproc/dealer/dealer.h"
+#include "tests/support/local_channel.h"
+
+using namespace smpc;
+using namespace smpc::dealer;
+using smpc::testing::LocalNetwork;
+using smpc::testing::runParallel;
+
+namespace {
+
+using Fn = std::function<void(uint32_t, DealerClient &)>;
+
+DealerStats withDealer(uint32_t n, const Fn &fn) {
+  LocalNetwork net(n + 1);
+  DealerStats st;
+  runParallel(n + 1, [&](uint32_t i) {
+    if (i == n) {
+      st = serveJob(net.channel(n));
+      return;
+    }
+    DealerClient c(net.channel(i));
+    fn(i, c);
+    c.finish();
+  });
+  return st;
+}
+
+using PerParty = std::vector<std::vector<uint64_t>>;
+std::vector<uint64_t> sum(const PerParty &v) {
+  std::vector<uint64_t> s(v[0].size(), 0);
+  for (auto &p : v)
+    for (size_t i = 0; i < s.size(); ++i) s[i] += p[i];
+  return s;
+}
+std::vector<uint64_t> xorAll(const PerParty &v) {
+  std::vector<uint64_t> s(v[0].size(), 0);
+  for (auto &p : v)
+    for (size_t i = 0; i < s.size(); ++i) s[i] ^= p[i];
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("every kind of material reconstructs to the right relation") {
+  for (uint32_t n : {2u, 3u, 4u}) {
+    INFO("parties " << n);
+    const size_t len = 333, words = (len + 63) / 64;
+    PerParty a(n), b(n), c(n), ba(n), bb(n), bc(n), ma(n), mb(n), mc(n), da(n), db(n), er(n),
+        eb(n), tr(n), tm(n), th(n);
+    withDealer(n, [&](uint32_t p, DealerClient &cl) {
+      a[p].resize(len), b[p].resize(len), c[p].resize(len);
+      cl.triples(a[p], b[p], c[p]);
+      ba[p].resize(words), bb[p].resize(words), bc[p].resize(words);
+      cl.boolTriples(ba[p], bb[p], bc[p]);
+      ma[p].resize(6), mb[p].resize(12), mc[p].resize(8);
+      cl.matrixTriple(2, 3, 4, ma[p], mb[p], mc[p]);
+      da[p].resize(len), db[p].resize(words);
+      cl.daBits(da[p], db[p]);
+      er[p].resize(len), eb[p].resize(64 * words);
+      cl.edaBits(er[p], eb[p]);
+      tr[p].resize(len), tm[p].resize(len), th[p].resize(len);
+      cl.truncPairs(16, tr[p], tm[p], th[p]);
+    });
+    auto A = sum(a), B = sum(b), C = sum(c);
+    for (size_t i = 0; i < len; ++i) REQUIRE(C[i] == A[i] * B[i]);
+    auto BA = xorAll(ba), BB = xorAll(bb), BC = xorAll(bc);
+    for (size_t i = 0; i < words; ++i) REQUIRE(BC[i] == (BA[i] & BB[i]));
+    auto MA = sum(ma), MB = sum(mb), MC = sum(mc);
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 4; ++j) {
+        uint64_t acc = 0;
+        for (int t = 0; t < 3; ++t) acc += MA[i * 3 + t] * MB[t * 4 + j];
+        REQUIRE(MC[i * 4 + j] == acc);
+      }
+    auto DA = sum(da), DB = xorAll(db);
+    for (size_t i = 0; i < len; ++i) REQUIRE(DA[i] == ((DB[i / 64] >> (i % 64)) & 1));
+    auto ER = sum(er), EB = xorAll(eb);
+    for (size_t i = 0; i < len; ++i)
+      for (unsigned bit = 0; bit < 64; ++bit)
+        REQUIRE(((ER[i] >> bit) & 1) == ((EB[bit * words + i / 64] >> (i % 64)) & 1));
+    auto TR = sum(tr), TM = sum(tm), TH = sum(th);
+    for (size_t i = 0; i < len; ++i) {
+      REQUIRE(TM[i] == TR[i] >> 63);
+      REQUIRE(TH[i] == (TR[i] & ~(uint64_t(1) << 63)) >> 16);
+    }
+  }
+}
+
+TEST_CASE("material is never handed out twice") {
+  const uint32_t n = 3;
+  const size_t rounds = 20, len = 500;
+  PerParty all(n);
+  std::vector<uint64_t> used0(n);
+  withDealer(n, [&](uint32_t p, DealerClient &cl) {
+    // Mixed request sizes, interleaved with another kind, crossing the
+    // client's batch boundaries.
+    for (size_t r = 0; r < rounds; ++r) {
+      const size_t k = len + r * 37;
+      std::vector<uint64_t> a(k), b(k), c(k), d(k), bits((k + 63) / 64);
+      cl.triples(a, b, c);
+      cl.daBits(d, bits);
+      all[p].insert(all[p].end(), a.begin(), a.end());
+    }
+    used0[p] = cl.used(Kind::Triple);
+  });
+  auto A = sum(all);
+  std::set<uint64_t> distinct(A.begin(), A.end());
+  CHECK(distinct.size() == A.size());  // 64-bit collisions: negligible
+  for (auto u : used0) CHECK(u == A.size());
+}
+
+TEST_CASE("prefetch asks for the predicted material; more is requested on demand") {
+  bc::PreprocNeeds needs;
+  needs.triples = 10000;
+  needs.truncPairs = 100;
+  std::vector<uint64_t> c0;
+  PerParty a(2), b(2), c(2);
+  auto st = withDealer(2, [&](uint32_t p, DealerClient &cl) {
+    cl.prefetch(needs, 16);
+    a[p].resize(15000), b[p].resize(15000), c[p].resize(15000);  // beyond the prediction
+    cl.triples(a[p], b[p], c[p]);
+  });
+  auto A = sum(a), B = sum(b), C = sum(c);
+  for (size_t i = 0; i < A.size(); ++i) REQUIRE(C[i] == A[i] * B[i]);
+  CHECK(st.requests >= 3);  // triples prefetch, trunc prefetch, the on-demand rest
+  CHECK(st.elements >= 15000 + 100);
+}

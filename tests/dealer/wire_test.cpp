@@ -1,0 +1,117 @@
+//===- wire_test.cpp - dealer messages are validated with clear errors ----===//
+#include <doctest/doctest.h>
+
+#include "runtime/preproc/dealer/client.h"
+#include "runtime/preproc/dealer/dealer.h"
+#include "runtime/preproc/dealer/wire.h"
+#include "tests/support/local_channel.h"
+
+using namespace smpc;
+using namespace smpc::dealer;
+
+namespace {
+std::string errorOf(const std::function<void()> &f) {
+  try {
+    f();
+  } catch (const DealerError &e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("seed messages") {
+  SeedMsg m{1, 3, crypto::seed_keygen()};
+  auto bytes = encodeSeed(m);
+  CHECK(bytes.size() == kSeedMsgBytes);
+  SeedMsg d = decodeSeed(bytes);
+  CHECK(d.party == 1);
+  CHECK(d.parties == 3);
+  CHECK(d.seed == m.seed);
+
+  auto shortMsg = bytes;
+  shortMsg.pop_back();
+  CHECK(errorOf([&] { decodeSeed(shortMsg); }) ==
+        "dealer seed message has the wrong length (41 bytes, expected 42)");
+  auto badVersion = bytes;
+  badVersion[1] = 9;
+  CHECK(errorOf([&] { decodeSeed(badVersion); }) == "dealer speaks wire version 9, expected 1");
+  CHECK(errorOf([&] { decodeSeed(encodeDone()); }) == "expected a seed message from the dealer");
+  CHECK(errorOf([&] { decodeSeed({}); }) == "expected a seed message from the dealer");
+}
+
+TEST_CASE("request messages") {
+  RequestMsg r{{Kind::Trunc, 16}, 1000}, out;
+  auto bytes = encodeRequest(r);
+  REQUIRE(decodeRequest(bytes, out));
+  CHECK(out.key == r.key);
+  CHECK(out.count == 1000);
+  CHECK_FALSE(decodeRequest(encodeDone(), out));
+
+  CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{}, out); }) ==
+        "empty message sent to the dealer");
+  CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{7}, out); }) ==
+        "unexpected message type 7 sent to the dealer");
+  CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{2, 1, 0}, out); }) ==
+        "dealer request message is too short (3 bytes)");
+  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind(9)}, 1}), out); }) ==
+        "invalid dealer request: unknown material kind");
+  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Trunc, 63}, 1}), out); }) ==
+        "invalid dealer request: truncation shift must be between 1 and 62");
+  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Triple, 1}, 1}), out); }) ==
+        "invalid dealer request: this material kind takes no parameters");
+  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::MatTriple, 0, 2, 2}, 1}), out); }) ==
+        "invalid dealer request: matrix triple dimensions must be positive");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::MatTriple, 1u << 16, 1u << 16, 1}, 1}), out);
+        }) == "invalid dealer request: matrix triple is too large");
+  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Triple}, 0}), out); }) ==
+        "invalid dealer request: count is zero");
+  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Triple}, uint64_t(1) << 40}), out); }) ==
+        "invalid dealer request: count exceeds the batch limit");
+  auto longer = bytes;
+  longer.push_back(0);
+  CHECK(errorOf([&] { decodeRequest(longer, out); }) ==
+        "dealer request message has the wrong length");
+  CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{4, 0}, out); }) ==
+        "dealer done message has the wrong length");
+}
+
+TEST_CASE("batch messages") {
+  RequestMsg r{{Kind::Trunc, 16}, 3};
+  std::vector<uint64_t> corr{1, 2, 3, 4, 5, 6}, out;
+  auto bytes = encodeBatch(r, corr);
+  decodeBatch(bytes, r, out);
+  CHECK(out == corr);
+
+  auto cut = bytes;
+  cut.resize(cut.size() - 8);
+  CHECK(errorOf([&] { decodeBatch(cut, r, out); }) ==
+        "dealer batch message has the wrong length (62 bytes, expected 70)");
+  CHECK(errorOf([&] { decodeBatch(bytes, RequestMsg{{Kind::Trunc, 16}, 4}, out); }) ==
+        "dealer batch does not answer the pending request");
+  CHECK(errorOf([&] { decodeBatch(bytes, RequestMsg{{Kind::Trunc, 17}, 3}, out); }) ==
+        "dealer batch does not answer the pending request");
+  CHECK(errorOf([&] { decodeBatch(encodeRequest(r), r, out); }) ==
+        "expected a batch message from the dealer");
+}
+
+TEST_CASE("the dealer refuses a malformed request; a client refuses a misaddressed seed") {
+  testing::LocalNetwork net(3);
+  std::string what;
+  testing::runParallel(2, [&](uint32_t i) {
+    if (i == 0) {
+      what = errorOf([&] { serveJob(net.channel(2)); });
+    } else {
+      net.channel(0).recv(2);
+      const std::vector<uint8_t> bad{2, 1, 0, 0};
+      net.channel(0).send(2, bad);
+    }
+  });
+  CHECK(what == "dealer request message is too short (4 bytes)");
+
+  testing::LocalNetwork net2(3);
+  net2.channel(2).send(0, encodeSeed({1, 2, crypto::seed_keygen()}));
+  CHECK(errorOf([&] { DealerClient c(net2.channel(0)); }) ==
+        "dealer seed is addressed to party 1 of 2, but this is party 0 of 2");
+}
