@@ -287,7 +287,7 @@ private:
       uint64_t n = uint64_t(p.code[pc].a[0]);
       if (pc + n >= p.code.size())
         failAt(pc, "group of " + std::to_string(n) + " runs past the end of the program");
-      std::set<std::pair<char, int64_t>> written;
+      std::set<std::pair<char, int64_t>> written, read;
       for (size_t q = pc + 1; q <= pc + n; ++q) {
         if (!isInteractive(p.code[q].op))
           failAt(pc, "instruction " + std::to_string(q) + " in the group is not interactive");
@@ -297,10 +297,17 @@ private:
           if (written.count(x))
             failAt(pc, "instruction " + std::to_string(q) +
                            " reads a register written earlier in the same group");
-        for (const auto &x : w)
+        // The protocol may run the group's operations in any order, so no
+        // operation may see another's result or clobber another's operand.
+        for (const auto &x : w) {
           if (!written.insert(x).second)
             failAt(pc, "instruction " + std::to_string(q) +
                            " writes a register written earlier in the same group");
+          if (read.count(x))
+            failAt(pc, "instruction " + std::to_string(q) +
+                           " writes a register read earlier in the same group");
+        }
+        read.insert(r.begin(), r.end());
         inside[q] = true;
       }
       pc += n;

@@ -1,0 +1,72 @@
+//===- cmd_opcodes.cpp - `smpc opcodes`: the instruction set as markdown --===//
+//
+// Generated from opcodes.def and cost.h, so docs/bytecode.md can include the
+// output verbatim and never drift from the code.
+//===----------------------------------------------------------------------===//
+#include <iostream>
+
+#include "runtime/cli/commands.h"
+#include "vm/bytecode/cost.h"
+
+namespace smpc::cli {
+
+namespace {
+
+const char *lenRuleName(bc::LenRule r) {
+  switch (r) {
+  case bc::LenRule::None: return "-";
+  case bc::LenRule::Const: return "const";
+  case bc::LenRule::Elementwise: return "elementwise";
+  case bc::LenRule::Slice: return "slice";
+  case bc::LenRule::SliceDyn: return "slice (run-time offset)";
+  case bc::LenRule::Store: return "store";
+  case bc::LenRule::StoreDyn: return "store (run-time offset)";
+  case bc::LenRule::Reduce: return "reduce";
+  case bc::LenRule::MatMul: return "matmul";
+  case bc::LenRule::Input: return "input";
+  case bc::LenRule::Output: return "output";
+  case bc::LenRule::Cond: return "condition";
+  }
+  return "?";
+}
+
+const char *flagName(bc::OpFlags f) {
+  switch (f) {
+  case bc::OpFlags::Local: return "local";
+  case bc::OpFlags::Interactive: return "interactive";
+  case bc::OpFlags::Jump: return "jump";
+  }
+  return "?";
+}
+
+std::string escape(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '|')
+      o += "\\|";
+    else
+      o += c;
+  }
+  return o;
+}
+
+}  // namespace
+
+int cmdOpcodes(const std::vector<std::string> &args) {
+  if (!args.empty()) {
+    printError("`smpc opcodes` takes no arguments");
+    return kExitUsage;
+  }
+  std::cout << "| # | mnemonic | operands | lengths | kind | semi2k rounds | semantics |\n"
+            << "|---|---|---|---|---|---|---|\n";
+  for (unsigned i = 0; i < bc::kNumOps; ++i) {
+    const bc::Op op = static_cast<bc::Op>(i);
+    const bc::OpInfo &oi = bc::info(op);
+    std::cout << "| " << i << " | `" << oi.mnemonic << "` | `" << oi.operands << "` | "
+              << lenRuleName(oi.len) << " | " << flagName(oi.flags) << " | " << bc::opRounds(op)
+              << " | " << escape(oi.synopsis) << " |\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace smpc::cli
