@@ -21,10 +21,10 @@ DealerStats withDealer(uint32_t n, const Fn &fn) {
   DealerStats st;
   runParallel(n + 1, [&](uint32_t i) {
     if (i == n) {
-      st = serveJob(net.channel(n));
+      st = serveJob(net.channel(n), n);
       return;
     }
-    DealerClient c(net.channel(i));
+    DealerClient c(net.channel(i), n);
     fn(i, c);
     c.finish();
   });

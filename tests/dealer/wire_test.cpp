@@ -101,7 +101,7 @@ TEST_CASE("the dealer refuses a malformed request; a client refuses a misaddress
   std::string what;
   testing::runParallel(2, [&](uint32_t i) {
     if (i == 0) {
-      what = errorOf([&] { serveJob(net.channel(2)); });
+      what = errorOf([&] { serveJob(net.channel(2), 2); });
     } else {
       net.channel(0).recv(2);
       const std::vector<uint8_t> bad{2, 1, 0, 0};
@@ -109,9 +109,13 @@ TEST_CASE("the dealer refuses a malformed request; a client refuses a misaddress
     }
   });
   CHECK(what == "dealer request message is too short (4 bytes)");
+  CHECK(errorOf([&] { serveJob(net.channel(1), 2); }) ==
+        "the dealer must be node 2 of a job with at least 2 parties");
+  CHECK(errorOf([&] { DealerClient c(net.channel(2), 2); }) ==
+        "a dealer client must be one of at least 2 parties");
 
   testing::LocalNetwork net2(3);
   net2.channel(2).send(0, encodeSeed({1, 2, crypto::seed_keygen()}));
-  CHECK(errorOf([&] { DealerClient c(net2.channel(0)); }) ==
+  CHECK(errorOf([&] { DealerClient c(net2.channel(0), 2); }) ==
         "dealer seed is addressed to party 1 of 2, but this is party 0 of 2");
 }

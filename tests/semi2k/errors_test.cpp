@@ -17,10 +17,10 @@ std::string errorFromPeerReply(size_t replyBytes) {
   std::string what;
   runParallel(3, [&](uint32_t i) {
     if (i == 2) {
-      dealer::serveJob(dn.channel(2));
+      dealer::serveJob(dn.channel(2), 2);
       return;
     }
-    dealer::DealerClient pre(dn.channel(i));
+    dealer::DealerClient pre(dn.channel(i), 2);
     if (i == 1) {
       online.channel(1).recv(0);
       std::vector<uint8_t> junk(replyBytes, 0x5a);
@@ -45,10 +45,10 @@ std::string errorOf(const std::function<void(vm::InteractiveOp &)> &setup) {
   std::string what;
   runParallel(3, [&](uint32_t i) {
     if (i == 2) {
-      dealer::serveJob(dn.channel(2));
+      dealer::serveJob(dn.channel(2), 2);
       return;
     }
-    dealer::DealerClient pre(dn.channel(i));
+    dealer::DealerClient pre(dn.channel(i), 2);
     if (i == 1) return;
     semi2k::Semi2k proto(online.channel(0), pre);
     std::vector<uint64_t> x{1, 2}, out(2);
@@ -110,10 +110,10 @@ TEST_CASE("a vanished peer makes runGroup fail instead of hanging") {
   std::string what;
   runParallel(3, [&](uint32_t i) {
     if (i == 2) {
-      dealer::serveJob(dn.channel(2));
+      dealer::serveJob(dn.channel(2), 2);
       return;
     }
-    dealer::DealerClient pre(dn.channel(i));
+    dealer::DealerClient pre(dn.channel(i), 2);
     if (i == 1) return;  // party 1 never answers
     semi2k::Semi2k proto(online.channel(0), pre);
     std::vector<uint64_t> x{1}, out(1);

@@ -27,10 +27,10 @@ inline dealer::DealerStats runSemi2k(uint32_t n, const PartyFn &fn) {
   dealer::DealerStats ds;
   runParallel(n + 1, [&](uint32_t i) {
     if (i == n) {
-      ds = dealer::serveJob(dealerNet.channel(n));
+      ds = dealer::serveJob(dealerNet.channel(n), n);
       return;
     }
-    dealer::DealerClient pre(dealerNet.channel(i));
+    dealer::DealerClient pre(dealerNet.channel(i), n);
     semi2k::Semi2k proto(online.channel(i), pre);
     fn(i, proto);
     pre.finish();

@@ -81,10 +81,10 @@ TEST_CASE("the masked values a party sees in mul and trunc are uniform") {
   LocalNetwork online(2), dn(3);
   runParallel(3, [&](uint32_t i) {
     if (i == 2) {
-      dealer::serveJob(dn.channel(2));
+      dealer::serveJob(dn.channel(2), 2);
       return;
     }
-    dealer::DealerClient pre(dn.channel(i));
+    dealer::DealerClient pre(dn.channel(i), 2);
     if (i == 0) {
       semi2k::Semi2k proto(online.channel(0), pre);
       std::vector<uint64_t> out(len);

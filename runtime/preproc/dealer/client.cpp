@@ -8,9 +8,10 @@
 
 namespace smpc::dealer {
 
-DealerClient::DealerClient(vm::Channel &dealer) : ch_(dealer) {
-  if (ch_.parties() < 3) throw DealerError("a dealer channel needs at least 2 parties and the dealer");
-  const uint32_t dealerId = ch_.parties() - 1;
+DealerClient::DealerClient(vm::Channel &ch, uint32_t parties) : ch_(ch), dealerId_(parties) {
+  if (parties < 2 || ch_.self() >= parties)
+    throw DealerError("a dealer client must be one of at least 2 parties");
+  const uint32_t dealerId = dealerId_;
   std::vector<uint8_t> msg = ch_.recv(dealerId);
   SeedMsg m = decodeSeed(msg);
   wipe(msg);
@@ -38,7 +39,7 @@ DealerClient::~DealerClient() {
 void DealerClient::finish() {
   if (finished_ || party_ != 0) return;
   finished_ = true;
-  ch_.send(ch_.parties() - 1, encodeDone());
+  ch_.send(dealerId_, encodeDone());
 }
 
 uint64_t DealerClient::used(Kind kind) const {
@@ -62,7 +63,7 @@ void DealerClient::request(const StreamKey &key, uint64_t count) {
   const uint64_t maxCount = std::max<uint64_t>(1, kMaxBatchWords / per);
   while (count > 0) {
     RequestMsg r{key, std::min(count, maxCount)};
-    ch_.send(ch_.parties() - 1, encodeRequest(r));
+    ch_.send(dealerId_, encodeRequest(r));
     inflight_.push_back(r);
     stream(key).pending += r.count;
     count -= r.count;
@@ -71,7 +72,7 @@ void DealerClient::request(const StreamKey &key, uint64_t count) {
 
 void DealerClient::receiveOne() {
   const RequestMsg r = inflight_.front();
-  std::vector<uint8_t> msg = ch_.recv(ch_.parties() - 1);
+  std::vector<uint8_t> msg = ch_.recv(dealerId_);
   Stream &s = stream(r.key);
   // Drop the used prefix before appending so the buffer stays small.
   if (s.head > 0) {

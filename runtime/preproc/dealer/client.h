@@ -24,10 +24,10 @@ namespace smpc::dealer {
 
 class DealerClient final : public vm::Preprocessing {
 public:
-  /// Receives this party's seed; the dealer is channel index parties() - 1.
+  /// Receives this party's seed from the dealer, node `parties` of `ch`.
   /// Throws DealerError if the seed message is malformed or addressed to
   /// another party.
-  explicit DealerClient(vm::Channel &dealer);
+  DealerClient(vm::Channel &ch, uint32_t parties);
   ~DealerClient() override;
   DealerClient(const DealerClient &) = delete;
   DealerClient &operator=(const DealerClient &) = delete;
@@ -73,6 +73,7 @@ private:
   void receiveOne();
 
   vm::Channel &ch_;
+  uint32_t dealerId_;
   uint32_t party_ = 0;
   crypto::Seed seed_{};
   std::map<StreamKey, Stream> streams_;

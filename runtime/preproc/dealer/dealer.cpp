@@ -9,10 +9,11 @@
 
 namespace smpc::dealer {
 
-DealerStats serveJob(vm::Channel &ch) {
-  if (ch.parties() < 3 || ch.self() != ch.parties() - 1)
-    throw DealerError("the dealer must be the last of at least 3 channel endpoints");
-  const uint32_t n = ch.parties() - 1;
+DealerStats serveJob(vm::Channel &ch, uint32_t parties) {
+  if (parties < 2 || ch.self() != parties)
+    throw DealerError("the dealer must be node " + std::to_string(parties) +
+                      " of a job with at least 2 parties");
+  const uint32_t n = parties;
   DealerStats st;
   std::vector<crypto::Seed> seeds;
   for (uint32_t i = 0; i < n; ++i) {
