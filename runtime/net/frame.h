@@ -1,0 +1,52 @@
+//===- frame.h - the header every mesh frame carries ----------------------===//
+//
+//   0       4    5     6       8                24          32          40
+//   +-------+----+-----+-------+----------------+-----------+-----------+---
+//   | magic |ver |type |chan   | job id hash    | sequence  | length    | payload
+//   | "SMPF"| 1  |     |u16 LE | BLAKE2b-128    | u64 LE    | u64 LE    | length bytes
+//   +-------+----+-----+-------+----------------+-----------+-----------+---
+//
+// Data frames carry a per-link, per-channel sequence number; a logical
+// message larger than kChunkBytes travels as several Data frames, the last
+// one flagged DataEnd. Heartbeat and Bye frames have sequence 0 and no payload.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace smpc::net {
+
+inline constexpr uint32_t kFrameMagic = 0x46504d53;  // "SMPF" little endian
+inline constexpr uint8_t kFrameVersion = 1;
+inline constexpr std::size_t kHeaderBytes = 40;
+inline constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
+inline constexpr uint16_t kMaxChannels = 8;
+
+enum class FrameType : uint8_t { Data = 1, DataEnd = 2, Heartbeat = 3, Bye = 4 };
+
+using JobHash = std::array<uint8_t, 16>;
+JobHash hashJobId(const std::string &jobId);
+
+struct FrameHeader {
+  FrameType type = FrameType::Data;
+  uint16_t channel = 0;
+  JobHash job{};
+  uint64_t seq = 0;
+  uint64_t length = 0;
+};
+
+/// Writes the header into out[0..kHeaderBytes).
+void encodeHeader(const FrameHeader &h, uint8_t *out);
+/// Builds a whole frame: header followed by `payload`.
+std::vector<uint8_t> encodeFrame(const FrameHeader &h, std::span<const uint8_t> payload);
+
+/// Parses the header of `frame`; on failure returns nullopt and sets `why`
+/// (which never contains payload bytes).
+std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> frame, std::string &why);
+
+}  // namespace smpc::net

@@ -1,0 +1,62 @@
+//===- net_test_util.h - loopback clusters with fresh keys for net tests --===//
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/net/config.h"
+#include "runtime/net/keys.h"
+
+namespace smpc::net::test {
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+inline int freePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) throw std::runtime_error("bind");
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+struct TestCluster {
+  ClusterConfig cfg;
+  std::vector<SecretKey> keys;  // by node id (dealer last)
+};
+
+/// n parties (plus a dealer if asked) on loopback with fresh keys and short
+/// timeouts so failure tests finish quickly.
+inline TestCluster makeCluster(uint32_t n, bool dealer = false, uint32_t peerMs = 1000) {
+  TestCluster t;
+  t.cfg.jobId = "test-job";
+  auto node = [&](uint32_t id) {
+    NodeConfig c;
+    c.id = id;
+    c.endpoint = "tcp://127.0.0.1:" + std::to_string(freePort());
+    c.bind = c.endpoint;
+    t.keys.push_back(net_key_keygen());
+    c.publicKey = t.keys.back().publicKey();
+    return c;
+  };
+  for (uint32_t i = 0; i < n; ++i) t.cfg.parties.push_back(node(i));
+  if (dealer) t.cfg.dealer = node(n);
+  t.cfg.timeouts.connectMs = 5000;
+  t.cfg.timeouts.peerMs = peerMs;
+  t.cfg.timeouts.recvMs = 10000;
+  return t;
+}
+
+inline std::vector<uint8_t> bytes(const std::string &s) { return {s.begin(), s.end()}; }
+inline std::string str(const std::vector<uint8_t> &v) { return {v.begin(), v.end()}; }
+
+}  // namespace smpc::net::test
