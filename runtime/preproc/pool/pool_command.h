@@ -1,0 +1,41 @@
+//===- pool_command.h - leader-to-follower commands of the triple pool ----===//
+//
+// Party 0 decides what the background generators make next and tells the
+// others, so that every party runs the same generator calls in the same
+// order (pools are filled by demand, and demand timing differs per party).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace smpc::preproc {
+
+/// Kinds of material kept in pools.
+enum class PoolKind : uint8_t { Triples, BoolTriples, DaBits, EdaBits, Trunc };
+inline constexpr std::size_t kPoolKinds = 5;
+
+enum class PoolOp : uint8_t {
+  Generate = 1,   // fill pool `kind` with `count` records
+  Matrix = 2,     // one matrix triple m x k x n, on demand
+  TruncOnce = 3,  // `count` truncation pairs for `shift`, on demand
+  Idle = 4,       // heartbeat: nothing to do (keeps follower links alive)
+  Stop = 5,       // the leader's pool is shutting down
+};
+
+struct PoolCommand {
+  PoolOp op = PoolOp::Idle;
+  PoolKind kind = PoolKind::Triples;
+  uint64_t count = 0;
+  uint32_t m = 0, k = 0, n = 0, shift = 0;
+};
+
+/// Largest count / matrix size a command may carry (bounds follower memory).
+inline constexpr uint64_t kMaxCommandElems = uint64_t{1} << 28;
+
+std::vector<uint8_t> pool_command_encode(const PoolCommand &c);
+/// Throws std::runtime_error("malformed pool command") on anything invalid.
+PoolCommand pool_command_decode(std::span<const uint8_t> msg);
+
+}  // namespace smpc::preproc

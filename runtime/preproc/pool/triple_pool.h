@@ -1,0 +1,126 @@
+//===- triple_pool.h - preprocessing pools filled by a background thread --===//
+//
+// TriplePool fronts a generator (OT or dealer) that runs on its own thread
+// and its own vm::Channel, so material is made while the online phase runs
+// or idles. The online phase draws from bounded pools and blocks only when
+// a pool is empty (and logs that it waited). Party 0 decides what is made
+// next and sends that decision to the others (pool_command.h), so all
+// generators make the same calls in the same order. Matrix triples and
+// truncation pairs for an unusual shift are made on demand, in request order.
+// Drawn material is wiped from the pool (PoolRing): it is never handed out twice.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/preproc/pool/pool_command.h"
+#include "runtime/preproc/pool/pool_ring.h"
+#include "vm/core/channel.h"
+#include "vm/core/preprocessing.h"
+
+namespace smpc::preproc {
+
+struct PoolConfig {
+  /// Pool capacity per kind, in records: triples, boolean triple words (64
+  /// AND triples each), daBits, edaBits, truncation pairs.
+  std::array<std::size_t, kPoolKinds> capacity = {1 << 16, 1 << 12, 1 << 14, 1 << 12, 1 << 14};
+  /// Shift of the pooled truncation pairs (the fixed-point fraction bits).
+  uint32_t truncShift = 16;
+  /// When the leader has nothing to make it sends a heartbeat this often.
+  std::chrono::milliseconds heartbeat{200};
+  /// Receives one line per wait of the online phase; default: stderr.
+  std::function<void(const std::string &)> log;
+};
+
+struct PoolKindStatus {
+  const char *name = "";
+  std::size_t level = 0, capacity = 0;
+  uint64_t generated = 0, drawn = 0;  // records
+  double ratePerSecond = 0;           // records per second of generation time
+};
+
+struct PoolStatus {
+  std::array<PoolKindStatus, kPoolKinds> kinds;
+  uint64_t waits = 0;         // draws that found their pool empty
+  double waitedSeconds = 0;   // total time the online phase waited
+  bool failed = false;        // the background generator stopped with an error
+  std::string error;          // its message (never contains secrets)
+};
+
+class TriplePool final : public vm::Preprocessing {
+public:
+  /// `generator` must use `background` and nothing else uses either; both
+  /// are used only by the pool's thread, which starts at once.
+  TriplePool(vm::Channel &background, std::unique_ptr<vm::Preprocessing> generator,
+             PoolConfig cfg = {});
+  /// Stops the thread (the leader tells the followers to stop).
+  ~TriplePool() override;
+  TriplePool(const TriplePool &) = delete;
+  TriplePool &operator=(const TriplePool &) = delete;
+
+  void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                    std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
+  void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override;
+  void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override;
+  void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                  std::span<uint64_t> high) override;
+
+  PoolStatus status() const;
+  /// e.g. `pool triples=40960/65536 (210000/s) bool=... waits=2 waited=0.031s`
+  std::string statusLine() const;
+
+private:
+  struct OnDemand {
+    PoolCommand cmd;
+    std::vector<uint64_t> a, b, c;
+  };
+
+  void run();
+  void leaderLoop();
+  void followerLoop();
+  void execute(const PoolCommand &cmd);
+  /// Pops n records of `kind` in chunks, waiting while the pool is empty;
+  /// calls take(records, firstIndex) for each chunk.
+  void draw(PoolKind kind, std::size_t n,
+            const std::function<void(std::span<const uint64_t>, std::size_t)> &take);
+  OnDemand onDemand(const PoolCommand &cmd);
+  [[noreturn]] void throwFailed() const;
+
+  vm::Channel &ch_;
+  std::unique_ptr<vm::Preprocessing> gen_;
+  PoolConfig cfg_;
+  bool leader_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PoolRing>> rings_;
+  std::deque<PoolCommand> requests_;  // leader only: on-demand requests
+  std::deque<OnDemand> results_;
+  bool stop_ = false, failed_ = false;
+  std::string error_;
+  std::array<uint64_t, kPoolKinds> generated_{}, drawn_{};
+  std::array<double, kPoolKinds> genSeconds_{};
+  uint64_t waits_ = 0;
+  double waitedSeconds_ = 0;
+
+  std::thread thread_;
+};
+
+/// Wraps a generator (e.g. makeOtPreprocessing(background)) in a pool.
+std::unique_ptr<TriplePool> makePooledPreprocessing(vm::Channel &background,
+                                                    std::unique_ptr<vm::Preprocessing> generator,
+                                                    PoolConfig cfg = {});
+
+}  // namespace smpc::preproc

@@ -1,0 +1,60 @@
+//===- pool_ring_test.cpp - wiping ring and pool command encoding ---------===//
+#include <stdexcept>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "runtime/preproc/pool/pool_command.h"
+#include "runtime/preproc/pool/pool_ring.h"
+
+using namespace smpc::preproc;
+
+TEST_CASE("pool ring: FIFO order, each record handed out once, consumed slots zeroed") {
+  PoolRing ring(3, 4);
+  uint64_t next = 1;
+  std::vector<uint64_t> seen;
+  for (int round = 0; round < 50; ++round) {
+    std::vector<uint64_t> batch(3 * (1 + round % 5));  // sometimes beyond capacity: grows
+    for (auto &w : batch) w = next++;
+    ring.push(batch);
+    std::vector<uint64_t> out(3 * 4);
+    const std::size_t got = ring.pop(1 + round % 4, out);
+    for (std::size_t i = 0; i < 3 * got; ++i) seen.push_back(out[i]);
+  }
+  std::vector<uint64_t> rest(3 * ring.size());
+  const std::size_t left = ring.size();
+  CHECK(ring.pop(left, rest) == left);
+  seen.insert(seen.end(), rest.begin(), rest.end());
+  REQUIRE(seen.size() == next - 1);
+  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == i + 1);  // in order, no repeats
+  for (auto w : ring.raw()) CHECK(w == 0);                              // everything wiped
+  CHECK(ring.pop(1, rest) == 0);
+}
+
+TEST_CASE("pool ring: a partial record is refused") {
+  PoolRing ring(2, 4);
+  std::vector<uint64_t> three(3, 1);
+  CHECK_THROWS_WITH_AS(ring.push(three), "PoolRing: partial record", std::invalid_argument);
+}
+
+TEST_CASE("pool command: round trip and malformed input") {
+  PoolCommand c{PoolOp::Matrix, PoolKind::Triples, 0, 3, 4, 5, 0};
+  auto d = pool_command_decode(pool_command_encode(c));
+  CHECK(d.op == PoolOp::Matrix);
+  CHECK(d.m == 3);
+  CHECK(d.k == 4);
+  CHECK(d.n == 5);
+  PoolCommand g{PoolOp::Generate, PoolKind::EdaBits, 1000};
+  auto e = pool_command_decode(pool_command_encode(g));
+  CHECK(e.kind == PoolKind::EdaBits);
+  CHECK(e.count == 1000);
+
+  auto bytes = pool_command_encode(g);
+  bytes.pop_back();
+  CHECK_THROWS_WITH(pool_command_decode(bytes), "malformed pool command");
+  bytes = pool_command_encode(g);
+  bytes[0] = 9;
+  CHECK_THROWS_WITH(pool_command_decode(bytes), "malformed pool command");
+  PoolCommand huge{PoolOp::Matrix, PoolKind::Triples, 0, 1u << 20, 1u << 20, 1, 0};
+  CHECK_THROWS_WITH(pool_command_decode(pool_command_encode(huge)), "malformed pool command");
+}
