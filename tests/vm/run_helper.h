@@ -1,0 +1,39 @@
+//===- run_helper.h - verify and run a hand-built program on clear --------===//
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include "vm/bytecode/serialize.h"
+#include "vm/core/machine.h"
+#include "vm/protocols/clear/clear.h"
+
+namespace smpc::testing {
+
+/// Verifies (REQUIREs validity), runs on the clear protocol, returns the
+/// outputs by name.
+inline std::map<std::string, std::vector<uint64_t>> runClear(const bc::Program &p,
+                                                             const vm::InputValues &in = {},
+                                                             vm::ProtocolStats *stats = nullptr,
+                                                             uint64_t maxSteps = 100000) {
+  std::string err = bc::verifyProgram(p);
+  INFO(err);
+  REQUIRE(err.empty());
+  vm::ClearProtocol proto(3);
+  vm::RunOptions ro;
+  ro.maxSteps = maxSteps;
+  std::map<std::string, std::vector<uint64_t>> out;
+  for (auto &o : vm::run(p, proto, in, ro))
+    out[o.entry.name] = o.data;
+  if (stats)
+    *stats = proto.stats();
+  return out;
+}
+
+inline std::vector<uint64_t> u(std::initializer_list<int64_t> v) {
+  std::vector<uint64_t> r;
+  for (int64_t x : v)
+    r.push_back(uint64_t(x));
+  return r;
+}
+
+}  // namespace smpc::testing
