@@ -15,13 +15,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Removed when the test program exits.
+struct TmpDir {
+  fs::path path;
+  ~TmpDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 fs::path tmpDir() {
-  static fs::path d = [] {
+  static TmpDir d{[] {
     fs::path p = fs::temp_directory_path() / ("smpc_data_test_" + std::to_string(getpid()));
     fs::create_directories(p);
     return p;
-  }();
-  return d;
+  }()};
+  return d.path;
 }
 
 std::string file(const std::string &name, const std::string &content) {
