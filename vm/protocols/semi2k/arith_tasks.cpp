@@ -27,11 +27,10 @@ public:
   void send(Exchange &ex) override { ex.putAll(de_.span()); }
   void receive(Exchange &ex) override {
     const size_t n = op_.out.size();
-    Words opened(2 * n);
-    sumOpened(ex, de_.span(), opened.span());
+    sumOpenedInPlace(ex, de_.span());  // de_ was sent already: open in place
     const bool p0 = ctx_.leader();
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t d = opened[i], e = opened[n + i];
+      const uint64_t d = de_[i], e = de_[n + i];
       op_.out[i] = c_[i] + d * b_[i] + e * a_[i] + (p0 ? d * e : 0);
     }
     done_ = true;
@@ -57,9 +56,8 @@ public:
   }
   void send(Exchange &ex) override { ex.putAll(ef_.span()); }
   void receive(Exchange &ex) override {
-    Words opened(mk_ + kn_);
-    sumOpened(ex, ef_.span(), opened.span());
-    const uint64_t *e = opened.data(), *f = opened.data() + mk_;
+    sumOpenedInPlace(ex, ef_.span());
+    const uint64_t *e = ef_.data(), *f = ef_.data() + mk_;
     std::copy(c_.data(), c_.data() + c_.size(), op_.out.begin());
     uint64_t *z = op_.out.data();
     matmulAdd(e, b_.data(), z, op_.m, op_.k, op_.n);
@@ -94,8 +92,8 @@ public:
   void receive(Exchange &ex) override {
     const size_t n = op_.out.size();
     const uint32_t f = op_.shift;
-    Words c(n);
-    sumOpened(ex, c_.span(), c.span());
+    Words &c = c_;
+    sumOpenedInPlace(ex, c_.span());
     const bool p0 = ctx_.leader();
     const uint64_t low63 = ~(uint64_t(1) << 63);
     for (size_t i = 0; i < n; ++i) {

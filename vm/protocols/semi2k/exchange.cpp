@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include <sodium.h>
+
 #include "vm/core/errors.h"
 
 namespace smpc::semi2k {
@@ -12,7 +14,7 @@ Exchange::Exchange(uint32_t self, uint32_t parties)
     : self_(self), parties_(parties), out_(parties), in_(parties), cursor_(parties, 0) {}
 
 void Exchange::put(uint32_t peer, std::span<const uint64_t> words) {
-  out_[peer].insert(out_[peer].end(), words.begin(), words.end());
+  if (!words.empty()) out_[peer].push_back(words);
 }
 
 void Exchange::putAll(std::span<const uint64_t> words) {
@@ -36,12 +38,23 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
   // another's receive.
   for (uint32_t p = 0; p < parties_; ++p) {
     if (p == self_) continue;
+    // A single segment goes out straight from the op's buffer; several are
+    // joined first (the channel copies what it is given in either case).
+    std::span<const uint64_t> words;
+    if (out_[p].size() == 1) {
+      words = out_[p][0];
+    } else if (out_[p].size() > 1) {
+      joined_.clear();
+      for (auto seg : out_[p]) joined_.insert(joined_.end(), seg.begin(), seg.end());
+      words = joined_;
+    }
     // Little-endian hosts only (x86-64, aarch64): words go out as in memory.
-    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t *>(out_[p].data()),
-                                   out_[p].size() * sizeof(uint64_t));
+    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t *>(words.data()),
+                                   words.size() * sizeof(uint64_t));
     ch.send(p, bytes);
     sent += bytes.size();
   }
+  if (!joined_.empty()) sodium_memzero(joined_.data(), joined_.size() * sizeof(uint64_t));
   for (uint32_t p = 0; p < parties_; ++p) {
     out_[p].clear();
     if (p == self_) continue;
@@ -62,6 +75,14 @@ void Exchange::checkConsumed() const {
     if (p != self_ && cursor_[p] != in_[p].size())
       throw vm::ProtocolError("party " + std::to_string(p) +
                               " sent a message longer than this round requires");
+}
+
+void sumOpenedInPlace(Exchange &ex, std::span<uint64_t> mine) {
+  for (uint32_t p = 0; p < ex.parties(); ++p) {
+    if (p == ex.self()) continue;
+    auto theirs = ex.take(p, mine.size());
+    for (size_t i = 0; i < mine.size(); ++i) mine[i] += theirs[i];
+  }
 }
 
 void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result) {

@@ -23,9 +23,10 @@ public:
   uint32_t self() const { return self_; }
   uint32_t parties() const { return parties_; }
 
-  /// Appends `words` to the message for `peer`.
+  /// Appends `words` to the message for `peer`. The words are not copied:
+  /// they must stay unchanged until transfer() returns.
   void put(uint32_t peer, std::span<const uint64_t> words);
-  /// Appends `words` to the message for every peer.
+  /// Appends `words` to the message for every peer (same lifetime rule).
   void putAll(std::span<const uint64_t> words);
   /// The next `n` words received from `peer`; throws ProtocolError if the
   /// message is too short.
@@ -39,10 +40,14 @@ public:
 
 private:
   uint32_t self_, parties_;
-  std::vector<std::vector<uint64_t>> out_, in_;
+  std::vector<std::vector<std::span<const uint64_t>>> out_;  // segments per peer
+  std::vector<uint64_t> joined_;                              // scratch to concatenate them
+  std::vector<std::vector<uint64_t>> in_;
   std::vector<size_t> cursor_;
 };
 
+/// Arithmetic opening in place: mine += the words every peer sent.
+void sumOpenedInPlace(Exchange &ex, std::span<uint64_t> mine);
 /// Arithmetic opening: result = mine + the words every peer sent.
 void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result);
 /// Boolean opening: result = mine XOR the words every peer sent.
