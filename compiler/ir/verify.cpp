@@ -18,6 +18,14 @@ struct VerifyError {
   std::string msg;
 };
 
+// "%<id>"; built with append, which also avoids a GCC 12 -Wrestrict false
+// positive on `"%" + std::to_string(...)`.
+std::string pct(ValueId v) {
+  std::string s = "%";
+  s += std::to_string(v);
+  return s;
+}
+
 class Verifier {
 public:
   Verifier(const Module &m, const Function &f) : m(m), f(f) {
@@ -28,7 +36,6 @@ public:
   void run() {
     if (f.body.insts.empty() || f.body.insts.back()->kind != IrOp::Return)
       fail("body does not end in return");
-    define(f.body.args, "parameter");
     block(f.body, Term::Return);
     const Inst &ret = *f.body.insts.back();
     if (ret.operands.size() != f.resultTypes.size())
@@ -52,7 +59,7 @@ private:
     if (cur) {
       where += ", ";
       if (!cur->results.empty() && cur->results[0] < f.values.size())
-        where += "%" + std::to_string(cur->results[0]) + " = ";
+        where += pct(cur->results[0]) + " = ";
       where += name(*cur);
     }
     throw VerifyError{where + ": " + msg};
@@ -84,7 +91,7 @@ private:
 
   const Type &type(ValueId v) {
     if (v >= f.values.size())
-      fail("value %" + std::to_string(v) + " does not exist");
+      fail("value " + pct(v) + " does not exist");
     return f.type(v);
   }
 
@@ -92,7 +99,7 @@ private:
     for (ValueId v : vs) {
       type(v);
       if (everDefined[v])
-        fail(std::string(what) + " %" + std::to_string(v) + " is defined twice");
+        fail(std::string(what) + " " + pct(v) + " is defined twice");
       everDefined[v] = inScope[v] = true;
     }
   }
@@ -100,7 +107,7 @@ private:
   void use(ValueId v) {
     type(v);
     if (!inScope[v])
-      fail("%" + std::to_string(v) +
+      fail(pct(v) +
            (everDefined[v] ? " is used outside the region that defines it"
                            : " is used before its definition"));
   }
@@ -109,6 +116,7 @@ private:
   void block(const Block &b, Term term) {
     if (b.insts.empty())
       fail("region is empty (it must end in a terminator)");
+    define(b.args, "block argument");
     std::vector<ValueId> defined(b.args.begin(), b.args.end());
     for (size_t i = 0; i < b.insts.size(); ++i) {
       const Inst &in = *b.insts[i];
@@ -300,7 +308,7 @@ private:
       const Type &t = type(v);
       bool secret = c == 'S' || c == 's' || c == 'U';
       if (t.isSecret() != secret)
-        fail("operand %" + std::to_string(v) + " must be " + (secret ? "secret" : "public"));
+        fail("operand " + pct(v) + " must be " + (secret ? "secret" : "public"));
       len.push_back(t.len());
     }
     bool inPlace = oi.operands[0] == 'U' || oi.operands[0] == 'V';

@@ -6,7 +6,8 @@
 // as one batched exchange. The greedy order is: every ready local
 // instruction first, then ready loops/branches (they are barriers), then all
 // ready interactive instructions as one group. With single-round operations
-// this gives as many groups as the block's multiplicative depth.
+// this gives as many groups as the block's multiplicative depth. Pure local
+// instructions then sink to their first use to keep register pressure low.
 //===----------------------------------------------------------------------===//
 #include <algorithm>
 #include <functional>
@@ -64,7 +65,7 @@ private:
     for (size_t i = 0; i < body; ++i)
       for (ValueId r : b.insts[i]->results)
         defIdx[r] = int32_t(i);
-    std::vector<std::vector<uint32_t>> succs(body);
+    std::vector<std::vector<uint32_t>> succs(body), deps(body + 1);
     std::vector<uint32_t> preds(body, 0);
     std::vector<ValueId> uses;
     int32_t lastOutput = -1;
@@ -89,7 +90,12 @@ private:
         succs[p].push_back(uint32_t(i));
         ++preds[i];
       }
+      deps[i] = std::move(from);
     }
+    for (ValueId v : b.insts[body]->operands)
+      if (v < defIdx.size() && defIdx[v] >= 0)
+        deps[body].push_back(uint32_t(defIdx[v]));
+
     for (size_t i = 0; i < body; ++i)
       for (ValueId r : b.insts[i]->results)
         defIdx[r] = -1;
@@ -100,25 +106,29 @@ private:
     for (uint32_t i = 0; i < body; ++i)
       if (preds[i] == 0)
         push(i);
-    std::vector<uint32_t> order;
-    order.reserve(n);
+    // Greedy list scheduling into steps: one local or region instruction, or
+    // one group of interactive instructions.
+    std::vector<std::vector<uint32_t>> steps;
+    size_t scheduled = 0;
     auto emit = [&](uint32_t i) {
-      order.push_back(i);
+      ++scheduled;
       for (uint32_t s : succs[i])
         if (--preds[s] == 0)
           push(s);
     };
     MinHeap &local = ready[int(Kind::Local)], &region = ready[int(Kind::Region)],
             &inter = ready[int(Kind::Interactive)];
-    while (order.size() < body) {
+    while (scheduled < body) {
       while (!local.empty()) {
         uint32_t i = local.top();
         local.pop();
+        steps.push_back({i});
         emit(i);
       }
       if (!region.empty()) {
         uint32_t i = region.top();
         region.pop();
+        steps.push_back({i});
         emit(i);
         continue;
       }
@@ -130,7 +140,51 @@ private:
       }
       for (uint32_t i : group)
         emit(i);
+      if (!group.empty())
+        steps.push_back(std::move(group));
     }
+    // Local instructions without side effects sink to just before their
+    // first user (or the group holding it), so constants and address
+    // arithmetic do not all stay live from the top of the block.
+    std::vector<uint32_t> order;
+    order.reserve(n);
+    std::vector<char> placed(body + 1, 0);
+    auto sinks = [&](uint32_t i) {
+      return kindOf(*b.insts[i]) == Kind::Local && !hasSideEffect(*b.insts[i]);
+    };
+    std::vector<std::pair<uint32_t, size_t>> stack;
+    auto pullDeps = [&](uint32_t root) {
+      stack.push_back({root, 0});
+      while (!stack.empty()) {
+        auto &[i, next] = stack.back();
+        if (next < deps[i].size()) {
+          uint32_t d = deps[i][next++];
+          if (!placed[d])
+            stack.push_back({d, 0});
+          continue;
+        }
+        uint32_t done = i;
+        stack.pop_back();
+        if (done != root && !placed[done]) {
+          placed[done] = 1;
+          order.push_back(done);
+        }
+      }
+    };
+    for (const auto &step : steps) {
+      if (step.size() == 1 && sinks(step[0]))
+        continue;
+      for (uint32_t i : step)
+        pullDeps(i);
+      for (uint32_t i : step) {
+        placed[i] = 1;
+        order.push_back(i);
+      }
+    }
+    pullDeps(uint32_t(body));
+    for (uint32_t i = 0; i < body; ++i)  // unused local values keep their place at the end
+      if (!placed[i])
+        order.push_back(i);
     order.push_back(uint32_t(body));
     std::vector<std::unique_ptr<Inst>> out(n);
     for (size_t k = 0; k < n; ++k) {

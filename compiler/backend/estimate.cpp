@@ -1,0 +1,254 @@
+//===- estimate.cpp - rounds, preprocessing and traffic of a module --------===//
+//
+// Prices every interactive instruction with bc::opCost (the figures the
+// protocol itself accounts with), multiplies loop bodies by their trip count
+// when the bounds are constants, and counts round groups as the emitter will
+// emit them: a group costs the rounds of its slowest member. Also computes
+// the multiplicative depth (critical path in rounds), the lower bound that
+// scheduling aims for. Linear in the program size, independent of trip counts.
+//===----------------------------------------------------------------------===//
+#include <algorithm>
+#include <sstream>
+
+#include "compiler/backend/backend.h"
+#include "compiler/backend/layout.h"
+#include "vm/bytecode/cost.h"
+
+namespace smpc::backend {
+
+using namespace ir;
+
+namespace {
+
+uint64_t satMul(uint64_t a, uint64_t b) {
+  unsigned __int128 r = (unsigned __int128)a * b;
+  return r > UINT64_MAX ? UINT64_MAX : uint64_t(r);
+}
+uint64_t satAdd(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+
+struct Tally {
+  uint64_t rounds = 0, bytes = 0;
+  bc::PreprocNeeds needs;
+
+  void add(const Tally &o, uint64_t times) {
+    rounds = satAdd(rounds, satMul(o.rounds, times));
+    bytes = satAdd(bytes, satMul(o.bytes, times));
+    needs.triples = satAdd(needs.triples, satMul(o.needs.triples, times));
+    needs.matTripleElems = satAdd(needs.matTripleElems, satMul(o.needs.matTripleElems, times));
+    needs.truncPairs = satAdd(needs.truncPairs, satMul(o.needs.truncPairs, times));
+    needs.ltz = satAdd(needs.ltz, satMul(o.needs.ltz, times));
+    needs.eqz = satAdd(needs.eqz, satMul(o.needs.eqz, times));
+    needs.exact = needs.exact && o.needs.exact;
+  }
+  void maxWith(const Tally &o) {
+    rounds = std::max(rounds, o.rounds);
+    bytes = std::max(bytes, o.bytes);
+    needs.triples = std::max(needs.triples, o.needs.triples);
+    needs.matTripleElems = std::max(needs.matTripleElems, o.needs.matTripleElems);
+    needs.truncPairs = std::max(needs.truncPairs, o.needs.truncPairs);
+    needs.ltz = std::max(needs.ltz, o.needs.ltz);
+    needs.eqz = std::max(needs.eqz, o.needs.eqz);
+    needs.exact = needs.exact && o.needs.exact;
+  }
+};
+
+class Estimator {
+public:
+  Estimator(const Module &m, const Function &f, uint32_t parties)
+      : m(m), f(f), parties(parties), constOf(f.values.size(), nullptr),
+        fin(f.values.size(), 0) {}
+
+  Tally total() {
+    collectConsts(f.body);
+    return block(f.body);
+  }
+  uint64_t depth() { return depthOf(f.body, 0); }
+
+private:
+  const Module &m;
+  const Function &f;
+  uint32_t parties;
+  std::vector<const std::vector<uint64_t> *> constOf;
+  std::vector<uint64_t> fin;  // finish time of each value (critical path)
+
+  void collectConsts(const Block &b) {
+    for (const auto &in : b.insts) {
+      if (in->kind == IrOp::Const)
+        constOf[in->results[0]] = &in->constData;
+      for (const Block &r : in->regions)
+        collectConsts(r);
+    }
+  }
+
+  // Trip count of a For, or nullopt when a bound is not a constant.
+  std::optional<uint64_t> trips(const Inst &in) const {
+    const auto *lo = constOf[in.operands[0]], *hi = constOf[in.operands[1]];
+    if (!lo || !hi)
+      return std::nullopt;
+    int64_t l = int64_t((*lo)[0]), h = int64_t((*hi)[0]);
+    return h > l ? uint64_t(h) - uint64_t(l) : 0;
+  }
+
+  bc::OpShape shape(const Inst &in) const {
+    bc::OpShape s;
+    if (!in.results.empty())
+      s.len = f.type(in.results[0]).len();
+    else if (!in.operands.empty())
+      s.len = f.type(in.operands[0]).len();
+    if (in.op == bc::Op::MatMulSS) {
+      s.m = uint32_t(in.imms[0]);
+      s.k = uint32_t(in.imms[1]);
+      s.n = uint32_t(in.imms[2]);
+    }
+    if (in.op == bc::Op::OutputS && uint64_t(in.imms[0]) < m.outputs.size())
+      s.recipients = uint32_t(m.outputs[in.imms[0]].recipients.size());
+    return s;
+  }
+
+  Tally block(const Block &b) {
+    Tally t;
+    std::vector<uint32_t> runs = roundRuns(f, b);
+    uint32_t groupRounds = 0;
+    size_t groupEnd = 0;
+    for (size_t i = 0; i < b.insts.size(); ++i) {
+      const Inst &in = *b.insts[i];
+      if (runs[i] > 0) {
+        t.rounds += groupRounds;
+        groupRounds = 0;
+        groupEnd = i + runs[i];
+      }
+      if (in.kind == IrOp::Bc && bc::isInteractive(in.op)) {
+        bc::OpCost c = bc::opCost(in.op, shape(in), parties);
+        groupRounds = std::max(groupRounds, c.rounds);
+        t.bytes = satAdd(t.bytes, c.bytesPerParty);
+        t.needs.triples = satAdd(t.needs.triples, c.triples);
+        t.needs.matTripleElems = satAdd(t.needs.matTripleElems, c.matTripleElems);
+        t.needs.truncPairs = satAdd(t.needs.truncPairs, c.truncPairs);
+        t.needs.ltz = satAdd(t.needs.ltz, c.ltz);
+        t.needs.eqz = satAdd(t.needs.eqz, c.eqz);
+      }
+      if (i + 1 == groupEnd) {
+        t.rounds += groupRounds;
+        groupRounds = 0;
+      }
+      switch (in.kind) {
+      case IrOp::For: {
+        std::optional<uint64_t> n = trips(in);
+        Tally body = block(in.regions[0]);
+        if (!n)
+          body.needs.exact = false;
+        t.add(body, n ? *n : 1);
+        break;
+      }
+      case IrOp::If: {
+        Tally a = block(in.regions[0]);
+        a.maxWith(block(in.regions[1]));
+        t.add(a, 1);
+        break;
+      }
+      case IrOp::While: {
+        Tally once = block(in.regions[0]);
+        once.add(block(in.regions[1]), 1);
+        once.needs.exact = false;
+        t.add(once, 1);
+        break;
+      }
+      case IrOp::Call:
+        t.add(block(m.functions[in.callee].body), 1);
+        break;
+      case IrOp::Bc:
+      case IrOp::Const:
+      case IrOp::Return:
+      case IrOp::Yield:
+      case IrOp::Condition:
+        break;
+      }
+    }
+    return t;
+  }
+
+  // Latest finish time of the values an instruction (and its regions) reads.
+  uint64_t readyAt(const Inst &in, uint64_t start) {
+    for (ValueId v : in.operands)
+      start = std::max(start, fin[v]);
+    for (const Block &r : in.regions)
+      for (const auto &c : r.insts)
+        start = readyAt(*c, start);
+    return start;
+  }
+
+  // Critical path through `b` when it starts at time t0 (absolute times).
+  uint64_t depthOf(const Block &b, uint64_t t0) {
+    for (ValueId a : b.args)
+      fin[a] = t0;
+    uint64_t end = t0;
+    for (const auto &ptr : b.insts) {
+      const Inst &in = *ptr;
+      uint64_t start = t0, finish = t0;
+      switch (in.kind) {
+      case IrOp::Bc:
+      case IrOp::Const:
+      case IrOp::Call:
+      case IrOp::Return:
+      case IrOp::Yield:
+      case IrOp::Condition:
+        for (ValueId v : in.operands)
+          start = std::max(start, fin[v]);
+        finish = in.kind == IrOp::Bc ? start + bc::opRounds(in.op) : start;
+        break;
+      case IrOp::For: {
+        start = readyAt(in, t0);
+        uint64_t d = depthOf(in.regions[0], start) - start;
+        std::optional<uint64_t> n = trips(in);
+        finish = satAdd(start, satMul(d, n ? *n : 1));
+        break;
+      }
+      case IrOp::If:
+        start = readyAt(in, t0);
+        finish = std::max(depthOf(in.regions[0], start), depthOf(in.regions[1], start));
+        break;
+      case IrOp::While: {
+        start = readyAt(in, t0);
+        uint64_t mid = depthOf(in.regions[0], start);
+        finish = depthOf(in.regions[1], mid);
+        break;
+      }
+      }
+      for (ValueId r : in.results)
+        fin[r] = finish;
+      end = std::max(end, finish);
+    }
+    return end;
+  }
+};
+
+}  // namespace
+
+Cost estimate(const Module &m, uint32_t parties) {
+  Cost c;
+  if (m.mainIndex >= m.functions.size())
+    return c;
+  const Function &f = m.functions[m.mainIndex];
+  Tally t = Estimator(m, f, parties).total();
+  uint64_t depth = Estimator(m, f, parties).depth();
+  c.rounds = t.rounds;
+  c.bytesPerParty = t.bytes;
+  c.needs = t.needs;
+  c.needs.rounds = t.rounds;
+  std::ostringstream os;
+  os << "parties: " << parties << "\n"
+     << "rounds: " << c.rounds << "\n"
+     << "depth: " << depth << "\n"
+     << "triples: " << c.needs.triples << "\n"
+     << "matrix-triple-elements: " << c.needs.matTripleElems << "\n"
+     << "trunc-pairs: " << c.needs.truncPairs << "\n"
+     << "ltz: " << c.needs.ltz << "\n"
+     << "eqz: " << c.needs.eqz << "\n"
+     << "bytes/party: " << c.bytesPerParty << "\n"
+     << "exact: "
+     << (c.needs.exact ? "yes" : "no (loops with a run-time trip count are counted once)") << "\n";
+  c.text = os.str();
+  return c;
+}
+
+}  // namespace smpc::backend
