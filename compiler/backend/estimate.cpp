@@ -141,8 +141,16 @@ private:
         break;
       }
       case IrOp::If: {
-        Tally a = block(in.regions[0]);
-        a.maxWith(block(in.regions[1]));
+        // The costlier branch is counted; if they differ the count is an
+        // upper bound, not exact.
+        Tally a = block(in.regions[0]), b = block(in.regions[1]);
+        bool same = a.rounds == b.rounds && a.bytes == b.bytes &&
+                    a.needs.triples == b.needs.triples &&
+                    a.needs.matTripleElems == b.needs.matTripleElems &&
+                    a.needs.truncPairs == b.needs.truncPairs && a.needs.ltz == b.needs.ltz &&
+                    a.needs.eqz == b.needs.eqz;
+        a.maxWith(b);
+        a.needs.exact = a.needs.exact && same;
         t.add(a, 1);
         break;
       }
@@ -246,7 +254,7 @@ Cost estimate(const Module &m, uint32_t parties) {
      << "eqz: " << c.needs.eqz << "\n"
      << "bytes/party: " << c.bytesPerParty << "\n"
      << "exact: "
-     << (c.needs.exact ? "yes" : "no (loops with a run-time trip count are counted once)") << "\n";
+     << (c.needs.exact ? "yes" : "no (loops with a run-time trip count are counted once, branches at their costlier side)") << "\n";
   c.text = os.str();
   return c;
 }

@@ -29,14 +29,16 @@ struct TestModule {
     m.functions[0].name = "main";
     for (size_t i = 0; i < inputLens.size(); ++i) {
       bc::IoEntry e;
-      e.name = "in" + std::to_string(i);
+      e.name = "in";
+      e.name += std::to_string(i);
       e.ndims = inputLens[i] > 1 ? 1 : 0;
       e.rows = inputLens[i];
       m.inputs.push_back(e);
     }
     for (size_t i = 0; i < outputLens.size(); ++i) {
       bc::IoEntry e;
-      e.name = "out" + std::to_string(i);
+      e.name = "out";
+      e.name += std::to_string(i);
       e.ndims = outputLens[i] > 1 ? 1 : 0;
       e.rows = outputLens[i];
       m.outputs.push_back(e);
