@@ -57,6 +57,11 @@ struct Result {
   bc::Program program;
 };
 
+/// Front end only: parse, check and lower, printing every diagnostic
+/// (and IR dumps requested for "lower"). Returns true when there is no error.
+bool check(const std::string &path, const std::string &source, const Options &opts,
+           std::ostream &diags);
+
 /// Full pipeline: parse, check, lower, optimise, allocate, emit. Returns
 /// nullopt after printing every diagnostic when the program has errors.
 std::optional<Result> compile(const std::string &path, const std::string &source,

@@ -1,0 +1,197 @@
+//===- api.cpp - the compiler pipeline behind compiler/api.h --------------===//
+//
+// parse + imports -> params -> recursion check -> check and lower -> passes
+// -> emit. The front end runs on a thread with a large stack: the AST walks
+// are recursive, and the parser's input limits bound their depth well
+// within it.
+//===----------------------------------------------------------------------===//
+#include "compiler/api.h"
+
+#include <pthread.h>
+
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+
+#include "compiler/front/diagnostics.h"
+#include "compiler/front/parser.h"
+#include "compiler/lower/lower.h"
+#include "compiler/sema/modules.h"
+#include "compiler/sema/recursion.h"
+#ifdef SMPC_HAVE_BACKEND
+#include "compiler/backend/backend.h"
+#endif
+
+namespace smpc::compiler {
+
+namespace {
+
+constexpr size_t kStackBytes = size_t(256) << 20;
+
+/// Runs `fn` on a thread with a kStackBytes stack (only touched pages are
+/// committed), or inline if such a thread cannot be created.
+void withBigStack(const std::function<void()> &fn) {
+  pthread_attr_t attr;
+  pthread_t th;
+  auto tramp = [](void *p) -> void * {
+    (*static_cast<const std::function<void()> *>(p))();
+    return nullptr;
+  };
+  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+      pthread_create(&th, &attr, tramp, const_cast<std::function<void()> *>(&fn)) == 0) {
+    pthread_attr_destroy(&attr);
+    pthread_join(th, nullptr);
+    return;
+  }
+  fn();
+}
+
+bool wants(const std::vector<std::string> &list, const std::string &name) {
+  for (const auto &s : list)
+    if (s == name || s == "all")
+      return true;
+  return false;
+}
+
+/// Front end: source to a verified, lowered module. Returns false after
+/// printing diagnostics.
+bool frontEnd(const std::string &path, const std::string &source, const Options &opts,
+              std::ostream &diags, ir::Module &mod) {
+  bool ok = false;
+  withBigStack([&] {
+    front::Diagnostics d(diags, opts.color);
+    sema::SemaProgram prog;
+    if (!sema::loadModules(d, path, source, opts.importPaths, prog))
+      return;
+    if (!sema::bindParams(d, opts.defines, prog))
+      return;
+    auto recursive = sema::findRecursion(d, prog);
+    lower::lowerProgram(d, prog, recursive, opts.fracBits, mod);
+    if (d.hasErrors())
+      return;
+    std::string err = ir::verify(mod);
+    if (!err.empty()) {
+      diags << "smpcc: internal compiler error: the lowered IR is invalid: " << err << "\n";
+      return;
+    }
+    if (wants(opts.dumpIrAfter, "lower")) {
+      std::ostream &out = opts.dumpStream ? *opts.dumpStream : diags;
+      out << "// IR after lower\n" << ir::print(mod);
+    }
+    ok = true;
+  });
+  return ok;
+}
+
+#ifdef SMPC_HAVE_BACKEND
+bool optimise(ir::Module &mod, const Options &opts, std::ostream &diags) {
+  backend::PassOptions po;
+  po.optLevel = opts.optLevel;
+  po.dumpAfter = opts.dumpIrAfter;
+  po.dump = opts.dumpStream ? opts.dumpStream : &diags;
+  std::string err = backend::runPasses(mod, po);
+  if (!err.empty()) {
+    diags << "smpcc: internal compiler error: " << err << "\n";
+    return false;
+  }
+  return true;
+}
+#endif
+
+}  // namespace
+
+std::string defaultStdlibDir() {
+  if (const char *env = std::getenv("SMPC_STDLIB"); env && *env)
+    return env;
+  return SMPC_STDLIB_DIR;
+}
+
+std::optional<std::vector<InputSignature>> inspectInputs(const std::string &path,
+                                                         const std::string &source,
+                                                         const Options &opts,
+                                                         std::ostream &diags) {
+  std::optional<std::vector<InputSignature>> out;
+  withBigStack([&] {
+    front::Diagnostics d(diags, opts.color);
+    auto m = front::parseModule(d, d.addFile(path, source));
+    if (!m)
+      return;
+    std::vector<InputSignature> sigs;
+    for (const auto &in : m->inputs) {
+      InputSignature s;
+      s.name = in.name;
+      s.party = in.party;
+      s.elem = in.type.elem;
+      for (const auto &dim : in.type.dims) {
+        std::string p;
+        if (dim->kind == front::ExprKind::Name)
+          for (const auto &decl : m->params)
+            if (decl.name == dim->name)
+              p = dim->name;
+        s.dimParams.push_back(p);
+      }
+      sigs.push_back(std::move(s));
+    }
+    out = std::move(sigs);
+  });
+  return out;
+}
+
+std::vector<std::string> declaredParams(const std::string &path, const std::string &source) {
+  std::vector<std::string> out;
+  withBigStack([&] {
+    std::ostringstream sink;
+    front::Diagnostics d(sink, false);
+    if (auto m = front::parseModule(d, d.addFile(path, source)))
+      for (const auto &p : m->params)
+        out.push_back(p.name);
+  });
+  return out;
+}
+
+bool check(const std::string &path, const std::string &source, const Options &opts,
+           std::ostream &diags) {
+  ir::Module mod;
+  return frontEnd(path, source, opts, diags, mod);
+}
+
+std::optional<Result> compile(const std::string &path, const std::string &source,
+                              const Options &opts, std::ostream &diags) {
+  ir::Module mod;
+  if (!frontEnd(path, source, opts, diags, mod))
+    return std::nullopt;
+#ifdef SMPC_HAVE_BACKEND
+  if (!optimise(mod, opts, diags))
+    return std::nullopt;
+  Result r;
+  r.program = backend::emit(mod);
+  return r;
+#else
+  diags << "smpcc: error: this build has no compiler back end; only `smpcc check` works\n";
+  return std::nullopt;
+#endif
+}
+
+std::optional<CostReport> cost(const std::string &path, const std::string &source,
+                               const Options &opts, uint32_t parties, std::ostream &diags) {
+  ir::Module mod;
+  if (!frontEnd(path, source, opts, diags, mod))
+    return std::nullopt;
+#ifdef SMPC_HAVE_BACKEND
+  if (!optimise(mod, opts, diags))
+    return std::nullopt;
+  backend::Cost c = backend::estimate(mod, parties);
+  CostReport r;
+  r.parties = parties;
+  r.rounds = c.rounds;
+  r.bytesPerParty = c.bytesPerParty;
+  r.needs = c.needs;
+  r.text = c.text;
+  return r;
+#else
+  diags << "smpcc: error: this build has no compiler back end; only `smpcc check` works\n";
+  return std::nullopt;
+#endif
+}
+
+}  // namespace smpc::compiler

@@ -1,0 +1,119 @@
+//===- ast.h - the smpc abstract syntax tree ------------------------------===//
+//
+// Built from the ANTLR parse tree by parser.cpp. Every node carries the
+// source location of its first token (an llvm::SMLoc into the SourceMgr).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "llvm/Support/SMLoc.h"
+
+namespace smpc::front {
+
+using llvm::SMLoc;
+
+struct Expr;
+using ExprP = std::unique_ptr<Expr>;
+
+/// One position of an index: `e`, or a range `lo:hi` with either bound
+/// optional (`:` alone selects the whole dimension).
+struct IndexPart {
+  bool isRange = false;
+  ExprP lo, hi;  // single index: lo only
+  SMLoc loc;
+};
+
+enum class ExprKind : uint8_t { IntLit, FixLit, BoolLit, Name, Unary, Binary, Call, Index, Vector };
+
+struct Expr {
+  ExprKind kind;
+  SMLoc loc;
+  int64_t ival = 0;         // IntLit, BoolLit (0/1)
+  double fval = 0;          // FixLit
+  std::string name;         // Name, Call (callee), Unary/Binary (operator spelling)
+  std::vector<ExprP> kids;  // operands, call arguments, vector elements, indexed base
+  std::vector<IndexPart> index;
+  Expr(ExprKind k, SMLoc l) : kind(k), loc(l) {}
+};
+
+/// `sfix[n, 3]`: element type name and dimension expressions.
+struct TypeExpr {
+  std::string elem;
+  std::vector<ExprP> dims;
+  SMLoc loc;
+};
+
+struct Stmt;
+using StmtP = std::unique_ptr<Stmt>;
+using Block = std::vector<StmtP>;
+
+enum class StmtKind : uint8_t { Let, Var, Assign, For, If, While, Return, Output, ExprStmt };
+
+struct Stmt {
+  StmtKind kind;
+  SMLoc loc;
+  std::string name;                 // Let/Var/Assign target/For variable/Output name
+  SMLoc nameLoc;
+  std::unique_ptr<TypeExpr> type;   // Let/Var annotation
+  ExprP value;                      // initialiser, assigned value, condition, return value
+  ExprP lo, hi;                     // For bounds
+  std::vector<IndexPart> target;    // Assign: element or slice target
+  std::string assignOp;             // "=", "+=", "-=", "*="
+  Block body, elseBody;             // For/While/If bodies
+  bool hasElse = false;
+  bool toAll = false;               // Output
+  std::vector<uint32_t> recipients; // Output
+  std::vector<SMLoc> recipientLocs;
+  Stmt(StmtKind k, SMLoc l) : kind(k), loc(l) {}
+};
+
+struct FnParam {
+  std::string name;
+  TypeExpr type;
+  SMLoc loc;
+};
+
+struct FnDecl {
+  std::string name;
+  SMLoc loc;
+  std::vector<std::string> generics;
+  std::vector<FnParam> params;
+  std::unique_ptr<TypeExpr> ret;
+  Block body;
+  unsigned moduleIndex = 0;
+};
+
+struct ParamDecl {
+  std::string name;
+  TypeExpr type;
+  ExprP init;
+  SMLoc loc;
+};
+
+struct InputDecl {
+  std::string name;
+  TypeExpr type;
+  uint32_t party = 0;
+  SMLoc loc;
+};
+
+struct ImportDecl {
+  std::string name;
+  SMLoc loc;
+};
+
+/// One parsed source file.
+struct Module {
+  std::string path;
+  unsigned bufferId = 0;
+  std::vector<ImportDecl> imports;
+  std::vector<ParamDecl> params;
+  std::vector<InputDecl> inputs;
+  std::vector<std::unique_ptr<FnDecl>> fns;
+};
+
+}  // namespace smpc::front

@@ -1,0 +1,228 @@
+//===- lower.cpp - functions, instantiation, scopes and the main prologue -===//
+#include "compiler/lower/lower.h"
+
+#include <functional>
+
+#include "compiler/sema/const_eval.h"
+
+namespace smpc::lower {
+
+void lowerProgram(front::Diagnostics &diags, const sema::SemaProgram &prog,
+                  const std::set<const front::FnDecl *> &recursive, uint8_t fracBits,
+                  ir::Module &out) {
+  out.fracBits = fracBits;
+  Lowerer(diags, prog, recursive, fracBits, out).run();
+  out.files = diags.fileNames();
+}
+
+// Keeps only the functions main reaches (unreached ones were lowered just to
+// report their errors) and renumbers the calls.
+static void pruneUnreached(ir::Module &m) {
+  std::vector<int64_t> newIndex(m.functions.size(), -1);
+  std::vector<uint32_t> order;
+  std::function<void(const ir::Block &)> scan;
+  std::vector<uint32_t> work{m.mainIndex};
+  newIndex[m.mainIndex] = 0;
+  order.push_back(m.mainIndex);
+  scan = [&](const ir::Block &b) {
+    for (const auto &i : b.insts) {
+      if (i->kind == ir::IrOp::Call && newIndex[i->callee] < 0) {
+        newIndex[i->callee] = static_cast<int64_t>(order.size());
+        order.push_back(i->callee);
+        work.push_back(i->callee);
+      }
+      for (const auto &r : i->regions)
+        scan(r);
+    }
+  };
+  while (!work.empty()) {
+    uint32_t f = work.back();
+    work.pop_back();
+    scan(m.functions[f].body);
+  }
+  std::function<void(ir::Block &)> renumber = [&](ir::Block &b) {
+    for (auto &i : b.insts) {
+      if (i->kind == ir::IrOp::Call)
+        i->callee = static_cast<uint32_t>(newIndex[i->callee]);
+      for (auto &r : i->regions)
+        renumber(r);
+    }
+  };
+  std::vector<ir::Function> kept;
+  for (uint32_t f : order) {
+    kept.push_back(std::move(m.functions[f]));
+    renumber(kept.back().body);
+  }
+  m.functions = std::move(kept);
+  m.mainIndex = 0;
+}
+
+void Lowerer::run() {
+  auto it = prog_.fns.find("main");
+  if (it == prog_.fns.end() || it->second->moduleIndex != 0) {
+    unsigned id = prog_.modules[0]->bufferId;
+    diags_.error(SMLoc::getFromPointer(diags_.bufferStart(id)),
+                 "this program has no `fn main()`; add one with the program's statements");
+    return;
+  }
+  const front::FnDecl &main = *it->second;
+  if (!main.generics.empty() || !main.params.empty() || main.ret) {
+    diags_.error(main.loc, "main takes no parameters and returns nothing; write `fn main()`");
+    return;
+  }
+  mod_.mainIndex = instantiate(main, {});
+  // Check the functions main does not call, so that their errors show too.
+  // Shape-generic ones can only be checked once instantiated.
+  for (const auto &[name, f] : prog_.fns)
+    if (f->generics.empty() && !recursive_.count(f) && !instances_.count(f->name))
+      instantiate(*f, {});
+  if (!diags_.hasErrors())
+    pruneUnreached(mod_);
+}
+
+uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars) {
+  std::string key = f.name;
+  if (!f.generics.empty()) {
+    key += "<";
+    for (size_t i = 0; i < f.generics.size(); ++i)
+      key += (i ? ", " : "") + f.generics[i] + "=" + std::to_string(shapeVars.at(f.generics[i]));
+    key += ">";
+  }
+  if (auto it = instances_.find(key); it != instances_.end())
+    return it->second;
+  uint32_t index = static_cast<uint32_t>(mod_.functions.size());
+  mod_.functions.emplace_back();
+  instances_[key] = index;
+
+  FnCtx ctx;
+  ctx.decl = &f;
+  ctx.isMain = f.name == "main" && f.moduleIndex == 0;
+  ctx.consts = prog_.params;
+  for (const auto &[k, v] : shapeVars)
+    ctx.consts[k] = v;
+  ir::Function fn;
+  fn.name = key;
+  ctx.scopes.emplace_back();
+  for (const auto &p : f.params) {
+    Ty t = sema::resolveType(diags_, p.type, ctx.consts);
+    Val v;
+    v.ty = t;
+    if (!t.poison) {
+      v.id = fn.newValue(t.t, p.name);
+      fn.body.args.push_back(v.id);
+    }
+    if (ctx.scopes[0].count(p.name))
+      diags_.error(p.loc, "parameter '" + p.name + "' is declared twice; rename one");
+    ctx.scopes[0][p.name] = VarInfo{v, false, p.loc};
+  }
+  ctx.retTy = f.ret ? sema::resolveType(diags_, *f.ret, ctx.consts) : Ty::voidTy();
+  if (!ctx.retTy.isVoid && !ctx.retTy.poison)
+    fn.resultTypes.push_back(ctx.retTy.t);
+  mod_.functions[index].resultTypes = fn.resultTypes;
+  mod_.functions[index].name = key;
+
+  Builder saved = b_;
+  FnCtx *savedCtx = cur_;
+  b_.fn = &fn;
+  b_.block = &fn.body;
+  cur_ = &ctx;
+  lowerBody(f, ctx, fn);
+  b_ = saved;
+  cur_ = savedCtx;
+  mod_.functions[index] = std::move(fn);
+  return index;
+}
+
+void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
+  at(f.loc);
+  if (ctx.isMain)
+    mainPrologue();
+  const front::Block &body = f.body;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const Stmt &s = *body[i];
+    if (s.kind != front::StmtKind::Return) {
+      stmt(s);
+      continue;
+    }
+    if (i + 1 != body.size()) {
+      diags_.error(s.loc, "`return` may only be the last statement of a function; keep the "
+                          "result in a var and return it at the end");
+      continue;
+    }
+    at(s.loc);
+    if (ctx.retTy.isVoid) {
+      if (s.value)
+        diags_.error(s.value->loc, "function '" + f.name + "' declares no result type; add "
+                                   "`-> type` to its signature or remove the value");
+      b_.terminator(ir::IrOp::Return, {});
+      return;
+    }
+    if (!s.value) {
+      diags_.error(s.loc, "function '" + f.name + "' must return a " + sema::typeName(ctx.retTy) +
+                              "; write `return <value>;`");
+      return;
+    }
+    Val v = coerce(expr(*s.value), ctx.retTy, s.value->loc, "the return value");
+    b_.terminator(ir::IrOp::Return, {v.id});
+    return;
+  }
+  if (!ctx.retTy.isVoid) {
+    diags_.error(f.loc, "function '" + f.name + "' must end with `return <value>;` giving a " +
+                            sema::typeName(ctx.retTy));
+    return;
+  }
+  b_.terminator(ir::IrOp::Return, {});
+}
+
+void Lowerer::mainPrologue() {
+  for (const auto &in : prog_.modules[0]->inputs) {
+    at(in.loc);
+    Ty t = sema::resolveType(diags_, in.type, cur_->consts);
+    if (prog_.params.count(in.name) || cur_->scopes[0].count(in.name)) {
+      diags_.error(in.loc, "'" + in.name + "' is already declared; rename this input");
+      continue;
+    }
+    Val v;
+    v.ty = t;
+    if (!t.poison) {
+      bc::IoEntry e;
+      e.name = in.name;
+      e.elem = t.t.elem;
+      e.secret = t.secret();
+      e.ndims = t.t.ndims;
+      e.rows = t.t.rows;
+      e.cols = t.t.cols;
+      e.party = in.party;
+      ir::Type st = t.t;
+      st.vis = ir::Vis::Secret;
+      v.id = b_.op(bc::Op::Input, st, {}, {static_cast<int64_t>(mod_.inputs.size())});
+      b_.fn->values[v.id].name = in.name;
+      mod_.inputs.push_back(e);
+      // A public-typed input is provided secretly by its owner and then
+      // opened to everyone.
+      if (!t.secret())
+        v.id = b_.op(bc::Op::Open, t.t, {v.id});
+    }
+    cur_->scopes[0][in.name] = VarInfo{v, false, in.loc};
+  }
+}
+
+VarInfo *Lowerer::lookup(const std::string &name) {
+  for (auto it = cur_->scopes.rbegin(); it != cur_->scopes.rend(); ++it)
+    if (auto f = it->find(name); f != it->end())
+      return &f->second;
+  return nullptr;
+}
+
+void Lowerer::define(const std::string &name, VarInfo v, SMLoc loc) {
+  auto &scope = cur_->scopes.back();
+  if (auto it = scope.find(name); it != scope.end()) {
+    diags_.error(loc, "'" + name + "' is already declared in this block; choose another name "
+                      "or assign to it (declare it with `var` to make it mutable)");
+    diags_.note(it->second.loc, "the earlier declaration is here");
+    return;
+  }
+  scope[name] = v;
+}
+
+}  // namespace smpc::lower

@@ -1,0 +1,148 @@
+//===- lower.h - check the AST and lower it to the circuit IR -------------===//
+//
+// One walk does both: every expression is type-, shape- and secrecy-checked
+// and, when correct, emitted as IR. Shape-generic functions are checked and
+// lowered once per instantiation (monomorphisation). After an error the
+// expression gets a poison type and no IR, so one mistake is reported once;
+// the module is discarded when there were errors.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/front/ast.h"
+#include "compiler/front/diagnostics.h"
+#include "compiler/ir/ir.h"
+#include "compiler/lower/builder.h"
+#include "compiler/sema/modules.h"
+#include "compiler/sema/types.h"
+
+namespace smpc::lower {
+
+using front::Expr;
+using front::SMLoc;
+using front::Stmt;
+using sema::Ty;
+
+/// A checked, lowered expression.
+struct Val {
+  Val() = default;
+  Val(Ty t, ir::ValueId i) : ty(t), id(i) {}
+  Ty ty;
+  ir::ValueId id = ir::kNoValue;
+  std::optional<int64_t> cint;  // value of a public int scalar known at compile time
+  std::optional<double> cfix;   // value of a fix literal
+  bool intLit = false;          // an integer literal: adapts to fix context
+  bool poison() const { return ty.poison; }
+  static Val error() { Val v; v.ty = Ty::error(); return v; }
+};
+
+struct VarInfo {
+  Val v;
+  bool isMutable = false;
+  SMLoc loc;
+};
+
+/// Lowers the whole program into `out`. Errors go to `diags`.
+void lowerProgram(front::Diagnostics &diags, const sema::SemaProgram &prog,
+                  const std::set<const front::FnDecl *> &recursive, uint8_t fracBits,
+                  ir::Module &out);
+
+class Lowerer {
+public:
+  Lowerer(front::Diagnostics &d, const sema::SemaProgram &p,
+          const std::set<const front::FnDecl *> &rec, uint8_t fracBits, ir::Module &m)
+      : diags_(d), prog_(p), recursive_(rec), f_(fracBits), mod_(m) {}
+  void run();
+
+  // ---- lower.cpp: functions, scopes, errors
+  struct FnCtx {
+    const front::FnDecl *decl = nullptr;
+    bool isMain = false;
+    sema::ConstEnv consts;  // params and shape variables
+    std::vector<std::map<std::string, VarInfo>> scopes;
+    Ty retTy;
+    unsigned depth = 0;     // statement nesting (0 = top level of the body)
+  };
+  uint32_t instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars);
+  void lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn);
+  void mainPrologue();
+  VarInfo *lookup(const std::string &name);
+  void define(const std::string &name, VarInfo v, SMLoc loc);
+  void at(SMLoc loc) { b_.loc = diags_.sourceLoc(loc); }
+  Val error(SMLoc loc, const std::string &msg) {
+    diags_.error(loc, msg);
+    return Val::error();
+  }
+
+  // ---- lower_stmt.cpp
+  void block(const front::Block &b);
+  void stmt(const Stmt &s);
+  void letOrVar(const Stmt &s);
+  void assign(const Stmt &s);
+  void forStmt(const Stmt &s);
+  void ifStmt(const Stmt &s);
+  void whileStmt(const Stmt &s);
+  void output(const Stmt &s);
+  std::vector<std::string> carriedVars(const front::Block &a, const front::Block *b = nullptr);
+
+  // ---- lower_expr.cpp
+  Val expr(const Expr &e);
+  Val name(const Expr &e);
+  Val call(const Expr &e);
+  Val vectorLit(const Expr &e);
+  Val indexExpr(const Expr &e);
+  /// Where an index expression points: static or run-time offset and the
+  /// slice/store layout (D, E, F of opcodes.def) and result type.
+  struct Access {
+    bool ok = false;
+    bool dynamic = false;
+    int64_t off = 0;
+    ir::ValueId dynOff = ir::kNoValue;
+    int64_t D = 1, E = 0, F = 0;
+    Ty elemTy;  // type of the selected part
+  };
+  Access access(const Ty &base, const std::vector<front::IndexPart> &idx, SMLoc loc);
+  Val readAccess(const Val &base, const Access &a);
+  Val writeAccess(const Val &base, const Access &a, Val value, SMLoc loc);
+
+  // ---- lower_ops.cpp
+  Val binary(const std::string &op, Val a, Val b, SMLoc loc);
+  Val unary(const std::string &op, Val a, SMLoc loc);
+  Val compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &res);
+  Val matmul(Val a, Val b, SMLoc loc);
+  Val coerce(Val v, const Ty &target, SMLoc loc, const std::string &what);
+  Val literalToFix(const Val &v);
+  Val toSecret(const Val &v);
+  Val constInt(int64_t v, bc::ElemType e = bc::ElemType::Int);
+  Val constFix(double v, SMLoc loc);
+  Val constVec(const Ty &t, std::vector<uint64_t> data);
+  ir::ValueId arith(char k, const Val &a, const Val &b, const ir::Type &res);
+  ir::ValueId truncFix(ir::ValueId v, const ir::Type &t);
+  Val recip(const Val &x);
+  Val selectVals(Val c, Val a, Val b, SMLoc loc);
+  Val broadcast(const Val &v, const Ty &shape);
+  uint64_t fixRaw(double v) const;
+
+  // ---- lower_builtins.cpp
+  Val builtin(const Expr &e, std::vector<Val> &args);
+  Val convert(const std::string &to, Val v, SMLoc loc);
+  Val concat(std::vector<Val> &args, SMLoc loc);
+  Val fill(const Expr &e, std::vector<Val> &args);
+
+  front::Diagnostics &diags_;
+  const sema::SemaProgram &prog_;
+  const std::set<const front::FnDecl *> &recursive_;
+  uint8_t f_;
+  ir::Module &mod_;
+  Builder b_;
+  FnCtx *cur_ = nullptr;
+  std::map<std::string, uint32_t> instances_;
+  std::set<std::string> outputNames_;
+};
+
+}  // namespace smpc::lower

@@ -1,0 +1,379 @@
+//===- lower_expr.cpp - names, calls, literals and indexing ---------------===//
+#include "compiler/lower/lower.h"
+
+#include "compiler/sema/const_eval.h"
+
+namespace smpc::lower {
+
+using bc::ElemType;
+using bc::Op;
+using front::ExprKind;
+using ir::Vis;
+
+Val Lowerer::expr(const Expr &e) {
+  at(e.loc);
+  switch (e.kind) {
+  case ExprKind::IntLit: {
+    Val v = constInt(e.ival);
+    v.intLit = true;
+    return v;
+  }
+  case ExprKind::FixLit:
+    return constFix(e.fval, e.loc);
+  case ExprKind::BoolLit:
+    return constInt(e.ival, ElemType::Bool);
+  case ExprKind::Name:
+    return name(e);
+  case ExprKind::Unary:
+    return unary(e.name, expr(*e.kids[0]), e.loc);
+  case ExprKind::Binary: {
+    Val a = expr(*e.kids[0]);
+    Val b = expr(*e.kids[1]);
+    return binary(e.name, a, b, e.loc);
+  }
+  case ExprKind::Call:
+    return call(e);
+  case ExprKind::Index:
+    return indexExpr(e);
+  case ExprKind::Vector:
+    return vectorLit(e);
+  }
+  return Val::error();
+}
+
+Val Lowerer::name(const Expr &e) {
+  if (VarInfo *v = lookup(e.name)) {
+    Val r = v->v;
+    r.intLit = false;
+    return r;
+  }
+  if (auto it = cur_->consts.find(e.name); it != cur_->consts.end())
+    return constInt(it->second);
+  for (const auto &in : prog_.modules[0]->inputs)
+    if (in.name == e.name)
+      return error(e.loc, "input '" + e.name + "' can only be used in main; pass it to this "
+                          "function as an argument");
+  if (prog_.fns.count(e.name) || sema::isBuiltinName(e.name))
+    return error(e.loc, "'" + e.name + "' is a function; call it with " + e.name + "(...)");
+  return error(e.loc, "unknown name '" + e.name + "'; declare it with let or var before this "
+                      "use, or check the spelling");
+}
+
+Val Lowerer::call(const Expr &e) {
+  if (sema::isBuiltinName(e.name)) {
+    std::vector<Val> args;
+    // fill's sizes are compile-time constants, not values.
+    size_t n = e.name == "fill" ? std::min<size_t>(1, e.kids.size()) : e.kids.size();
+    for (size_t i = 0; i < n; ++i)
+      args.push_back(expr(*e.kids[i]));
+    at(e.loc);
+    return builtin(e, args);
+  }
+  auto it = prog_.fns.find(e.name);
+  if (it == prog_.fns.end()) {
+    for (const auto &k : e.kids)
+      expr(*k);
+    if (lookup(e.name) || cur_->consts.count(e.name))
+      return error(e.loc, "'" + e.name + "' is a value, not a function; remove the parentheses");
+    return error(e.loc, "unknown function '" + e.name + "'; check the spelling or import the "
+                        "module that defines it");
+  }
+  const front::FnDecl &f = *it->second;
+  std::vector<Val> args;
+  for (const auto &k : e.kids)
+    args.push_back(expr(*k));
+  if (args.size() != f.params.size())
+    return error(e.loc, "'" + f.name + "' takes " + std::to_string(f.params.size()) +
+                            " argument" + (f.params.size() == 1 ? "" : "s") + " but " +
+                            std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") +
+                            " given; pass exactly " + std::to_string(f.params.size()));
+  if (recursive_.count(&f))
+    return Val::error();  // already reported
+  for (const auto &a : args)
+    if (a.poison())
+      return Val::error();
+  if (f.name == "main")
+    return error(e.loc, "main cannot be called; move the shared code into another function");
+  // Infer shape variables from the argument shapes.
+  sema::ConstEnv shapeVars;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const front::TypeExpr &pt = f.params[i].type;
+    if (args[i].ty.isVoid)
+      return error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + f.name +
+                                       "' is a call that returns nothing");
+    if (pt.dims.size() != args[i].ty.t.ndims)
+      continue;  // reported by coerce below with the full types
+    for (size_t d = 0; d < pt.dims.size(); ++d) {
+      const Expr &de = *pt.dims[d];
+      if (de.kind != ExprKind::Name ||
+          std::find(f.generics.begin(), f.generics.end(), de.name) == f.generics.end())
+        continue;
+      int64_t size = d == 0 ? args[i].ty.t.rows : args[i].ty.t.cols;
+      auto [slot, fresh] = shapeVars.emplace(de.name, size);
+      if (!fresh && slot->second != size)
+        return error(e.kids[i]->loc, "shape mismatch: '" + de.name + "' of '" + f.name +
+                                         "' is " + std::to_string(slot->second) +
+                                         " from an earlier argument but " + std::to_string(size) +
+                                         " here; pass arguments of matching sizes");
+    }
+  }
+  for (const auto &g : f.generics)
+    if (!shapeVars.count(g))
+      return error(e.loc, "cannot infer the shape variable '" + g + "' of '" + f.name +
+                              "' from the arguments; use it as a dimension of a parameter type");
+  uint32_t index = instantiate(f, shapeVars);
+  const ir::Function &callee = mod_.functions[index];
+  if (callee.body.args.size() != f.params.size())
+    return Val::error();  // the signature had errors
+  std::vector<ir::ValueId> ops;
+  for (size_t i = 0; i < args.size(); ++i) {
+    Ty pt{callee.type(callee.body.args[i])};
+    Val a = coerce(args[i], pt, e.kids[i]->loc,
+                   "argument " + std::to_string(i + 1) + " of '" + f.name + "'");
+    if (a.poison())
+      return Val::error();
+    ops.push_back(a.id);
+  }
+  at(e.loc);
+  ir::Inst &c = b_.add(ir::IrOp::Call);
+  c.callee = index;
+  c.operands = ops;
+  Val r;
+  if (callee.resultTypes.empty()) {
+    r.ty = Ty::voidTy();
+    return r;
+  }
+  r.ty = Ty{callee.resultTypes[0]};
+  r.id = b_.fn->newValue(r.ty.t);
+  c.results.push_back(r.id);
+  return r;
+}
+
+Val Lowerer::vectorLit(const Expr &e) {
+  std::vector<Val> elems;
+  for (const auto &k : e.kids)
+    elems.push_back(expr(*k));
+  for (const auto &v : elems) {
+    if (v.poison())
+      return Val::error();
+    if (v.ty.isVoid)
+      return error(e.loc, "a vector element is a call that returns nothing");
+  }
+  at(e.loc);
+  const Ty &first = elems[0].ty;
+  if (first.t.ndims == 2)
+    return error(e.loc, "vector literals nest at most two levels ([[1, 2], [3, 4]])");
+  bool anyFix = false, anySecret = false;
+  for (const auto &v : elems) {
+    anyFix |= v.ty.elem() == ElemType::Fix;
+    anySecret |= v.ty.secret();
+    if (!v.ty.sameShape(first))
+      return error(v.ty.isScalar() || first.isScalar() ? e.loc : e.loc,
+                   "shape mismatch: the elements of this literal have different shapes (" +
+                       sema::shapeName(first) + " and " + sema::shapeName(v.ty) +
+                       "); every row needs the same length");
+  }
+  ElemType elem = anyFix ? ElemType::Fix : first.elem();
+  Ty part = Ty::scalar(anySecret ? Vis::Secret : Vis::Public, elem).withShape(first);
+  Ty res = part;
+  uint32_t n = static_cast<uint32_t>(elems.size());
+  if (first.isScalar()) {
+    res.t.ndims = 1;
+    res.t.rows = n;
+    res.t.cols = 1;
+  } else {
+    res.t.ndims = 2;
+    res.t.rows = n;
+    res.t.cols = first.t.rows;
+  }
+  if (uint64_t(res.t.rows) * res.t.cols > uint64_t(sema::kMaxElems))
+    return error(e.loc, "this literal is too large");
+  // All public constants: one constant vector.
+  bool allConst = !anySecret && first.isScalar();
+  for (const auto &v : elems)
+    allConst &= v.cint.has_value() || v.cfix.has_value();
+  if (allConst) {
+    std::vector<uint64_t> data;
+    for (const auto &v : elems) {
+      if (v.ty.elem() != elem && !(elem == ElemType::Fix && v.intLit))
+        return error(e.loc, "type mismatch: this literal mixes " + sema::typeName(first) + " and " +
+                                sema::typeName(v.ty) + " elements; convert them to one type");
+      if (elem == ElemType::Fix)
+        data.push_back(v.cfix ? fixRaw(*v.cfix) : fixRaw(static_cast<double>(*v.cint)));
+      else
+        data.push_back(static_cast<uint64_t>(*v.cint));
+    }
+    return constVec(res, std::move(data));
+  }
+  // Otherwise start from zeros and store each element.
+  Val zero = constInt(0, elem);
+  Val acc;
+  acc.ty = res;
+  acc.id = b_.op(anySecret ? Op::Classify : Op::MovP, res.t, {zero.id});
+  uint32_t width = first.t.len();
+  for (uint32_t i = 0; i < n; ++i) {
+    Val v = coerce(elems[i], part, e.kids[i]->loc, "an element of this literal");
+    if (v.poison())
+      return Val::error();
+    at(e.loc);
+    acc.id = b_.op(anySecret ? Op::StoreS : Op::StoreP, res.t, {acc.id, v.id},
+                   {int64_t(i) * width, width, 0, 1});
+  }
+  return acc;
+}
+
+Val Lowerer::indexExpr(const Expr &e) {
+  Val base = expr(*e.kids[0]);
+  if (base.poison())
+    return base;
+  if (base.ty.isVoid)
+    return error(e.loc, "cannot index a call that returns nothing");
+  Access a = access(base.ty, e.index, e.loc);
+  if (!a.ok)
+    return Val::error();
+  at(e.loc);
+  return readAccess(base, a);
+}
+
+Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPart> &idx,
+                                SMLoc loc) {
+  Access a;
+  if (base.isScalar()) {
+    diags_.error(loc, "cannot index the scalar " + sema::typeName(base) +
+                          "; only vectors and matrices have elements");
+    return a;
+  }
+  size_t want = base.t.ndims;
+  if (idx.size() > want || (want == 1 && idx.size() != 1)) {
+    diags_.error(loc, sema::typeName(base) + " takes " + std::to_string(want) + " ind" +
+                          (want == 1 ? "ex" : "ices") + ", but " + std::to_string(idx.size()) +
+                          " were given");
+    return a;
+  }
+  int64_t dims[2] = {base.t.rows, base.t.cols};
+  int64_t lo[2] = {0, 0}, len[2] = {1, 1};
+  bool isRange[2] = {false, want == 2 && idx.size() == 1};  // m[i] is row i
+  if (isRange[1])
+    len[1] = dims[1];
+  ir::ValueId dyn[2] = {ir::kNoValue, ir::kNoValue};
+  bool ok = true;
+  for (size_t d = 0; d < idx.size(); ++d) {
+    const front::IndexPart &p = idx[d];
+    if (p.isRange) {
+      isRange[d] = true;
+      std::optional<int64_t> l = int64_t(0), h = dims[d];
+      if (p.lo)
+        l = sema::evalConst(diags_, *p.lo, cur_->consts, "a slice bound");
+      if (p.hi)
+        h = sema::evalConst(diags_, *p.hi, cur_->consts, "a slice bound");
+      if (!l || !h) {
+        ok = false;
+        continue;
+      }
+      if (*l < 0 || *h > dims[d] || *l >= *h) {
+        diags_.error(p.loc, "slice " + std::to_string(*l) + ":" + std::to_string(*h) +
+                                " is empty or out of bounds for a dimension of size " +
+                                std::to_string(dims[d]) + "; use bounds 0 <= lo < hi <= " +
+                                std::to_string(dims[d]));
+        ok = false;
+        continue;
+      }
+      lo[d] = *l;
+      len[d] = *h - *l;
+      continue;
+    }
+    Val i = expr(*p.lo);
+    if (i.poison()) {
+      ok = false;
+    } else if (i.ty.secret()) {
+      diags_.error(p.lo->loc, "the index is secret (" + sema::typeName(i.ty) + "); indices must "
+                              "be public: reveal(i) first, or compare against every position "
+                              "and combine with select(c, a, b)");
+      ok = false;
+    } else if (i.ty.isVoid || i.ty.elem() != ElemType::Int || !i.ty.isScalar()) {
+      diags_.error(p.lo->loc, "an index must be an int scalar, not " + sema::typeName(i.ty) +
+                                  "; convert it with int(...)");
+      ok = false;
+    } else if (i.cint) {
+      if (*i.cint < 0 || *i.cint >= dims[d]) {
+        diags_.error(p.lo->loc, "index " + std::to_string(*i.cint) +
+                                    " is out of bounds for a dimension of size " +
+                                    std::to_string(dims[d]));
+        ok = false;
+      }
+      lo[d] = i.cint.value_or(0);
+    } else {
+      dyn[d] = i.id;
+    }
+  }
+  if (!ok)
+    return a;
+  int64_t cols = want == 2 ? dims[1] : 1;
+  a.ok = true;
+  a.off = want == 2 ? lo[0] * cols + lo[1] : lo[0];
+  if (want == 1) {
+    a.D = 1; a.E = 1; a.F = 0;
+  } else {
+    a.D = len[1]; a.E = cols; a.F = 1;
+  }
+  Ty t = base.asScalar();
+  int ranges = int(isRange[0]) + int(want == 2 && isRange[1]);
+  if (ranges == 2) {
+    t.t.ndims = 2; t.t.rows = uint32_t(len[0]); t.t.cols = uint32_t(len[1]);
+  } else if (ranges == 1) {
+    t.t.ndims = 1; t.t.rows = uint32_t(isRange[0] ? len[0] : len[1]);
+  }
+  a.elemTy = t;
+  if (dyn[0] != ir::kNoValue || dyn[1] != ir::kNoValue) {
+    // The run-time offset is public arithmetic: row * cols + col.
+    a.dynamic = true;
+    Ty pi = Ty::scalar(Vis::Public, ElemType::Int);
+    ir::ValueId off = ir::kNoValue;
+    if (dyn[0] != ir::kNoValue) {
+      off = dyn[0];
+      if (want == 2) {
+        Val c = constInt(cols);
+        off = b_.op(Op::MulP, pi.t, {dyn[0], c.id});
+      }
+    }
+    int64_t rest = dyn[0] != ir::kNoValue ? (want == 2 ? lo[1] : 0) : lo[0] * cols;
+    if (dyn[1] != ir::kNoValue)
+      off = off == ir::kNoValue ? dyn[1] : b_.op(Op::AddP, pi.t, {off, dyn[1]});
+    if (rest != 0) {
+      Val c = constInt(rest);
+      off = b_.op(Op::AddP, pi.t, {off, c.id});
+    }
+    a.dynOff = off;
+  }
+  return a;
+}
+
+Val Lowerer::readAccess(const Val &base, const Access &a) {
+  Val r;
+  r.ty = a.elemTy;
+  bool s = base.ty.secret();
+  if (a.dynamic) {
+    r.id = b_.op(s ? Op::SliceDynS : Op::SliceDynP, r.ty.t, {base.id, a.dynOff}, {a.D, a.E, a.F});
+    return r;
+  }
+  if (a.off == 0 && r.ty.sameShape(base.ty))
+    return base;
+  r.id = b_.op(s ? Op::SliceS : Op::SliceP, r.ty.t, {base.id}, {a.off, a.D, a.E, a.F});
+  return r;
+}
+
+Val Lowerer::writeAccess(const Val &base, const Access &a, Val value, SMLoc loc) {
+  at(loc);
+  Val r = base;
+  r.cint.reset();
+  bool s = base.ty.secret();
+  if (a.dynamic)
+    r.id = b_.op(s ? Op::StoreDynS : Op::StoreDynP, base.ty.t, {base.id, value.id, a.dynOff},
+                 {a.D, a.E, a.F});
+  else
+    r.id = b_.op(s ? Op::StoreS : Op::StoreP, base.ty.t, {base.id, value.id},
+                 {a.off, a.D, a.E, a.F});
+  return r;
+}
+
+}  // namespace smpc::lower

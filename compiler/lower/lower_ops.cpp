@@ -1,0 +1,424 @@
+//===- lower_ops.cpp - operators: instruction selection per type ----------===//
+//
+// Fixed point: values are ring integers scaled by 2^f. A product of two fix
+// values is truncated by f bits (trunc.s on secrets, shr.p on public).
+// Comparisons on secrets are ltz/eqz of a difference; booleans are 0/1 ring
+// values, so && is a product, || is a+b-ab and ^ is a+b-2ab.
+//===----------------------------------------------------------------------===//
+#include "compiler/lower/lower.h"
+
+#include <cmath>
+
+namespace smpc::lower {
+
+using bc::ElemType;
+using bc::Op;
+using ir::Vis;
+
+static Ty pub(ElemType e) { return Ty::scalar(Vis::Public, e); }
+
+uint64_t Lowerer::fixRaw(double v) const {
+  return static_cast<uint64_t>(static_cast<int64_t>(std::llround(std::ldexp(v, f_))));
+}
+
+Val Lowerer::constInt(int64_t v, ElemType e) {
+  Val r;
+  r.ty = pub(e);
+  r.id = b_.constant(r.ty.t, {static_cast<uint64_t>(v)});
+  r.cint = v;
+  return r;
+}
+
+Val Lowerer::constFix(double v, SMLoc loc) {
+  if (!std::isfinite(v) || std::fabs(v) >= std::ldexp(1.0, 62 - f_))
+    return error(loc, "fixed-point constant is out of range; with " + std::to_string(f_) +
+                          " fractional bits its magnitude must stay below 2^" +
+                          std::to_string(62 - f_));
+  Val r;
+  r.ty = pub(ElemType::Fix);
+  r.id = b_.constant(r.ty.t, {fixRaw(v)});
+  r.cfix = v;
+  return r;
+}
+
+Val Lowerer::constVec(const Ty &t, std::vector<uint64_t> data) {
+  Val r;
+  r.ty = t;
+  r.id = b_.constant(t.t, std::move(data));
+  return r;
+}
+
+Val Lowerer::literalToFix(const Val &v) {
+  return constFix(static_cast<double>(*v.cint), SMLoc());
+}
+
+Val Lowerer::toSecret(const Val &v) {
+  if (v.poison() || v.ty.secret())
+    return v;
+  Val r;
+  r.ty = v.ty.withVis(Vis::Secret);
+  r.id = b_.op(Op::Classify, r.ty.t, {v.id});
+  return r;
+}
+
+Val Lowerer::broadcast(const Val &v, const Ty &shape) {
+  if (v.poison() || !v.ty.isScalar() || shape.isScalar())
+    return v;
+  Val r;
+  r.ty = v.ty.withShape(shape);
+  r.id = b_.op(v.ty.secret() ? Op::MovS : Op::MovP, r.ty.t, {v.id});
+  return r;
+}
+
+ir::ValueId Lowerer::arith(char k, const Val &a, const Val &b, const ir::Type &res) {
+  bool sa = a.ty.secret(), sb = b.ty.secret();
+  switch (k) {
+  case '+':
+    if (sa && sb) return b_.op(Op::AddSS, res, {a.id, b.id});
+    if (sa) return b_.op(Op::AddSP, res, {a.id, b.id});
+    if (sb) return b_.op(Op::AddSP, res, {b.id, a.id});
+    return b_.op(Op::AddP, res, {a.id, b.id});
+  case '-':
+    if (sa && sb) return b_.op(Op::SubSS, res, {a.id, b.id});
+    if (sa) return b_.op(Op::SubSP, res, {a.id, b.id});
+    if (sb) return b_.op(Op::SubPS, res, {a.id, b.id});
+    return b_.op(Op::SubP, res, {a.id, b.id});
+  default:
+    if (sa && sb) return b_.op(Op::MulSS, res, {a.id, b.id});
+    if (sa) return b_.op(Op::MulSP, res, {a.id, b.id});
+    if (sb) return b_.op(Op::MulSP, res, {b.id, a.id});
+    return b_.op(Op::MulP, res, {a.id, b.id});
+  }
+}
+
+ir::ValueId Lowerer::truncFix(ir::ValueId v, const ir::Type &t) {
+  if (t.vis == Vis::Secret)
+    return b_.op(Op::TruncS, t, {v}, {f_});
+  return b_.op(Op::ShrP, t, {v}, {f_});
+}
+
+static bool isCompare(const std::string &op) {
+  return op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=";
+}
+
+Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
+  if (a.poison() || b.poison())
+    return Val::error();
+  if (a.ty.isVoid || b.ty.isVoid)
+    return error(loc, "an operand of '" + op + "' is a call that returns nothing; use a function "
+                      "that returns a value");
+  at(loc);
+  if (op == "@")
+    return matmul(a, b, loc);
+  bool logical = op == "&&" || op == "||" || op == "^";
+  // Integer literals adapt to fix context; `fix * literal` needs no
+  // truncation, so keep the literal an integer there.
+  bool rawIntScale = op == "*" && ((a.ty.elem() == ElemType::Fix && b.intLit) ||
+                                   (b.ty.elem() == ElemType::Fix && a.intLit));
+  if (!rawIntScale) {
+    if (a.ty.elem() == ElemType::Fix && b.ty.elem() == ElemType::Int && b.intLit)
+      b = literalToFix(b);
+    if (b.ty.elem() == ElemType::Fix && a.ty.elem() == ElemType::Int && a.intLit)
+      a = literalToFix(a);
+    if (a.poison() || b.poison())
+      return Val::error();
+  }
+  std::string pair = sema::typeName(a.ty) + " and " + sema::typeName(b.ty);
+  if (logical) {
+    if (a.ty.elem() != ElemType::Bool || b.ty.elem() != ElemType::Bool)
+      return error(loc, "operator '" + op + "' needs bool or sbool operands, not " + pair +
+                            "; compare the values first (e.g. `x != 0`)");
+  } else if (!rawIntScale && a.ty.elem() != b.ty.elem()) {
+    return error(loc, "type mismatch: cannot apply '" + op + "' to " + pair +
+                          "; convert one operand, e.g. with " +
+                          sema::elemName(a.ty.t.vis, a.ty.elem()) + "(...)");
+  } else if (a.ty.elem() == ElemType::Bool && !(op == "==" || op == "!=")) {
+    return error(loc, "operator '" + op + "' needs numbers, not " + pair +
+                          "; convert booleans with sint(...) or int(...)");
+  }
+  if (!a.ty.sameShape(b.ty) && !a.ty.isScalar() && !b.ty.isScalar())
+    return error(loc, "shape mismatch: cannot apply '" + op + "' to " + pair +
+                          "; the operands need the same shape, or one must be a scalar");
+  Ty shape = a.ty.isScalar() ? b.ty : a.ty;
+  Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
+  ElemType elem = rawIntScale ? ElemType::Fix : a.ty.elem();
+  Ty res = Ty::scalar(vis, elem).withShape(shape);
+
+  // Public int scalars known at compile time fold to constants.
+  if (a.cint && b.cint && !isCompare(op) && !logical && elem == ElemType::Int &&
+      vis == Vis::Public && shape.isScalar()) {
+    uint64_t x = static_cast<uint64_t>(*a.cint), y = static_cast<uint64_t>(*b.cint);
+    if ((op == "/" || op == "%") && y == 0)
+      return error(loc, "division by zero: the divisor is the constant 0; fix the divisor");
+    int64_t r;
+    if (op == "+") r = static_cast<int64_t>(x + y);
+    else if (op == "-") r = static_cast<int64_t>(x - y);
+    else if (op == "*") r = static_cast<int64_t>(x * y);
+    else if (*b.cint == -1) r = op == "/" ? static_cast<int64_t>(0 - x) : 0;
+    else r = op == "/" ? *a.cint / *b.cint : *a.cint % *b.cint;
+    return constInt(r);
+  }
+  if (isCompare(op))
+    return compare(op, a, b, loc, res.withElem(ElemType::Bool));
+
+  Val out;
+  out.ty = res;
+  if (op == "+" || op == "-") {
+    out.id = arith(op[0], a, b, res.t);
+  } else if (op == "*" || op == "&&") {
+    out.id = arith('*', a, b, res.t);
+    if (elem == ElemType::Fix && !rawIntScale)
+      out.id = truncFix(out.id, res.t);
+  } else if (op == "||" || op == "^") {
+    Val s{res, arith('+', a, b, res.t)};
+    Val p{res, arith('*', a, b, res.t)};
+    if (op == "^")
+      p.id = arith('+', p, p, res.t);
+    out.id = arith('-', s, p, res.t);
+  } else if (op == "/" || op == "%") {
+    if ((b.cint && *b.cint == 0) || (b.cfix && *b.cfix == 0.0))
+      return error(loc, "division by zero: the divisor is the constant 0; fix the divisor");
+    if (op == "%") {
+      if (elem != ElemType::Int || vis == Vis::Secret)
+        return error(loc, "'%' needs public int operands, not " + pair +
+                              "; compute the remainder on public values");
+      out.id = b_.op(Op::ModP, res.t, {a.id, b.id});
+    } else if (elem == ElemType::Int) {
+      if (vis == Vis::Secret)
+        return error(loc, "division of secret integers is not supported (" + pair +
+                              "); convert to sfix first, e.g. sfix(a) / sfix(b)");
+      out.id = b_.op(Op::DivP, res.t, {a.id, b.id});
+    } else if (!b.ty.secret()) {
+      if (!a.ty.secret()) {
+        out.id = b_.op(Op::FDivP, res.t, {a.id, b.id});
+      } else {
+        // Multiply by the public reciprocal: one truncation, no interaction
+        // beyond it.
+        Val one = constFix(1.0, loc);
+        Val r{b.ty, b_.op(Op::FDivP, b.ty.t, {one.id, b.id})};
+        out.id = truncFix(arith('*', a, r, res.t), res.t);
+      }
+    } else {
+      Val r = recip(b);
+      out.id = truncFix(arith('*', a, r, res.t), res.t);
+    }
+  }
+  return out;
+}
+
+Val Lowerer::compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &res) {
+  if (a.cint && b.cint && !res.secret() && res.isScalar()) {
+    int64_t x = *a.cint, y = *b.cint;
+    bool r = op == "==" ? x == y : op == "!=" ? x != y : op == "<" ? x < y
+           : op == "<=" ? x <= y : op == ">" ? x > y : x >= y;
+    return constInt(r, ElemType::Bool);
+  }
+  bool swap = op == ">" || op == "<=";
+  if (swap)
+    std::swap(a, b);
+  bool negate = op == "<=" || op == ">=" || op == "!=";
+  bool eq = op == "==" || op == "!=";
+  Val out;
+  out.ty = res;
+  if (res.secret()) {
+    ir::Type diff = res.withElem(a.ty.elem()).t;
+    Val d{Ty{diff}, arith('-', a, b, diff)};
+    out.id = b_.op(eq ? Op::EqzS : Op::LtzS, res.t, {d.id});
+  } else {
+    out.id = b_.op(eq ? Op::EqP : Op::LtP, res.t, {a.id, b.id});
+  }
+  if (negate) {
+    Val one = constInt(1, ElemType::Bool);
+    out.id = arith('-', one, out, res.t);
+  }
+  return out;
+}
+
+Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
+  if (a.poison())
+    return a;
+  if (a.ty.isVoid)
+    return error(loc, "the operand of '" + op + "' is a call that returns nothing");
+  at(loc);
+  if (op == "-") {
+    if (a.ty.elem() == ElemType::Bool)
+      return error(loc, "cannot negate a " + sema::typeName(a.ty) + "; use '!' for booleans");
+    if (a.cint && a.ty.elem() == ElemType::Int) {
+      Val r = constInt(static_cast<int64_t>(0 - static_cast<uint64_t>(*a.cint)));
+      r.intLit = a.intLit;
+      return r;
+    }
+    if (a.cfix)
+      return constFix(-*a.cfix, loc);
+    Val r;
+    r.ty = a.ty;
+    r.id = b_.op(a.ty.secret() ? Op::NegS : Op::NegP, a.ty.t, {a.id});
+    return r;
+  }
+  if (a.ty.elem() != ElemType::Bool)
+    return error(loc, "'!' needs a bool or sbool, not " + sema::typeName(a.ty) +
+                          "; compare first (e.g. `x == 0`)");
+  Val one = constInt(1, ElemType::Bool);
+  Val r;
+  r.ty = a.ty;
+  r.id = arith('-', one, a, a.ty.t);
+  return r;
+}
+
+Val Lowerer::matmul(Val a, Val b, SMLoc loc) {
+  std::string pair = sema::typeName(a.ty) + " @ " + sema::typeName(b.ty);
+  if (a.ty.isScalar() || b.ty.isScalar())
+    return error(loc, "'@' needs vectors or matrices, not " + pair + "; use '*' for scalars");
+  if (a.ty.elem() != b.ty.elem() || a.ty.elem() == ElemType::Bool)
+    return error(loc, "type mismatch: cannot compute " + pair +
+                          "; both operands need the same numeric element type");
+  uint32_t m = a.ty.t.ndims == 2 ? a.ty.t.rows : 1;
+  uint32_t k = a.ty.t.ndims == 2 ? a.ty.t.cols : a.ty.t.rows;
+  uint32_t kb = b.ty.t.rows;
+  uint32_t n = b.ty.t.ndims == 2 ? b.ty.t.cols : 1;
+  if (k != kb)
+    return error(loc, "shape mismatch: cannot compute " + pair + "; the inner dimensions (" +
+                          std::to_string(k) + " and " + std::to_string(kb) + ") must agree");
+  Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
+  Ty res = Ty::scalar(vis, a.ty.elem());
+  if (a.ty.t.ndims == 2 && b.ty.t.ndims == 2) {
+    res.t.ndims = 2; res.t.rows = m; res.t.cols = n;
+  } else if (a.ty.t.ndims == 2) {
+    res.t.ndims = 1; res.t.rows = m;
+  } else if (b.ty.t.ndims == 2) {
+    res.t.ndims = 1; res.t.rows = n;
+  }
+  bool sa = a.ty.secret(), sb = b.ty.secret();
+  Op o = sa && sb ? Op::MatMulSS : sa ? Op::MatMulSP : sb ? Op::MatMulPS : Op::MatMulP;
+  Val out;
+  out.ty = res;
+  out.id = b_.op(o, res.t, {a.id, b.id}, {m, k, n});
+  if (res.elem() == ElemType::Fix)
+    out.id = truncFix(out.id, res.t);
+  return out;
+}
+
+Val Lowerer::coerce(Val v, const Ty &target, SMLoc loc, const std::string &what) {
+  if (v.poison() || target.poison)
+    return Val::error();
+  if (v.ty.isVoid)
+    return error(loc, "this call returns nothing, but " + what + " needs a " +
+                          sema::typeName(target));
+  if (target.elem() == ElemType::Fix && v.ty.elem() == ElemType::Int && v.intLit) {
+    Val f = literalToFix(v);
+    if (f.poison())
+      return f;
+    v = f;
+  }
+  if (v.ty.elem() != target.elem())
+    return error(loc, "type mismatch: " + what + " is " + sema::typeName(target) +
+                          " but the value is " + sema::typeName(v.ty) + "; convert it with " +
+                          sema::elemName(target.t.vis, target.elem()) + "(...)");
+  if (!v.ty.sameShape(target))
+    return error(loc, "shape mismatch: " + what + " has shape " + sema::shapeName(target) +
+                          " but the value has shape " + sema::shapeName(v.ty) +
+                          "; use a value of the same shape (fill(x, n) makes a vector)");
+  if (v.ty.secret() && !target.secret())
+    return error(loc, "cannot use a secret " + sema::typeName(v.ty) + " as " + what + ", which "
+                      "is public " + sema::typeName(target) + "; make it secret or reveal(...) "
+                      "the value");
+  if (!v.ty.secret() && target.secret()) {
+    at(loc);
+    v = toSecret(v);
+  }
+  v.intLit = false;
+  return v;
+}
+
+Val Lowerer::selectVals(Val c, Val a, Val b, SMLoc loc) {
+  if (c.poison() || a.poison() || b.poison())
+    return Val::error();
+  if (c.ty.elem() != ElemType::Bool)
+    return error(loc, "the condition of select must be sbool or bool, not " +
+                          sema::typeName(c.ty) + "; compare first (e.g. `x > 0`)");
+  if (a.ty.elem() == ElemType::Fix && b.intLit)
+    b = literalToFix(b);
+  if (b.ty.elem() == ElemType::Fix && a.intLit)
+    a = literalToFix(a);
+  if (a.poison() || b.poison())
+    return Val::error();
+  if (a.ty.elem() != b.ty.elem())
+    return error(loc, "type mismatch: select's branches are " + sema::typeName(a.ty) + " and " +
+                          sema::typeName(b.ty) + "; convert one of them");
+  Ty shape = !a.ty.isScalar() ? a.ty : !b.ty.isScalar() ? b.ty : c.ty;
+  for (const Val *v : {&a, &b, &c})
+    if (!v->ty.isScalar() && !v->ty.sameShape(shape))
+      return error(loc, "shape mismatch in select: condition " + sema::typeName(c.ty) +
+                            ", branches " + sema::typeName(a.ty) + " and " +
+                            sema::typeName(b.ty) + "; use equal shapes or scalars");
+  at(loc);
+  Vis vab = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
+  Vis vis = vab == Vis::Secret || c.ty.secret() ? Vis::Secret : Vis::Public;
+  Ty abShape = !a.ty.isScalar() ? a.ty : b.ty;
+  // b + c * (a - b): c is 0 or 1, so the product needs no truncation.
+  Val d{Ty::scalar(vab, a.ty.elem()).withShape(abShape), ir::kNoValue};
+  d.id = arith('-', a, b, d.ty.t);
+  Ty res = Ty::scalar(vis, a.ty.elem()).withShape(shape);
+  Val cd{res, arith('*', c, d, res.t)};
+  Val out{res, arith('+', b, cd, res.t)};
+  return out;
+}
+
+Val Lowerer::recip(const Val &x) {
+  // 1/x for secret fix x (any shape): sign split, then an initial guess
+  // 0.75 * 2^-e for x in [2^e, 2^(e+1)) from one vectorised comparison of |x|
+  // against 2^k (k = 1..2f+1, raw units), then 5 Newton steps y <- y(2 - xy).
+  // The guess has relative error <= 0.5, so 5 steps reach the fixed-point
+  // resolution. |x| >= 2^(f+1) gives 0 (the true value is below 2^-f-1);
+  // x = 0 gives an unspecified value.
+  const ir::Type t = x.ty.t;
+  ir::Type tb = t, ti = t;
+  tb.elem = ElemType::Bool;
+  ti.elem = ElemType::Int;
+  uint32_t L = t.len(), K = 2u * f_ + 1;
+  Val s{Ty{tb}, b_.op(Op::LtzS, tb, {x.id})};
+  Val two = constInt(2);
+  Ty tiTy{ti};
+  Val s2{tiTy, b_.op(Op::MulSP, ti, {s.id, two.id})};
+  Val one = constInt(1);
+  Val sgn{tiTy, arith('-', one, s2, ti)};
+  Val ax{x.ty, b_.op(Op::MulSS, t, {x.id, sgn.id})};
+
+  ir::Type rep;
+  rep.vis = Vis::Secret;
+  rep.elem = ElemType::Int;
+  rep.ndims = 1;
+  rep.rows = L * K;
+  ir::Type pubK = rep, pubRep = rep;
+  pubK.vis = pubRep.vis = Vis::Public;
+  pubK.rows = K;
+  std::vector<uint64_t> thr(K), w(K);
+  for (uint32_t k = 1; k <= K; ++k) {
+    thr[k - 1] = uint64_t(1) << k;
+    double g = std::ldexp(1.5, 2 * f_ - int(k));
+    double gNext = k < K ? std::ldexp(1.5, 2 * f_ - int(k) - 1) : 0.0;
+    w[k - 1] = static_cast<uint64_t>(std::llround(g) - std::llround(gNext));
+  }
+  ir::ValueId axRep = b_.op(Op::SliceS, rep, {ax.id}, {0, K, 1, 0});
+  ir::ValueId thrK = b_.constant(pubK, thr), wK = b_.constant(pubK, w);
+  if (L > 1) {
+    thrK = b_.op(Op::SliceP, pubRep, {thrK}, {0, K, 0, 1});
+    wK = b_.op(Op::SliceP, pubRep, {wK}, {0, K, 0, 1});
+  }
+  ir::ValueId diff = b_.op(Op::SubSP, rep, {axRep, thrK});
+  ir::Type repB = rep;
+  repB.elem = ElemType::Bool;
+  ir::ValueId c = b_.op(Op::LtzS, repB, {diff});
+  ir::ValueId guess = b_.op(Op::MulSP, rep, {c, wK});
+  Val y{x.ty, b_.op(Op::SumS, t, {guess})};
+  Val twoF = constFix(2.0, SMLoc());
+  for (int i = 0; i < 5; ++i) {
+    Val xy{x.ty, truncFix(b_.op(Op::MulSS, t, {ax.id, y.id}), t)};
+    Val u{x.ty, arith('-', twoF, xy, t)};
+    y.id = truncFix(b_.op(Op::MulSS, t, {y.id, u.id}), t);
+  }
+  Val out{x.ty, b_.op(Op::MulSS, t, {y.id, sgn.id})};
+  return out;
+}
+
+}  // namespace smpc::lower

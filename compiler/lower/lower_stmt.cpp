@@ -1,0 +1,391 @@
+//===- lower_stmt.cpp - statements: bindings, assignment, loops, outputs --===//
+//
+// `var`s are SSA values rebound on assignment. A loop or branch carries every
+// outer `var` its body may assign (found by scanning the body first) as an
+// explicit loop-carried value, so loops stay loops in the IR.
+//===----------------------------------------------------------------------===//
+#include "compiler/lower/lower.h"
+
+#include <functional>
+
+#include "compiler/sema/const_eval.h"
+
+namespace smpc::lower {
+
+using front::StmtKind;
+
+void Lowerer::block(const front::Block &b) {
+  cur_->scopes.emplace_back();
+  ++cur_->depth;
+  for (const auto &s : b) {
+    if (s->kind == StmtKind::Return) {
+      diags_.error(s->loc, "`return` may only be the last statement of a function, not inside "
+                           "a loop or branch; keep the result in a var and return it at the end");
+      continue;
+    }
+    stmt(*s);
+  }
+  --cur_->depth;
+  cur_->scopes.pop_back();
+}
+
+void Lowerer::stmt(const Stmt &s) {
+  at(s.loc);
+  switch (s.kind) {
+  case StmtKind::Let:
+  case StmtKind::Var:
+    return letOrVar(s);
+  case StmtKind::Assign:
+    return assign(s);
+  case StmtKind::For:
+    return forStmt(s);
+  case StmtKind::If:
+    return ifStmt(s);
+  case StmtKind::While:
+    return whileStmt(s);
+  case StmtKind::Output:
+    return output(s);
+  case StmtKind::ExprStmt:
+    expr(*s.value);
+    return;
+  case StmtKind::Return:
+    return;  // handled by lowerBody/block
+  }
+}
+
+void Lowerer::letOrVar(const Stmt &s) {
+  Val v = expr(*s.value);
+  if (s.type) {
+    Ty t = sema::resolveType(diags_, *s.type, cur_->consts);
+    v = t.poison ? Val::error() : coerce(v, t, s.value->loc, "'" + s.name + "'");
+  } else if (!v.poison() && v.ty.isVoid) {
+    v = error(s.value->loc, "this call returns nothing, so it cannot initialise '" + s.name + "'");
+  } else if (v.intLit) {
+    v.intLit = false;  // a named literal is an int from now on
+  }
+  if (b_.fn && v.id != ir::kNoValue && b_.fn->values[v.id].name.empty())
+    b_.fn->values[v.id].name = s.name;
+  if (s.kind == StmtKind::Var) {
+    v.cint.reset();  // a var can change: not a compile-time constant
+    v.cfix.reset();
+  }
+  define(s.name, VarInfo{v, s.kind == StmtKind::Var, s.nameLoc}, s.nameLoc);
+}
+
+void Lowerer::assign(const Stmt &s) {
+  VarInfo *var = lookup(s.name);
+  if (!var) {
+    if (cur_->consts.count(s.name))
+      diags_.error(s.nameLoc, "'" + s.name + "' is a compile-time constant and cannot be "
+                              "assigned; copy it into a `var` first");
+    else
+      diags_.error(s.nameLoc, "unknown name '" + s.name + "'; declare it first with `var " +
+                                  s.name + " = ...;`");
+    expr(*s.value);
+    return;
+  }
+  if (!var->isMutable) {
+    diags_.error(s.nameLoc, "'" + s.name + "' is immutable; declare it with `var` instead of "
+                            "`let` to assign to it");
+    diags_.note(var->loc, "'" + s.name + "' is declared here");
+    expr(*s.value);
+    return;
+  }
+  if (var->v.poison()) {
+    expr(*s.value);
+    return;
+  }
+  Val value = expr(*s.value);
+  Access acc;
+  Val old = var->v;
+  if (!s.target.empty()) {
+    acc = access(var->v.ty, s.target, s.nameLoc);
+    if (!acc.ok)
+      return;
+    old = readAccess(var->v, acc);
+  }
+  Ty target = s.target.empty() ? var->v.ty : acc.elemTy;
+  if (s.assignOp != "=") {
+    value = binary(s.assignOp.substr(0, 1), old, value, s.value->loc);
+    if (value.poison())
+      return;
+  }
+  if (!value.poison() && value.ty.secret() && !target.secret()) {
+    diags_.error(s.value->loc, "cannot assign a secret " + sema::typeName(value.ty) +
+                                   " to the public variable '" + s.name +
+                                   "'; declare it secret (e.g. " +
+                                   sema::typeName(target.withVis(ir::Vis::Secret)) +
+                                   ") or reveal(...) the value");
+    return;
+  }
+  Val v = coerce(value, target, s.value->loc, "'" + s.name + "'");
+  if (v.poison())
+    return;
+  if (s.target.empty()) {
+    var->v = v;
+    var->v.cint.reset();
+    var->v.cfix.reset();
+    var->v.intLit = false;
+  } else {
+    var->v = writeAccess(var->v, acc, v, s.value->loc);
+  }
+}
+
+// Names assigned anywhere in `a` (and `b`) that resolve to a mutable
+// variable declared outside: these are the loop-carried values.
+std::vector<std::string> Lowerer::carriedVars(const front::Block &a, const front::Block *b) {
+  std::set<std::string> names;
+  std::function<void(const front::Block &)> scan = [&](const front::Block &blk) {
+    for (const auto &s : blk) {
+      if (s->kind == StmtKind::Assign)
+        names.insert(s->name);
+      scan(s->body);
+      scan(s->elseBody);
+    }
+  };
+  scan(a);
+  if (b)
+    scan(*b);
+  std::vector<std::string> out;
+  for (const auto &n : names)
+    if (VarInfo *v = lookup(n); v && v->isMutable && !v->v.poison())
+      out.push_back(n);
+  return out;
+}
+
+// Type of a public int scalar, public bool scalar.
+static Ty pubScalar(bc::ElemType e) { return Ty::scalar(ir::Vis::Public, e); }
+
+void Lowerer::forStmt(const Stmt &s) {
+  Val lo = expr(*s.lo), hi = expr(*s.hi);
+  bool ok = true;
+  for (const Val *v : {&lo, &hi}) {
+    const Expr &e = v == &lo ? *s.lo : *s.hi;
+    if (v->poison()) {
+      ok = false;
+    } else if (v->ty.secret()) {
+      diags_.error(e.loc, "loop bounds must be public, but this one is " +
+                              sema::typeName(v->ty) + "; reveal(...) it first, or loop over "
+                              "a public range and use select(c, a, b) inside");
+      ok = false;
+    } else if (v->ty.elem() != bc::ElemType::Int || !v->ty.isScalar()) {
+      diags_.error(e.loc, "loop bounds must be int scalars, but this one is " +
+                              sema::typeName(v->ty) + "; convert it with int(...)");
+      ok = false;
+    }
+  }
+  std::vector<std::string> carried = carriedVars(s.body);
+  at(s.loc);
+  ir::Inst *loop = nullptr;
+  if (ok) {
+    loop = &b_.add(ir::IrOp::For);
+    loop->operands = {lo.id, hi.id};
+    loop->regions.resize(1);
+  }
+  ir::Block *outer = b_.block;
+  std::vector<Val> before;
+  cur_->scopes.emplace_back();
+  ++cur_->depth;
+  Val iv;
+  iv.ty = pubScalar(bc::ElemType::Int);
+  if (loop) {
+    iv.id = b_.fn->newValue(iv.ty.t, s.name);
+    loop->regions[0].args.push_back(iv.id);
+  } else {
+    iv.ty = Ty::error();
+  }
+  for (const auto &n : carried) {
+    VarInfo *v = lookup(n);
+    before.push_back(v->v);
+    if (loop) {
+      loop->operands.push_back(v->v.id);
+      v->v.id = b_.fn->newValue(v->v.ty.t, n);
+      loop->regions[0].args.push_back(v->v.id);
+    }
+  }
+  define(s.name, VarInfo{iv, false, s.nameLoc}, s.nameLoc);
+  if (loop)
+    b_.block = &loop->regions[0];
+  for (const auto &st : s.body) {
+    if (st->kind == StmtKind::Return) {
+      diags_.error(st->loc, "`return` may only be the last statement of a function, not inside "
+                            "a loop; keep the result in a var and return it at the end");
+      continue;
+    }
+    stmt(*st);
+  }
+  std::vector<ir::ValueId> next;
+  for (const auto &n : carried)
+    next.push_back(lookup(n)->v.id);
+  --cur_->depth;
+  cur_->scopes.pop_back();
+  if (!loop) {
+    for (size_t i = 0; i < carried.size(); ++i)
+      lookup(carried[i])->v = before[i];
+    return;
+  }
+  at(s.loc);
+  b_.terminator(ir::IrOp::Yield, next);
+  b_.block = outer;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    VarInfo *v = lookup(carried[i]);
+    v->v = before[i];
+    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    loop->results.push_back(v->v.id);
+  }
+}
+
+static std::string secretCondition(const char *what, const Ty &t) {
+  return std::string("the condition of `") + what + "` is secret (" + sema::typeName(t) +
+         "); branch only on public values: use select(c, a, b) to pick between values, "
+         "or reveal(c) first";
+}
+
+void Lowerer::ifStmt(const Stmt &s) {
+  Val c = expr(*s.value);
+  bool ok = !c.poison();
+  if (ok && c.ty.secret()) {
+    diags_.error(s.value->loc, secretCondition("if", c.ty));
+    ok = false;
+  } else if (ok && (c.ty.elem() != bc::ElemType::Bool || !c.ty.isScalar())) {
+    diags_.error(s.value->loc, "the condition of `if` must be a bool scalar, but it is " +
+                                   sema::typeName(c.ty) + "; compare it, e.g. `x != 0`");
+    ok = false;
+  }
+  std::vector<std::string> carried = carriedVars(s.body, &s.elseBody);
+  std::vector<Val> before;
+  for (const auto &n : carried)
+    before.push_back(lookup(n)->v);
+  at(s.loc);
+  ir::Inst *br = nullptr;
+  if (ok) {
+    br = &b_.add(ir::IrOp::If);
+    br->operands = {c.id};
+    br->regions.resize(2);
+  }
+  ir::Block *outer = b_.block;
+  for (int side = 0; side < 2; ++side) {
+    if (br)
+      b_.block = &br->regions[side];
+    block(side == 0 ? s.body : s.elseBody);
+    std::vector<ir::ValueId> out;
+    for (size_t i = 0; i < carried.size(); ++i) {
+      VarInfo *v = lookup(carried[i]);
+      out.push_back(v->v.id);
+      v->v = before[i];
+    }
+    if (br) {
+      at(s.loc);
+      b_.terminator(ir::IrOp::Yield, out);
+    }
+  }
+  b_.block = outer;
+  if (!br)
+    return;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    VarInfo *v = lookup(carried[i]);
+    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.cint.reset();
+    br->results.push_back(v->v.id);
+  }
+}
+
+void Lowerer::whileStmt(const Stmt &s) {
+  std::vector<std::string> carried = carriedVars(s.body);
+  std::vector<Val> before;
+  for (const auto &n : carried)
+    before.push_back(lookup(n)->v);
+  at(s.loc);
+  ir::Inst *loop = &b_.add(ir::IrOp::While);
+  loop->regions.resize(2);
+  ir::Block *outer = b_.block;
+  // Region 0 evaluates the condition on the carried values.
+  b_.block = &loop->regions[0];
+  std::vector<ir::ValueId> condArgs;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    VarInfo *v = lookup(carried[i]);
+    loop->operands.push_back(v->v.id);
+    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.cint.reset();
+    loop->regions[0].args.push_back(v->v.id);
+    condArgs.push_back(v->v.id);
+  }
+  Val c = expr(*s.value);
+  bool ok = !c.poison();
+  if (ok && c.ty.secret()) {
+    diags_.error(s.value->loc, secretCondition("while", c.ty));
+    ok = false;
+  } else if (ok && (c.ty.elem() != bc::ElemType::Bool || !c.ty.isScalar())) {
+    diags_.error(s.value->loc, "the condition of `while` must be a bool scalar, but it is " +
+                                   sema::typeName(c.ty) + "; compare it, e.g. `x != 0`");
+    ok = false;
+  }
+  at(s.loc);
+  std::vector<ir::ValueId> condOps{c.id};
+  condOps.insert(condOps.end(), condArgs.begin(), condArgs.end());
+  b_.terminator(ir::IrOp::Condition, condOps);
+  // Region 1 is the body.
+  b_.block = &loop->regions[1];
+  for (size_t i = 0; i < carried.size(); ++i) {
+    VarInfo *v = lookup(carried[i]);
+    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    loop->regions[1].args.push_back(v->v.id);
+  }
+  block(s.body);
+  std::vector<ir::ValueId> next;
+  for (const auto &n : carried)
+    next.push_back(lookup(n)->v.id);
+  at(s.loc);
+  b_.terminator(ir::IrOp::Yield, next);
+  b_.block = outer;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    VarInfo *v = lookup(carried[i]);
+    v->v = before[i];
+    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.cint.reset();
+    loop->results.push_back(v->v.id);
+  }
+  (void)ok;
+}
+
+void Lowerer::output(const Stmt &s) {
+  Val v = expr(*s.value);
+  if (!cur_->isMain || cur_->depth > 0) {
+    diags_.error(s.loc, "`output` is only allowed at the top level of main; compute the value "
+                        "into a var and output it there");
+    return;
+  }
+  if (!outputNames_.insert(s.name).second) {
+    diags_.error(s.nameLoc, "output '" + s.name + "' is declared twice; give it another name");
+    return;
+  }
+  if (v.poison())
+    return;
+  if (v.ty.isVoid) {
+    diags_.error(s.value->loc, "this call returns nothing, so there is nothing to output");
+    return;
+  }
+  if (v.intLit)
+    v.intLit = false;
+  bc::IoEntry e;
+  e.name = s.name;
+  e.elem = v.ty.elem();
+  e.secret = v.ty.secret();
+  e.ndims = v.ty.t.ndims;
+  e.rows = v.ty.t.rows;
+  e.cols = v.ty.t.cols;
+  std::set<uint32_t> seen;
+  for (size_t i = 0; i < s.recipients.size(); ++i)
+    if (seen.insert(s.recipients[i]).second)
+      e.recipients.push_back(s.recipients[i]);
+  at(s.loc);
+  int64_t index = static_cast<int64_t>(mod_.outputs.size());
+  mod_.outputs.push_back(e);
+  b_.add(ir::IrOp::Bc);
+  ir::Inst &out = *b_.block->insts.back();
+  out.op = v.ty.secret() ? bc::Op::OutputS : bc::Op::OutputP;
+  out.operands = {v.id};
+  out.imms = {index};
+}
+
+}  // namespace smpc::lower

@@ -1,0 +1,90 @@
+//===- const_eval.cpp - compile-time integer expressions ------------------===//
+#include "compiler/sema/const_eval.h"
+
+namespace smpc::sema {
+
+using front::Expr;
+using front::ExprKind;
+
+std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const ConstEnv &env,
+                                 const char *what) {
+  switch (e.kind) {
+  case ExprKind::IntLit:
+    return e.ival;
+  case ExprKind::Name: {
+    auto it = env.find(e.name);
+    if (it != env.end())
+      return it->second;
+    d.error(e.loc, std::string(what) + " must be a compile-time constant, but '" + e.name +
+                       "' is not a param or shape variable; use a literal or a param");
+    return std::nullopt;
+  }
+  case ExprKind::Unary:
+    if (e.name == "-") {
+      auto v = evalConst(d, *e.kids[0], env, what);
+      if (v)
+        return -static_cast<uint64_t>(*v);
+      return v;
+    }
+    break;
+  case ExprKind::Binary: {
+    const std::string &op = e.name;
+    if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%")
+      break;
+    auto a = evalConst(d, *e.kids[0], env, what);
+    auto b = evalConst(d, *e.kids[1], env, what);
+    if (!a || !b)
+      return std::nullopt;
+    // Wrap-around like the ring; sizes are range-checked by the caller.
+    uint64_t x = static_cast<uint64_t>(*a), y = static_cast<uint64_t>(*b);
+    if (op == "+") return static_cast<int64_t>(x + y);
+    if (op == "-") return static_cast<int64_t>(x - y);
+    if (op == "*") return static_cast<int64_t>(x * y);
+    if (*b == 0) {
+      d.error(e.loc, "division by zero in a compile-time constant; fix the divisor");
+      return std::nullopt;
+    }
+    if (*b == -1)
+      return op == "/" ? static_cast<int64_t>(0 - x) : 0;
+    return op == "/" ? *a / *b : *a % *b;
+  }
+  default:
+    break;
+  }
+  d.error(e.loc, std::string(what) + " must be a compile-time integer constant (literals, "
+                                     "params, shape variables and + - * / %)");
+  return std::nullopt;
+}
+
+Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &env) {
+  auto base = elemFromName(t.elem);
+  if (!base) {
+    d.error(t.loc, "unknown type '" + t.elem + "'; use one of sint, sfix, sbool, int, fix, bool");
+    return Ty::error();
+  }
+  Ty ty = *base;
+  int64_t dims[2] = {1, 1};
+  for (size_t i = 0; i < t.dims.size(); ++i) {
+    auto v = evalConst(d, *t.dims[i], env, "an array size");
+    if (!v)
+      return Ty::error();
+    if (*v < 1 || *v > kMaxElems) {
+      d.error(t.dims[i]->loc, "array size " + std::to_string(*v) +
+                                  " is out of range; sizes must be between 1 and " +
+                                  std::to_string(kMaxElems));
+      return Ty::error();
+    }
+    dims[i] = *v;
+  }
+  if (dims[0] * dims[1] > kMaxElems) {
+    d.error(t.loc, "this matrix has more than " + std::to_string(kMaxElems) +
+                       " elements; use smaller sizes");
+    return Ty::error();
+  }
+  ty.t.ndims = static_cast<uint8_t>(t.dims.size());
+  ty.t.rows = static_cast<uint32_t>(dims[0]);
+  ty.t.cols = static_cast<uint32_t>(dims[1]);
+  return ty;
+}
+
+}  // namespace smpc::sema

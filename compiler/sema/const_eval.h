@@ -1,0 +1,30 @@
+//===- const_eval.h - compile-time integer expressions (shapes, params) ---===//
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "compiler/front/ast.h"
+#include "compiler/front/diagnostics.h"
+#include "compiler/sema/types.h"
+
+namespace smpc::sema {
+
+using ConstEnv = std::map<std::string, int64_t>;
+
+/// Evaluates a compile-time integer expression: literals, names bound in
+/// `env` (parameters, shape variables), + - * / % and parentheses.
+/// Reports an error and returns nullopt otherwise.
+std::optional<int64_t> evalConst(front::Diagnostics &d, const front::Expr &e, const ConstEnv &env,
+                                 const char *what);
+
+/// Resolves a written type (element name and dimensions) to a checked type.
+/// Dimensions must be compile-time constants between 1 and 2^24.
+Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &env);
+
+/// Largest number of elements of one value.
+inline constexpr int64_t kMaxElems = int64_t(1) << 24;
+
+}  // namespace smpc::sema

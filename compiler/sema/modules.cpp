@@ -1,0 +1,135 @@
+//===- modules.cpp - the main file, its imports and its parameters --------===//
+#include "compiler/sema/modules.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "compiler/api.h"
+#include "compiler/front/parser.h"
+
+namespace smpc::sema {
+
+namespace fs = std::filesystem;
+
+bool isBuiltinName(const std::string &n) {
+  static const std::set<std::string> kNames = {
+      "sum", "len", "rows", "cols", "transpose", "select", "reveal", "concat", "fill", "sint",
+      "sfix", "int", "fix", "bool", "sbool", "min", "max", "abs"};
+  return kNames.count(n) > 0;
+}
+
+static bool readFile(const fs::path &p, std::string &out) {
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec))
+    return false;
+  std::ifstream in(p, std::ios::binary);
+  if (!in)
+    return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+static void addFns(front::Diagnostics &d, front::Module &m, unsigned index, SemaProgram &out) {
+  for (auto &f : m.fns) {
+    f->moduleIndex = index;
+    if (isBuiltinName(f->name)) {
+      d.error(f->loc, "'" + f->name + "' is a builtin function; choose another name");
+      continue;
+    }
+    auto [it, fresh] = out.fns.emplace(f->name, f.get());
+    if (!fresh) {
+      d.error(f->loc, "function '" + f->name + "' is already defined; rename one of them");
+      d.note(it->second->loc, "the first definition is here");
+    }
+  }
+}
+
+bool loadModules(front::Diagnostics &d, const std::string &path, const std::string &source,
+                 const std::vector<std::string> &importPaths, SemaProgram &out) {
+  unsigned before = d.errorCount();
+  auto main = front::parseModule(d, d.addFile(path, source));
+  if (!main)
+    return false;
+  std::set<std::string> loaded;  // canonical paths of imported files
+  std::error_code ec;
+  loaded.insert(fs::weakly_canonical(path, ec).string());
+  out.modules.push_back(std::move(main));
+  addFns(d, *out.modules[0], 0, out);
+
+  // Breadth-first over imports; each file is loaded once, so import cycles
+  // are harmless.
+  for (size_t i = 0; i < out.modules.size(); ++i) {
+    std::vector<front::ImportDecl> imports = out.modules[i]->imports;
+    fs::path here = fs::path(out.modules[i]->path).parent_path();
+    for (const auto &imp : imports) {
+      std::vector<fs::path> dirs;
+      dirs.push_back(here.empty() ? fs::path(".") : here);
+      for (const auto &p : importPaths)
+        dirs.push_back(p);
+      dirs.push_back(compiler::defaultStdlibDir());
+      std::string text;
+      fs::path found;
+      for (const auto &dir : dirs)
+        if (readFile(dir / (imp.name + ".smpc"), text)) {
+          found = dir / (imp.name + ".smpc");
+          break;
+        }
+      if (found.empty()) {
+        std::string searched;
+        for (const auto &dir : dirs)
+          searched += (searched.empty() ? "" : ", ") + dir.string();
+        d.error(imp.loc, "cannot find module '" + imp.name + "' (searched " + searched +
+                             "); check the name or add its directory with -I");
+        continue;
+      }
+      std::string canon = fs::weakly_canonical(found, ec).string();
+      if (!loaded.insert(canon).second)
+        continue;
+      auto m = front::parseModule(d, d.addFile(found.string(), text));
+      if (!m)
+        continue;
+      for (const auto &p : m->params)
+        d.error(p.loc, "an imported module cannot declare params; move '" + p.name +
+                           "' to the main file");
+      for (const auto &in : m->inputs)
+        d.error(in.loc, "an imported module cannot declare inputs; move '" + in.name +
+                            "' to the main file");
+      unsigned index = static_cast<unsigned>(out.modules.size());
+      out.modules.push_back(std::move(m));
+      addFns(d, *out.modules.back(), index, out);
+    }
+  }
+  return d.errorCount() == before;
+}
+
+bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &defines,
+                SemaProgram &p) {
+  unsigned before = d.errorCount();
+  for (const auto &param : p.modules[0]->params) {
+    if (param.type.elem != "int" || !param.type.dims.empty()) {
+      d.error(param.type.loc, "params must have type int; change the type of '" + param.name + "'");
+      continue;
+    }
+    if (p.params.count(param.name)) {
+      d.error(param.loc, "param '" + param.name + "' is declared twice; remove one");
+      continue;
+    }
+    auto it = defines.find(param.name);
+    if (it != defines.end()) {
+      p.params[param.name] = it->second;
+    } else if (param.init) {
+      if (auto v = evalConst(d, *param.init, p.params, "a param default"))
+        p.params[param.name] = *v;
+    } else {
+      d.error(param.loc, "param '" + param.name + "' has no value; pass it with -D " +
+                             param.name + "=<value> or give it a default");
+    }
+  }
+  return d.errorCount() == before;
+}
+
+}  // namespace smpc::sema

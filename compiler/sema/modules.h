@@ -1,0 +1,35 @@
+//===- modules.h - the main file, its imports and its parameters ----------===//
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/front/ast.h"
+#include "compiler/front/diagnostics.h"
+#include "compiler/sema/const_eval.h"
+
+namespace smpc::sema {
+
+struct SemaProgram {
+  std::vector<std::unique_ptr<front::Module>> modules;  // [0] is the main file
+  std::map<std::string, const front::FnDecl *> fns;     // every function, by name
+  ConstEnv params;                                      // bound parameter values
+};
+
+/// Parses `path` and, transitively, every module it imports (searching the
+/// importing file's directory, then `importPaths`, then the stdlib). Reports
+/// duplicate functions and declarations imports may not contain.
+bool loadModules(front::Diagnostics &d, const std::string &path, const std::string &source,
+                 const std::vector<std::string> &importPaths, SemaProgram &out);
+
+/// Binds every `param` of the main file: -D value, else its default, else an
+/// error saying which -D to pass.
+bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &defines,
+                SemaProgram &p);
+
+/// Names that user functions may not take: the builtins.
+bool isBuiltinName(const std::string &name);
+
+}  // namespace smpc::sema
