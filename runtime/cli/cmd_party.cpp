@@ -1,0 +1,224 @@
+//===- cmd_party.cpp - `smpc party`: run one party of a semi2k job --------===//
+//
+// Loads and verifies the program, loads only the inputs this party owns,
+// joins the CurveZMQ mesh, takes its preprocessing from the dealer (or from
+// OT with the other parties) and runs the program under semi2k. Prints the
+// outputs this party receives. Errors name this party and never contain
+// input values or shares.
+//===----------------------------------------------------------------------===//
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/cli/commands.h"
+#include "runtime/cluster/cluster_commands.h"
+#include "runtime/data/inputs.h"
+#include "runtime/data/outputs.h"
+#include "runtime/net/mesh.h"
+#include "runtime/preproc/dealer/client.h"
+#include "runtime/preproc/dealer/wire.h"
+#include "runtime/preproc/ot/ot_preprocessing.h"
+#include "vm/bytecode/serialize.h"
+#include "vm/core/errors.h"
+#include "vm/protocols/semi2k/semi2k.h"
+
+namespace smpc::cli {
+
+namespace {
+
+const char *kUsage =
+    "usage: smpc party --config CLUSTER.json --id I --key PARTY.key --program PROG.smpcb\n"
+    "                  [--input NAME=FILE ...] [options]\n"
+    "  --input NAME=FILE         data for an input this party owns; repeat per input\n"
+    "  --output-json FILE        also write the outputs this party receives as JSON\n"
+    "  --preprocessing dealer|ot default: dealer when the configuration has one, else ot\n"
+    "  --max-steps N             stop after N instructions\n"
+    "  --stats                   print rounds, bytes and preprocessing use to stderr\n"
+    "  --verbose                 log connections and progress to stderr (never data)\n";
+
+struct PartyArgs {
+  std::string config, key, program, outputJson, rawOut, preprocessing;
+  uint32_t id = 0;
+  bool haveId = false, stats = false, verbose = false;
+  uint64_t maxSteps = 0;
+  std::map<std::string, std::string> inputs;
+};
+
+// Returns an exit code, or -1 to go on.
+int parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &o = args[i];
+    auto value = [&](std::string &out) {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (o == "--help" || o == "-h") {
+      std::cout << kUsage;
+      return kExitOk;
+    } else if (o == "--stats") {
+      a.stats = true;
+    } else if (o == "--verbose") {
+      a.verbose = true;
+    } else if (o == "--config" || o == "--key" || o == "--program" || o == "--output-json" ||
+               o == "--outputs-raw" || o == "--preprocessing" || o == "--id" ||
+               o == "--input" || o == "--max-steps") {
+      if (!value(v)) {
+        printError(o + " needs a value");
+        return kExitUsage;
+      }
+      if (o == "--config") a.config = v;
+      if (o == "--key") a.key = v;
+      if (o == "--program") a.program = v;
+      if (o == "--output-json") a.outputJson = v;
+      if (o == "--outputs-raw") a.rawOut = v;
+      if (o == "--preprocessing") a.preprocessing = v;
+      if (o == "--id" || o == "--max-steps") {
+        char *end = nullptr;
+        unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+        if (v.empty() || *end || v[0] == '-' || (o == "--id" && n >= net::kMaxParties)) {
+          printError(o + " takes a non-negative integer" +
+                     (o == "--id" ? " below " + std::to_string(net::kMaxParties) : "") +
+                     ", got '" + v + "'");
+          return kExitUsage;
+        }
+        if (o == "--id") a.id = uint32_t(n), a.haveId = true;
+        else a.maxSteps = n;
+      }
+      if (o == "--input") {
+        try {
+          auto [name, file] = data::parseInputArg(v);
+          if (!a.inputs.emplace(name, file).second) {
+            printError("input '" + name + "' is given twice");
+            return kExitUsage;
+          }
+        } catch (const data::DataError &e) {
+          printError(e.what());
+          return kExitUsage;
+        }
+      }
+    } else {
+      printError("unknown argument '" + o + "' for `smpc party` (see smpc party --help)");
+      return kExitUsage;
+    }
+  }
+  if (a.config.empty() || a.key.empty() || a.program.empty() || !a.haveId) {
+    printError("`smpc party` needs --config, --id, --key and --program (see smpc party --help)");
+    return kExitUsage;
+  }
+  if (!a.preprocessing.empty() && a.preprocessing != "dealer" && a.preprocessing != "ot") {
+    printError("--preprocessing is dealer or ot, got '" + a.preprocessing + "'");
+    return kExitUsage;
+  }
+  return -1;
+}
+
+void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
+              const vm::ProtocolStats &s) {
+  nlohmann::json j;
+  j["outputs"] = nlohmann::json::array();
+  for (const auto &o : outs) j["outputs"].push_back({{"name", o.entry.name}, {"data", o.data}});
+  j["stats"] = {{"rounds", s.rounds},       {"bytes_sent", s.bytesSent},
+                {"bytes_received", s.bytesReceived}, {"triples", s.triples},
+                {"truncations", s.truncPairs}, {"ltz", s.ltz}, {"eqz", s.eqz}};
+  std::ofstream f(path);
+  f << j.dump() << "\n";
+  if (!f) throw std::runtime_error("cannot write '" + path + "'");
+}
+
+}  // namespace
+
+bc::Program readProgramFile(const std::string &path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot open program '" + path + "'");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  bc::Program prog;
+  std::string err;
+  if (!bc::readProgram(bytes, prog, err)) throw std::runtime_error(path + ": " + err);
+  return prog;
+}
+
+int cmdParty(const std::vector<std::string> &args) {
+  PartyArgs a;
+  if (int rc = parseArgs(args, a); rc >= 0) return rc;
+  const std::string me = "party " + std::to_string(a.id);
+  auto fail = [&](const std::string &msg) {
+    printError(me + ": " + msg);
+    return kExitFail;
+  };
+  auto log = [&](const std::string &msg) {
+    if (a.verbose) std::cerr << "[" << me << "] " << msg << "\n";
+  };
+  try {
+    net::ClusterConfig cfg = net::loadClusterConfig(a.config);
+    if (a.id >= cfg.numParties())
+      return fail("--id " + std::to_string(a.id) + " is not a party of " + a.config + " (it has " +
+                  std::to_string(cfg.numParties()) + " parties)");
+    std::string pre = a.preprocessing.empty() ? (cfg.dealer ? "dealer" : "ot") : a.preprocessing;
+    if (pre == "dealer" && !cfg.dealer)
+      return fail("--preprocessing dealer needs a dealer in " + a.config);
+    net::SecretKey key = net::loadSecretKey(a.key);
+    bc::Program prog = readProgramFile(a.program);
+    if (prog.minParties > cfg.numParties())
+      return fail("the program needs " + std::to_string(prog.minParties) + " parties, " +
+                  a.config + " has " + std::to_string(cfg.numParties()));
+    vm::InputValues inputs = data::loadInputs(prog, a.inputs, {a.id});
+    for (const auto &[name, v] : inputs)
+      log("input '" + name + "': " + std::to_string(v.size()) + " elements");
+    log("program " + a.program + " verified; joining job '" + cfg.jobId + "' with " +
+        std::to_string(cfg.numParties()) + " parties, preprocessing " + pre);
+
+    net::MeshOptions mo;
+    if (a.verbose) mo.log = [me](const std::string &s) { std::cerr << "[" << me << "] " << s << "\n"; };
+    net::Mesh mesh(cfg, a.id, key, mo);
+    std::vector<vm::OutputValue> outs;
+    vm::ProtocolStats stats;
+    {
+      auto online = mesh.channel(net::kOnlineChannel);
+      auto prech = mesh.channel(net::kPreprocChannel);
+      mesh.waitReady();
+      log("all nodes connected");
+      std::unique_ptr<dealer::DealerClient> dc;
+      std::unique_ptr<preproc::OtPreprocessing> ot;
+      vm::Preprocessing *pp;
+      if (pre == "dealer") {
+        dc = std::make_unique<dealer::DealerClient>(*prech, cfg.numParties());
+        dc->prefetch(prog.needs, prog.fracBits);
+        pp = dc.get();
+      } else {
+        ot = std::make_unique<preproc::OtPreprocessing>(*prech);
+        pp = ot.get();
+      }
+      semi2k::Semi2k proto(*online, *pp);
+      vm::RunOptions ro;
+      ro.maxSteps = a.maxSteps;
+      outs = vm::run(prog, proto, inputs, ro);
+      stats = proto.stats();
+      if (dc) dc->finish();
+      log("program finished: " + std::to_string(stats.rounds) + " rounds");
+    }
+    mesh.close();
+    std::cout << data::formatOutputsText(outs, prog.fracBits);
+    std::cout.flush();
+    if (!a.outputJson.empty()) {
+      std::ofstream f(a.outputJson);
+      f << data::outputsJson(outs, prog.fracBits).dump(2) << "\n";
+      if (!f) return fail("cannot write '" + a.outputJson + "'");
+    }
+    if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats);
+    if (a.stats)
+      std::cerr << "stats (" << me << "): rounds " << stats.rounds << ", bytes sent "
+                << stats.bytesSent << ", received " << stats.bytesReceived << ", triples "
+                << stats.triples << ", truncations " << stats.truncPairs << ", ltz " << stats.ltz
+                << ", eqz " << stats.eqz << "\n";
+    return kExitOk;
+  } catch (const std::exception &e) {
+    // Every error type of the layers below is written never to hold data.
+    return fail(e.what());
+  }
+}
+
+}  // namespace smpc::cli

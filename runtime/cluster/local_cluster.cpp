@@ -1,0 +1,277 @@
+//===- local_cluster.cpp - `smpc run --protocol semi2k`: N processes ------===//
+//
+// Generates ephemeral keys and a cluster configuration in a private temp
+// dir (0700), starts the dealer and one `smpc party` process per party on
+// loopback (real sockets, real CurveZMQ), gives each party only the inputs
+// it owns, and prints each output as its recipients received it. A failed
+// node fails the run with the node named; the others are killed after a
+// short grace so they can report their own view. The temp dir is removed.
+//===----------------------------------------------------------------------===//
+#include <arpa/inet.h>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include "runtime/cli/cluster_hook.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cluster/cluster_commands.h"
+#include "runtime/cluster/process.h"
+#include "runtime/data/outputs.h"
+#include "runtime/net/config.h"
+#include "vm/bytecode/serialize.h"
+
+namespace smpc::cli {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+volatile std::sig_atomic_t gInterrupted = 0;
+void onSignal(int) { gInterrupted = 1; }
+
+// A private directory removed with everything in it (ephemeral secret keys
+// included) when the run ends.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    const char *base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/smpc-run-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory");
+    path = tmpl;
+    ::chmod(tmpl.c_str(), 0700);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// A loopback port that was free a moment ago (the party binds it soon after).
+int freePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot find a free loopback port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+uint32_t envMs(const char *name, uint32_t dflt) {
+  const char *v = std::getenv(name);
+  if (!v || !*v) return dflt;
+  char *end = nullptr;
+  unsigned long n = std::strtoul(v, &end, 10);
+  return (*end || n == 0 || n > 86400000) ? dflt : uint32_t(n);
+}
+
+struct Node {
+  std::string name;
+  pid_t pid = -1;
+  bool done = false;
+  int status = 0;
+};
+
+}  // namespace
+
+int runLocalCluster(const RunRequest &req) {
+  const bc::Program &prog = req.program;
+  uint32_t n = req.parties ? req.parties : std::max<uint32_t>(2, prog.minParties);
+  if (n < 2) {
+    printError("semi2k needs at least 2 parties, --parties is " + std::to_string(n));
+    return kExitUsage;
+  }
+  if (n > net::kMaxParties) {
+    printError("the local cluster runs at most " + std::to_string(net::kMaxParties) +
+               " parties, --parties is " + std::to_string(n));
+    return kExitUsage;
+  }
+  const bool useDealer = req.preprocessing == "dealer";
+  TempDir dir;
+  auto at = [&](const std::string &f) { return (dir.path / f).string(); };
+
+  {
+    auto bytes = bc::writeProgram(prog);
+    std::ofstream f(at("prog.smpcb"), std::ios::binary);
+    f.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
+    if (!f) {
+      printError("cannot write the program to the temporary directory");
+      return kExitFail;
+    }
+  }
+  net::ClusterConfig cfg;
+  uint8_t jobBytes[8];
+  randombytes_buf(jobBytes, sizeof jobBytes);
+  char jobHex[17];
+  sodium_bin2hex(jobHex, sizeof jobHex, jobBytes, sizeof jobBytes);
+  cfg.jobId = std::string("local-") + jobHex;
+  auto addNode = [&](uint32_t id, const std::string &file) {
+    net::NodeConfig c;
+    c.id = id;
+    c.endpoint = c.bind = "tcp://127.0.0.1:" + std::to_string(freePort());
+    net::SecretKey k = net::net_key_keygen();
+    net::writeKeyPair(at(file), k);
+    c.publicKey = k.publicKey();
+    return c;
+  };
+  for (uint32_t i = 0; i < n; ++i) cfg.parties.push_back(addNode(i, "party" + std::to_string(i)));
+  if (useDealer) cfg.dealer = addNode(n, "dealer");
+  cfg.timeouts.connectMs = envMs("SMPC_CONNECT_TIMEOUT_MS", 20000);
+  cfg.timeouts.peerMs = envMs("SMPC_PEER_TIMEOUT_MS", 5000);
+  cfg.timeouts.recvMs = envMs("SMPC_RECV_TIMEOUT_MS", 600000);
+  {
+    std::ofstream f(at("cluster.json"));
+    f << net::clusterConfigToJson(cfg);
+  }
+  const bool verbose = std::getenv("SMPC_VERBOSE") && *std::getenv("SMPC_VERBOSE");
+
+  // Ctrl-C or a kill of this process must not leave party processes behind:
+  // they die with us (PDEATHSIG), and a caught signal cleans up first.
+  struct sigaction sa {}, oldInt{}, oldTerm{};
+  sa.sa_handler = onSignal;
+  ::sigaction(SIGINT, &sa, &oldInt);
+  ::sigaction(SIGTERM, &sa, &oldTerm);
+
+  std::vector<Node> nodes;
+  try {
+    if (useDealer) {
+      std::vector<std::string> a = {"dealer", "--config", at("cluster.json"), "--key",
+                                    at("dealer.key"), "--program", at("prog.smpcb")};
+      if (verbose) a.push_back("--verbose");
+      nodes.push_back({"the dealer", cluster::spawnSelf(a, "/dev/null")});
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      std::string id = std::to_string(i);
+      std::vector<std::string> a = {"party", "--config", at("cluster.json"), "--id", id,
+                                    "--key", at("party" + id + ".key"), "--program",
+                                    at("prog.smpcb"), "--preprocessing", req.preprocessing,
+                                    "--outputs-raw", at("out" + id + ".json")};
+      for (const auto &e : prog.inputs)
+        if (e.party == i) {
+          auto it = req.inputFiles.find(e.name);
+          if (it != req.inputFiles.end()) {
+            a.push_back("--input");
+            a.push_back(e.name + "=" + fs::absolute(it->second).string());
+          }
+        }
+      if (req.maxSteps) {
+        a.push_back("--max-steps");
+        a.push_back(std::to_string(req.maxSteps));
+      }
+      if (verbose) a.push_back("--verbose");
+      nodes.push_back({"party " + id, cluster::spawnSelf(a, "/dev/null")});
+    }
+  } catch (const std::exception &e) {
+    for (auto &nd : nodes) ::kill(nd.pid, SIGKILL);
+    for (auto &nd : nodes) ::waitpid(nd.pid, nullptr, 0);
+    printError(e.what());
+    return kExitFail;
+  }
+
+  // Wait for every node. After the first failure the others get a grace
+  // period to notice and report it themselves, then they are killed.
+  const auto deadline = Clock::now() + std::chrono::seconds(envMs("SMPC_RUN_TIMEOUT_S", 3600));
+  std::optional<Clock::time_point> killAt;
+  std::string firstFailure;
+  size_t running = nodes.size();
+  while (running) {
+    for (auto &nd : nodes) {
+      if (nd.done) continue;
+      int st = 0;
+      if (::waitpid(nd.pid, &st, WNOHANG) == nd.pid) {
+        nd.done = true;
+        nd.status = st;
+        --running;
+        if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && firstFailure.empty()) {
+          firstFailure = nd.name + " " + cluster::describeStatus(st);
+          killAt = Clock::now() + std::chrono::milliseconds(cfg.timeouts.peerMs + 1000);
+        }
+      }
+    }
+    if (!running) break;
+    auto now = Clock::now();
+    if (gInterrupted && firstFailure.empty()) firstFailure = "interrupted";
+    if (now > deadline && firstFailure.empty())
+      firstFailure = "the run took longer than SMPC_RUN_TIMEOUT_S";
+    if (gInterrupted || now > deadline || (killAt && now > *killAt)) {
+      for (auto &nd : nodes)
+        if (!nd.done) ::kill(nd.pid, SIGKILL);
+      for (auto &nd : nodes)
+        if (!nd.done) ::waitpid(nd.pid, &nd.status, 0), nd.done = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::sigaction(SIGINT, &oldInt, nullptr);
+  ::sigaction(SIGTERM, &oldTerm, nullptr);
+  if (!firstFailure.empty()) {
+    printError("the local cluster failed: " + firstFailure +
+               " (the nodes' own errors are above)");
+    return kExitFail;
+  }
+
+  // Each output as its first recipient received it.
+  std::vector<nlohmann::json> raw(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::ifstream f(at("out" + std::to_string(i) + ".json"));
+    try {
+      raw[i] = nlohmann::json::parse(f);
+    } catch (const std::exception &) {
+      printError("party " + std::to_string(i) + " finished without writing its outputs");
+      return kExitFail;
+    }
+  }
+  std::vector<vm::OutputValue> outs;
+  for (const auto &e : prog.outputs) {
+    uint32_t from = e.recipients.empty() ? 0 : e.recipients.front();
+    if (from >= n) continue;
+    for (const auto &o : raw[from]["outputs"])
+      if (o["name"] == e.name) outs.push_back({e, o["data"].get<std::vector<uint64_t>>()});
+  }
+  std::cout << data::formatOutputsText(outs, prog.fracBits);
+  if (!req.outputJson.empty()) {
+    std::ofstream f(req.outputJson);
+    f << data::outputsJson(outs, prog.fracBits).dump(2) << "\n";
+    if (!f) {
+      printError("cannot write '" + req.outputJson + "'");
+      return kExitFail;
+    }
+  }
+  if (req.stats)
+    for (uint32_t i = 0; i < n; ++i) {
+      const auto &s = raw[i]["stats"];
+      std::cerr << "stats (party " << i << "): rounds " << s.value("rounds", 0) << ", bytes sent "
+                << s.value("bytes_sent", 0) << ", received " << s.value("bytes_received", 0)
+                << ", triples " << s.value("triples", 0) << ", truncations "
+                << s.value("truncations", 0) << ", ltz " << s.value("ltz", 0) << ", eqz "
+                << s.value("eqz", 0) << "\n";
+    }
+  return kExitOk;
+}
+
+std::vector<Subcommand> clusterSubcommands() {
+  return {
+      {"keygen", "generate a node's CurveZMQ key pair (PREFIX.key, PREFIX.pub)", cmdKeygen},
+      {"party", "run one party of a job from a cluster configuration", cmdParty},
+      {"dealer", "serve preprocessing to the parties of one job", cmdDealer},
+  };
+}
+
+}  // namespace smpc::cli

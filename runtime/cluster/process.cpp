@@ -1,0 +1,46 @@
+//===- process.cpp - fork/exec of this executable for cluster nodes -------===//
+#include "runtime/cluster/process.h"
+
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace smpc::cluster {
+
+pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutPath) {
+  // argv is built before fork: the child only calls async-signal-safe code.
+  std::vector<std::string> all = {"smpc"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char *> argv;
+  for (auto &s : all) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("cannot start a party process: ") +
+                                        std::strerror(errno));
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    if (!stdoutPath.empty()) {
+      int fd = ::open(stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(127);
+    }
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string describeStatus(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status))
+    return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+           ::strsignal(WTERMSIG(status)) + ")";
+  return "stopped";
+}
+
+}  // namespace smpc::cluster
