@@ -6,12 +6,12 @@
 // Values that change registers at region boundaries (loop-carried values,
 // if results) are moved as one parallel copy.
 //===----------------------------------------------------------------------===//
-#include <map>
-#include <stdexcept>
-
 #include "compiler/backend/backend.h"
 #include "compiler/backend/layout.h"
 #include "compiler/backend/regalloc.h"
+
+#include <map>
+#include <stdexcept>
 
 namespace smpc::backend {
 
@@ -40,7 +40,7 @@ private:
   bc::Program &prog;
   Allocation alloc;
   std::map<std::vector<uint64_t>, int64_t> constPool;
-  std::map<std::pair<bool, uint32_t>, std::vector<uint32_t>> temps;  // scratch registers
+  std::map<std::pair<bool, uint32_t>, std::vector<uint32_t>> temps; // scratch registers
 
   int64_t reg(ValueId v) const {
     if (v >= alloc.reg.size() || alloc.reg[v] == kNoReg)
@@ -52,8 +52,7 @@ private:
 
   int64_t constIndex(const std::vector<uint64_t> &data) {
     auto [it, inserted] = constPool.try_emplace(data, int64_t(prog.consts.size()));
-    if (inserted)
-      prog.consts.push_back(data);
+    if (inserted) prog.consts.push_back(data);
     return it->second;
   }
 
@@ -82,16 +81,14 @@ private:
     std::vector<Move> moves;
     for (size_t i = 0; i < dst.size(); ++i) {
       ValueId dv = dst[i], sv = src[srcFrom + i];
-      if (reg(dv) != reg(sv))
-        moves.push_back({secret(dv), reg(dv), reg(sv), f.type(dv).len()});
+      if (reg(dv) != reg(sv)) moves.push_back({secret(dv), reg(dv), reg(sv), f.type(dv).len()});
     }
     std::map<std::pair<bool, uint32_t>, size_t> used;
     for (Move &mv : moves) {
       bool clobbered = false;
       for (const Move &o : moves)
         clobbered |= &o != &mv && o.secret == mv.secret && o.d == mv.s;
-      if (!clobbered)
-        continue;
+      if (!clobbered) continue;
       auto cls = std::make_pair(mv.secret, mv.len);
       auto &pool = temps[cls];
       size_t idx = used[cls]++;
@@ -113,14 +110,13 @@ private:
     std::vector<uint32_t> runs = roundRuns(f, b);
     for (size_t i = 0; i < b.insts.size(); ++i) {
       const Inst &in = *b.insts[i];
-      if (runs[i] >= 2)
-        emit(bc::Op::Round, {int64_t(runs[i])}, in.loc);
+      if (runs[i] >= 2) emit(bc::Op::Round, {int64_t(runs[i])}, in.loc);
       switch (in.kind) {
       case IrOp::Bc:
         bcInst(in);
         break;
       case IrOp::Const:
-        if (loopDepth == 0)  // inside loops they were loaded before the loop
+        if (loopDepth == 0) // inside loops they were loaded before the loop
           emit(bc::Op::LdConst, {reg(in.results[0]), constIndex(in.constData)}, in.loc);
         break;
       case IrOp::For:
@@ -178,8 +174,7 @@ private:
   }
 
   void hoist(const Inst &loop, int loopDepth) {
-    if (loopDepth != 0)
-      return;
+    if (loopDepth != 0) return;
     std::vector<const Inst *> consts;
     hoistableConsts(loop, consts);
     for (const Inst *c : consts)
@@ -240,7 +235,7 @@ uint32_t minParties(const Module &m) {
   return n;
 }
 
-}  // namespace
+} // namespace
 
 bc::Program emit(const Module &m) {
   bc::Program prog;
@@ -256,4 +251,4 @@ bc::Program emit(const Module &m) {
   return prog;
 }
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

@@ -7,12 +7,12 @@
 // the multiplicative depth (critical path in rounds), the lower bound that
 // scheduling aims for. Linear in the program size, independent of trip counts.
 //===----------------------------------------------------------------------===//
-#include <algorithm>
-#include <sstream>
-
 #include "compiler/backend/backend.h"
 #include "compiler/backend/layout.h"
 #include "vm/bytecode/cost.h"
+
+#include <algorithm>
+#include <sstream>
 
 namespace smpc::backend {
 
@@ -24,7 +24,9 @@ uint64_t satMul(uint64_t a, uint64_t b) {
   unsigned __int128 r = (unsigned __int128)a * b;
   return r > UINT64_MAX ? UINT64_MAX : uint64_t(r);
 }
-uint64_t satAdd(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+uint64_t satAdd(uint64_t a, uint64_t b) {
+  return a + b < a ? UINT64_MAX : a + b;
+}
 
 struct Tally {
   uint64_t rounds = 0, bytes = 0;
@@ -55,8 +57,7 @@ struct Tally {
 class Estimator {
 public:
   Estimator(const Module &m, const Function &f, uint32_t parties)
-      : m(m), f(f), parties(parties), constOf(f.values.size(), nullptr),
-        fin(f.values.size(), 0) {}
+      : m(m), f(f), parties(parties), constOf(f.values.size(), nullptr), fin(f.values.size(), 0) {}
 
   Tally total() {
     collectConsts(f.body);
@@ -69,12 +70,11 @@ private:
   const Function &f;
   uint32_t parties;
   std::vector<const std::vector<uint64_t> *> constOf;
-  std::vector<uint64_t> fin;  // finish time of each value (critical path)
+  std::vector<uint64_t> fin; // finish time of each value (critical path)
 
   void collectConsts(const Block &b) {
     for (const auto &in : b.insts) {
-      if (in->kind == IrOp::Const)
-        constOf[in->results[0]] = &in->constData;
+      if (in->kind == IrOp::Const) constOf[in->results[0]] = &in->constData;
       for (const Block &r : in->regions)
         collectConsts(r);
     }
@@ -83,8 +83,7 @@ private:
   // Trip count of a For, or nullopt when a bound is not a constant.
   std::optional<uint64_t> trips(const Inst &in) const {
     const auto *lo = constOf[in.operands[0]], *hi = constOf[in.operands[1]];
-    if (!lo || !hi)
-      return std::nullopt;
+    if (!lo || !hi) return std::nullopt;
     int64_t l = int64_t((*lo)[0]), h = int64_t((*hi)[0]);
     return h > l ? uint64_t(h) - uint64_t(l) : 0;
   }
@@ -135,8 +134,7 @@ private:
       case IrOp::For: {
         std::optional<uint64_t> n = trips(in);
         Tally body = block(in.regions[0]);
-        if (!n)
-          body.needs.exact = false;
+        if (!n) body.needs.exact = false;
         t.add(body, n ? *n : 1);
         break;
       }
@@ -230,12 +228,11 @@ private:
   }
 };
 
-}  // namespace
+} // namespace
 
 Cost estimate(const Module &m, uint32_t parties) {
   Cost c;
-  if (m.mainIndex >= m.functions.size())
-    return c;
+  if (m.mainIndex >= m.functions.size()) return c;
   const Function &f = m.functions[m.mainIndex];
   Tally t = Estimator(m, f, parties).total();
   uint64_t depth = Estimator(m, f, parties).depth();
@@ -254,9 +251,12 @@ Cost estimate(const Module &m, uint32_t parties) {
      << "eqz: " << c.needs.eqz << "\n"
      << "bytes/party: " << c.bytesPerParty << "\n"
      << "exact: "
-     << (c.needs.exact ? "yes" : "no (loops with a run-time trip count are counted once, branches at their costlier side)") << "\n";
+     << (c.needs.exact ? "yes"
+                       : "no (loops with a run-time trip count are counted once, branches at their "
+                         "costlier side)")
+     << "\n";
   c.text = os.str();
   return c;
 }
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

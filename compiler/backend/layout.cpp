@@ -9,7 +9,7 @@ using namespace ir;
 
 std::vector<uint32_t> roundRuns(const Function &f, const Block &b) {
   std::vector<uint32_t> runLen(b.insts.size(), 0);
-  std::unordered_set<ValueId> written;  // results of the current run
+  std::unordered_set<ValueId> written; // results of the current run
   size_t start = 0;
   bool open = false;
   for (size_t i = 0; i < b.insts.size(); ++i) {
@@ -36,10 +36,9 @@ std::vector<uint32_t> roundRuns(const Function &f, const Block &b) {
 void hoistableConsts(const Inst &loop, std::vector<const Inst *> &out) {
   for (const Block &r : loop.regions)
     for (const auto &in : r.insts) {
-      if (in->kind == IrOp::Const)
-        out.push_back(in.get());
+      if (in->kind == IrOp::Const) out.push_back(in.get());
       hoistableConsts(*in, out);
     }
 }
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

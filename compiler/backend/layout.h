@@ -6,9 +6,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <vector>
-
 #include "compiler/ir/ir.h"
+
+#include <vector>
 
 namespace smpc::backend {
 
@@ -22,4 +22,4 @@ std::vector<uint32_t> roundRuns(const ir::Function &f, const ir::Block &b);
 /// loaded once, before the outermost loop, instead of on every iteration.
 void hoistableConsts(const ir::Inst &loop, std::vector<const ir::Inst *> &out);
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

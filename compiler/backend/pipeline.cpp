@@ -1,9 +1,9 @@
 //===- pipeline.cpp - runs the registered passes in order ------------------===//
-#include <algorithm>
-#include <sstream>
-
 #include "compiler/backend/backend.h"
 #include "compiler/passes/passes.h"
+
+#include <algorithm>
+#include <sstream>
 
 namespace smpc::backend {
 
@@ -24,7 +24,7 @@ constexpr PassInfo kPasses[] = {
 // code and the other way round. Bounded, so compile time stays linear.
 constexpr int kCleanupRounds = 2;
 
-}  // namespace
+} // namespace
 
 std::vector<std::string> passNames() {
   std::vector<std::string> names;
@@ -36,28 +36,24 @@ std::vector<std::string> passNames() {
 std::string runPasses(ir::Module &m, const PassOptions &opts) {
   auto wants = [&](const char *name) {
     for (const std::string &d : opts.dumpAfter)
-      if (d == "all" || d == name)
-        return true;
+      if (d == "all" || d == name) return true;
     return false;
   };
   for (const std::string &d : opts.dumpAfter) {
     bool known = d == "all" || d == "lower";
     for (const PassInfo &p : kPasses)
       known |= d == p.name;
-    if (!known)
-      return "unknown pass '" + d + "' in --dump-ir-after";
+    if (!known) return "unknown pass '" + d + "' in --dump-ir-after";
   }
   if (opts.verifyEach) {
     std::string err = ir::verify(m);
-    if (!err.empty())
-      return "invalid IR before the passes: " + err;
+    if (!err.empty()) return "invalid IR before the passes: " + err;
   }
   auto runOne = [&](const PassInfo &p, bool dump) -> std::string {
     p.run(m);
     if (opts.verifyEach) {
       std::string err = ir::verify(m);
-      if (!err.empty())
-        return std::string("invalid IR after ") + p.name + ": " + err;
+      if (!err.empty()) return std::string("invalid IR after ") + p.name + ": " + err;
     }
     if (dump && opts.dump && wants(p.name))
       *opts.dump << "// -----// IR after " << p.name << " //----- //\n" << ir::print(m);
@@ -66,22 +62,18 @@ std::string runPasses(ir::Module &m, const PassOptions &opts) {
   auto isLast = [](const PassInfo &p) { return std::string_view(p.name) == "schedule"; };
   for (int round = 0; round < (opts.optLevel > 0 ? kCleanupRounds : 1); ++round)
     for (const PassInfo &p : kPasses) {
-      if ((opts.optLevel == 0 && !p.atO0) || isLast(p))
-        continue;
-      if (round > 0 && std::string_view(p.name) == "inline")
-        continue;
+      if ((opts.optLevel == 0 && !p.atO0) || isLast(p)) continue;
+      if (round > 0 && std::string_view(p.name) == "inline") continue;
       // Dumps show the first run of each pass.
-      if (std::string err = runOne(p, round == 0); !err.empty())
-        return err;
+      if (std::string err = runOne(p, round == 0); !err.empty()) return err;
     }
   // Scheduling goes last: the cleanup passes keep instruction order, but
   // nothing should run after it.
   if (opts.optLevel > 0)
     for (const PassInfo &p : kPasses)
       if (isLast(p))
-        if (std::string err = runOne(p, true); !err.empty())
-          return err;
+        if (std::string err = runOne(p, true); !err.empty()) return err;
   return {};
 }
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

@@ -9,13 +9,13 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/regalloc.h"
 
+#include "compiler/backend/layout.h"
+
 #include <algorithm>
 #include <queue>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
-
-#include "compiler/backend/layout.h"
 
 namespace smpc::backend {
 
@@ -68,23 +68,21 @@ private:
   const Function &f;
   uint32_t nv = 0;
   bool hasLoops = false;
-  uint32_t p = 0;  // next step
+  uint32_t p = 0; // next step
   std::unordered_map<const Inst *, IPos> ipos;
   std::unordered_set<const Inst *> hoisted;
   std::vector<uint32_t> defPos, endPos;
-  std::vector<std::vector<Seg>> extra;  // segments beyond [def, last use]
-  std::vector<std::pair<uint32_t, uint32_t>> loops;  // enclosing loops: start, end
-  std::vector<uint32_t> parent;                      // union-find over values
-  std::vector<std::vector<Seg>> segs;                // per class root
+  std::vector<std::vector<Seg>> extra;              // segments beyond [def, last use]
+  std::vector<std::pair<uint32_t, uint32_t>> loops; // enclosing loops: start, end
+  std::vector<uint32_t> parent;                     // union-find over values
+  std::vector<std::vector<Seg>> segs;               // per class root
   Allocation alloc;
 
   static bool containsLoop(const Block &b) {
     for (const auto &in : b.insts) {
-      if (in->kind == IrOp::For)
-        return true;
+      if (in->kind == IrOp::For) return true;
       for (const Block &r : in->regions)
-        if (containsLoop(r))
-          return true;
+        if (containsLoop(r)) return true;
     }
     return false;
   }
@@ -92,9 +90,8 @@ private:
   uint32_t step() { return 2 * p++; }
 
   Type typeOf(ValueId v) const {
-    if (v < f.values.size())
-      return f.type(v);
-    return Type{Vis::Public, bc::ElemType::Int, 0, 1, 1};  // virtual scalars
+    if (v < f.values.size()) return f.type(v);
+    return Type{Vis::Public, bc::ElemType::Int, 0, 1, 1}; // virtual scalars
   }
 
   // ---- positions -----------------------------------------------------------
@@ -102,8 +99,7 @@ private:
     std::vector<uint32_t> runs = roundRuns(f, b);
     for (size_t i = 0; i < b.insts.size(); ++i) {
       const Inst *in = b.insts[i].get();
-      if (hoisted.count(in))
-        continue;
+      if (hoisted.count(in)) continue;
       IPos &ip = ipos[in];
       switch (in->kind) {
       case IrOp::Bc:
@@ -160,7 +156,7 @@ private:
 
   void use(ValueId v, uint32_t at) {
     for (const auto &[start, end] : loops)
-      if (defPos[v] < start) {  // the outermost loop that does not define v
+      if (defPos[v] < start) { // the outermost loop that does not define v
         at = std::max(at, end);
         break;
       }
@@ -170,8 +166,7 @@ private:
   // May the result of `in` take the register of operand k?
   static bool inPlaceOk(const Inst &in, size_t k) {
     const bc::OpInfo &oi = bc::info(in.op);
-    if (oi.operands[0] == 'U' || oi.operands[0] == 'V')
-      return k == 0;
+    if (oi.operands[0] == 'U' || oi.operands[0] == 'V') return k == 0;
     return oi.flags == bc::OpFlags::Local && oi.len == bc::LenRule::Elementwise;
   }
 
@@ -197,7 +192,7 @@ private:
         const Block &body = in.regions[0];
         for (ValueId a : body.args)
           define(a, ip.pos);
-        extra[body.args[0]].push_back({ip.pos, ip.end + 1});  // the counter
+        extra[body.args[0]].push_back({ip.pos, ip.end + 1}); // the counter
         for (size_t k = 1; k < body.args.size(); ++k)
           extra[body.args[k]].push_back({ip.yield, ip.end});
         loops.push_back({ip.pos, ip.end});
@@ -268,8 +263,7 @@ private:
     segs.resize(nv);
     for (uint32_t v = 0; v < nv; ++v) {
       parent[v] = v;
-      if (defPos[v] == kNone)
-        continue;
+      if (defPos[v] == kNone) continue;
       segs[v].push_back({defPos[v], endPos[v]});
       segs[v].insert(segs[v].end(), extra[v].begin(), extra[v].end());
       std::sort(segs[v].begin(), segs[v].end(), [](Seg a, Seg b) { return a.s < b.s; });
@@ -282,8 +276,7 @@ private:
       const Seg &x = a[i], &y = b[k];
       // Touching ends are fine (the old value dies where the new one is
       // written); equal starts are two definitions at one step.
-      if ((x.s < y.e && y.s < x.e) || x.s == y.s)
-        return true;
+      if ((x.s < y.e && y.s < x.e) || x.s == y.s) return true;
       if (x.e < y.e)
         ++i;
       else
@@ -293,16 +286,12 @@ private:
   }
 
   bool tryMerge(ValueId a, ValueId b, bool must = false) {
-    if (a == kNoValue || b == kNoValue || defPos[a] == kNone || defPos[b] == kNone)
-      return false;
+    if (a == kNoValue || b == kNoValue || defPos[a] == kNone || defPos[b] == kNone) return false;
     uint32_t ra = find(a), rb = find(b);
-    if (ra == rb)
-      return true;
+    if (ra == rb) return true;
     Type ta = typeOf(a), tb = typeOf(b);
-    if (ta.isSecret() != tb.isSecret() || ta.len() != tb.len())
-      return false;
-    if (!must && overlap(segs[ra], segs[rb]))
-      return false;
+    if (ta.isSecret() != tb.isSecret() || ta.len() != tb.len()) return false;
+    if (!must && overlap(segs[ra], segs[rb])) return false;
     std::vector<Seg> merged;
     merged.reserve(segs[ra].size() + segs[rb].size());
     std::merge(segs[ra].begin(), segs[ra].end(), segs[rb].begin(), segs[rb].end(),
@@ -320,8 +309,7 @@ private:
       switch (in.kind) {
       case IrOp::Bc: {
         char c = bc::info(in.op).operands[0];
-        if (c == 'U' || c == 'V')
-          tryMerge(in.operands[0], in.results[0]);
+        if (c == 'U' || c == 'V') tryMerge(in.operands[0], in.results[0]);
         break;
       }
       case IrOp::For: {
@@ -373,8 +361,7 @@ private:
     };
     std::vector<Item> items;
     for (uint32_t v = 0; v < nv; ++v) {
-      if (find(v) != v || segs[v].empty())
-        continue;
+      if (find(v) != v || segs[v].empty()) continue;
       uint32_t s = segs[v].front().s, e = 0;
       for (const Seg &x : segs[v])
         e = std::max(e, x.e);
@@ -388,7 +375,7 @@ private:
       Type t = typeOf(v);
       return uint64_t(t.len()) << 1 | (t.isSecret() ? 1 : 0);
     };
-    using Active = std::pair<uint32_t, uint32_t>;  // end, root
+    using Active = std::pair<uint32_t, uint32_t>; // end, root
     std::priority_queue<Active, std::vector<Active>, std::greater<Active>> active;
     std::vector<uint32_t> rootReg(nv, kNoReg);
     for (const Item &it : items) {
@@ -413,13 +400,14 @@ private:
     }
     alloc.reg.assign(nv, kNoReg);
     for (uint32_t v = 0; v < nv; ++v)
-      if (defPos[v] != kNone)
-        alloc.reg[v] = rootReg[find(v)];
+      if (defPos[v] != kNone) alloc.reg[v] = rootReg[find(v)];
   }
 };
 
-}  // namespace
+} // namespace
 
-Allocation allocateRegisters(const Function &f) { return Allocator(f).run(); }
+Allocation allocateRegisters(const Function &f) {
+  return Allocator(f).run();
+}
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

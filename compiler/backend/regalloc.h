@@ -10,23 +10,23 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/ir/ir.h"
+
 #include <cstdint>
 #include <vector>
-
-#include "compiler/ir/ir.h"
 
 namespace smpc::backend {
 
 inline constexpr uint32_t kNoReg = ~0u;
 
 struct Allocation {
-  std::vector<uint32_t> reg;  // per value id, then the virtual values below
+  std::vector<uint32_t> reg; // per value id, then the virtual values below
   std::vector<uint32_t> sregLen, pregLen;
-  ir::ValueId one = ir::kNoValue;  // public Int 1, for loop counters
-  ir::ValueId cmp = ir::kNoValue;  // public Int temporary for loop tests
+  ir::ValueId one = ir::kNoValue; // public Int 1, for loop counters
+  ir::ValueId cmp = ir::kNoValue; // public Int temporary for loop tests
 };
 
 /// Allocates registers for function `f` (calls must have been inlined).
 Allocation allocateRegisters(const ir::Function &f);
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

@@ -3,8 +3,12 @@
 
 namespace smpc::ir {
 
-Type scalarType(Vis vis, bc::ElemType elem) { return Type{vis, elem, 0, 1, 1}; }
-Type vectorType(Vis vis, bc::ElemType elem, uint32_t n) { return Type{vis, elem, 1, n, 1}; }
+Type scalarType(Vis vis, bc::ElemType elem) {
+  return Type{vis, elem, 0, 1, 1};
+}
+Type vectorType(Vis vis, bc::ElemType elem, uint32_t n) {
+  return Type{vis, elem, 1, n, 1};
+}
 Type matrixType(Vis vis, bc::ElemType elem, uint32_t rows, uint32_t cols) {
   return Type{vis, elem, 2, rows, cols};
 }
@@ -92,7 +96,9 @@ ValueId Builder::call(uint32_t callee, const Module &m, std::vector<ValueId> arg
   return in.results.empty() ? kNoValue : in.results[0];
 }
 
-void Builder::yield(std::vector<ValueId> values) { append(IrOp::Yield).operands = std::move(values); }
+void Builder::yield(std::vector<ValueId> values) {
+  append(IrOp::Yield).operands = std::move(values);
+}
 
 void Builder::condition(ValueId cond, std::vector<ValueId> values) {
   Inst &in = append(IrOp::Condition);
@@ -100,6 +106,8 @@ void Builder::condition(ValueId cond, std::vector<ValueId> values) {
   in.operands.insert(in.operands.end(), values.begin(), values.end());
 }
 
-void Builder::ret(std::vector<ValueId> values) { append(IrOp::Return).operands = std::move(values); }
+void Builder::ret(std::vector<ValueId> values) {
+  append(IrOp::Return).operands = std::move(values);
+}
 
-}  // namespace smpc::ir
+} // namespace smpc::ir

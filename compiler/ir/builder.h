@@ -5,9 +5,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <vector>
-
 #include "compiler/ir/ir.h"
+
+#include <vector>
 
 namespace smpc::ir {
 
@@ -52,4 +52,4 @@ private:
   Inst &append(IrOp kind);
 };
 
-}  // namespace smpc::ir
+} // namespace smpc::ir

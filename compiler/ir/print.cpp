@@ -3,9 +3,9 @@
 // One instruction per line, regions indented by two spaces. This is what
 // --dump-ir-after prints and what the lit tests check, so keep it stable.
 //===----------------------------------------------------------------------===//
-#include <sstream>
-
 #include "compiler/ir/ir.h"
+
+#include <sstream>
 
 namespace smpc::ir {
 
@@ -33,8 +33,7 @@ public:
   void function() {
     os << "func @" << f.name << "(";
     for (size_t i = 0; i < f.body.args.size(); ++i) {
-      if (i)
-        os << ", ";
+      if (i) os << ", ";
       value(f.body.args[i]);
       os << ": ";
       type(f.type(f.body.args[i]));
@@ -43,8 +42,7 @@ public:
     if (!f.resultTypes.empty()) {
       os << " -> ";
       for (size_t i = 0; i < f.resultTypes.size(); ++i) {
-        if (i)
-          os << ", ";
+        if (i) os << ", ";
         type(f.resultTypes[i]);
       }
     }
@@ -66,8 +64,7 @@ private:
   }
 
   void type(const Type &t) {
-    if (t.isSecret())
-      os << "s";
+    if (t.isSecret()) os << "s";
     os << elemName(t.elem);
     if (t.ndims == 1)
       os << "[" << t.rows << "]";
@@ -84,19 +81,16 @@ private:
 
   void valueList(const std::vector<ValueId> &vs, size_t from = 0) {
     for (size_t i = from; i < vs.size(); ++i) {
-      if (i > from)
-        os << ", ";
+      if (i > from) os << ", ";
       value(vs[i]);
     }
   }
 
   void resultTypes(const std::vector<ValueId> &rs) {
-    if (rs.empty())
-      return;
+    if (rs.empty()) return;
     os << " : ";
     for (size_t i = 0; i < rs.size(); ++i) {
-      if (i)
-        os << ", ";
+      if (i) os << ", ";
       typeOf(rs[i]);
     }
   }
@@ -107,8 +101,7 @@ private:
   }
 
   void results(const Inst &in) {
-    if (in.results.empty())
-      return;
+    if (in.results.empty()) return;
     valueList(in.results);
     os << " = ";
   }
@@ -118,8 +111,7 @@ private:
                 size_t firstInit) {
     os << "iter(";
     for (size_t i = firstArg, k = firstInit; i < b.args.size(); ++i, ++k) {
-      if (i > firstArg)
-        os << ", ";
+      if (i > firstArg) os << ", ";
       value(b.args[i]);
       os << " = ";
       if (k < inits.size())
@@ -148,8 +140,7 @@ private:
     size_t nextOp = 0, nextImm = 0;
     bool first = true;
     for (char c : oi.operands) {
-      if (c == 'S' || c == 'P')
-        continue;
+      if (c == 'S' || c == 'P') continue;
       os << (first ? " " : ", ");
       first = false;
       if (c == 's' || c == 'p' || c == 'U' || c == 'V') {
@@ -158,8 +149,7 @@ private:
         else
           os << "<missing>";
       } else if (nextImm < in.imms.size()) {
-        if (c == 'n' || c == 'o' || c == 'c')
-          os << "#";
+        if (c == 'n' || c == 'o' || c == 'c') os << "#";
         os << in.imms[nextImm++];
       } else {
         os << "<missing>";
@@ -171,8 +161,7 @@ private:
     os << "const [";
     for (size_t i = 0; i < in.constData.size() && i < kMaxConstPrint; ++i)
       os << (i ? ", " : "") << static_cast<int64_t>(in.constData[i]);
-    if (in.constData.size() > kMaxConstPrint)
-      os << ", ...";
+    if (in.constData.size() > kMaxConstPrint) os << ", ...";
     os << "]";
   }
 
@@ -201,8 +190,7 @@ private:
     case IrOp::Yield:
     case IrOp::Condition:
       os << (in.kind == IrOp::Return ? "return" : in.kind == IrOp::Yield ? "yield" : "condition");
-      if (!in.operands.empty())
-        os << " ";
+      if (!in.operands.empty()) os << " ";
       valueList(in.operands);
       break;
     case IrOp::For: {
@@ -246,15 +234,13 @@ private:
     case IrOp::While:
       results(in);
       os << "while ";
-      if (!in.regions.empty())
-        iterArgs(in.regions[0], 0, in.operands, 0);
+      if (!in.regions.empty()) iterArgs(in.regions[0], 0, in.operands, 0);
       resultTypes(in.results);
       os << " {\n";
       region(in, 0, depth);
       indent(depth);
       os << "} do(";
-      if (in.regions.size() > 1)
-        valueList(in.regions[1].args);
+      if (in.regions.size() > 1) valueList(in.regions[1].args);
       os << ") {\n";
       region(in, 1, depth);
       indent(depth);
@@ -265,7 +251,7 @@ private:
   }
 };
 
-}  // namespace
+} // namespace
 
 std::string print(const Module &m, const Function &f) {
   std::ostringstream os;
@@ -276,11 +262,10 @@ std::string print(const Module &m, const Function &f) {
 std::string print(const Module &m) {
   std::string out;
   for (size_t i = 0; i < m.functions.size(); ++i) {
-    if (i)
-      out += "\n";
+    if (i) out += "\n";
     out += print(m, m.functions[i]);
   }
   return out;
 }
 
-}  // namespace smpc::ir
+} // namespace smpc::ir

@@ -5,10 +5,10 @@
 // the structured regions. A failure is a compiler bug; the message names the
 // function and the offending instruction.
 //===----------------------------------------------------------------------===//
+#include "compiler/ir/ir.h"
+
 #include <string>
 #include <vector>
-
-#include "compiler/ir/ir.h"
 
 namespace smpc::ir {
 
@@ -90,16 +90,14 @@ private:
   }
 
   const Type &type(ValueId v) {
-    if (v >= f.values.size())
-      fail("value " + pct(v) + " does not exist");
+    if (v >= f.values.size()) fail("value " + pct(v) + " does not exist");
     return f.type(v);
   }
 
   void define(const std::vector<ValueId> &vs, const char *what) {
     for (ValueId v : vs) {
       type(v);
-      if (everDefined[v])
-        fail(std::string(what) + " " + pct(v) + " is defined twice");
+      if (everDefined[v]) fail(std::string(what) + " " + pct(v) + " is defined twice");
       everDefined[v] = inScope[v] = true;
     }
   }
@@ -107,25 +105,21 @@ private:
   void use(ValueId v) {
     type(v);
     if (!inScope[v])
-      fail(pct(v) +
-           (everDefined[v] ? " is used outside the region that defines it"
-                           : " is used before its definition"));
+      fail(pct(v) + (everDefined[v] ? " is used outside the region that defines it"
+                                    : " is used before its definition"));
   }
 
   // Verifies a block; its values go out of scope at the end.
   void block(const Block &b, Term term) {
-    if (b.insts.empty())
-      fail("region is empty (it must end in a terminator)");
+    if (b.insts.empty()) fail("region is empty (it must end in a terminator)");
     define(b.args, "block argument");
     std::vector<ValueId> defined(b.args.begin(), b.args.end());
     for (size_t i = 0; i < b.insts.size(); ++i) {
       const Inst &in = *b.insts[i];
       cur = &in;
       bool last = i + 1 == b.insts.size();
-      bool isTerm =
-          in.kind == IrOp::Return || in.kind == IrOp::Yield || in.kind == IrOp::Condition;
-      if (isTerm && !last)
-        fail("terminator in the middle of a region");
+      bool isTerm = in.kind == IrOp::Return || in.kind == IrOp::Yield || in.kind == IrOp::Condition;
+      if (isTerm && !last) fail("terminator in the middle of a region");
       if (last) {
         IrOp want = term == Term::Return  ? IrOp::Return
                     : term == Term::Yield ? IrOp::Yield
@@ -174,8 +168,7 @@ private:
       if (in.results.size() != 1 || !in.operands.empty() || !in.regions.empty())
         fail("const has one result and no operands");
       const Type &t = type(in.results[0]);
-      if (t.isSecret())
-        fail("a constant is public");
+      if (t.isSecret()) fail("a constant is public");
       if (in.constData.size() != t.len())
         fail("constant has " + std::to_string(in.constData.size()) + " elements, type has " +
              std::to_string(t.len()));
@@ -192,8 +185,8 @@ private:
         if (g.body.args[i] >= g.values.size() || !(type(in.operands[i]) == g.type(g.body.args[i])))
           fail("argument " + std::to_string(i) + " of @" + g.name + " has the wrong type");
       if (in.results.size() != g.resultTypes.size())
-        fail("@" + g.name + " returns " + std::to_string(g.resultTypes.size()) + " values, call has " +
-             std::to_string(in.results.size()));
+        fail("@" + g.name + " returns " + std::to_string(g.resultTypes.size()) +
+             " values, call has " + std::to_string(in.results.size()));
       for (size_t i = 0; i < in.results.size(); ++i)
         if (!(type(in.results[i]) == g.resultTypes[i]))
           fail("result " + std::to_string(i) + " of @" + g.name + " has the wrong type");
@@ -206,15 +199,12 @@ private:
         fail("a terminator has no results and no regions");
       return;
     case IrOp::For: {
-      if (in.operands.size() < 2)
-        fail("for needs lower and upper bounds");
+      if (in.operands.size() < 2) fail("for needs lower and upper bounds");
       needScalar(in.operands[0], Vis::Public, "lower bound");
       needScalar(in.operands[1], Vis::Public, "upper bound");
-      if (in.regions.size() != 1)
-        fail("for has one region");
+      if (in.regions.size() != 1) fail("for has one region");
       const Block &body = in.regions[0];
-      if (body.args.empty())
-        fail("for body needs the induction variable as its first argument");
+      if (body.args.empty()) fail("for body needs the induction variable as its first argument");
       needScalar(body.args[0], Vis::Public, "induction variable");
       sameTypes(body.args, 1, in.operands, 2, "loop-carried values vs initial values");
       sameTypes(in.results, 0, in.operands, 2, "for results vs initial values");
@@ -224,14 +214,11 @@ private:
       return;
     }
     case IrOp::If: {
-      if (in.operands.size() != 1)
-        fail("if has exactly one operand, the condition");
+      if (in.operands.size() != 1) fail("if has exactly one operand, the condition");
       needScalar(in.operands[0], Vis::Public, "if condition");
-      if (in.regions.size() != 2)
-        fail("if has a then and an else region");
+      if (in.regions.size() != 2) fail("if has a then and an else region");
       for (const Block &b : in.regions) {
-        if (!b.args.empty())
-          fail("if regions take no arguments");
+        if (!b.args.empty()) fail("if regions take no arguments");
         block(b, Term::Yield);
         cur = &in;
         sameTypes(terminator(b).operands, 0, in.results, 0, "yield vs if results");
@@ -239,15 +226,13 @@ private:
       return;
     }
     case IrOp::While: {
-      if (in.regions.size() != 2)
-        fail("while has a before and an after region");
+      if (in.regions.size() != 2) fail("while has a before and an after region");
       const Block &before = in.regions[0], &after = in.regions[1];
       sameTypes(before.args, 0, in.operands, 0, "while arguments vs initial values");
       block(before, Term::Condition);
       cur = &in;
       const Inst &cond = terminator(before);
-      if (cond.operands.empty())
-        fail("condition needs a boolean operand");
+      if (cond.operands.empty()) fail("condition needs a boolean operand");
       needScalar(cond.operands[0], Vis::Public, "while condition");
       sameTypes(cond.operands, 1, in.results, 0, "condition values vs while results");
       sameTypes(after.args, 0, in.results, 0, "do arguments vs while results");
@@ -270,17 +255,13 @@ private:
     default:
       break;
     }
-    if (!in.regions.empty())
-      fail("a bytecode instruction has no regions");
+    if (!in.regions.empty()) fail("a bytecode instruction has no regions");
     const bc::OpInfo &oi = bc::info(in.op);
     size_t reads = 0, imms = 0, writes = 0;
     for (char c : oi.operands) {
-      if (c == 's' || c == 'p' || c == 'U' || c == 'V')
-        ++reads;
-      if (c == 'S' || c == 'P' || c == 'U' || c == 'V')
-        ++writes;
-      if (c == 'i' || c == 'n' || c == 'o' || c == 'c')
-        ++imms;
+      if (c == 's' || c == 'p' || c == 'U' || c == 'V') ++reads;
+      if (c == 'S' || c == 'P' || c == 'U' || c == 'V') ++writes;
+      if (c == 'i' || c == 'n' || c == 'o' || c == 'c') ++imms;
     }
     if (in.operands.size() != reads)
       fail("takes " + std::to_string(reads) + " register operands, got " +
@@ -290,7 +271,7 @@ private:
     if (in.results.size() != writes)
       fail("has " + std::to_string(writes) + " results, got " + std::to_string(in.results.size()));
     // Visibility of every register operand, and the lengths used by the rules below.
-    std::vector<uint64_t> len;  // per operand code, 0 for immediates
+    std::vector<uint64_t> len; // per operand code, 0 for immediates
     std::vector<int64_t> imm;
     size_t nextOp = 0, nextImm = 0;
     for (char c : oi.operands) {
@@ -315,8 +296,7 @@ private:
     if (inPlace && !(type(in.results[0]) == type(in.operands[0])))
       fail("an in-place store has the type of the vector it updates");
     uint64_t resLen = writes ? type(in.results[0]).len() : 0;
-    if (writes && resLen == 0)
-      fail("result has length 0");
+    if (writes && resLen == 0) fail("result has length 0");
     lengths(in, oi, len, imm, resLen);
   }
 
@@ -330,7 +310,7 @@ private:
     case bc::LenRule::SliceDyn:
     case bc::LenRule::Store:
     case bc::LenRule::StoreDyn:
-      return;  // bounds of slices and stores are checked by the bytecode verifier
+      return; // bounds of slices and stores are checked by the bytecode verifier
     case bc::LenRule::Elementwise:
       for (size_t k = 1; k < oi.operands.size(); ++k) {
         char c = oi.operands[k];
@@ -367,11 +347,10 @@ private:
   }
 };
 
-}  // namespace
+} // namespace
 
 std::string verify(const Module &m) {
-  if (m.mainIndex >= m.functions.size())
-    return "module has no main function";
+  if (m.mainIndex >= m.functions.size()) return "module has no main function";
   for (const Function &f : m.functions) {
     try {
       Verifier(m, f).run();
@@ -382,4 +361,4 @@ std::string verify(const Module &m) {
   return {};
 }
 
-}  // namespace smpc::ir
+} // namespace smpc::ir

@@ -7,10 +7,10 @@
 // x * 1, x * 0 for public x), `if` with a constant condition, and `for`
 // loops whose constant range is empty.
 //===----------------------------------------------------------------------===//
+#include "compiler/passes/passes.h"
+
 #include <climits>
 #include <optional>
-
-#include "compiler/passes/passes.h"
 
 namespace smpc::passes {
 
@@ -32,15 +32,14 @@ public:
 private:
   Function &f;
   ValueMap repl;
-  std::vector<const Data *> constOf;  // constant value of a value, if known
+  std::vector<const Data *> constOf; // constant value of a value, if known
   bool changed = false;
 
   const Data *cst(ValueId v) const { return v < constOf.size() ? constOf[v] : nullptr; }
 
   static bool allEqual(const Data &d, uint64_t x) {
     for (uint64_t e : d)
-      if (e != x)
-        return false;
+      if (e != x) return false;
     return true;
   }
 
@@ -81,12 +80,10 @@ private:
       block(r);
     if (in->kind == IrOp::Bc && fold(*in)) {
       changed = true;
-      if (in->kind != IrOp::Const)
-        return;  // replaced by an existing value
+      if (in->kind != IrOp::Const) return; // replaced by an existing value
     }
     if (in->kind == IrOp::Const) {
-      if (in->results[0] >= constOf.size())
-        constOf.resize(in->results[0] + 1, nullptr);
+      if (in->results[0] >= constOf.size()) constOf.resize(in->results[0] + 1, nullptr);
       constOf[in->results[0]] = &in->constData;
     }
     out.push_back(std::move(in));
@@ -95,21 +92,17 @@ private:
   // Turns `in` into a Const, or maps its result to an operand (then returns
   // true with in.kind still Bc). Returns false when nothing applies.
   bool fold(Inst &in) {
-    if (identity(in))
-      return true;
+    if (identity(in)) return true;
     if (bc::info(in.op).operands.find_first_of("sSUV") != std::string_view::npos)
-      return false;  // secret or in-place: nothing to compute at compile time
+      return false; // secret or in-place: nothing to compute at compile time
     std::vector<const Data *> ops;
     for (ValueId v : in.operands) {
       ops.push_back(cst(v));
-      if (!ops.back())
-        return false;
+      if (!ops.back()) return false;
     }
-    if (in.results.empty())
-      return false;
+    if (in.results.empty()) return false;
     std::optional<Data> r = compute(in, ops, f.type(in.results[0]).len());
-    if (!r)
-      return false;
+    if (!r) return false;
     in.kind = IrOp::Const;
     in.constData = std::move(*r);
     in.operands.clear();
@@ -150,14 +143,12 @@ private:
       break;
     case bc::Op::ShlP:
     case bc::Op::ShrP:
-      if (in.imms[0] == 0)
-        to = in.operands[0];
+      if (in.imms[0] == 0) to = in.operands[0];
       break;
     default:
       break;
     }
-    if (to == kNoValue || !same(to))
-      return false;
+    if (to == kNoValue || !same(to)) return false;
     repl.set(in.results[0], to);
     return true;
   }
@@ -170,8 +161,7 @@ private:
     auto elementwise = [&](auto fn) -> std::optional<Data> {
       for (size_t i = 0; i < len; ++i) {
         std::optional<uint64_t> x = fn(i);
-        if (!x)
-          return std::nullopt;
+        if (!x) return std::nullopt;
         r[i] = *x;
       }
       return r;
@@ -193,13 +183,14 @@ private:
       return elementwise([&](size_t i) -> O {
         int64_t a = int64_t(at(*ops[0], i)), b = int64_t(at(*ops[1], i));
         if (b == 0 || (a == INT64_MIN && b == -1))
-          return std::nullopt;  // a run-time error, or an overflow the VM defines
+          return std::nullopt; // a run-time error, or an overflow the VM defines
         return uint64_t(in.op == bc::Op::DivP ? a / b : a % b);
       });
     case bc::Op::ShlP:
       return elementwise([&](size_t i) -> O { return at(*ops[0], i) << in.imms[0]; });
     case bc::Op::ShrP:
-      return elementwise([&](size_t i) -> O { return uint64_t(int64_t(at(*ops[0], i)) >> in.imms[0]); });
+      return elementwise(
+          [&](size_t i) -> O { return uint64_t(int64_t(at(*ops[0], i)) >> in.imms[0]); });
     case bc::Op::LtP:
       return elementwise(
           [&](size_t i) -> O { return int64_t(at(*ops[0], i)) < int64_t(at(*ops[1], i)); });
@@ -217,23 +208,22 @@ private:
     }
     case bc::Op::SliceP: {
       int64_t c0 = in.imms[0], d = in.imms[1], e = in.imms[2], fs = in.imms[3];
-      if (d <= 0 || len % size_t(d) != 0)
-        return std::nullopt;
+      if (d <= 0 || len % size_t(d) != 0) return std::nullopt;
       for (size_t k = 0; k < len; ++k) {
         __int128 idx = __int128(c0) + __int128(k / d) * e + __int128(k % d) * fs;
         if (idx < 0 || idx >= __int128(ops[0]->size()))
-          return std::nullopt;  // out of bounds: leave it to the verifier's error
+          return std::nullopt; // out of bounds: leave it to the verifier's error
         r[k] = (*ops[0])[size_t(idx)];
       }
       return r;
     }
     default:
-      return std::nullopt;  // fdiv.p, matmul.p, dynamic slices, stores: not worth it
+      return std::nullopt; // fdiv.p, matmul.p, dynamic slices, stores: not worth it
     }
   }
 };
 
-}  // namespace
+} // namespace
 
 bool runConstFold(Module &m) {
   bool changed = false;
@@ -242,4 +232,4 @@ bool runConstFold(Module &m) {
   return changed;
 }
 
-}  // namespace smpc::passes
+} // namespace smpc::passes

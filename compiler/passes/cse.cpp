@@ -6,10 +6,10 @@
 // with identical operands compute the same value and are merged too, which
 // saves their preprocessing material; inputs and outputs never are.
 //===----------------------------------------------------------------------===//
+#include "compiler/passes/passes.h"
+
 #include <algorithm>
 #include <unordered_map>
-
-#include "compiler/passes/passes.h"
 
 namespace smpc::passes {
 
@@ -72,7 +72,7 @@ private:
   Function &f;
   ValueMap repl;
   std::unordered_map<Key, ValueId, KeyHash> table;
-  std::vector<const Key *> undo;  // keys inserted, popped when a scope ends
+  std::vector<const Key *> undo; // keys inserted, popped when a scope ends
   bool changed = false;
 
   void block(Block &b) {
@@ -88,8 +88,7 @@ private:
         continue;
       }
       Key k{in->kind, in->op, f.type(in->results[0]), in->operands, in->imms, in->constData};
-      if (in->kind == IrOp::Const)
-        k.op = bc::Op::MovP;  // unused for constants; keep keys canonical
+      if (in->kind == IrOp::Const) k.op = bc::Op::MovP; // unused for constants; keep keys canonical
       if (commutative(k.op) && in->kind == IrOp::Bc)
         std::sort(k.operands.begin(), k.operands.end());
       auto [it, inserted] = table.try_emplace(std::move(k), in->results[0]);
@@ -103,22 +102,20 @@ private:
     }
     b.insts = std::move(out);
     while (undo.size() > mark) {
-      Key k = *undo.back();  // erase() must not see a reference into the node it frees
+      Key k = *undo.back(); // erase() must not see a reference into the node it frees
       undo.pop_back();
       table.erase(k);
     }
   }
 
   static bool candidate(const Inst &in) {
-    if (in.kind == IrOp::Const)
-      return true;
-    if (in.kind != IrOp::Bc || in.results.size() != 1)
-      return false;
-    return in.op != bc::Op::Input;  // each input instruction reads its data once
+    if (in.kind == IrOp::Const) return true;
+    if (in.kind != IrOp::Bc || in.results.size() != 1) return false;
+    return in.op != bc::Op::Input; // each input instruction reads its data once
   }
 };
 
-}  // namespace
+} // namespace
 
 bool runCse(Module &m) {
   bool changed = false;
@@ -127,4 +124,4 @@ bool runCse(Module &m) {
   return changed;
 }
 
-}  // namespace smpc::passes
+} // namespace smpc::passes

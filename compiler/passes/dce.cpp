@@ -5,9 +5,9 @@
 // reads (also when they only feed themselves across iterations), unused
 // `if` results, and loops left with nothing to do.
 //===----------------------------------------------------------------------===//
-#include <unordered_map>
-
 #include "compiler/passes/passes.h"
+
+#include <unordered_map>
 
 namespace smpc::passes {
 
@@ -44,7 +44,7 @@ private:
   struct InstState {
     Inst *parent = nullptr;
     bool live = false;
-    std::vector<bool> slots;  // For: carried slot needed
+    std::vector<bool> slots; // For: carried slot needed
   };
 
   Function &f;
@@ -60,8 +60,7 @@ private:
       Inst *in = p.get();
       InstState &s = state[in];
       s.parent = parent;
-      if (in->kind == IrOp::For)
-        s.slots.assign(in->results.size(), false);
+      if (in->kind == IrOp::For) s.slots.assign(in->results.size(), false);
       for (uint32_t i = 0; i < in->results.size(); ++i)
         def[in->results[i]] = {in, false, 0, i};
       for (uint32_t r = 0; r < in->regions.size(); ++r) {
@@ -69,8 +68,7 @@ private:
           def[in->regions[r].args[i]] = {in, true, r, i};
         collect(in->regions[r], in);
       }
-      if (hasSideEffect(*in))
-        roots.push_back(in);
+      if (hasSideEffect(*in)) roots.push_back(in);
     }
   }
 
@@ -86,8 +84,7 @@ private:
   void markInst(Inst *in) {
     while (in) {
       InstState &s = state[in];
-      if (s.live)
-        return;
+      if (s.live) return;
       s.live = true;
       switch (in->kind) {
       case IrOp::For:
@@ -111,14 +108,13 @@ private:
           markValue(v);
         break;
       }
-      in = s.parent;  // code inside a region needs the region to run
+      in = s.parent; // code inside a region needs the region to run
     }
   }
 
   void markSlot(Inst *loop, uint32_t i) {
     InstState &s = state[loop];
-    if (s.slots[i])
-      return;
+    if (s.slots[i]) return;
     s.slots[i] = true;
     markInst(loop);
     markValue(loop->operands[2 + i]);
@@ -127,15 +123,14 @@ private:
 
   void valueNeeded(ValueId v) {
     const Def &d = def[v];
-    if (!d.inst)
-      return;  // function parameter
+    if (!d.inst) return; // function parameter
     Inst *in = d.inst;
     switch (in->kind) {
     case IrOp::For:
       if (!d.isArg)
         markSlot(in, d.idx);
       else if (d.idx == 0)
-        markInst(in);  // the induction variable
+        markInst(in); // the induction variable
       else
         markSlot(in, d.idx - 1);
       return;
@@ -155,16 +150,14 @@ private:
     out.reserve(b.insts.size());
     for (auto &p : b.insts) {
       Inst *in = p.get();
-      bool isTerm = in->kind == IrOp::Yield || in->kind == IrOp::Condition ||
-                    in->kind == IrOp::Return;
+      bool isTerm =
+          in->kind == IrOp::Yield || in->kind == IrOp::Condition || in->kind == IrOp::Return;
       if (!isTerm && !state[in].live) {
         changed = true;
         continue;
       }
-      if (in->kind == IrOp::For)
-        dropForSlots(*in);
-      if (in->kind == IrOp::If)
-        dropIfResults(*in);
+      if (in->kind == IrOp::For) dropForSlots(*in);
+      if (in->kind == IrOp::If) dropIfResults(*in);
       for (Block &r : in->regions)
         sweep(r);
       out.push_back(std::move(p));
@@ -176,8 +169,7 @@ private:
     const std::vector<bool> &slots = state[&in].slots;
     auto &yield = in.regions[0].insts.back()->operands;
     for (size_t i = slots.size(); i-- > 0;) {
-      if (slots[i])
-        continue;
+      if (slots[i]) continue;
       in.operands.erase(in.operands.begin() + 2 + i);
       in.regions[0].args.erase(in.regions[0].args.begin() + 1 + i);
       yield.erase(yield.begin() + i);
@@ -188,8 +180,7 @@ private:
 
   void dropIfResults(Inst &in) {
     for (size_t i = in.results.size(); i-- > 0;) {
-      if (live[in.results[i]])
-        continue;
+      if (live[in.results[i]]) continue;
       for (Block &r : in.regions) {
         auto &y = r.insts.back()->operands;
         y.erase(y.begin() + i);
@@ -200,7 +191,7 @@ private:
   }
 };
 
-}  // namespace
+} // namespace
 
 bool runDce(Module &m) {
   bool changed = false;
@@ -209,4 +200,4 @@ bool runDce(Module &m) {
   return changed;
 }
 
-}  // namespace smpc::passes
+} // namespace smpc::passes

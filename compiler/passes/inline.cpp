@@ -82,11 +82,10 @@ private:
   }
 };
 
-}  // namespace
+} // namespace
 
 bool runInline(Module &m) {
-  if (m.mainIndex >= m.functions.size())
-    return false;
+  if (m.mainIndex >= m.functions.size()) return false;
   bool changed = Inliner(m, m.functions[m.mainIndex]).run();
   if (m.functions.size() > 1) {
     // Every function now lives inside main; keep only main.
@@ -99,4 +98,4 @@ bool runInline(Module &m) {
   return changed;
 }
 
-}  // namespace smpc::passes
+} // namespace smpc::passes

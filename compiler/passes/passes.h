@@ -5,9 +5,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <vector>
-
 #include "compiler/ir/ir.h"
+
+#include <vector>
 
 namespace smpc::passes {
 
@@ -20,8 +20,7 @@ namespace smpc::passes {
 class ValueMap {
 public:
   void set(ir::ValueId from, ir::ValueId to) {
-    if (from >= map.size())
-      map.resize(from + 1, ir::kNoValue);
+    if (from >= map.size()) map.resize(from + 1, ir::kNoValue);
     map[from] = to;
   }
   ir::ValueId get(ir::ValueId v) const {
@@ -42,4 +41,4 @@ private:
 /// operations that can stop the program with a run-time error.
 bool hasSideEffect(const ir::Inst &in);
 
-}  // namespace smpc::passes
+} // namespace smpc::passes

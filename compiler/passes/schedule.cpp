@@ -9,11 +9,11 @@
 // this gives as many groups as the block's multiplicative depth. Pure local
 // instructions then sink to their first use to keep register pressure low.
 //===----------------------------------------------------------------------===//
+#include "compiler/passes/passes.h"
+
 #include <algorithm>
 #include <functional>
 #include <queue>
-
-#include "compiler/passes/passes.h"
 
 namespace smpc::passes {
 
@@ -24,10 +24,8 @@ namespace {
 enum class Kind { Local, Region, Interactive };
 
 Kind kindOf(const Inst &in) {
-  if (!in.regions.empty())
-    return Kind::Region;
-  if (in.kind == IrOp::Bc && bc::isInteractive(in.op))
-    return Kind::Interactive;
+  if (!in.regions.empty()) return Kind::Region;
+  if (in.kind == IrOp::Bc && bc::isInteractive(in.op)) return Kind::Interactive;
   return Kind::Local;
 }
 
@@ -42,7 +40,7 @@ public:
 
 private:
   Function &f;
-  std::vector<int32_t> defIdx;  // index in the block being scheduled, or -1
+  std::vector<int32_t> defIdx; // index in the block being scheduled, or -1
   bool changed = false;
 
   // Values a region instruction reads from outside (operands of anything
@@ -59,9 +57,8 @@ private:
       for (Block &r : in->regions)
         block(r);
     size_t n = b.insts.size();
-    if (n < 3)
-      return;
-    size_t body = n - 1;  // the terminator stays last
+    if (n < 3) return;
+    size_t body = n - 1; // the terminator stays last
     for (size_t i = 0; i < body; ++i)
       for (ValueId r : b.insts[i]->results)
         defIdx[r] = int32_t(i);
@@ -75,13 +72,11 @@ private:
       freeUses(in, uses);
       std::vector<uint32_t> from;
       for (ValueId v : uses)
-        if (v < defIdx.size() && defIdx[v] >= 0)
-          from.push_back(uint32_t(defIdx[v]));
+        if (v < defIdx.size() && defIdx[v] >= 0) from.push_back(uint32_t(defIdx[v]));
       // Outputs keep their order, so results appear as the program lists them.
       bool isOutput = in.kind == IrOp::Bc && (in.op == bc::Op::OutputS || in.op == bc::Op::OutputP);
       if (isOutput) {
-        if (lastOutput >= 0)
-          from.push_back(uint32_t(lastOutput));
+        if (lastOutput >= 0) from.push_back(uint32_t(lastOutput));
         lastOutput = int32_t(i);
       }
       std::sort(from.begin(), from.end());
@@ -93,8 +88,7 @@ private:
       deps[i] = std::move(from);
     }
     for (ValueId v : b.insts[body]->operands)
-      if (v < defIdx.size() && defIdx[v] >= 0)
-        deps[body].push_back(uint32_t(defIdx[v]));
+      if (v < defIdx.size() && defIdx[v] >= 0) deps[body].push_back(uint32_t(defIdx[v]));
 
     for (size_t i = 0; i < body; ++i)
       for (ValueId r : b.insts[i]->results)
@@ -104,8 +98,7 @@ private:
     MinHeap ready[3];
     auto push = [&](uint32_t i) { ready[int(kindOf(*b.insts[i]))].push(i); };
     for (uint32_t i = 0; i < body; ++i)
-      if (preds[i] == 0)
-        push(i);
+      if (preds[i] == 0) push(i);
     // Greedy list scheduling into steps: one local or region instruction, or
     // one group of interactive instructions.
     std::vector<std::vector<uint32_t>> steps;
@@ -113,8 +106,7 @@ private:
     auto emit = [&](uint32_t i) {
       ++scheduled;
       for (uint32_t s : succs[i])
-        if (--preds[s] == 0)
-          push(s);
+        if (--preds[s] == 0) push(s);
     };
     MinHeap &local = ready[int(Kind::Local)], &region = ready[int(Kind::Region)],
             &inter = ready[int(Kind::Interactive)];
@@ -140,8 +132,7 @@ private:
       }
       for (uint32_t i : group)
         emit(i);
-      if (!group.empty())
-        steps.push_back(std::move(group));
+      if (!group.empty()) steps.push_back(std::move(group));
     }
     // Local instructions without side effects sink to just before their
     // first user (or the group holding it), so constants and address
@@ -159,8 +150,7 @@ private:
         auto &[i, next] = stack.back();
         if (next < deps[i].size()) {
           uint32_t d = deps[i][next++];
-          if (!placed[d])
-            stack.push_back({d, 0});
+          if (!placed[d]) stack.push_back({d, 0});
           continue;
         }
         uint32_t done = i;
@@ -172,8 +162,7 @@ private:
       }
     };
     for (const auto &step : steps) {
-      if (step.size() == 1 && sinks(step[0]))
-        continue;
+      if (step.size() == 1 && sinks(step[0])) continue;
       for (uint32_t i : step)
         pullDeps(i);
       for (uint32_t i : step) {
@@ -182,21 +171,19 @@ private:
       }
     }
     pullDeps(uint32_t(body));
-    for (uint32_t i = 0; i < body; ++i)  // unused local values keep their place at the end
-      if (!placed[i])
-        order.push_back(i);
+    for (uint32_t i = 0; i < body; ++i) // unused local values keep their place at the end
+      if (!placed[i]) order.push_back(i);
     order.push_back(uint32_t(body));
     std::vector<std::unique_ptr<Inst>> out(n);
     for (size_t k = 0; k < n; ++k) {
-      if (order[k] != k)
-        changed = true;
+      if (order[k] != k) changed = true;
       out[k] = std::move(b.insts[order[k]]);
     }
     b.insts = std::move(out);
   }
 };
 
-}  // namespace
+} // namespace
 
 bool runSchedule(Module &m) {
   bool changed = false;
@@ -205,4 +192,4 @@ bool runSchedule(Module &m) {
   return changed;
 }
 
-}  // namespace smpc::passes
+} // namespace smpc::passes

@@ -3,13 +3,13 @@
 // Emitted programs must pass the bytecode verifier and compute the right
 // values on the clear reference VM; loops must not grow with trip counts.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
-
 #include "compiler/backend/backend.h"
 #include "helpers.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -33,8 +33,7 @@ std::vector<vm::OutputValue> runClear(const bc::Program &p, const vm::InputValue
                                       vm::ProtocolStats *stats = nullptr) {
   vm::ClearProtocol proto(3);
   auto out = vm::run(p, proto, in);
-  if (stats)
-    *stats = proto.stats();
+  if (stats) *stats = proto.stats();
   return out;
 }
 
@@ -60,7 +59,7 @@ Module powerLoop(int64_t n) {
   return std::move(t.m);
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("emit: a loop-carried vector stays in one register and the result is right") {
   Module m = powerLoop(3);
@@ -130,7 +129,7 @@ TEST_CASE("emit: a store whose old vector is still live copies first") {
   ValueId one = b.op(bc::Op::Classify, {b.intConst(9)}, {}, sint());
   ValueId y = b.op(bc::Op::StoreS, {x, one}, {1, 1, 1, 1}, sint(3));
   b.opNoResult(bc::Op::OutputS, {y}, {0});
-  b.opNoResult(bc::Op::OutputS, {x}, {1});  // outputs keep their order: x outlives the store
+  b.opNoResult(bc::Op::OutputS, {x}, {1}); // outputs keep their order: x outlives the store
   b.ret({});
   bc::Program p = compileModule(t.m);
   CHECK(count(p, bc::Op::MovS) == 1);
@@ -153,7 +152,7 @@ TEST_CASE("emit: swapping loop-carried values is a parallel copy") {
   b.ret({});
   bc::Program p = compileModule(t.m, 0);
   auto out = runClear(p, {{"in0", {11}}, {"in1", {22}}});
-  CHECK(out[0].data[0] == 22);  // three swaps
+  CHECK(out[0].data[0] == 22); // three swaps
   CHECK(out[1].data[0] == 11);
 }
 
@@ -228,8 +227,7 @@ TEST_CASE("emit: a long chain of statements needs few registers") {
   for (int i = 0; i < 10000; ++i) {
     ValueId c = b.constant(std::vector<uint64_t>(16, uint64_t(i)), pint(16));
     acc = b.op(i % 3 ? bc::Op::AddSP : bc::Op::MulSP, {acc, c}, {}, sint(16));
-    if (i % 100 == 0)
-      acc = b.op(bc::Op::AddSS, {acc, x}, {}, sint(16));
+    if (i % 100 == 0) acc = b.op(bc::Op::AddSS, {acc, x}, {}, sint(16));
   }
   b.opNoResult(bc::Op::OutputS, {acc}, {0});
   b.ret({});
@@ -245,8 +243,7 @@ TEST_CASE("emit: a long chain of statements needs few registers") {
     uint64_t a = xs[k];
     for (int i = 0; i < 10000; ++i) {
       a = i % 3 ? a + uint64_t(i) : a * uint64_t(i);
-      if (i % 100 == 0)
-        a += xs[k];
+      if (i % 100 == 0) a += xs[k];
     }
     want[k] = a;
   }

@@ -9,15 +9,20 @@ namespace smpc::testing {
 using namespace ir;
 
 inline Type sfix(uint32_t n = 0) {
-  return n ? vectorType(Vis::Secret, bc::ElemType::Fix, n) : scalarType(Vis::Secret, bc::ElemType::Fix);
+  return n ? vectorType(Vis::Secret, bc::ElemType::Fix, n)
+           : scalarType(Vis::Secret, bc::ElemType::Fix);
 }
 inline Type sint(uint32_t n = 0) {
-  return n ? vectorType(Vis::Secret, bc::ElemType::Int, n) : scalarType(Vis::Secret, bc::ElemType::Int);
+  return n ? vectorType(Vis::Secret, bc::ElemType::Int, n)
+           : scalarType(Vis::Secret, bc::ElemType::Int);
 }
 inline Type pint(uint32_t n = 0) {
-  return n ? vectorType(Vis::Public, bc::ElemType::Int, n) : scalarType(Vis::Public, bc::ElemType::Int);
+  return n ? vectorType(Vis::Public, bc::ElemType::Int, n)
+           : scalarType(Vis::Public, bc::ElemType::Int);
 }
-inline Type pbool() { return scalarType(Vis::Public, bc::ElemType::Bool); }
+inline Type pbool() {
+  return scalarType(Vis::Public, bc::ElemType::Bool);
+}
 
 /// A module with an empty main and the given secret inputs (owned by party 0)
 /// and secret outputs (to all), each a vector of `len` ints (len 1: scalar).
@@ -48,4 +53,4 @@ struct TestModule {
   Builder builder() { return Builder(fn(), fn().body); }
 };
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

@@ -1,7 +1,7 @@
 //===- ir_test.cpp - the IR printer and verifier ---------------------------===//
-#include <doctest/doctest.h>
-
 #include "helpers.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;

@@ -1,11 +1,10 @@
 //===- passes_test.cpp - each IR pass on hand-built IR ---------------------===//
-#include <doctest/doctest.h>
-
-#include <sstream>
-
 #include "compiler/backend/backend.h"
 #include "compiler/passes/passes.h"
 #include "helpers.h"
+
+#include <doctest/doctest.h>
+#include <sstream>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -15,8 +14,7 @@ namespace {
 size_t countOps(const Block &b, bc::Op op) {
   size_t n = 0;
   for (const auto &in : b.insts) {
-    if (in->kind == IrOp::Bc && in->op == op)
-      ++n;
+    if (in->kind == IrOp::Bc && in->op == op) ++n;
     for (const Block &r : in->regions)
       n += countOps(r, op);
   }
@@ -26,15 +24,14 @@ size_t countOps(const Block &b, bc::Op op) {
 size_t countKind(const Block &b, IrOp k) {
   size_t n = 0;
   for (const auto &in : b.insts) {
-    if (in->kind == k)
-      ++n;
+    if (in->kind == k) ++n;
     for (const Block &r : in->regions)
       n += countKind(r, k);
   }
   return n;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("inline: nested calls are replaced by the callee bodies") {
   TestModule t({1}, {1});
@@ -111,13 +108,13 @@ TEST_CASE("constfold: identities, constant if, empty for") {
   ValueId x = b.op(bc::Op::Input, {}, {0}, sint(4));
   ValueId zero = b.intConst(0), one = b.intConst(1);
   ValueId ones = b.constant({1, 1, 1, 1}, pint(4));
-  ValueId a = b.op(bc::Op::MulSP, {x, ones}, {}, sint(4));  // x * 1 -> x
-  ValueId c = b.op(bc::Op::LtP, {zero, one}, {}, pbool());  // true
+  ValueId a = b.op(bc::Op::MulSP, {x, ones}, {}, sint(4)); // x * 1 -> x
+  ValueId c = b.op(bc::Op::LtP, {zero, one}, {}, pbool()); // true
   Inst &br = b.ifOp(c, {sint(4)});
   Builder th(t.fn(), br.regions[0]), el(t.fn(), br.regions[1]);
   th.yield({th.op(bc::Op::NegS, {a}, {}, sint(4))});
   el.yield({a});
-  Inst &loop = b.forLoop(one, zero, {br.results[0]});  // 1..0: never runs
+  Inst &loop = b.forLoop(one, zero, {br.results[0]}); // 1..0: never runs
   Builder body(t.fn(), loop.regions[0]);
   body.yield({body.op(bc::Op::MulSS, {loop.regions[0].args[1], x}, {}, sint(4))});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
@@ -140,12 +137,12 @@ TEST_CASE("cse: identical pure and interactive ops merge, inputs do not, scopes 
   ValueId x = b.op(bc::Op::Input, {}, {0}, sint(2));
   ValueId x2 = b.op(bc::Op::Input, {}, {0}, sint(2));
   ValueId m1 = b.op(bc::Op::MulSS, {x, x2}, {}, sint(2));
-  ValueId m2 = b.op(bc::Op::MulSS, {x2, x}, {}, sint(2));  // commutative: same value
+  ValueId m2 = b.op(bc::Op::MulSS, {x2, x}, {}, sint(2)); // commutative: same value
   ValueId s = b.op(bc::Op::AddSS, {m1, m2}, {}, sint(2));
   ValueId lo = b.intConst(0), hi = b.intConst(3), hi2 = b.intConst(3);
   Inst &loop = b.forLoop(lo, hi2, {s});
   Builder body(t.fn(), loop.regions[0]);
-  ValueId again = body.op(bc::Op::MulSS, {x, x2}, {}, sint(2));  // same as m1: reused
+  ValueId again = body.op(bc::Op::MulSS, {x, x2}, {}, sint(2)); // same as m1: reused
   body.yield({body.op(bc::Op::AddSS, {loop.regions[0].args[1], again}, {}, sint(2))});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
   (void)hi;
@@ -155,20 +152,20 @@ TEST_CASE("cse: identical pure and interactive ops merge, inputs do not, scopes 
   REQUIRE(verify(t.m) == "");
   CHECK(countOps(t.fn().body, bc::Op::Input) == 2);
   CHECK(countOps(t.fn().body, bc::Op::MulSS) == 1);
-  CHECK(countKind(t.fn().body, IrOp::Const) == 2);  // the two [3] merged
+  CHECK(countKind(t.fn().body, IrOp::Const) == 2); // the two [3] merged
 }
 
 TEST_CASE("dce: unused values, self-feeding loop-carried values, empty loops") {
   TestModule t({2}, {2});
   Builder b = t.builder();
   ValueId x = b.op(bc::Op::Input, {}, {0}, sint(2));
-  b.op(bc::Op::MulSS, {x, x}, {}, sint(2));  // unused
+  b.op(bc::Op::MulSS, {x, x}, {}, sint(2)); // unused
   ValueId lo = b.intConst(0), hi = b.intConst(10);
   Inst &loop = b.forLoop(lo, hi, {x, x});
   Builder body(t.fn(), loop.regions[0]);
   const Block &blk = loop.regions[0];
   ValueId kept = body.op(bc::Op::AddSS, {blk.args[1], x}, {}, sint(2));
-  ValueId dead = body.op(bc::Op::MulSS, {blk.args[2], x}, {}, sint(2));  // feeds only itself
+  ValueId dead = body.op(bc::Op::MulSS, {blk.args[2], x}, {}, sint(2)); // feeds only itself
   body.yield({kept, dead});
   Inst &empty = b.forLoop(lo, hi, {x});
   Builder eb(t.fn(), empty.regions[0]);
@@ -206,8 +203,7 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
   ValueId ab = kNoValue;
   for (int i = 0; i < 6; ++i) {
     in.push_back(b.op(bc::Op::Input, {}, {i}, sint()));
-    if (i == 1)
-      ab = b.op(bc::Op::MulSS, {in[0], in[1]}, {}, sint());  // interleaved on purpose
+    if (i == 1) ab = b.op(bc::Op::MulSS, {in[0], in[1]}, {}, sint()); // interleaved on purpose
   }
   ValueId cd = b.op(bc::Op::MulSS, {in[2], in[3]}, {}, sint());
   ValueId abcd = b.op(bc::Op::MulSS, {ab, cd}, {}, sint());
@@ -222,7 +218,7 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
   backend::Cost after = backend::estimate(t.m, 3);
   // {in0, in1}, {ab, in2..in5}, {cd}, {abcd, ef}, {output}
   CHECK(before.rounds == 5);
-  CHECK(after.rounds == 4);                   // inputs, {ab, cd, ef}, abcd, output
+  CHECK(after.rounds == 4); // inputs, {ab, cd, ef}, abcd, output
   CHECK(after.text.find("depth: 4\n") != std::string::npos);
   CHECK(after.needs.triples == 4);
 }

@@ -6,15 +6,14 @@
 // estimate predicts the rounds and triples the VM counts, and that -O2
 // never needs more rounds than -O0. Seeds are fixed and printed on failure.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
-
-#include <random>
-
 #include "compiler/backend/backend.h"
 #include "helpers.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <doctest/doctest.h>
+#include <random>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -66,7 +65,7 @@ public:
   }
 
 private:
-  std::mt19937 rng;  // test data only
+  std::mt19937 rng; // test data only
   Function *f = nullptr;
   std::vector<ValueId> secrets, publics;
 
@@ -111,20 +110,18 @@ private:
       case 8:
         publics.push_back(b.op(bc::Op::AddP, {pick(publics), smallConst(b)}, {}, pint(kLen)));
         break;
-      case 9: {  // sum and broadcast back
+      case 9: { // sum and broadcast back
         ValueId s = b.op(bc::Op::SumS, {recent(secrets)}, {}, sint());
         secrets.push_back(b.op(bc::Op::MulSS, {pick(secrets), s}, {}, sint(kLen)));
         break;
       }
       case 10:
-        if (depth < 2)
-          loop(b, depth);
+        if (depth < 2) loop(b, depth);
         break;
       case 11:
-        if (depth < 2)
-          branch(b, depth);
+        if (depth < 2) branch(b, depth);
         break;
-      case 12: {  // store one element in place
+      case 12: { // store one element in place
         ValueId v = recent(secrets);
         ValueId e = b.op(bc::Op::SliceS, {pick(secrets)}, {int64_t(rng() % kLen), 1, 1, 1}, sint());
         secrets.push_back(
@@ -161,7 +158,7 @@ private:
 
   void branch(Builder &b, int depth) {
     ValueId c = b.op(bc::Op::LtP, {b.intConst(int64_t(rng() % 3)), b.intConst(1)}, {}, pbool());
-    if (!publics.empty() && rng() % 2) {  // a run-time condition from an opened value
+    if (!publics.empty() && rng() % 2) { // a run-time condition from an opened value
       ValueId first = b.op(bc::Op::SliceP, {pick(publics)}, {0, 1, 1, 1}, pint());
       c = b.op(bc::Op::LtP, {first, b.intConst(0)}, {}, pbool());
     }
@@ -196,14 +193,15 @@ Run compileAndRun(Module m, int opt) {
   REQUIRE(bc::verifyProgram(p) == "");
   vm::ClearProtocol proto(3);
   Run r;
-  r.out = vm::run(p, proto, {{"x0", {5, uint64_t(-2), 7}}, {"x1", {1, 0, 3}}, {"x2", {4, 4, uint64_t(-9)}}});
+  r.out = vm::run(p, proto,
+                  {{"x0", {5, uint64_t(-2), 7}}, {"x1", {1, 0, 3}}, {"x2", {4, 4, uint64_t(-9)}}});
   r.stats = proto.stats();
   r.cost = backend::estimate(m, 3);
   r.sregs = p.sregLen.size();
   return r;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("random programs: -O0 and -O2 agree, the estimate matches the VM") {
   for (uint32_t seed = 1; seed <= 60; ++seed) {
