@@ -72,6 +72,21 @@ TEST_CASE("shares of a fixed input are uniform and input-independent") {
   }
 }
 
+TEST_CASE("shares of two different inputs have the same distribution") {
+  // Two-sample chi-square over byte values: 0 versus all-ones inputs.
+  const size_t len = 40000;
+  auto s0 = sharesOfInput(0, len, 2), s1 = sharesOfInput(~uint64_t(0), len, 2);
+  std::array<double, 256> h0{}, h1{};
+  for (uint64_t w : s0)
+    for (int b = 0; b < 8; ++b) h0[(w >> (8 * b)) & 0xff] += 1;
+  for (uint64_t w : s1)
+    for (int b = 0; b < 8; ++b) h1[(w >> (8 * b)) & 0xff] += 1;
+  double chi = 0;
+  for (int v = 0; v < 256; ++v)
+    if (h0[v] + h1[v] > 0) chi += (h0[v] - h1[v]) * (h0[v] - h1[v]) / (h0[v] + h1[v]);
+  CHECK(chi < 400);  // 255 degrees of freedom
+}
+
 TEST_CASE("the masked values a party sees in mul and trunc are uniform") {
   const size_t len = 40000;
   std::vector<uint64_t> zero(len, 0);
