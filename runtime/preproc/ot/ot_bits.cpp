@@ -27,7 +27,7 @@ constexpr std::size_t kBitsPerBatch = std::size_t{1} << 20;
 
 void OtPreprocessing::genDaBits(std::size_t count, std::span<uint64_t> arith,
                                 std::span<uint64_t> bits) {
-  const uint32_t me = ch_.self(), n = ch_.parties();
+  const uint32_t me = ch_.self(), n = n_;
   const std::size_t words = (count + 63) / 64;
   prg_.fill(bits.first(words));
   if (count % 64) bits[words - 1] &= (uint64_t{1} << (count % 64)) - 1;  // padding bits are 0

@@ -23,10 +23,13 @@ void wipe(std::vector<uint64_t> &v) {
 }  // namespace
 
 OtPreprocessing::OtPreprocessing(vm::Channel &ch, OtOptions opt)
-    : ch_(ch), opt_(opt), prg_(crypto::seed_keygen()) {
+    : ch_(ch), opt_(opt), n_(opt.parties ? opt.parties : ch.parties()),
+      prg_(crypto::seed_keygen()) {
   if (opt_.batchProducts == 0) opt_.batchProducts = 1;
-  snd_.resize(ch_.parties());
-  rcv_.resize(ch_.parties());
+  if (n_ > ch_.parties() || ch_.self() >= n_)
+    throw std::invalid_argument("OT preprocessing: this node is not one of the computing parties");
+  snd_.resize(n_);
+  rcv_.resize(n_);
 }
 
 OtPreprocessing::~OtPreprocessing() = default;
@@ -40,7 +43,7 @@ std::vector<uint8_t> OtPreprocessing::recvFrom(uint32_t peer) { return ch_.recv(
 
 void OtPreprocessing::setup() {
   if (ready_) return;
-  const uint32_t me = ch_.self(), n = ch_.parties();
+  const uint32_t me = ch_.self(), n = n_;
   // Round 1: as base-OT sender (for the IKNP instance where this party
   // chooses), send A to every peer. Sends never block, so all parties get
   // through this loop before anyone waits.
@@ -91,7 +94,7 @@ void OtPreprocessing::setup() {
 
 void OtPreprocessing::gilboaCross(std::span<const uint64_t> a, std::span<const uint64_t> v,
                                   std::size_t w, std::span<uint64_t> acc) {
-  const uint32_t me = ch_.self(), n = ch_.parties();
+  const uint32_t me = ch_.self(), n = n_;
   const std::size_t P = a.size(), m = 64 * P;
   std::vector<uint64_t> tmp(P * w);
   // Phase 1: this party chooses with the bits of a (to every peer).
@@ -188,7 +191,7 @@ void OtPreprocessing::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span
 
 void OtPreprocessing::boolChunk(std::span<uint64_t> a, std::span<uint64_t> b,
                                 std::span<uint64_t> c) {
-  const uint32_t me = ch_.self(), n = ch_.parties();
+  const uint32_t me = ch_.self(), n = n_;
   prg_.fill(a);
   prg_.fill(b);
   for (std::size_t i = 0; i < a.size(); ++i) c[i] = a[i] & b[i];

@@ -25,6 +25,9 @@ struct OtOptions {
   /// Products per OT-extension batch (64 OTs each): bounds memory and
   /// message size (8192 products = 12 MiB per message and peer).
   std::size_t batchProducts = 8192;
+  /// Computing parties 0..parties-1 (0: all of the channel's parties). Set
+  /// it when the channel also reaches a dealer node, which takes no part.
+  uint32_t parties = 0;
 };
 
 /// Counters for benchmarks and status lines.
@@ -71,6 +74,7 @@ private:
 
   vm::Channel &ch_;
   OtOptions opt_;
+  uint32_t n_;  // computing parties
   crypto::Prg prg_;
   bool ready_ = false;
   std::vector<std::unique_ptr<crypto::ot::IknpSender>> snd_;    // by peer: peer chooses

@@ -106,7 +106,8 @@ void TriplePool::leaderLoop() {
       if (!cv_.wait_for(lk, cfg_.heartbeat, [&] { return pick(cmd); })) cmd = PoolCommand{};
     }
     const auto msg = pool_command_encode(cmd);
-    for (uint32_t j = 1; j < ch_.parties(); ++j) ch_.send(j, msg);
+    const uint32_t n = cfg_.parties ? cfg_.parties : ch_.parties();
+    for (uint32_t j = 1; j < n; ++j) ch_.send(j, msg);
     if (cmd.op == PoolOp::Stop) return;
     execute(cmd);
   }

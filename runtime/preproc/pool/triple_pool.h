@@ -38,6 +38,8 @@ struct PoolConfig {
   uint32_t truncShift = 16;
   /// When the leader has nothing to make it sends a heartbeat this often.
   std::chrono::milliseconds heartbeat{200};
+  /// Computing parties (0: all of the channel's parties); see OtOptions.
+  uint32_t parties = 0;
   /// Receives one line per wait of the online phase; default: stderr.
   std::function<void(const std::string &)> log;
 };
