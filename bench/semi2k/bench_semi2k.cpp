@@ -8,6 +8,14 @@
 // material already at hand; `total` includes fetching it from the dealer.
 // Usage: bench_semi2k [--quick] [--local-only]
 //===----------------------------------------------------------------------===//
+#include "bench/semi2k/stockpile.h"
+#include "runtime/preproc/dealer/client.h"
+#include "runtime/preproc/dealer/dealer.h"
+#include "runtime/preproc/dealer/generator.h"
+#include "tests/support/local_channel.h"
+#include "tests/support/mesh_cluster.h"
+#include "vm/protocols/semi2k/semi2k.h"
+
 #include <barrier>
 #include <chrono>
 #include <cstdio>
@@ -16,14 +24,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include "bench/semi2k/stockpile.h"
-#include "runtime/preproc/dealer/client.h"
-#include "runtime/preproc/dealer/dealer.h"
-#include "runtime/preproc/dealer/generator.h"
-#include "tests/support/local_channel.h"
-#include "tests/support/mesh_cluster.h"
-#include "vm/protocols/semi2k/semi2k.h"
 
 using namespace smpc;
 using Clock = std::chrono::steady_clock;
@@ -47,7 +47,8 @@ struct Scenario {
 
 std::vector<uint64_t> rnd(size_t n, std::mt19937_64 &g) {
   std::vector<uint64_t> v(n);
-  for (auto &e : v) e = g();
+  for (auto &e : v)
+    e = g();
   return v;
 }
 
@@ -66,15 +67,15 @@ std::vector<Scenario> scenarios(bool quick) {
   const uint32_t mat = quick ? 32 : 128;
   std::vector<Scenario> s;
   s.push_back({"mul", mulN, [=](std::mt19937_64 &g) -> Body {
-                 return [x = rnd(mulN, g), y = rnd(mulN, g), z = std::vector<uint64_t>(mulN)](
-                            semi2k::Semi2k &p) mutable {
+                 return [x = rnd(mulN, g), y = rnd(mulN, g),
+                         z = std::vector<uint64_t>(mulN)](semi2k::Semi2k &p) mutable {
                    auto o = op(bc::Op::MulSS, x, y, z);
                    p.runGroup(std::span(&o, 1));
                  };
                }});
   s.push_back({"dot", mulN, [=](std::mt19937_64 &g) -> Body {
-                 return [=, x = rnd(mulN, g), y = rnd(mulN, g), z = std::vector<uint64_t>(1)](
-                            semi2k::Semi2k &p) mutable {
+                 return [=, x = rnd(mulN, g), y = rnd(mulN, g),
+                         z = std::vector<uint64_t>(1)](semi2k::Semi2k &p) mutable {
                    auto o = op(bc::Op::MatMulSS, x, y, z);
                    o.m = 1, o.k = uint32_t(mulN), o.n = 1;
                    p.runGroup(std::span(&o, 1));
@@ -84,7 +85,7 @@ std::vector<Scenario> scenarios(bool quick) {
                [=](std::mt19937_64 &g) -> Body {
                  const size_t e = size_t(mat) * mat;
                  std::vector<uint64_t> x(e), y(e);
-                 for (size_t i = 0; i < e; ++i) {  // small fixed-point values
+                 for (size_t i = 0; i < e; ++i) { // small fixed-point values
                    x[i] = static_cast<uint64_t>(static_cast<int64_t>(g()) >> 40);
                    y[i] = static_cast<uint64_t>(static_cast<int64_t>(g()) >> 40);
                  }
@@ -99,8 +100,8 @@ std::vector<Scenario> scenarios(bool quick) {
                  };
                }});
   s.push_back({"ltz", cmpN, [=](std::mt19937_64 &g) -> Body {
-                 return [x = rnd(cmpN, g), z = std::vector<uint64_t>(cmpN)](
-                            semi2k::Semi2k &p) mutable {
+                 return [x = rnd(cmpN, g),
+                         z = std::vector<uint64_t>(cmpN)](semi2k::Semi2k &p) mutable {
                    auto o = op(bc::Op::LtzS, x, {}, z);
                    p.runGroup(std::span(&o, 1));
                  };
@@ -112,9 +113,8 @@ using NodeFn = std::function<void(uint32_t, vm::Channel *, vm::Channel &)>;
 
 void runLocal(uint32_t n, const NodeFn &fn) {
   testing::LocalNetwork online(n), dn(n + 1);
-  testing::runParallel(n + 1, [&](uint32_t i) {
-    fn(i, i < n ? &online.channel(i) : nullptr, dn.channel(i));
-  });
+  testing::runParallel(
+      n + 1, [&](uint32_t i) { fn(i, i < n ? &online.channel(i) : nullptr, dn.channel(i)); });
 }
 
 void benchCluster(uint32_t n, const std::string &transport, bool quick,
@@ -130,7 +130,7 @@ void benchCluster(uint32_t n, const std::string &transport, bool quick,
       }
       dealer::DealerClient dc(pre, n);
       bench::Stockpile pile(dc);
-      std::mt19937_64 g(42 + i);  // operand shares: benchmark data only
+      std::mt19937_64 g(42 + i); // operand shares: benchmark data only
       auto timed = [&](bench::Stockpile::Mode mode, double &out, vm::ProtocolStats *keep) {
         pile.mode = mode;
         semi2k::Semi2k proto(*ch, pile);
@@ -145,9 +145,9 @@ void benchCluster(uint32_t n, const std::string &transport, bool quick,
         }
       };
       double ignored = 0;
-      timed(bench::Stockpile::Mode::Pass, total, nullptr);     // fetch on demand
-      timed(bench::Stockpile::Mode::Stock, ignored, nullptr);  // stock up, untimed
-      timed(bench::Stockpile::Mode::Replay, online, &st);      // online only
+      timed(bench::Stockpile::Mode::Pass, total, nullptr);    // fetch on demand
+      timed(bench::Stockpile::Mode::Stock, ignored, nullptr); // stock up, untimed
+      timed(bench::Stockpile::Mode::Replay, online, &st);     // online only
       dc.finish();
     });
     const std::string p = "semi2k." + transport + ".n" + std::to_string(n) + "." + sc.name + ".";
@@ -166,7 +166,8 @@ void benchCluster(uint32_t n, const std::string &transport, bool quick,
 
 void benchDealer(uint32_t n, bool quick) {
   std::vector<crypto::Seed> seeds;
-  for (uint32_t i = 0; i < n; ++i) seeds.push_back(crypto::seed_keygen());
+  for (uint32_t i = 0; i < n; ++i)
+    seeds.push_back(crypto::seed_keygen());
   dealer::Generator gen(seeds);
   const uint64_t count = quick ? 200000 : 2000000, batch = 1 << 16;
   const auto t0 = Clock::now();
@@ -176,13 +177,15 @@ void benchDealer(uint32_t n, bool quick) {
   line("dealer.n" + std::to_string(n) + ".triples_per_s", double(count) / s, "triples/s");
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv) {
   bool quick = false, localOnly = false;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--quick")) quick = true;
-    else if (!std::strcmp(argv[i], "--local-only")) localOnly = true;
+    if (!std::strcmp(argv[i], "--quick"))
+      quick = true;
+    else if (!std::strcmp(argv[i], "--local-only"))
+      localOnly = true;
     else {
       std::fprintf(stderr, "usage: bench_semi2k [--quick] [--local-only]\n");
       return 2;

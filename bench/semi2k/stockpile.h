@@ -8,11 +8,11 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/core/preprocessing.h"
+
 #include <deque>
 #include <stdexcept>
 #include <vector>
-
-#include "vm/core/preprocessing.h"
 
 namespace smpc::bench {
 
@@ -63,8 +63,10 @@ private:
     if (mode == Mode::Stock) {
       Batch b;
       Spans s;
-      for (auto &o : out) b.emplace_back(o.size());
-      for (auto &v : b) s.emplace_back(v);
+      for (auto &o : out)
+        b.emplace_back(o.size());
+      for (auto &v : b)
+        s.emplace_back(v);
       fetch(s);
       queue_.push_back(std::move(b));
     }
@@ -74,4 +76,4 @@ private:
   std::deque<Batch> queue_;
 };
 
-}  // namespace smpc::bench
+} // namespace smpc::bench

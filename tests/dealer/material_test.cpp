@@ -1,11 +1,10 @@
 //===- material_test.cpp - dealer material reconstructs correctly, once ---===//
-#include <doctest/doctest.h>
-
-#include <set>
-
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
 #include "tests/support/local_channel.h"
+
+#include <doctest/doctest.h>
+#include <set>
 
 using namespace smpc;
 using namespace smpc::dealer;
@@ -35,24 +34,26 @@ using PerParty = std::vector<std::vector<uint64_t>>;
 std::vector<uint64_t> sum(const PerParty &v) {
   std::vector<uint64_t> s(v[0].size(), 0);
   for (auto &p : v)
-    for (size_t i = 0; i < s.size(); ++i) s[i] += p[i];
+    for (size_t i = 0; i < s.size(); ++i)
+      s[i] += p[i];
   return s;
 }
 std::vector<uint64_t> xorAll(const PerParty &v) {
   std::vector<uint64_t> s(v[0].size(), 0);
   for (auto &p : v)
-    for (size_t i = 0; i < s.size(); ++i) s[i] ^= p[i];
+    for (size_t i = 0; i < s.size(); ++i)
+      s[i] ^= p[i];
   return s;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("every kind of material reconstructs to the right relation") {
   for (uint32_t n : {2u, 3u, 4u}) {
     INFO("parties " << n);
     const size_t len = 333, words = (len + 63) / 64;
-    PerParty a(n), b(n), c(n), ba(n), bb(n), bc(n), ma(n), mb(n), mc(n), da(n), db(n), er(n),
-        eb(n), tr(n), tm(n), th(n);
+    PerParty a(n), b(n), c(n), ba(n), bb(n), bc(n), ma(n), mb(n), mc(n), da(n), db(n), er(n), eb(n),
+        tr(n), tm(n), th(n);
     withDealer(n, [&](uint32_t p, DealerClient &cl) {
       a[p].resize(len), b[p].resize(len), c[p].resize(len);
       cl.triples(a[p], b[p], c[p]);
@@ -68,18 +69,22 @@ TEST_CASE("every kind of material reconstructs to the right relation") {
       cl.truncPairs(16, tr[p], tm[p], th[p]);
     });
     auto A = sum(a), B = sum(b), C = sum(c);
-    for (size_t i = 0; i < len; ++i) REQUIRE(C[i] == A[i] * B[i]);
+    for (size_t i = 0; i < len; ++i)
+      REQUIRE(C[i] == A[i] * B[i]);
     auto BA = xorAll(ba), BB = xorAll(bb), BC = xorAll(bc);
-    for (size_t i = 0; i < words; ++i) REQUIRE(BC[i] == (BA[i] & BB[i]));
+    for (size_t i = 0; i < words; ++i)
+      REQUIRE(BC[i] == (BA[i] & BB[i]));
     auto MA = sum(ma), MB = sum(mb), MC = sum(mc);
     for (int i = 0; i < 2; ++i)
       for (int j = 0; j < 4; ++j) {
         uint64_t acc = 0;
-        for (int t = 0; t < 3; ++t) acc += MA[i * 3 + t] * MB[t * 4 + j];
+        for (int t = 0; t < 3; ++t)
+          acc += MA[i * 3 + t] * MB[t * 4 + j];
         REQUIRE(MC[i * 4 + j] == acc);
       }
     auto DA = sum(da), DB = xorAll(db);
-    for (size_t i = 0; i < len; ++i) REQUIRE(DA[i] == ((DB[i / 64] >> (i % 64)) & 1));
+    for (size_t i = 0; i < len; ++i)
+      REQUIRE(DA[i] == ((DB[i / 64] >> (i % 64)) & 1));
     auto ER = sum(er), EB = xorAll(eb);
     for (size_t i = 0; i < len; ++i)
       for (unsigned bit = 0; bit < 64; ++bit)
@@ -111,8 +116,9 @@ TEST_CASE("material is never handed out twice") {
   });
   auto A = sum(all);
   std::set<uint64_t> distinct(A.begin(), A.end());
-  CHECK(distinct.size() == A.size());  // 64-bit collisions: negligible
-  for (auto u : used0) CHECK(u == A.size());
+  CHECK(distinct.size() == A.size()); // 64-bit collisions: negligible
+  for (auto u : used0)
+    CHECK(u == A.size());
 }
 
 TEST_CASE("prefetch asks for the predicted material; more is requested on demand") {
@@ -123,11 +129,12 @@ TEST_CASE("prefetch asks for the predicted material; more is requested on demand
   PerParty a(2), b(2), c(2);
   auto st = withDealer(2, [&](uint32_t p, DealerClient &cl) {
     cl.prefetch(needs, 16);
-    a[p].resize(15000), b[p].resize(15000), c[p].resize(15000);  // beyond the prediction
+    a[p].resize(15000), b[p].resize(15000), c[p].resize(15000); // beyond the prediction
     cl.triples(a[p], b[p], c[p]);
   });
   auto A = sum(a), B = sum(b), C = sum(c);
-  for (size_t i = 0; i < A.size(); ++i) REQUIRE(C[i] == A[i] * B[i]);
-  CHECK(st.requests >= 3);  // triples prefetch, trunc prefetch, the on-demand rest
+  for (size_t i = 0; i < A.size(); ++i)
+    REQUIRE(C[i] == A[i] * B[i]);
+  CHECK(st.requests >= 3); // triples prefetch, trunc prefetch, the on-demand rest
   CHECK(st.elements >= 15000 + 100);
 }

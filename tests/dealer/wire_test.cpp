@@ -1,10 +1,10 @@
 //===- wire_test.cpp - dealer messages are validated with clear errors ----===//
-#include <doctest/doctest.h>
-
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
 #include "runtime/preproc/dealer/wire.h"
 #include "tests/support/local_channel.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::dealer;
@@ -18,7 +18,7 @@ std::string errorOf(const std::function<void()> &f) {
   }
   return "no error";
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("seed messages") {
   SeedMsg m{1, 3, crypto::seed_keygen()};
@@ -52,29 +52,37 @@ TEST_CASE("request messages") {
         "empty message sent to the dealer");
   CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{7}, out); }) ==
         "unexpected message type 7 sent to the dealer");
-  CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{2, 1, 0}, out); }) ==
-        "dealer request message is too short (3 bytes)");
-  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind(9)}, 1}), out); }) ==
-        "invalid dealer request: unknown material kind");
-  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Trunc, 63}, 1}), out); }) ==
-        "invalid dealer request: truncation shift must be between 1 and 62");
-  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Triple, 1}, 1}), out); }) ==
-        "invalid dealer request: this material kind takes no parameters");
-  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::MatTriple, 0, 2, 2}, 1}), out); }) ==
-        "invalid dealer request: matrix triple dimensions must be positive");
+  CHECK(errorOf([&] {
+          decodeRequest(std::vector<uint8_t>{2, 1, 0}, out);
+        }) == "dealer request message is too short (3 bytes)");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind(9)}, 1}), out);
+        }) == "invalid dealer request: unknown material kind");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Trunc, 63}, 1}), out);
+        }) == "invalid dealer request: truncation shift must be between 1 and 62");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Triple, 1}, 1}), out);
+        }) == "invalid dealer request: this material kind takes no parameters");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::MatTriple, 0, 2, 2}, 1}), out);
+        }) == "invalid dealer request: matrix triple dimensions must be positive");
   CHECK(errorOf([&] {
           decodeRequest(encodeRequest({{Kind::MatTriple, 1u << 16, 1u << 16, 1}, 1}), out);
         }) == "invalid dealer request: matrix triple is too large");
-  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Triple}, 0}), out); }) ==
-        "invalid dealer request: count is zero");
-  CHECK(errorOf([&] { decodeRequest(encodeRequest({{Kind::Triple}, uint64_t(1) << 40}), out); }) ==
-        "invalid dealer request: count exceeds the batch limit");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Triple}, 0}), out);
+        }) == "invalid dealer request: count is zero");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Triple}, uint64_t(1) << 40}), out);
+        }) == "invalid dealer request: count exceeds the batch limit");
   auto longer = bytes;
   longer.push_back(0);
   CHECK(errorOf([&] { decodeRequest(longer, out); }) ==
         "dealer request message has the wrong length");
-  CHECK(errorOf([&] { decodeRequest(std::vector<uint8_t>{4, 0}, out); }) ==
-        "dealer done message has the wrong length");
+  CHECK(errorOf([&] {
+          decodeRequest(std::vector<uint8_t>{4, 0}, out);
+        }) == "dealer done message has the wrong length");
 }
 
 TEST_CASE("batch messages") {
@@ -88,10 +96,12 @@ TEST_CASE("batch messages") {
   cut.resize(cut.size() - 8);
   CHECK(errorOf([&] { decodeBatch(cut, r, out); }) ==
         "dealer batch message has the wrong length (62 bytes, expected 70)");
-  CHECK(errorOf([&] { decodeBatch(bytes, RequestMsg{{Kind::Trunc, 16}, 4}, out); }) ==
-        "dealer batch does not answer the pending request");
-  CHECK(errorOf([&] { decodeBatch(bytes, RequestMsg{{Kind::Trunc, 17}, 3}, out); }) ==
-        "dealer batch does not answer the pending request");
+  CHECK(errorOf([&] {
+          decodeBatch(bytes, RequestMsg{{Kind::Trunc, 16}, 4}, out);
+        }) == "dealer batch does not answer the pending request");
+  CHECK(errorOf([&] {
+          decodeBatch(bytes, RequestMsg{{Kind::Trunc, 17}, 3}, out);
+        }) == "dealer batch does not answer the pending request");
   CHECK(errorOf([&] { decodeBatch(encodeRequest(r), r, out); }) ==
         "expected a batch message from the dealer");
 }

@@ -1,10 +1,9 @@
 //===- compare_test.cpp - semi2k ltz and eqz, edge cases and random -------===//
-#include <doctest/doctest.h>
-
-#include <limits>
-
 #include "tests/semi2k/harness.h"
 #include "vm/bytecode/cost.h"
+
+#include <doctest/doctest.h>
+#include <limits>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -13,10 +12,22 @@ namespace {
 
 std::vector<uint64_t> edgeValues() {
   const int64_t mn = std::numeric_limits<int64_t>::min(), mx = std::numeric_limits<int64_t>::max();
-  std::vector<int64_t> v{0, 1, -1, 2, -2, mn, mx, mn + 1, mx - 1, int64_t(1) << 62,
-                         -(int64_t(1) << 62), (int64_t(1) << 62) - 1, -(int64_t(1) << 62) + 1};
+  std::vector<int64_t> v{0,
+                         1,
+                         -1,
+                         2,
+                         -2,
+                         mn,
+                         mx,
+                         mn + 1,
+                         mx - 1,
+                         int64_t(1) << 62,
+                         -(int64_t(1) << 62),
+                         (int64_t(1) << 62) - 1,
+                         -(int64_t(1) << 62) + 1};
   std::vector<uint64_t> u;
-  for (auto e : v) u.push_back(static_cast<uint64_t>(e));
+  for (auto e : v)
+    u.push_back(static_cast<uint64_t>(e));
   return u;
 }
 
@@ -32,7 +43,7 @@ std::vector<uint64_t> runCompare(uint32_t n, bc::Op kind, const std::vector<uint
   return reconstruct(outs);
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("ltz.s is exact for every 64-bit value, including the extremes") {
   for (uint32_t n : {2u, 3u}) {
@@ -42,10 +53,13 @@ TEST_CASE("ltz.s is exact for every 64-bit value, including the extremes") {
       std::mt19937_64 rng(seed);
       auto x = randomVec(len, rng);
       auto edges = edgeValues();
-      for (size_t i = 0; i < std::min(len, edges.size()); ++i) x[i] = edges[i];
+      for (size_t i = 0; i < std::min(len, edges.size()); ++i)
+        x[i] = edges[i];
       // Values near 2^63 in magnitude and near 0.
-      for (size_t i = edges.size(); i < len; i += 4) x[i] = (uint64_t(1) << 63) + (rng() % 5) - 2;
-      for (size_t i = edges.size() + 1; i < len; i += 4) x[i] = (rng() % 9) - 4;
+      for (size_t i = edges.size(); i < len; i += 4)
+        x[i] = (uint64_t(1) << 63) + (rng() % 5) - 2;
+      for (size_t i = edges.size() + 1; i < len; i += 4)
+        x[i] = (rng() % 9) - 4;
       vm::ProtocolStats st;
       auto z = runCompare(n, bc::Op::LtzS, x, rng, &st);
       for (size_t i = 0; i < len; ++i) {
@@ -68,9 +82,12 @@ TEST_CASE("eqz.s is exact, including 0, -1 and the extremes") {
       std::mt19937_64 rng(seed);
       auto x = randomVec(len, rng);
       auto edges = edgeValues();
-      for (size_t i = 0; i < std::min(len, edges.size()); ++i) x[i] = edges[i];
-      for (size_t i = edges.size(); i < len; i += 3) x[i] = 0;                 // many zeros
-      for (size_t i = edges.size() + 1; i < len; i += 3) x[i] = uint64_t(1) << (rng() % 64);
+      for (size_t i = 0; i < std::min(len, edges.size()); ++i)
+        x[i] = edges[i];
+      for (size_t i = edges.size(); i < len; i += 3)
+        x[i] = 0; // many zeros
+      for (size_t i = edges.size() + 1; i < len; i += 3)
+        x[i] = uint64_t(1) << (rng() % 64);
       vm::ProtocolStats st;
       auto z = runCompare(n, bc::Op::EqzS, x, rng, &st);
       for (size_t i = 0; i < len; ++i) {

@@ -1,10 +1,9 @@
 //===- errors_test.cpp - semi2k rejects bad ops and malformed messages ----===//
-#include <doctest/doctest.h>
-
-#include <cstring>
-
 #include "tests/semi2k/harness.h"
 #include "vm/core/errors.h"
+
+#include <cstring>
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -64,7 +63,7 @@ std::string errorOf(const std::function<void(vm::InteractiveOp &)> &setup) {
   return what;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a peer's message of the wrong size is a clear protocol error") {
   CHECK(errorFromPeerReply(7) ==
@@ -114,7 +113,7 @@ TEST_CASE("a vanished peer makes runGroup fail instead of hanging") {
       return;
     }
     dealer::DealerClient pre(dn.channel(i), 2);
-    if (i == 1) return;  // party 1 never answers
+    if (i == 1) return; // party 1 never answers
     semi2k::Semi2k proto(online.channel(0), pre);
     std::vector<uint64_t> x{1}, out(1);
     auto op = makeOp(bc::Op::Open, x, {}, out);

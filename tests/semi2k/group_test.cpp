@@ -1,8 +1,8 @@
 //===- group_test.cpp - round groups: lockstep, max rounds, one message ---===//
-#include <doctest/doctest.h>
-
 #include "tests/semi2k/harness.h"
 #include "vm/bytecode/cost.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -15,7 +15,8 @@ TEST_CASE("a group mixing op kinds takes max(rounds) and costs the sum of its op
     const size_t len = 100;
     auto a = randomVec(len, rng), b = randomVec(len, rng);
     std::vector<uint64_t> small(len);
-    for (auto &v : small) v = static_cast<uint64_t>(static_cast<int64_t>(rng()) >> 20);
+    for (auto &v : small)
+      v = static_cast<uint64_t>(static_cast<int64_t>(rng()) >> 20);
     auto as = shareOut(a, n, rng), bs = shareOut(b, n, rng), ss = shareOut(small, n, rng);
     std::vector<std::vector<uint64_t>> mul(n, std::vector<uint64_t>(len)), lt = mul, eq = mul,
                                                                            tr = mul, op = mul;
@@ -39,7 +40,8 @@ TEST_CASE("a group mixing op kinds takes max(rounds) and costs the sum of its op
       REQUIRE((static_cast<int64_t>(t[i]) - fl) <= 1);
       REQUIRE((static_cast<int64_t>(t[i]) - fl) >= 0);
     }
-    for (uint32_t p = 0; p < n; ++p) CHECK(op[p] == a);
+    for (uint32_t p = 0; p < n; ++p)
+      CHECK(op[p] == a);
     uint64_t bytes = 0, rounds = 0;
     for (auto k : {bc::Op::MulSS, bc::Op::LtzS, bc::Op::EqzS, bc::Op::TruncS, bc::Op::Open}) {
       const auto c = bc::opCost(k, {.len = len}, n);
@@ -47,7 +49,7 @@ TEST_CASE("a group mixing op kinds takes max(rounds) and costs the sum of its op
       rounds = std::max<uint64_t>(rounds, c.rounds);
     }
     for (uint32_t p = 0; p < n; ++p) {
-      CHECK(st[p].rounds == rounds);  // 8, not 1 + 8 + 8 + 1 + 1
+      CHECK(st[p].rounds == rounds); // 8, not 1 + 8 + 8 + 1 + 1
       CHECK(st[p].bytesSent == bytes);
     }
   }

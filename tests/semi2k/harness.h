@@ -6,15 +6,15 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <random>
-#include <vector>
-
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
 #include "tests/support/local_channel.h"
 #include "vm/protocols/semi2k/semi2k.h"
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <vector>
 
 namespace smpc::testing {
 
@@ -57,19 +57,21 @@ inline std::vector<std::vector<uint64_t>> shareOut(const std::vector<uint64_t> &
 inline std::vector<uint64_t> reconstruct(const std::vector<std::vector<uint64_t>> &s) {
   std::vector<uint64_t> x(s.at(0).size(), 0);
   for (const auto &v : s)
-    for (size_t i = 0; i < x.size(); ++i) x[i] += v[i];
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] += v[i];
   return x;
 }
 
 inline std::vector<uint64_t> randomVec(size_t n, std::mt19937_64 &rng) {
   std::vector<uint64_t> v(n);
-  for (auto &e : v) e = rng();
+  for (auto &e : v)
+    e = rng();
   return v;
 }
 
 /// One elementwise op with operands x (and y) on every party.
-inline vm::InteractiveOp makeOp(bc::Op op, std::span<const uint64_t> x,
-                                std::span<const uint64_t> y, std::span<uint64_t> out) {
+inline vm::InteractiveOp makeOp(bc::Op op, std::span<const uint64_t> x, std::span<const uint64_t> y,
+                                std::span<uint64_t> out) {
   vm::InteractiveOp o;
   o.op = op;
   o.x = x;
@@ -78,4 +80,4 @@ inline vm::InteractiveOp makeOp(bc::Op op, std::span<const uint64_t> x,
   return o;
 }
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

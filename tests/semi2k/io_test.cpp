@@ -1,10 +1,9 @@
 //===- io_test.cpp - semi2k open, input and output to a subset ------------===//
-#include <doctest/doctest.h>
-
-#include <mutex>
-
 #include "tests/semi2k/harness.h"
 #include "vm/bytecode/cost.h"
+
+#include <doctest/doctest.h>
+#include <mutex>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -22,7 +21,8 @@ TEST_CASE("open reveals the value to every party") {
       proto.runGroup(std::span(&op, 1));
       CHECK(proto.stats().bytesSent == bc::opCost(bc::Op::Open, {.len = 500}, n).bytesPerParty);
     });
-    for (uint32_t p = 0; p < n; ++p) CHECK(outs[p] == x);
+    for (uint32_t p = 0; p < n; ++p)
+      CHECK(outs[p] == x);
   }
 }
 
@@ -46,8 +46,9 @@ TEST_CASE("input: the owner's value is shared, the others only get shares") {
       });
       CHECK(reconstruct(outs) == x);
       for (uint32_t p = 0; p < n; ++p) {
-        if (p != owner) CHECK(outs[p] != x);  // a share, not the value
-        CHECK(sent[p] == (p == owner ? bc::opCost(bc::Op::Input, {.len = 300}, n).bytesPerParty : 0));
+        if (p != owner) CHECK(outs[p] != x); // a share, not the value
+        CHECK(sent[p] ==
+              (p == owner ? bc::opCost(bc::Op::Input, {.len = 300}, n).bytesPerParty : 0));
       }
     }
   }
@@ -76,7 +77,7 @@ TEST_CASE("output.s to a subset: recipients learn the value, the others nothing"
   CHECK(outs[0] == x);
   CHECK(outs[2] == x);
   CHECK(outs[1] == untouched);
-  CHECK(recvBytes[1] == 0);  // party 1 was sent nothing at all
+  CHECK(recvBytes[1] == 0); // party 1 was sent nothing at all
   const auto cost = bc::opCost(bc::Op::OutputS, {.len = 64, .recipients = 2}, n);
   CHECK(*std::max_element(sentBytes.begin(), sentBytes.end()) == cost.bytesPerParty);
 }

@@ -1,9 +1,9 @@
 //===- mesh_test.cpp - semi2k and the dealer over real CurveZMQ sockets ---===//
-#include <doctest/doctest.h>
-
 #include "tests/semi2k/harness.h"
 #include "tests/support/mesh_cluster.h"
 #include "vm/bytecode/cost.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;

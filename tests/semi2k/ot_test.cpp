@@ -1,8 +1,8 @@
 //===- ot_test.cpp - semi2k on dealer-free (OT-based) preprocessing -------===//
-#include <doctest/doctest.h>
-
 #include "runtime/preproc/ot/ot_preprocessing.h"
 #include "tests/semi2k/harness.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -15,7 +15,8 @@ TEST_CASE("semi2k runs mul, trunc, ltz and eqz on OT-based material") {
     const size_t len = 300;
     auto x = randomVec(len, rng), y = randomVec(len, rng);
     std::vector<uint64_t> small(len);
-    for (auto &v : small) v = static_cast<uint64_t>(static_cast<int64_t>(rng()) >> 3);
+    for (auto &v : small)
+      v = static_cast<uint64_t>(static_cast<int64_t>(rng()) >> 3);
     small[0] = 0;
     auto xs = shareOut(x, n, rng), ys = shareOut(y, n, rng), ss = shareOut(small, n, rng);
     std::vector<std::vector<uint64_t>> mul(n, std::vector<uint64_t>(len)), tr = mul, lt = mul,
@@ -24,10 +25,9 @@ TEST_CASE("semi2k runs mul, trunc, ltz and eqz on OT-based material") {
     runParallel(n, [&](uint32_t p) {
       preproc::OtPreprocessing ot(pre.channel(p));
       semi2k::Semi2k proto(online.channel(p), ot);
-      std::vector<vm::InteractiveOp> ops{makeOp(bc::Op::MulSS, xs[p], ys[p], mul[p]),
-                                         makeOp(bc::Op::TruncS, ss[p], {}, tr[p]),
-                                         makeOp(bc::Op::LtzS, ss[p], {}, lt[p]),
-                                         makeOp(bc::Op::EqzS, ss[p], {}, eq[p])};
+      std::vector<vm::InteractiveOp> ops{
+          makeOp(bc::Op::MulSS, xs[p], ys[p], mul[p]), makeOp(bc::Op::TruncS, ss[p], {}, tr[p]),
+          makeOp(bc::Op::LtzS, ss[p], {}, lt[p]), makeOp(bc::Op::EqzS, ss[p], {}, eq[p])};
       ops[1].shift = 16;
       proto.runGroup(ops);
     });

@@ -4,13 +4,12 @@
 // must be uniform whatever the input: chi-square over byte values, and over
 // each of the 64 bit positions, for two very different inputs.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
+#include "tests/semi2k/harness.h"
 
 #include <array>
 #include <cmath>
 #include <cstring>
-
-#include "tests/semi2k/harness.h"
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -37,10 +36,12 @@ std::vector<uint64_t> sharesOfInput(uint64_t value, size_t len, uint32_t n) {
 double chiBytes(const std::vector<uint64_t> &v) {
   std::array<double, 256> h{};
   for (uint64_t w : v)
-    for (int b = 0; b < 8; ++b) h[(w >> (8 * b)) & 0xff] += 1;
+    for (int b = 0; b < 8; ++b)
+      h[(w >> (8 * b)) & 0xff] += 1;
   const double expect = double(v.size()) * 8 / 256;
   double chi = 0;
-  for (double c : h) chi += (c - expect) * (c - expect) / expect;
+  for (double c : h)
+    chi += (c - expect) * (c - expect) / expect;
   return chi;
 }
 
@@ -49,14 +50,15 @@ double worstBitZ(const std::vector<uint64_t> &v) {
   double worst = 0;
   for (int b = 0; b < 64; ++b) {
     double ones = 0;
-    for (uint64_t w : v) ones += (w >> b) & 1;
+    for (uint64_t w : v)
+      ones += (w >> b) & 1;
     const double z = (ones - v.size() / 2.0) / std::sqrt(v.size() / 4.0);
     worst = std::max(worst, std::abs(z));
   }
   return worst;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("shares of a fixed input are uniform and input-independent") {
   for (uint32_t n : {2u, 3u}) {
@@ -78,13 +80,15 @@ TEST_CASE("shares of two different inputs have the same distribution") {
   auto s0 = sharesOfInput(0, len, 2), s1 = sharesOfInput(~uint64_t(0), len, 2);
   std::array<double, 256> h0{}, h1{};
   for (uint64_t w : s0)
-    for (int b = 0; b < 8; ++b) h0[(w >> (8 * b)) & 0xff] += 1;
+    for (int b = 0; b < 8; ++b)
+      h0[(w >> (8 * b)) & 0xff] += 1;
   for (uint64_t w : s1)
-    for (int b = 0; b < 8; ++b) h1[(w >> (8 * b)) & 0xff] += 1;
+    for (int b = 0; b < 8; ++b)
+      h1[(w >> (8 * b)) & 0xff] += 1;
   double chi = 0;
   for (int v = 0; v < 256; ++v)
     if (h0[v] + h1[v] > 0) chi += (h0[v] - h1[v]) * (h0[v] - h1[v]) / (h0[v] + h1[v]);
-  CHECK(chi < 400);  // 255 degrees of freedom
+  CHECK(chi < 400); // 255 degrees of freedom
 }
 
 TEST_CASE("the masked values a party sees in mul and trunc are uniform") {
@@ -115,7 +119,8 @@ TEST_CASE("the masked values a party sees in mul and trunc are uniform") {
       seen.resize(msg.size() / 8);
       std::memcpy(seen.data(), msg.data(), msg.size());
       std::vector<uint64_t> mine(len);
-      for (size_t k = 0; k < len; ++k) mine[k] = r[k];
+      for (size_t k = 0; k < len; ++k)
+        mine[k] = r[k];
       online.channel(1).send(0, std::span(reinterpret_cast<const uint8_t *>(mine.data()), len * 8));
     }
   });

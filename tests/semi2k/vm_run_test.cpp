@@ -4,14 +4,13 @@
 // groups and alone) runs on 2 and 3 semi2k parties and on the clear
 // reference; the outputs must agree (truncations within +1 ulp).
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
-
-#include <mutex>
-
 #include "tests/semi2k/harness.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <doctest/doctest.h>
+#include <mutex>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -22,7 +21,8 @@ bc::Instr I(bc::Op op, std::initializer_list<int64_t> a) {
   bc::Instr in;
   in.op = op;
   size_t k = 0;
-  for (int64_t v : a) in.a[k++] = v;
+  for (int64_t v : a)
+    in.a[k++] = v;
   return in;
 }
 
@@ -52,12 +52,23 @@ bc::Program program() {
   p.sregLen = {4, 4, 4, 4, 4, 4, 4, 1, 1};
   p.pregLen = {4};
   p.code = {
-      I(Op::Round, {2}),      I(Op::Input, {0, 0}),        I(Op::Input, {1, 1}),
-      I(Op::SubSS, {4, 0, 1}), I(Op::Round, {3}),          I(Op::MulSS, {2, 0, 1}),
-      I(Op::MatMulSS, {7, 0, 1, 1, 4, 1}),                 I(Op::LtzS, {5, 4}),
-      I(Op::Round, {3}),      I(Op::TruncS, {3, 2, 16}),   I(Op::TruncS, {8, 7, 16}),
-      I(Op::EqzS, {6, 4}),    I(Op::Open, {0, 3}),         I(Op::OutputS, {3, 0}),
-      I(Op::OutputS, {5, 1}), I(Op::OutputS, {6, 2}),      I(Op::OutputS, {8, 3}),
+      I(Op::Round, {2}),
+      I(Op::Input, {0, 0}),
+      I(Op::Input, {1, 1}),
+      I(Op::SubSS, {4, 0, 1}),
+      I(Op::Round, {3}),
+      I(Op::MulSS, {2, 0, 1}),
+      I(Op::MatMulSS, {7, 0, 1, 1, 4, 1}),
+      I(Op::LtzS, {5, 4}),
+      I(Op::Round, {3}),
+      I(Op::TruncS, {3, 2, 16}),
+      I(Op::TruncS, {8, 7, 16}),
+      I(Op::EqzS, {6, 4}),
+      I(Op::Open, {0, 3}),
+      I(Op::OutputS, {3, 0}),
+      I(Op::OutputS, {5, 1}),
+      I(Op::OutputS, {6, 2}),
+      I(Op::OutputS, {8, 3}),
       I(Op::OutputP, {0, 4}),
   };
   p.needs.triples = 4;
@@ -68,9 +79,11 @@ bc::Program program() {
   return p;
 }
 
-uint64_t fx(double v) { return static_cast<uint64_t>(static_cast<int64_t>(v * 65536)); }
+uint64_t fx(double v) {
+  return static_cast<uint64_t>(static_cast<int64_t>(v * 65536));
+}
 
-}  // namespace
+} // namespace
 
 TEST_CASE("vm::run gives the same outputs under semi2k and clear") {
   const bc::Program prog = program();
@@ -115,7 +128,7 @@ TEST_CASE("vm::run gives the same outputs under semi2k and clear") {
         for (size_t i = 0; i < want.size(); ++i) {
           const int64_t d = int64_t(o->data[i]) - int64_t(want[i]);
           INFO(name << "[" << i << "]");
-          CHECK((d == 0 || d == 1));  // truncation may round up by one ulp
+          CHECK((d == 0 || d == 1)); // truncation may round up by one ulp
         }
       }
       if (find(p, "lt")) CHECK(find(p, "lt")->data == value("lt"));

@@ -17,12 +17,12 @@ struct Queue {
   std::condition_variable cv;
   std::deque<std::vector<uint8_t>> msgs;
 };
-}  // namespace
+} // namespace
 
 struct LocalNetwork::State {
   uint32_t n;
   std::chrono::milliseconds timeout;
-  std::vector<Queue> queues;  // index from * n + to
+  std::vector<Queue> queues; // index from * n + to
   State(uint32_t parties, std::chrono::milliseconds t)
       : n(parties), timeout(t), queues(size_t(parties) * parties) {}
   Queue &q(uint32_t from, uint32_t to) { return queues[size_t(from) * n + to]; }
@@ -37,7 +37,7 @@ public:
   uint32_t parties() const override { return s_->n; }
 
   void send(uint32_t to, std::span<const uint8_t> msg) override {
-    if (to >= s_->n || to == self_) std::terminate();  // contract violation
+    if (to >= s_->n || to == self_) std::terminate(); // contract violation
     Queue &q = s_->q(self_, to);
     {
       std::lock_guard lock(q.mu);
@@ -67,7 +67,7 @@ private:
   uint32_t self_;
   std::atomic<uint64_t> sent_{0}, received_{0};
 };
-}  // namespace
+} // namespace
 
 LocalNetwork::LocalNetwork(uint32_t parties, std::chrono::milliseconds timeout)
     : state_(std::make_shared<State>(parties, timeout)) {
@@ -77,9 +77,13 @@ LocalNetwork::LocalNetwork(uint32_t parties, std::chrono::milliseconds timeout)
 
 LocalNetwork::~LocalNetwork() = default;
 
-uint32_t LocalNetwork::parties() const { return state_->n; }
+uint32_t LocalNetwork::parties() const {
+  return state_->n;
+}
 
-vm::Channel &LocalNetwork::channel(uint32_t id) { return *channels_.at(id); }
+vm::Channel &LocalNetwork::channel(uint32_t id) {
+  return *channels_.at(id);
+}
 
 void runParallel(uint32_t n, const std::function<void(uint32_t)> &fn) {
   std::vector<std::exception_ptr> errs(n);
@@ -92,9 +96,10 @@ void runParallel(uint32_t n, const std::function<void(uint32_t)> &fn) {
         errs[i] = std::current_exception();
       }
     });
-  for (auto &t : ts) t.join();
+  for (auto &t : ts)
+    t.join();
   for (auto &e : errs)
     if (e) std::rethrow_exception(e);
 }
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

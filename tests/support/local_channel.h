@@ -7,13 +7,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/core/channel.h"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
-
-#include "vm/core/channel.h"
 
 namespace smpc::testing {
 
@@ -41,4 +41,4 @@ private:
 /// (after joining all of them).
 void runParallel(uint32_t n, const std::function<void(uint32_t)> &fn);
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

@@ -7,17 +7,16 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <functional>
-#include <stdexcept>
-#include <string>
-
 #include "runtime/net/mesh.h"
 #include "tests/support/local_channel.h"
+
+#include <arpa/inet.h>
+#include <functional>
+#include <netinet/in.h>
+#include <stdexcept>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace smpc::testing {
 
@@ -57,7 +56,8 @@ inline void runOnMesh(uint32_t n, const MeshNodeFn &fn) {
     c.publicKey = keys.back().publicKey();
     return c;
   };
-  for (uint32_t i = 0; i < n; ++i) cfg.parties.push_back(node(i));
+  for (uint32_t i = 0; i < n; ++i)
+    cfg.parties.push_back(node(i));
   cfg.dealer = node(n);
   cfg.timeouts.connectMs = 10000;
   cfg.timeouts.recvMs = 60000;
@@ -71,4 +71,4 @@ inline void runOnMesh(uint32_t n, const MeshNodeFn &fn) {
   });
 }
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

@@ -16,7 +16,7 @@ constexpr uint64_t kEqzAnds = 63;
 constexpr uint32_t kTreeLevels = 6;
 constexpr uint64_t kWord = 8;       // bytes per ring element / packed bit word
 constexpr uint64_t kSeedBytes = 32; // input: one PRG seed per other party
-}  // namespace
+} // namespace
 
 uint32_t opRounds(Op op) {
   switch (op) {
@@ -29,15 +29,47 @@ uint32_t opRounds(Op op) {
     return 1;
   case Op::LtzS:
   case Op::EqzS:
-    return 1 + kTreeLevels + 1;  // open x + r, AND levels, bit to arithmetic
-  case Op::LdConst: case Op::MovP: case Op::MovS: case Op::Classify: case Op::SliceP:
-  case Op::SliceS: case Op::SliceDynP: case Op::SliceDynS: case Op::StoreP: case Op::StoreS:
-  case Op::StoreDynP: case Op::StoreDynS: case Op::AddP: case Op::SubP: case Op::MulP:
-  case Op::NegP: case Op::DivP: case Op::ModP: case Op::FDivP: case Op::ShlP: case Op::ShrP:
-  case Op::LtP: case Op::EqP: case Op::SumP: case Op::MatMulP: case Op::AddSS: case Op::AddSP:
-  case Op::SubSS: case Op::SubSP: case Op::SubPS: case Op::NegS: case Op::MulSP: case Op::SumS:
-  case Op::MatMulSP: case Op::MatMulPS: case Op::OutputP: case Op::Jmp: case Op::Jz:
-  case Op::Jnz: case Op::Round:
+    return 1 + kTreeLevels + 1; // open x + r, AND levels, bit to arithmetic
+  case Op::LdConst:
+  case Op::MovP:
+  case Op::MovS:
+  case Op::Classify:
+  case Op::SliceP:
+  case Op::SliceS:
+  case Op::SliceDynP:
+  case Op::SliceDynS:
+  case Op::StoreP:
+  case Op::StoreS:
+  case Op::StoreDynP:
+  case Op::StoreDynS:
+  case Op::AddP:
+  case Op::SubP:
+  case Op::MulP:
+  case Op::NegP:
+  case Op::DivP:
+  case Op::ModP:
+  case Op::FDivP:
+  case Op::ShlP:
+  case Op::ShrP:
+  case Op::LtP:
+  case Op::EqP:
+  case Op::SumP:
+  case Op::MatMulP:
+  case Op::AddSS:
+  case Op::AddSP:
+  case Op::SubSS:
+  case Op::SubSP:
+  case Op::SubPS:
+  case Op::NegS:
+  case Op::MulSP:
+  case Op::SumS:
+  case Op::MatMulSP:
+  case Op::MatMulPS:
+  case Op::OutputP:
+  case Op::Jmp:
+  case Op::Jz:
+  case Op::Jnz:
+  case Op::Round:
     return 0;
   }
   return 0;
@@ -48,22 +80,22 @@ OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
   c.rounds = opRounds(op);
   const uint64_t peers = parties > 0 ? parties - 1 : 0;
   switch (op) {
-  case Op::MulSS:  // open d = x - a and e = y - b
+  case Op::MulSS: // open d = x - a and e = y - b
     c.triples = s.len;
     c.bytesPerParty = 2 * s.len * kWord * peers;
     break;
-  case Op::TruncS:  // open c = x + 2^62 + r
+  case Op::TruncS: // open c = x + 2^62 + r
     c.truncPairs = s.len;
     c.bytesPerParty = s.len * kWord * peers;
     break;
-  case Op::MatMulSS:  // open E (m x k) and F (k x n)
+  case Op::MatMulSS: // open E (m x k) and F (k x n)
     c.matTripleElems = uint64_t(s.m) * s.k + uint64_t(s.k) * s.n + uint64_t(s.m) * s.n;
     c.bytesPerParty = (uint64_t(s.m) * s.k + uint64_t(s.k) * s.n) * kWord * peers;
     break;
   case Op::Open:
     c.bytesPerParty = s.len * kWord * peers;
     break;
-  case Op::Input:  // the owner sends each other party a seed of its share
+  case Op::Input: // the owner sends each other party a seed of its share
     c.bytesPerParty = kSeedBytes * peers;
     break;
   case Op::OutputS: {
@@ -87,17 +119,49 @@ OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = (s.len + words * (2 * ands + 1)) * kWord * peers;
     break;
   }
-  case Op::LdConst: case Op::MovP: case Op::MovS: case Op::Classify: case Op::SliceP:
-  case Op::SliceS: case Op::SliceDynP: case Op::SliceDynS: case Op::StoreP: case Op::StoreS:
-  case Op::StoreDynP: case Op::StoreDynS: case Op::AddP: case Op::SubP: case Op::MulP:
-  case Op::NegP: case Op::DivP: case Op::ModP: case Op::FDivP: case Op::ShlP: case Op::ShrP:
-  case Op::LtP: case Op::EqP: case Op::SumP: case Op::MatMulP: case Op::AddSS: case Op::AddSP:
-  case Op::SubSS: case Op::SubSP: case Op::SubPS: case Op::NegS: case Op::MulSP: case Op::SumS:
-  case Op::MatMulSP: case Op::MatMulPS: case Op::OutputP: case Op::Jmp: case Op::Jz:
-  case Op::Jnz: case Op::Round:
+  case Op::LdConst:
+  case Op::MovP:
+  case Op::MovS:
+  case Op::Classify:
+  case Op::SliceP:
+  case Op::SliceS:
+  case Op::SliceDynP:
+  case Op::SliceDynS:
+  case Op::StoreP:
+  case Op::StoreS:
+  case Op::StoreDynP:
+  case Op::StoreDynS:
+  case Op::AddP:
+  case Op::SubP:
+  case Op::MulP:
+  case Op::NegP:
+  case Op::DivP:
+  case Op::ModP:
+  case Op::FDivP:
+  case Op::ShlP:
+  case Op::ShrP:
+  case Op::LtP:
+  case Op::EqP:
+  case Op::SumP:
+  case Op::MatMulP:
+  case Op::AddSS:
+  case Op::AddSP:
+  case Op::SubSS:
+  case Op::SubSP:
+  case Op::SubPS:
+  case Op::NegS:
+  case Op::MulSP:
+  case Op::SumS:
+  case Op::MatMulSP:
+  case Op::MatMulPS:
+  case Op::OutputP:
+  case Op::Jmp:
+  case Op::Jz:
+  case Op::Jnz:
+  case Op::Round:
     break;
   }
   return c;
 }
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

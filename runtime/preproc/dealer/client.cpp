@@ -1,10 +1,10 @@
 //===- client.cpp - derive shares from the seed, apply party 0's corrections ===//
 #include "runtime/preproc/dealer/client.h"
 
+#include "runtime/preproc/dealer/wipe.h"
+
 #include <algorithm>
 #include <string>
-
-#include "runtime/preproc/dealer/wipe.h"
 
 namespace smpc::dealer {
 
@@ -33,7 +33,8 @@ DealerClient::~DealerClient() {
     // The dealer is gone; nothing left to tell it.
   }
   wipe(seed_);
-  for (auto &[k, s] : streams_) wipe(s.corr);
+  for (auto &[k, s] : streams_)
+    wipe(s.corr);
 }
 
 void DealerClient::finish() {
@@ -89,9 +90,9 @@ void DealerClient::receiveOne() {
 void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
   if (party_ != 0) return;
   auto ask = [&](StreamKey key, uint64_t count) {
-    const uint64_t batch =
-        std::max<uint64_t>(1, kPrefetchBatchWords / correctionWordsPerElem(key));
-    for (uint64_t done = 0; done < count; done += batch) request(key, std::min(batch, count - done));
+    const uint64_t batch = std::max<uint64_t>(1, kPrefetchBatchWords / correctionWordsPerElem(key));
+    for (uint64_t done = 0; done < count; done += batch)
+      request(key, std::min(batch, count - done));
   };
   ask({Kind::Triple}, needs.triples);
   if (fracBits >= 1 && fracBits <= 62) ask({Kind::Trunc, fracBits}, needs.truncPairs);
@@ -115,10 +116,10 @@ void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64
   const uint64_t need = count * per;
   auto have = [&] { return s.corr.size() - s.head; };
   if (have() + s.pending * per < need)
-    request(key, std::max(count - (have() / per + s.pending), key.kind == Kind::MatTriple
-                                                                   ? uint64_t(1)
-                                                                   : kMinRequest));
-  while (have() < need) receiveOne();
+    request(key, std::max(count - (have() / per + s.pending),
+                          key.kind == Kind::MatTriple ? uint64_t(1) : kMinRequest));
+  while (have() < need)
+    receiveOne();
   corr.assign(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head),
               s.corr.begin() + static_cast<std::ptrdiff_t>(s.head + need));
   sodium_memzero(s.corr.data() + s.head, need * sizeof(uint64_t));
@@ -129,8 +130,10 @@ namespace {
 void checkSizes(bool ok) {
   if (!ok) throw DealerError("preprocessing request has inconsistent buffer sizes");
 }
-uint64_t wordsFor(uint64_t elems) { return (elems + 63) / 64; }
-}  // namespace
+uint64_t wordsFor(uint64_t elems) {
+  return (elems + 63) / 64;
+}
+} // namespace
 
 void DealerClient::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
   checkSizes(a.size() == b.size() && b.size() == c.size());
@@ -232,4 +235,4 @@ void DealerClient::truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<u
   wipe(corr);
 }
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

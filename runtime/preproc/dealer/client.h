@@ -9,16 +9,16 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cstdint>
-#include <deque>
-#include <map>
-#include <vector>
-
 #include "runtime/preproc/dealer/material.h"
 #include "runtime/preproc/dealer/wire.h"
 #include "vm/bytecode/program.h"
 #include "vm/core/channel.h"
 #include "vm/core/preprocessing.h"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
 
 namespace smpc::dealer {
 
@@ -58,9 +58,9 @@ public:
 private:
   struct Stream {
     crypto::Prg prg;
-    std::vector<uint64_t> corr;  // party 0: corrections received, not yet used
-    size_t head = 0;             // next unused correction word
-    uint64_t pending = 0;        // party 0: elements requested, not yet received
+    std::vector<uint64_t> corr; // party 0: corrections received, not yet used
+    size_t head = 0;            // next unused correction word
+    uint64_t pending = 0;       // party 0: elements requested, not yet received
     explicit Stream(const crypto::Seed &s) : prg(s) {}
   };
 
@@ -82,4 +82,4 @@ private:
   bool finished_ = false;
 };
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

@@ -1,11 +1,11 @@
 //===- dealer.cpp - seeds out, corrections on request ---------------------===//
 #include "runtime/preproc/dealer/dealer.h"
 
-#include <string>
-
 #include "runtime/preproc/dealer/generator.h"
 #include "runtime/preproc/dealer/wipe.h"
 #include "runtime/preproc/dealer/wire.h"
+
+#include <string>
 
 namespace smpc::dealer {
 
@@ -26,7 +26,8 @@ DealerStats serveJob(vm::Channel &ch, uint32_t parties) {
     wipe(m.seed);
   }
   Generator gen(seeds);
-  for (auto &s : seeds) wipe(s);
+  for (auto &s : seeds)
+    wipe(s);
   for (;;) {
     const std::vector<uint8_t> msg = ch.recv(0);
     RequestMsg req;
@@ -43,4 +44,4 @@ DealerStats serveJob(vm::Channel &ch, uint32_t parties) {
   return st;
 }
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

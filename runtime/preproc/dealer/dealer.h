@@ -9,15 +9,15 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cstdint>
-
 #include "vm/core/channel.h"
+
+#include <cstdint>
 
 namespace smpc::dealer {
 
 struct DealerStats {
   uint64_t requests = 0;
-  uint64_t elements = 0;  // elements of material generated, all kinds
+  uint64_t elements = 0; // elements of material generated, all kinds
   uint64_t bytesSent = 0;
 };
 
@@ -26,4 +26,4 @@ struct DealerStats {
 /// malformed request and vm::NetError when a party disappears.
 DealerStats serveJob(vm::Channel &ch, uint32_t parties);
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

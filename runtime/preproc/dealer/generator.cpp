@@ -13,14 +13,16 @@ void matmulAdd(const uint64_t *a, const uint64_t *b, uint64_t *c, uint64_t m, ui
       const uint64_t av = a[i * k + t];
       const uint64_t *brow = b + t * n;
       uint64_t *crow = c + i * n;
-      for (uint64_t j = 0; j < n; ++j) crow[j] += av * brow[j];
+      for (uint64_t j = 0; j < n; ++j)
+        crow[j] += av * brow[j];
     }
 }
 
 Generator::Generator(std::vector<crypto::Seed> seeds) : seeds_(std::move(seeds)) {}
 
 Generator::~Generator() {
-  for (auto &s : seeds_) sodium_memzero(s.data(), s.size());
+  for (auto &s : seeds_)
+    sodium_memzero(s.data(), s.size());
 }
 
 std::vector<crypto::Prg> &Generator::prgs(const StreamKey &key) {
@@ -45,7 +47,7 @@ struct Wiped {
   explicit Wiped(size_t n) : v(n) {}
   ~Wiped() { sodium_memzero(v.data(), v.size() * sizeof(uint64_t)); }
 };
-}  // namespace
+} // namespace
 
 std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
   const StreamKey &key = req.key;
@@ -90,11 +92,14 @@ std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
     Wiped a(mk), b(kn), c(mn);
     for (uint64_t e = 0; e < count; ++e) {
       const uint64_t *p0 = &mine.v[e * w0], *pa = &acc.v[e * w1];
-      for (uint64_t i = 0; i < mk; ++i) a.v[i] = p0[i] + pa[i];
-      for (uint64_t i = 0; i < kn; ++i) b.v[i] = p0[mk + i] + pa[mk + i];
+      for (uint64_t i = 0; i < mk; ++i)
+        a.v[i] = p0[i] + pa[i];
+      for (uint64_t i = 0; i < kn; ++i)
+        b.v[i] = p0[mk + i] + pa[mk + i];
       std::fill(c.v.begin(), c.v.end(), 0);
       matmulAdd(a.v.data(), b.v.data(), c.v.data(), m, k, nn);
-      for (uint64_t i = 0; i < mn; ++i) out[e * mn + i] = c.v[i] - pa[mk + kn + i];
+      for (uint64_t i = 0; i < mn; ++i)
+        out[e * mn + i] = c.v[i] - pa[mk + kn + i];
     }
     break;
   }
@@ -123,4 +128,4 @@ std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
   return out;
 }
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

@@ -7,12 +7,12 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/crypto/prg.h"
+#include "runtime/preproc/dealer/wire.h"
+
 #include <cstdint>
 #include <map>
 #include <vector>
-
-#include "runtime/crypto/prg.h"
-#include "runtime/preproc/dealer/wire.h"
 
 namespace smpc::dealer {
 
@@ -41,4 +41,4 @@ private:
 void matmulAdd(const uint64_t *a, const uint64_t *b, uint64_t *c, uint64_t m, uint64_t k,
                uint64_t n);
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

@@ -32,16 +32,16 @@ uint64_t prgWordsPerElem(const StreamKey &k, uint32_t party) {
   switch (k.kind) {
   case Kind::Triple:
   case Kind::BoolTriple:
-    return p0 ? 2 : 3;  // a, b (and c for parties > 0)
+    return p0 ? 2 : 3; // a, b (and c for parties > 0)
   case Kind::MatTriple: {
     const uint64_t ab = uint64_t(k.p1) * k.p2 + uint64_t(k.p2) * k.p3;
     return p0 ? ab : ab + uint64_t(k.p1) * k.p3;
   }
   case Kind::DaBit:
   case Kind::EdaBit:
-    return p0 ? 1 : 2;  // bit word (and the arithmetic share)
+    return p0 ? 1 : 2; // bit word (and the arithmetic share)
   case Kind::Trunc:
-    return p0 ? 1 : 3;  // r (and msb, high)
+    return p0 ? 1 : 3; // r (and msb, high)
   }
   return 0;
 }
@@ -65,10 +65,11 @@ crypto::Seed streamSeed(const crypto::Seed &jobSeed, const StreamKey &k) {
   uint8_t msg[13] = {static_cast<uint8_t>(k.kind)};
   const uint32_t ps[3] = {k.p1, k.p2, k.p3};
   for (int i = 0; i < 3; ++i)
-    for (int b = 0; b < 4; ++b) msg[1 + 4 * i + b] = static_cast<uint8_t>(ps[i] >> (8 * b));
+    for (int b = 0; b < 4; ++b)
+      msg[1 + 4 * i + b] = static_cast<uint8_t>(ps[i] >> (8 * b));
   crypto::Seed out;
   crypto_generichash(out.data(), out.size(), msg, sizeof msg, jobSeed.data(), jobSeed.size());
   return out;
 }
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

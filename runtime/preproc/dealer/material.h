@@ -9,21 +9,21 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/crypto/prg.h"
+
 #include <compare>
 #include <cstdint>
 #include <string>
 
-#include "runtime/crypto/prg.h"
-
 namespace smpc::dealer {
 
 enum class Kind : uint8_t {
-  Triple = 1,      // a, b, c = a*b                  (element = one triple)
-  MatTriple = 2,   // A (p1 x p2), B (p2 x p3), C    (element = one matrix triple)
-  BoolTriple = 3,  // 64 AND triples packed in words (element = one word)
-  DaBit = 4,       // bit shared arithmetically and by XOR
-  EdaBit = 5,      // r shared arithmetically, its 64 bits by XOR
-  Trunc = 6,       // r, msb(r), (r mod 2^63) >> p1   (p1 = shift)
+  Triple = 1,     // a, b, c = a*b                  (element = one triple)
+  MatTriple = 2,  // A (p1 x p2), B (p2 x p3), C    (element = one matrix triple)
+  BoolTriple = 3, // 64 AND triples packed in words (element = one word)
+  DaBit = 4,      // bit shared arithmetically and by XOR
+  EdaBit = 5,     // r shared arithmetically, its 64 bits by XOR
+  Trunc = 6,      // r, msb(r), (r mod 2^63) >> p1   (p1 = shift)
 };
 
 struct StreamKey {
@@ -50,4 +50,4 @@ uint64_t correctionWordsPerElem(const StreamKey &key);
 /// The seed of party `party`'s PRG for stream `key`, derived from its job seed.
 crypto::Seed streamSeed(const crypto::Seed &jobSeed, const StreamKey &key);
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

@@ -2,9 +2,8 @@
 #pragma once
 
 #include <array>
-#include <vector>
-
 #include <sodium.h>
+#include <vector>
 
 namespace smpc::dealer {
 
@@ -15,4 +14,4 @@ template <class T, std::size_t N> void wipe(std::array<T, N> &a) {
   sodium_memzero(a.data(), N * sizeof(T));
 }
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

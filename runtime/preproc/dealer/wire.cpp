@@ -8,19 +8,23 @@ namespace smpc::dealer {
 
 namespace {
 void putU32(std::vector<uint8_t> &b, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  for (int i = 0; i < 4; ++i)
+    b.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
 void putU64(std::vector<uint8_t> &b, uint64_t v) {
-  for (int i = 0; i < 8; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  for (int i = 0; i < 8; ++i)
+    b.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
 uint32_t getU32(const uint8_t *p) {
   uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t(p[i]) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    v |= uint32_t(p[i]) << (8 * i);
   return v;
 }
 uint64_t getU64(const uint8_t *p) {
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t(p[i]) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    v |= uint64_t(p[i]) << (8 * i);
   return v;
 }
 
@@ -52,7 +56,7 @@ RequestMsg getKey(std::span<const uint8_t> msg, const char *what) {
     throw DealerError(std::string("invalid dealer ") + what + ": count exceeds the batch limit");
   return m;
 }
-}  // namespace
+} // namespace
 
 std::vector<uint8_t> encodeSeed(const SeedMsg &m) {
   std::vector<uint8_t> b;
@@ -87,7 +91,9 @@ std::vector<uint8_t> encodeRequest(const RequestMsg &m) {
   return b;
 }
 
-std::vector<uint8_t> encodeDone() { return {static_cast<uint8_t>(MsgType::Done)}; }
+std::vector<uint8_t> encodeDone() {
+  return {static_cast<uint8_t>(MsgType::Done)};
+}
 
 bool decodeRequest(std::span<const uint8_t> msg, RequestMsg &out) {
   if (msg.empty()) throw DealerError("empty message sent to the dealer");
@@ -130,4 +136,4 @@ void decodeBatch(std::span<const uint8_t> msg, const RequestMsg &expected,
   std::memcpy(out.data() + at, msg.data() + kKeyHeaderBytes, words * 8);
 }
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

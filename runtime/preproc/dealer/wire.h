@@ -11,13 +11,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/crypto/prg.h"
+#include "runtime/preproc/dealer/material.h"
+
 #include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <vector>
-
-#include "runtime/crypto/prg.h"
-#include "runtime/preproc/dealer/material.h"
 
 namespace smpc::dealer {
 
@@ -31,7 +31,7 @@ inline constexpr uint8_t kWireVersion = 1;
 enum class MsgType : uint8_t { Seed = 1, Request = 2, Batch = 3, Done = 4 };
 
 inline constexpr size_t kSeedMsgBytes = 1 + 1 + 4 + 4 + crypto::kSeedBytes;
-inline constexpr size_t kKeyHeaderBytes = 1 + 1 + 12 + 8;  // Request, and Batch header
+inline constexpr size_t kKeyHeaderBytes = 1 + 1 + 12 + 8; // Request, and Batch header
 
 struct SeedMsg {
   uint32_t party = 0, parties = 0;
@@ -56,4 +56,4 @@ std::vector<uint8_t> encodeBatch(const RequestMsg &header, std::span<const uint6
 void decodeBatch(std::span<const uint8_t> msg, const RequestMsg &expected,
                  std::vector<uint64_t> &out);
 
-}  // namespace smpc::dealer
+} // namespace smpc::dealer

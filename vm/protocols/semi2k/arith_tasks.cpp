@@ -1,9 +1,9 @@
 //===- arith_tasks.cpp - Beaver multiplication, matrix product, truncation ===//
-#include <string>
-
-#include "vm/protocols/semi2k/ring.h"
 #include "vm/core/errors.h"
+#include "vm/protocols/semi2k/ring.h"
 #include "vm/protocols/semi2k/task.h"
+
+#include <string>
 
 namespace smpc::semi2k {
 
@@ -27,7 +27,7 @@ public:
   void send(Exchange &ex) override { ex.putAll(de_.span()); }
   void receive(Exchange &ex) override {
     const size_t n = op_.out.size();
-    sumOpenedInPlace(ex, de_.span());  // de_ was sent already: open in place
+    sumOpenedInPlace(ex, de_.span()); // de_ was sent already: open in place
     const bool p0 = ctx_.leader();
     for (size_t i = 0; i < n; ++i) {
       const uint64_t d = de_[i], e = de_[n + i];
@@ -47,12 +47,14 @@ private:
 class MatMulTask final : public Task {
 public:
   MatMulTask(vm::InteractiveOp &op, Context &ctx)
-      : op_(op), ctx_(ctx), mk_(uint64_t(op.m) * op.k), kn_(uint64_t(op.k) * op.n),
-        a_(mk_), b_(kn_), c_(uint64_t(op.m) * op.n), ef_(mk_ + kn_) {
+      : op_(op), ctx_(ctx), mk_(uint64_t(op.m) * op.k), kn_(uint64_t(op.k) * op.n), a_(mk_),
+        b_(kn_), c_(uint64_t(op.m) * op.n), ef_(mk_ + kn_) {
     ctx.pre.matrixTriple(op.m, op.k, op.n, a_.span(), b_.span(), c_.span());
     ctx.stats.matTripleElems += mk_ + kn_ + c_.size();
-    for (size_t i = 0; i < mk_; ++i) ef_[i] = op.x[i] - a_[i];
-    for (size_t i = 0; i < kn_; ++i) ef_[mk_ + i] = op.y[i] - b_[i];
+    for (size_t i = 0; i < mk_; ++i)
+      ef_[i] = op.x[i] - a_[i];
+    for (size_t i = 0; i < kn_; ++i)
+      ef_[mk_ + i] = op.y[i] - b_[i];
   }
   void send(Exchange &ex) override { ex.putAll(ef_.span()); }
   void receive(Exchange &ex) override {
@@ -86,7 +88,8 @@ public:
     ctx.pre.truncPairs(op.shift, r_.span(), msb_.span(), high_.span());
     ctx.stats.truncPairs += n;
     const uint64_t bias = ctx.leader() ? uint64_t(1) << 62 : 0;
-    for (size_t i = 0; i < n; ++i) c_[i] = op.x[i] + bias + r_[i];
+    for (size_t i = 0; i < n; ++i)
+      c_[i] = op.x[i] + bias + r_[i];
   }
   void send(Exchange &ex) override { ex.putAll(c_.span()); }
   void receive(Exchange &ex) override {
@@ -116,7 +119,7 @@ void checkLen(bool ok, const char *what) {
   if (!ok) throw vm::ProtocolError(std::string(what) + ": operand lengths do not match");
 }
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<Task> makeMulTask(vm::InteractiveOp &op, Context &ctx) {
   checkLen(op.x.size() == op.out.size() && op.y.size() == op.out.size(), "mul.ss");
@@ -124,7 +127,8 @@ std::unique_ptr<Task> makeMulTask(vm::InteractiveOp &op, Context &ctx) {
 }
 
 std::unique_ptr<Task> makeMatMulTask(vm::InteractiveOp &op, Context &ctx) {
-  if (!op.m || !op.k || !op.n) throw vm::ProtocolError("matmul.ss: matrix dimensions must be positive");
+  if (!op.m || !op.k || !op.n)
+    throw vm::ProtocolError("matmul.ss: matrix dimensions must be positive");
   checkLen(op.x.size() == uint64_t(op.m) * op.k && op.y.size() == uint64_t(op.k) * op.n &&
                op.out.size() == uint64_t(op.m) * op.n,
            "matmul.ss");
@@ -139,4 +143,4 @@ std::unique_ptr<Task> makeTruncTask(vm::InteractiveOp &op, Context &ctx) {
   return std::make_unique<TruncTask>(op, ctx);
 }
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

@@ -13,10 +13,10 @@
 // eqz: x == 0 iff c == r iff all 64 bits of ~(c ^ r) are 1: an AND tree
 //      (6 levels, 63 ANDs).
 //===----------------------------------------------------------------------===//
-#include <string>
-
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/task.h"
+
+#include <string>
 
 namespace smpc::semi2k {
 
@@ -26,7 +26,7 @@ constexpr uint64_t kLtzAnds = 123;
 constexpr uint64_t kEqzAnds = 63;
 
 struct Node {
-  Words lt, eq;  // each `words` long; lt unused for eqz
+  Words lt, eq; // each `words` long; lt unused for eqz
 };
 
 class CompareTask final : public Task {
@@ -39,15 +39,25 @@ public:
     const uint64_t ands = (ltz ? kLtzAnds : kEqzAnds) * w_;
     ta_ = Words(ands), tb_ = Words(ands), tc_ = Words(ands);
     ctx.pre.boolTriples(ta_.span(), tb_.span(), tc_.span());
-    if (ltz) ctx.stats.ltz += n_; else ctx.stats.eqz += n_;
-    for (size_t i = 0; i < n_; ++i) c_[i] = op.x[i] + r_[i];
+    if (ltz)
+      ctx.stats.ltz += n_;
+    else
+      ctx.stats.eqz += n_;
+    for (size_t i = 0; i < n_; ++i)
+      c_[i] = op.x[i] + r_[i];
   }
 
   void send(Exchange &ex) override {
     switch (phase_) {
-    case Phase::OpenMasked: ex.putAll(c_.span()); break;
-    case Phase::AndLevel: ex.putAll(de_.span()); break;
-    case Phase::BitToArith: ex.putAll(masked_.span()); break;
+    case Phase::OpenMasked:
+      ex.putAll(c_.span());
+      break;
+    case Phase::AndLevel:
+      ex.putAll(de_.span());
+      break;
+    case Phase::BitToArith:
+      ex.putAll(masked_.span());
+      break;
     }
   }
 
@@ -94,13 +104,13 @@ private:
       for (unsigned b = 0; b < 64; ++b)
         cbits_[b * w_ + e / 64] |= ((c[e] >> b) & 1) << (e % 64);
     const unsigned leaves = ltz_ ? 63 : 64;
-    const uint64_t mine = ctx_.leader() ? ~uint64_t(0) : 0;  // party 0 adds public bits
+    const uint64_t mine = ctx_.leader() ? ~uint64_t(0) : 0; // party 0 adds public bits
     for (unsigned b = 0; b < leaves; ++b) {
       Node nd{Words(ltz_ ? w_ : 0), Words(w_)};
       for (size_t w = 0; w < w_; ++w) {
         const uint64_t cb = cbits_[b * w_ + w], rb = rbits_[b * w_ + w];
-        if (ltz_) nd.lt[w] = ~cb & rb;        // c_i = 0 and r_i = 1
-        nd.eq[w] = rb ^ (~cb & mine);           // c_i == r_i
+        if (ltz_) nd.lt[w] = ~cb & rb; // c_i = 0 and r_i = 1
+        nd.eq[w] = rb ^ (~cb & mine);  // c_i == r_i
       }
       nodes_.push_back(std::move(nd));
     }
@@ -110,7 +120,7 @@ private:
   void prepareLevel() {
     const size_t pairs = nodes_.size() / 2;
     const bool last = nodes_.size() == 2;
-    gates_ = ltz_ ? (last ? 1 : 2) : 1;  // ANDs per pair
+    gates_ = ltz_ ? (last ? 1 : 2) : 1; // ANDs per pair
     const size_t ands = pairs * gates_ * w_;
     if (used_ + ands > ta_.size())
       throw vm::ProtocolError("comparison circuit needs more AND triples than fetched");
@@ -151,14 +161,17 @@ private:
       Node nd{Words(ltz_ ? w_ : 0), Words(gates_ == 2 || !ltz_ ? w_ : 0)};
       const Node &hi = nodes_[2 * t + 1];
       if (ltz_) {
-        for (size_t w = 0; w < w_; ++w) nd.lt[w] = hi.lt[w] ^ z[g * w_ + w];
+        for (size_t w = 0; w < w_; ++w)
+          nd.lt[w] = hi.lt[w] ^ z[g * w_ + w];
         ++g;
         if (gates_ == 2) {
-          for (size_t w = 0; w < w_; ++w) nd.eq[w] = z[g * w_ + w];
+          for (size_t w = 0; w < w_; ++w)
+            nd.eq[w] = z[g * w_ + w];
           ++g;
         }
       } else {
-        for (size_t w = 0; w < w_; ++w) nd.eq[w] = z[g * w_ + w];
+        for (size_t w = 0; w < w_; ++w)
+          nd.eq[w] = z[g * w_ + w];
         ++g;
       }
       next.push_back(std::move(nd));
@@ -172,8 +185,8 @@ private:
     const Node &root = nodes_[0];
     const uint64_t p0 = ctx_.leader() ? ~uint64_t(0) : 0;
     for (size_t w = 0; w < w_; ++w) {
-      uint64_t bit = ltz_ ? rbits_[63 * w_ + w] ^ root.lt[w] ^ (cbits_[63 * w_ + w] & p0)
-                          : root.eq[w];
+      uint64_t bit =
+          ltz_ ? rbits_[63 * w_ + w] ^ root.lt[w] ^ (cbits_[63 * w_ + w] & p0) : root.eq[w];
       // Padding lanes beyond the vector are forced to 0 before opening.
       if (w == w_ - 1 && n_ % 64) bit &= (uint64_t(1) << (n_ % 64)) - 1;
       masked_[w] = bit ^ db_[w];
@@ -193,7 +206,7 @@ private:
   Phase phase_ = Phase::OpenMasked;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<Task> makeCompareTask(vm::InteractiveOp &op, Context &ctx) {
   const bool ltz = op.op == bc::Op::LtzS;
@@ -203,4 +216,4 @@ std::unique_ptr<Task> makeCompareTask(vm::InteractiveOp &op, Context &ctx) {
   return std::make_unique<CompareTask>(op, ctx, ltz);
 }
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

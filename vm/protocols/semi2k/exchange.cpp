@@ -1,12 +1,11 @@
 //===- exchange.cpp - batching the messages of one round ------------------===//
 #include "vm/protocols/semi2k/exchange.h"
 
-#include <cstring>
-#include <string>
-
-#include <sodium.h>
-
 #include "vm/core/errors.h"
+
+#include <cstring>
+#include <sodium.h>
+#include <string>
 
 namespace smpc::semi2k {
 
@@ -45,7 +44,8 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
       words = out_[p][0];
     } else if (out_[p].size() > 1) {
       joined_.clear();
-      for (auto seg : out_[p]) joined_.insert(joined_.end(), seg.begin(), seg.end());
+      for (auto seg : out_[p])
+        joined_.insert(joined_.end(), seg.begin(), seg.end());
       words = joined_;
     }
     // Little-endian hosts only (x86-64, aarch64): words go out as in memory.
@@ -81,7 +81,8 @@ void sumOpenedInPlace(Exchange &ex, std::span<uint64_t> mine) {
   for (uint32_t p = 0; p < ex.parties(); ++p) {
     if (p == ex.self()) continue;
     auto theirs = ex.take(p, mine.size());
-    for (size_t i = 0; i < mine.size(); ++i) mine[i] += theirs[i];
+    for (size_t i = 0; i < mine.size(); ++i)
+      mine[i] += theirs[i];
   }
 }
 
@@ -90,7 +91,8 @@ void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t>
   for (uint32_t p = 0; p < ex.parties(); ++p) {
     if (p == ex.self()) continue;
     auto theirs = ex.take(p, mine.size());
-    for (size_t i = 0; i < result.size(); ++i) result[i] += theirs[i];
+    for (size_t i = 0; i < result.size(); ++i)
+      result[i] += theirs[i];
   }
 }
 
@@ -99,8 +101,9 @@ void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t>
   for (uint32_t p = 0; p < ex.parties(); ++p) {
     if (p == ex.self()) continue;
     auto theirs = ex.take(p, mine.size());
-    for (size_t i = 0; i < result.size(); ++i) result[i] ^= theirs[i];
+    for (size_t i = 0; i < result.size(); ++i)
+      result[i] ^= theirs[i];
   }
 }
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

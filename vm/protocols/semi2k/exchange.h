@@ -8,11 +8,11 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/core/channel.h"
+
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include "vm/core/channel.h"
 
 namespace smpc::semi2k {
 
@@ -40,8 +40,8 @@ public:
 
 private:
   uint32_t self_, parties_;
-  std::vector<std::vector<std::span<const uint64_t>>> out_;  // segments per peer
-  std::vector<uint64_t> joined_;                              // scratch to concatenate them
+  std::vector<std::vector<std::span<const uint64_t>>> out_; // segments per peer
+  std::vector<uint64_t> joined_;                            // scratch to concatenate them
   std::vector<std::vector<uint64_t>> in_;
   std::vector<size_t> cursor_;
 };
@@ -53,4 +53,4 @@ void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t>
 /// Boolean opening: result = mine XOR the words every peer sent.
 void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result);
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

@@ -1,11 +1,11 @@
 //===- io_tasks.cpp - open, secret input, output to chosen recipients -----===//
-#include <algorithm>
-#include <cstring>
-#include <string>
-
 #include "runtime/crypto/prg.h"
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/task.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
 
 namespace smpc::semi2k {
 
@@ -31,7 +31,8 @@ class OutputTask final : public Task {
 public:
   OutputTask(vm::InteractiveOp &op, Context &ctx) : op_(op), ctx_(ctx), to_(ctx.parties, false) {
     if (op.recipients.empty()) std::fill(to_.begin(), to_.end(), true);
-    for (uint32_t r : op.recipients) to_[r] = true;
+    for (uint32_t r : op.recipients)
+      to_[r] = true;
     op.receives = to_[ctx.self];
   }
   void send(Exchange &ex) override {
@@ -62,7 +63,8 @@ public:
       if (p == ctx.self) continue;
       crypto::Seed s = crypto::seed_keygen();
       crypto::Prg(s).fill(share.span());
-      for (size_t i = 0; i < share.size(); ++i) op.out[i] -= share[i];
+      for (size_t i = 0; i < share.size(); ++i)
+        op.out[i] -= share[i];
       Words w(kSeedWords);
       std::memcpy(w.data(), s.data(), s.size());
       seeds_.push_back(std::move(w));
@@ -93,7 +95,7 @@ private:
   std::vector<Words> seeds_;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<Task> makeOpenTask(vm::InteractiveOp &op, Context &ctx) {
   if (op.x.size() != op.out.size()) throw vm::ProtocolError("open: operand lengths do not match");
@@ -122,4 +124,4 @@ std::unique_ptr<Task> makeInputTask(vm::InteractiveOp &op, Context &ctx) {
   return std::make_unique<InputTask>(op, ctx);
 }
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

@@ -13,9 +13,10 @@ inline void matmulAdd(const uint64_t *a, const uint64_t *b, uint64_t *c, uint64_
     for (uint64_t t = 0; t < k; ++t) {
       const uint64_t av = a[i * k + t];
       const uint64_t *brow = b + t * n;
-      for (uint64_t j = 0; j < n; ++j) crow[j] += av * brow[j];
+      for (uint64_t j = 0; j < n; ++j)
+        crow[j] += av * brow[j];
     }
   }
 }
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

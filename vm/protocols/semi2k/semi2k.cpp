@@ -1,12 +1,12 @@
 //===- semi2k.cpp - local ops and the round-group driver ------------------===//
 #include "vm/protocols/semi2k/semi2k.h"
 
-#include <algorithm>
-#include <string>
-
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/exchange.h"
 #include "vm/protocols/semi2k/task.h"
+
+#include <algorithm>
+#include <string>
 
 namespace smpc::semi2k {
 
@@ -24,32 +24,70 @@ void Semi2k::classify(std::span<const uint64_t> p, std::span<vm::Share> out) {
 void Semi2k::addPublic(std::span<const vm::Share> s, std::span<const uint64_t> p,
                        std::span<vm::Share> out) {
   if (ch_.self() == 0)
-    for (size_t i = 0; i < out.size(); ++i) out[i] = s[i] + p[i];
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = s[i] + p[i];
   else
     std::copy(s.begin(), s.end(), out.begin());
 }
 
 std::unique_ptr<Task> makeTask(vm::InteractiveOp &op, Context &ctx) {
   switch (op.op) {
-  case bc::Op::MulSS: return makeMulTask(op, ctx);
-  case bc::Op::MatMulSS: return makeMatMulTask(op, ctx);
-  case bc::Op::TruncS: return makeTruncTask(op, ctx);
+  case bc::Op::MulSS:
+    return makeMulTask(op, ctx);
+  case bc::Op::MatMulSS:
+    return makeMatMulTask(op, ctx);
+  case bc::Op::TruncS:
+    return makeTruncTask(op, ctx);
   case bc::Op::LtzS:
-  case bc::Op::EqzS: return makeCompareTask(op, ctx);
-  case bc::Op::Open: return makeOpenTask(op, ctx);
-  case bc::Op::Input: return makeInputTask(op, ctx);
-  case bc::Op::OutputS: return makeOutputTask(op, ctx);
+  case bc::Op::EqzS:
+    return makeCompareTask(op, ctx);
+  case bc::Op::Open:
+    return makeOpenTask(op, ctx);
+  case bc::Op::Input:
+    return makeInputTask(op, ctx);
+  case bc::Op::OutputS:
+    return makeOutputTask(op, ctx);
   // Local and control-flow instructions never reach a protocol.
-  case bc::Op::LdConst: case bc::Op::MovP: case bc::Op::MovS: case bc::Op::Classify:
-  case bc::Op::SliceP: case bc::Op::SliceS: case bc::Op::SliceDynP: case bc::Op::SliceDynS:
-  case bc::Op::StoreP: case bc::Op::StoreS: case bc::Op::StoreDynP: case bc::Op::StoreDynS:
-  case bc::Op::AddP: case bc::Op::SubP: case bc::Op::MulP: case bc::Op::NegP: case bc::Op::DivP:
-  case bc::Op::ModP: case bc::Op::FDivP: case bc::Op::ShlP: case bc::Op::ShrP: case bc::Op::LtP:
-  case bc::Op::EqP: case bc::Op::SumP: case bc::Op::MatMulP: case bc::Op::AddSS:
-  case bc::Op::AddSP: case bc::Op::SubSS: case bc::Op::SubSP: case bc::Op::SubPS:
-  case bc::Op::NegS: case bc::Op::MulSP: case bc::Op::SumS: case bc::Op::MatMulSP:
-  case bc::Op::MatMulPS: case bc::Op::OutputP: case bc::Op::Jmp: case bc::Op::Jz:
-  case bc::Op::Jnz: case bc::Op::Round:
+  case bc::Op::LdConst:
+  case bc::Op::MovP:
+  case bc::Op::MovS:
+  case bc::Op::Classify:
+  case bc::Op::SliceP:
+  case bc::Op::SliceS:
+  case bc::Op::SliceDynP:
+  case bc::Op::SliceDynS:
+  case bc::Op::StoreP:
+  case bc::Op::StoreS:
+  case bc::Op::StoreDynP:
+  case bc::Op::StoreDynS:
+  case bc::Op::AddP:
+  case bc::Op::SubP:
+  case bc::Op::MulP:
+  case bc::Op::NegP:
+  case bc::Op::DivP:
+  case bc::Op::ModP:
+  case bc::Op::FDivP:
+  case bc::Op::ShlP:
+  case bc::Op::ShrP:
+  case bc::Op::LtP:
+  case bc::Op::EqP:
+  case bc::Op::SumP:
+  case bc::Op::MatMulP:
+  case bc::Op::AddSS:
+  case bc::Op::AddSP:
+  case bc::Op::SubSS:
+  case bc::Op::SubSP:
+  case bc::Op::SubPS:
+  case bc::Op::NegS:
+  case bc::Op::MulSP:
+  case bc::Op::SumS:
+  case bc::Op::MatMulSP:
+  case bc::Op::MatMulPS:
+  case bc::Op::OutputP:
+  case bc::Op::Jmp:
+  case bc::Op::Jz:
+  case bc::Op::Jnz:
+  case bc::Op::Round:
     break;
   }
   throw vm::ProtocolError("semi2k: '" + std::string(bc::info(op.op).mnemonic) +
@@ -61,7 +99,8 @@ void Semi2k::runGroup(std::span<vm::InteractiveOp> ops) {
   // Material is fetched in op order, identical on every party.
   std::vector<std::unique_ptr<Task>> tasks;
   tasks.reserve(ops.size());
-  for (auto &op : ops) tasks.push_back(makeTask(op, ctx));
+  for (auto &op : ops)
+    tasks.push_back(makeTask(op, ctx));
 
   Exchange ex(ch_.self(), ch_.parties());
   auto pending = [&] {
@@ -78,4 +117,4 @@ void Semi2k::runGroup(std::span<vm::InteractiveOp> ops) {
   }
 }
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

@@ -36,4 +36,4 @@ private:
   vm::ProtocolStats stats_;
 };
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k

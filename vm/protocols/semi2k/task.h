@@ -7,15 +7,14 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <vector>
-
-#include <sodium.h>
-
 #include "vm/core/preprocessing.h"
 #include "vm/core/protocol.h"
 #include "vm/protocols/semi2k/exchange.h"
+
+#include <cstdint>
+#include <memory>
+#include <sodium.h>
+#include <vector>
 
 namespace smpc::semi2k {
 
@@ -50,7 +49,7 @@ struct Context {
   uint32_t parties = 0;
   vm::Preprocessing &pre;
   vm::ProtocolStats &stats;
-  bool leader() const { return self == 0; }  // party 0 adds public constants
+  bool leader() const { return self == 0; } // party 0 adds public constants
 };
 
 class Task {
@@ -76,4 +75,4 @@ std::unique_ptr<Task> makeInputTask(vm::InteractiveOp &op, Context &ctx);
 std::unique_ptr<Task> makeOutputTask(vm::InteractiveOp &op, Context &ctx);
 std::unique_ptr<Task> makeCompareTask(vm::InteractiveOp &op, Context &ctx);
 
-}  // namespace smpc::semi2k
+} // namespace smpc::semi2k
