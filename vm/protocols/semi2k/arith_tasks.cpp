@@ -14,8 +14,8 @@ namespace {
 class MulTask final : public Task {
 public:
   MulTask(vm::InteractiveOp &op, Context &ctx)
-      : op_(op), ctx_(ctx), a_(op.out.size()), b_(op.out.size()), c_(op.out.size()),
-        de_(2 * op.out.size()) {
+      : op_(op), ctx_(ctx), a_(Words::uninit(op.out.size())), b_(Words::uninit(op.out.size())),
+        c_(Words::uninit(op.out.size())), de_(Words::uninit(2 * op.out.size())) {
     const size_t n = op.out.size();
     ctx.pre.triples(a_.span(), b_.span(), c_.span());
     ctx.stats.triples += n;
@@ -82,8 +82,8 @@ private:
 class TruncTask final : public Task {
 public:
   TruncTask(vm::InteractiveOp &op, Context &ctx)
-      : op_(op), ctx_(ctx), r_(op.out.size()), msb_(op.out.size()), high_(op.out.size()),
-        c_(op.out.size()) {
+      : op_(op), ctx_(ctx), r_(Words::uninit(op.out.size())), msb_(Words::uninit(op.out.size())),
+        high_(Words::uninit(op.out.size())), c_(Words::uninit(op.out.size())) {
     const size_t n = op.out.size();
     ctx.pre.truncPairs(op.shift, r_.span(), msb_.span(), high_.span());
     ctx.stats.truncPairs += n;

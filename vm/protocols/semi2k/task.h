@@ -18,29 +18,42 @@
 
 namespace smpc::semi2k {
 
-/// A vector of shares or masks that is zeroed when freed.
+/// A vector of shares or masks that is zeroed when freed. Words(n) is
+/// zero-filled; Words::uninit(n) skips that for buffers about to be
+/// overwritten in full (the hot paths handle millions of elements).
 class Words {
 public:
   Words() = default;
-  explicit Words(size_t n) : v_(n) {}
-  ~Words() { sodium_memzero(v_.data(), v_.size() * sizeof(uint64_t)); }
-  Words(Words &&) = default;
-  Words &operator=(Words &&o) {
-    sodium_memzero(v_.data(), v_.size() * sizeof(uint64_t));
-    v_ = std::move(o.v_);
+  explicit Words(size_t n) : p_(new uint64_t[n]()), n_(n) {}
+  static Words uninit(size_t n) {
+    Words w;
+    w.p_.reset(new uint64_t[n]);
+    w.n_ = n;
+    return w;
+  }
+  ~Words() { wipe(); }
+  Words(Words &&o) noexcept : p_(std::move(o.p_)), n_(o.n_) { o.n_ = 0; }
+  Words &operator=(Words &&o) noexcept {
+    wipe();
+    p_ = std::move(o.p_);
+    n_ = o.n_;
+    o.n_ = 0;
     return *this;
   }
-  uint64_t &operator[](size_t i) { return v_[i]; }
-  uint64_t operator[](size_t i) const { return v_[i]; }
-  size_t size() const { return v_.size(); }
-  uint64_t *data() { return v_.data(); }
-  const uint64_t *data() const { return v_.data(); }
-  std::span<uint64_t> span() { return v_; }
-  std::span<const uint64_t> span() const { return v_; }
-  std::span<uint64_t> sub(size_t at, size_t n) { return std::span<uint64_t>(v_).subspan(at, n); }
+  uint64_t &operator[](size_t i) { return p_[i]; }
+  uint64_t operator[](size_t i) const { return p_[i]; }
+  size_t size() const { return n_; }
+  uint64_t *data() { return p_.get(); }
+  const uint64_t *data() const { return p_.get(); }
+  std::span<uint64_t> span() { return {p_.get(), n_}; }
+  std::span<const uint64_t> span() const { return {p_.get(), n_}; }
 
 private:
-  std::vector<uint64_t> v_;
+  void wipe() {
+    if (p_) sodium_memzero(p_.get(), n_ * sizeof(uint64_t));
+  }
+  std::unique_ptr<uint64_t[]> p_;
+  size_t n_ = 0;
 };
 
 /// What every task may use.
