@@ -31,7 +31,8 @@ enum class ExprKind : uint8_t { IntLit, FixLit, BoolLit, Name, Unary, Binary, Ca
 
 struct Expr {
   ExprKind kind;
-  SMLoc loc;
+  SMLoc loc;                // first token
+  SMLoc opLoc;              // Binary: the operator (where operator errors point)
   int64_t ival = 0;         // IntLit, BoolLit (0/1)
   double fval = 0;          // FixLit
   std::string name;         // Name, Call (callee), Unary/Binary (operator spelling)

@@ -1,6 +1,8 @@
 //===- diagnostics.cpp - compile errors through llvm::SourceMgr -----------===//
 #include "compiler/front/diagnostics.h"
 
+#include <algorithm>
+
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_os_ostream.h"
 
@@ -35,18 +37,32 @@ void Diagnostics::print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const s
 
 void Diagnostics::error(llvm::SMLoc loc, const std::string &msg) {
   ++errors_;
-  if (errors_ > kMaxErrors) {
-    if (!suppressed_)
-      print({}, llvm::SourceMgr::DK_Error, "too many errors; fix the ones above first");
-    suppressed_ = true;
-    return;
-  }
-  print(loc, llvm::SourceMgr::DK_Error, msg);
+  pending_.push_back({{loc, llvm::SourceMgr::DK_Error, msg}});
 }
 
 void Diagnostics::note(llvm::SMLoc loc, const std::string &msg) {
-  if (!suppressed_)
-    print(loc, llvm::SourceMgr::DK_Note, msg);
+  if (!pending_.empty())
+    pending_.back().push_back({loc, llvm::SourceMgr::DK_Note, msg});
+}
+
+void Diagnostics::flush() {
+  auto key = [&](const std::vector<Entry> &g) {
+    llvm::SMLoc l = g.front().loc;
+    unsigned id = l.isValid() ? sm_.FindBufferContainingLoc(l) : 0;
+    return std::make_pair(id, l.isValid() ? l.getPointer() : nullptr);
+  };
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [&](const auto &a, const auto &b) { return key(a) < key(b); });
+  unsigned shown = 0;
+  for (const auto &group : pending_) {
+    if (++shown > kMaxErrors) {
+      print({}, llvm::SourceMgr::DK_Error, "too many errors; fix the ones above first");
+      break;
+    }
+    for (const auto &e : group)
+      print(e.loc, e.kind, e.msg);
+  }
+  pending_.clear();
 }
 
 void Diagnostics::errorNoLoc(const std::string &msg) { error({}, msg); }

@@ -17,6 +17,11 @@ namespace smpc::front {
 class Diagnostics {
 public:
   Diagnostics(std::ostream &os, bool color) : os_(os), color_(color) {}
+  ~Diagnostics() { flush(); }
+
+  /// Prints the collected diagnostics in source order (file, then
+  /// position), each error followed by its notes. Called automatically.
+  void flush();
 
   /// Adds a file; returns its buffer id (1-based, SourceMgr convention).
   unsigned addFile(const std::string &path, const std::string &contents);
@@ -40,12 +45,19 @@ public:
 
 private:
   void print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const std::string &msg);
+  struct Entry {
+    llvm::SMLoc loc;
+    llvm::SourceMgr::DiagKind kind;
+    std::string msg;
+  };
+  // Errors are collected and sorted: the checker visits functions in call
+  // order, but users read files top to bottom.
+  std::vector<std::vector<Entry>> pending_;
 
   llvm::SourceMgr sm_;
   std::ostream &os_;
   bool color_;
   unsigned errors_ = 0;
-  bool suppressed_ = false;
 };
 
 }  // namespace smpc::front

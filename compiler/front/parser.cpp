@@ -406,7 +406,8 @@ private:
     }
     if (auto *c = dynamic_cast<SmpcParser::BinaryExprContext *>(ctx)) {
       // Point binary operators at the operator, where the caret helps most.
-      auto e = std::make_unique<Expr>(ExprKind::Binary, map_.at(c->op));
+      auto e = std::make_unique<Expr>(ExprKind::Binary, l);
+      e->opLoc = map_.at(c->op);
       e->name = c->op->getText();
       e->kids.push_back(expr(c->expr(0)));
       e->kids.push_back(expr(c->expr(1)));

@@ -29,7 +29,7 @@ Val Lowerer::expr(const Expr &e) {
   case ExprKind::Binary: {
     Val a = expr(*e.kids[0]);
     Val b = expr(*e.kids[1]);
-    return binary(e.name, a, b, e.loc);
+    return binary(e.name, a, b, e.opLoc);
   }
   case ExprKind::Call:
     return call(e);
@@ -298,7 +298,8 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
       if (*i.cint < 0 || *i.cint >= dims[d]) {
         diags_.error(p.lo->loc, "index " + std::to_string(*i.cint) +
                                     " is out of bounds for a dimension of size " +
-                                    std::to_string(dims[d]));
+                                    std::to_string(dims[d]) + "; use an index from 0 to " +
+                                    std::to_string(dims[d] - 1));
         ok = false;
       }
       lo[d] = i.cint.value_or(0);

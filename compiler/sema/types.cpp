@@ -4,16 +4,23 @@
 namespace smpc::sema {
 
 std::string elemName(ir::Vis v, bc::ElemType e) {
-  std::string base = e == bc::ElemType::Int ? "int" : e == bc::ElemType::Fix ? "fix" : "bool";
-  return v == ir::Vis::Secret ? "s" + base : base;
+  std::string out = v == ir::Vis::Secret ? "s" : "";
+  out += e == bc::ElemType::Int ? "int" : e == bc::ElemType::Fix ? "fix" : "bool";
+  return out;
 }
 
 std::string shapeName(const Ty &t) {
   if (t.t.ndims == 0)
     return "scalar";
-  if (t.t.ndims == 1)
-    return "[" + std::to_string(t.t.rows) + "]";
-  return "[" + std::to_string(t.t.rows) + ", " + std::to_string(t.t.cols) + "]";
+  // Appending (rather than "[" + ...) avoids a GCC 12 -Wrestrict false positive.
+  std::string out = "[";
+  out += std::to_string(t.t.rows);
+  if (t.t.ndims == 2) {
+    out += ", ";
+    out += std::to_string(t.t.cols);
+  }
+  out += "]";
+  return out;
 }
 
 std::string typeName(const Ty &t) {
@@ -22,7 +29,9 @@ std::string typeName(const Ty &t) {
   if (t.isVoid)
     return "nothing";
   std::string s = elemName(t.t.vis, t.t.elem);
-  return t.t.ndims == 0 ? s : s + shapeName(t);
+  if (t.t.ndims != 0)
+    s += shapeName(t);
+  return s;
 }
 
 std::optional<Ty> elemFromName(const std::string &name) {
