@@ -63,7 +63,10 @@ public:
     collectConsts(f.body);
     return block(f.body);
   }
-  uint64_t depth() { return depthOf(f.body, 0); }
+  uint64_t depth() {
+    collectConsts(f.body);
+    return depthOf(f.body, 0);
+  }
 
 private:
   const Module &m;

@@ -65,7 +65,6 @@ private:
     std::vector<std::vector<uint32_t>> succs(body), deps(body + 1);
     std::vector<uint32_t> preds(body, 0);
     std::vector<ValueId> uses;
-    int32_t lastOutput = -1;
     for (size_t i = 0; i < body; ++i) {
       const Inst &in = *b.insts[i];
       uses.clear();
@@ -73,12 +72,6 @@ private:
       std::vector<uint32_t> from;
       for (ValueId v : uses)
         if (v < defIdx.size() && defIdx[v] >= 0) from.push_back(uint32_t(defIdx[v]));
-      // Outputs keep their order, so results appear as the program lists them.
-      bool isOutput = in.kind == IrOp::Bc && (in.op == bc::Op::OutputS || in.op == bc::Op::OutputP);
-      if (isOutput) {
-        if (lastOutput >= 0) from.push_back(uint32_t(lastOutput));
-        lastOutput = int32_t(i);
-      }
       std::sort(from.begin(), from.end());
       from.erase(std::unique(from.begin(), from.end()), from.end());
       for (uint32_t p : from) {

@@ -1,0 +1,197 @@
+//===- bench_compile.cpp - how fast smpcc compiles, and how well it schedules ===//
+//
+// Compiles every sample in samples/ (parameters inferred from its data
+// files) and generated programs: a 200x200 sfix matrix product plus 1,000
+// loop iterations of scalar work, 10,000 statements, and one loop at 10 and
+// 10^6 iterations. Each compile runs in a child process so its peak RSS is
+// its own. Prints `name value unit` lines; for each sample also the rounds
+// of the cost report next to the multiplicative depth.
+//   usage: bench_compile [samples-dir]
+//===----------------------------------------------------------------------===//
+#include "compiler/api.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace smpc;
+
+namespace {
+
+struct Job {
+  std::string name, path, source;
+  compiler::Options opts;
+};
+
+struct Figures {
+  double ms = 0;
+  uint64_t instrs = 0, sregs = 0, pregs = 0, rounds = 0, depth = 0;
+  bool ok = false;
+};
+
+uint64_t field(const std::string &text, const std::string &key) {
+  size_t at = text.find(key + ": ");
+  return at == std::string::npos ? 0 : std::stoull(text.substr(at + key.size() + 2));
+}
+
+// Compile (timed) and cost, in this process.
+Figures measure(const Job &job) {
+  Figures f;
+  std::ostringstream diags;
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = compiler::compile(job.path, job.source, job.opts, diags);
+  f.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!res) {
+    std::cerr << job.name << ": " << diags.str();
+    return f;
+  }
+  f.instrs = res->program.code.size();
+  f.sregs = res->program.sregLen.size();
+  f.pregs = res->program.pregLen.size();
+  auto cost = compiler::cost(job.path, job.source, job.opts, 2, diags);
+  if (cost) {
+    f.rounds = cost->rounds;
+    f.depth = field(cost->text, "depth");
+  }
+  f.ok = true;
+  return f;
+}
+
+// Runs measure() in a child so getrusage reports this compile's peak RSS.
+void run(const Job &job, bool withRounds) {
+  int fds[2];
+  if (pipe(fds) != 0) return;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    Figures f = measure(job);
+    if (write(fds[1], &f, sizeof f) != ssize_t(sizeof f)) _exit(2);
+    _exit(0);
+  }
+  close(fds[1]);
+  Figures f;
+  ssize_t got = read(fds[0], &f, sizeof f);
+  close(fds[0]);
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  if (got != ssize_t(sizeof f) || !f.ok) {
+    std::cout << job.name << ".error 1 flag\n";
+    return;
+  }
+  std::printf("%s.compile %.2f ms\n", job.name.c_str(), f.ms);
+  std::printf("%s.peak_rss %.1f MiB\n", job.name.c_str(), double(ru.ru_maxrss) / 1024.0);
+  std::printf("%s.instructions %llu instrs\n", job.name.c_str(), (unsigned long long)f.instrs);
+  std::printf("%s.registers %llu regs\n", job.name.c_str(),
+              (unsigned long long)(f.sregs + f.pregs));
+  if (withRounds) {
+    std::printf("%s.rounds %llu rounds\n", job.name.c_str(), (unsigned long long)f.rounds);
+    std::printf("%s.depth %llu rounds\n", job.name.c_str(), (unsigned long long)f.depth);
+  }
+  std::fflush(stdout);
+}
+
+// Element count or (rows, cols) of a CSV data file.
+std::pair<uint64_t, uint64_t> csvShape(const fs::path &p) {
+  std::ifstream in(p);
+  std::string line;
+  uint64_t rows = 0, cols = 0;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (rows++ == 0) cols = 1 + std::count(line.begin(), line.end(), ',');
+  }
+  return {rows, cols};
+}
+
+std::string readFile(const fs::path &p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void samples(const fs::path &dir) {
+  if (!fs::is_directory(dir)) return;
+  std::vector<fs::path> dirs;
+  for (const auto &e : fs::directory_iterator(dir))
+    if (fs::exists(e.path() / "sample.json")) dirs.push_back(e.path());
+  std::sort(dirs.begin(), dirs.end());
+  for (const fs::path &d : dirs) {
+    nlohmann::json spec = nlohmann::json::parse(readFile(d / "sample.json"), nullptr, false);
+    if (spec.is_discarded() || !spec.contains("program")) continue;
+    Job job;
+    job.name = "sample." + d.filename().string();
+    job.path = (d / spec["program"].get<std::string>()).string();
+    job.source = readFile(job.path);
+    std::ostringstream diags;
+    auto sigs = compiler::inspectInputs(job.path, job.source, job.opts, diags);
+    if (!sigs) continue;
+    for (const auto &sig : *sigs) {
+      if (!spec["inputs"].contains(sig.name)) continue;
+      auto [rows, cols] = csvShape(d / spec["inputs"][sig.name].get<std::string>());
+      if (sig.dimParams.size() == 1 && !sig.dimParams[0].empty())
+        job.opts.defines[sig.dimParams[0]] = int64_t(rows * cols);
+      if (sig.dimParams.size() == 2) {
+        if (!sig.dimParams[0].empty()) job.opts.defines[sig.dimParams[0]] = int64_t(rows);
+        if (!sig.dimParams[1].empty()) job.opts.defines[sig.dimParams[1]] = int64_t(cols);
+      }
+    }
+    run(job, true);
+  }
+}
+
+Job generated(const std::string &name, const std::string &source,
+              std::map<std::string, int64_t> defines = {}) {
+  Job job;
+  job.name = name;
+  job.path = name + ".smpc";
+  job.source = source;
+  job.opts.defines = std::move(defines);
+  return job;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  samples(argc > 1 ? argv[1] : SMPC_SAMPLES_DIR);
+
+  run(generated("gen.matmul200_loop1000", R"(
+input a: sfix[200, 200] from party 0;
+input b: sfix[200, 200] from party 1;
+fn main() {
+  let c = a @ b;
+  var acc: sfix = 0.0;
+  for i in 0..1000 { acc = acc * 0.5 + c[0, 0]; }
+  output c = c to all;
+  output acc = acc to all;
+}
+)"),
+      true);
+
+  std::string stmts = "input a: sfix from party 0;\nfn main() {\n  var v: sfix = a;\n";
+  for (int i = 0; i < 10000; ++i)
+    stmts += i % 10 == 9 ? "  v = v * v;\n" : "  v = v * 0.5 + 1.0;\n";
+  stmts += "  output v = v to all;\n}\n";
+  run(generated("gen.statements10000", stmts), true);
+
+  const char *loop = R"(
+param N: int;
+input x: sfix[4] from party 0;
+fn main() {
+  var acc = x;
+  for i in 0..N { acc = acc * x + x; }
+  output acc = acc to all;
+}
+)";
+  run(generated("gen.loop10", loop, {{"N", 10}}), true);
+  run(generated("gen.loop1000000", loop, {{"N", 1000000}}), true);
+  return 0;
+}
