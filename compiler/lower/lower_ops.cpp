@@ -15,6 +15,9 @@ using bc::ElemType;
 using bc::Op;
 using ir::Vis;
 
+// Extra fractional bits of public reciprocals (see sfix / fix below).
+constexpr int kRecipExtraBits = 8;
+
 static Ty pub(ElemType e) { return Ty::scalar(Vis::Public, e); }
 
 uint64_t Lowerer::fixRaw(double v) const {
@@ -192,11 +195,15 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
       if (!a.ty.secret()) {
         out.id = b_.op(Op::FDivP, res.t, {a.id, b.id});
       } else {
-        // Multiply by the public reciprocal: one truncation, no interaction
-        // beyond it.
-        Val one = constFix(1.0, loc);
-        Val r{b.ty, b_.op(Op::FDivP, b.ty.t, {one.id, b.id})};
-        out.id = truncFix(arith('*', a, r, res.t), res.t);
+        // Multiply by the public reciprocal, computed with kRecipExtraBits
+        // more fractional bits than the values (1/110 has only 3 significant
+        // digits at 16 bits), then one truncation by f + extra. This keeps
+        // |a / b| < 2^(62 - 2f - extra) (2^22 for f = 16) within the
+        // truncation's range.
+        Val scale = constFix(std::ldexp(1.0, kRecipExtraBits), loc);
+        Val r{b.ty, b_.op(Op::FDivP, b.ty.t, {scale.id, b.id})};
+        ir::ValueId prod = arith('*', a, r, res.t);
+        out.id = b_.op(Op::TruncS, res.t, {prod}, {f_ + kRecipExtraBits});
       }
     } else {
       Val r = recip(b);
