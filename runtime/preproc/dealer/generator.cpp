@@ -1,6 +1,7 @@
 //===- generator.cpp - party shares from seeds, corrections for party 0 ---===//
 #include "runtime/preproc/dealer/generator.h"
 
+#include <algorithm>
 #include <sodium.h>
 
 namespace smpc::dealer {
@@ -50,11 +51,21 @@ struct Wiped {
 } // namespace
 
 std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
-  const StreamKey &key = req.key;
-  const uint64_t count = req.count;
+  const uint64_t per = correctionWordsPerElem(req.key);
+  std::vector<uint64_t> out(req.count * per);
+  // Work in chunks so the scratch buffers stay small whatever the request.
+  const uint64_t chunk = std::max<uint64_t>(1, kChunkWords / prgWordsPerElem(req.key, 1));
+  for (uint64_t done = 0; done < req.count; done += chunk) {
+    const uint64_t c = std::min(chunk, req.count - done);
+    correctChunk(req.key, c, std::span<uint64_t>(out).subspan(done * per, c * per));
+  }
+  generated_ += req.count;
+  return out;
+}
+
+void Generator::correctChunk(const StreamKey &key, uint64_t count, std::span<uint64_t> out) {
   auto &ps = prgs(key);
   const uint32_t n = static_cast<uint32_t>(seeds_.size());
-  std::vector<uint64_t> out(count * correctionWordsPerElem(key));
 
   // Party 0's draws and the sum (or XOR) of everything the others draw.
   const uint64_t w0 = prgWordsPerElem(key, 0), w1 = prgWordsPerElem(key, 1);
@@ -124,8 +135,6 @@ std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
     }
     break;
   }
-  generated_ += count;
-  return out;
 }
 
 } // namespace smpc::dealer

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <vector>
 
 namespace smpc::dealer {
@@ -30,7 +31,10 @@ public:
   uint64_t elementsGenerated() const { return generated_; }
 
 private:
+  /// Scratch words per chunk of a request (per party buffer).
+  static constexpr uint64_t kChunkWords = uint64_t(1) << 18;
   std::vector<crypto::Prg> &prgs(const StreamKey &key);
+  void correctChunk(const StreamKey &key, uint64_t count, std::span<uint64_t> out);
 
   std::vector<crypto::Seed> seeds_;
   std::map<StreamKey, std::vector<crypto::Prg>> streams_;

@@ -33,9 +33,9 @@ struct StreamKey {
 };
 
 /// Largest matrix (elements) of a matrix triple and largest correction
-/// payload of one batch (words): bounds what a request may make anyone allocate.
-inline constexpr uint64_t kMaxMatrixElems = uint64_t(1) << 24;
-inline constexpr uint64_t kMaxBatchWords = uint64_t(1) << 24;
+/// payload of one batch (words, 32 MiB): bound what a request may make anyone allocate.
+inline constexpr uint64_t kMaxMatrixElems = uint64_t(1) << 22;
+inline constexpr uint64_t kMaxBatchWords = uint64_t(1) << 22;
 
 /// Empty if `key` names a valid stream, else a sentence saying why not.
 std::string validateKey(const StreamKey &key);
