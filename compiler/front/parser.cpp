@@ -150,11 +150,6 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
     bool isOp = text == "+" || text == "-" || text == "*" || text == "/" || text == "%" ||
                 text == "@" || text == "<" || text == ">" || text == "<=" || text == ">=" ||
                 text == "==" || text == "!=" || text == "&&" || text == "||" || text == "^";
-    if (text == ";" || text == "," || text == "{" || text == "}")
-      binRun.back() = 0;
-    else if (isOp && ++binRun.back() > kMaxChain)
-      return fail("expression has more than " + std::to_string(kMaxChain) +
-                  " operators; split it using `let`");
     if (text == "-" || text == "!") {
       if (++unaryRun > kMaxChain)
         return fail("more than " + std::to_string(kMaxChain) + " prefix operators in a row; "
@@ -162,6 +157,11 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
     } else {
       unaryRun = 0;
     }
+    if (text == ";" || text == "," || text == "{" || text == "}")
+      binRun.back() = 0;
+    else if (isOp && ++binRun.back() > kMaxChain)
+      return fail("expression has more than " + std::to_string(kMaxChain) +
+                  " operators; split it using `let`");
     if (text == "if" && prevText == "else") {
       if (++elseIfRun.back() > kMaxChain)
         return fail("more than " + std::to_string(kMaxChain) + " `else if` branches in a row; "
