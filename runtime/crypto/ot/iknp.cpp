@@ -24,6 +24,34 @@ void wipe(std::vector<uint64_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
 
+// Bit stream of variable-width fields, little-endian, in a byte buffer
+// whose size is a multiple of 8 (gilboa_correction_bytes).
+void writeBits(uint8_t *buf, std::size_t pos, unsigned width, uint64_t v) {
+  if (width < 64) v &= (uint64_t{1} << width) - 1;
+  const std::size_t wi = pos / 64, off = pos % 64;
+  uint64_t word;
+  std::memcpy(&word, buf + 8 * wi, 8);
+  word |= v << off;
+  std::memcpy(buf + 8 * wi, &word, 8);
+  if (off + width > 64) {
+    std::memcpy(&word, buf + 8 * (wi + 1), 8);
+    word |= v >> (64 - off);
+    std::memcpy(buf + 8 * (wi + 1), &word, 8);
+  }
+}
+
+uint64_t readBits(const uint8_t *buf, std::size_t pos, unsigned width) {
+  const std::size_t wi = pos / 64, off = pos % 64;
+  uint64_t word;
+  std::memcpy(&word, buf + 8 * wi, 8);
+  uint64_t v = word >> off;
+  if (off + width > 64) {
+    std::memcpy(&word, buf + 8 * (wi + 1), 8);
+    v |= word << (64 - off);
+  }
+  return width < 64 ? v & ((uint64_t{1} << width) - 1) : v;
+}
+
 void xorInto(uint8_t *dst, const uint8_t *src, std::size_t n) {
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -37,6 +65,11 @@ void xorInto(uint8_t *dst, const uint8_t *src, std::size_t n) {
 }
 
 }  // namespace
+
+std::size_t gilboa_correction_bytes(std::size_t products, std::size_t w) {
+  // sum over k of (64 - k) = 2080 bits per product and word, in whole words.
+  return 8 * ((products * w * 2080 + 63) / 64);
+}
 
 // ---------------------------------------------------------------- receiver
 
@@ -109,18 +142,28 @@ void IknpReceiver::correlated(std::span<const uint8_t> corr, std::size_t w,
 }
 
 void IknpReceiver::gilboa(std::span<const uint8_t> corr, std::size_t w, std::span<uint64_t> out) {
-  if (m_ % 64 != 0 || out.size() * 64 != m_ * w)
+  if (m_ == 0) throw OtError("OT extension: no batch in progress");
+  if (m_ % 64 != 0 || w == 0 || out.size() * 64 != m_ * w)
     throw OtError("OT extension: Gilboa batch has the wrong shape");
-  std::vector<uint64_t> x(m_ * w);
-  correlated(corr, w, x);
-  const std::size_t P = out.size() / w;
-  for (std::size_t p = 0; p < P; ++p)
-    for (std::size_t l = 0; l < w; ++l) {
-      uint64_t s = 0;
-      for (std::size_t k = 0; k < 64; ++k) s += x[(64 * p + k) * w + l];
-      out[p * w + l] = s;
+  checkCorrections(corr, gilboa_correction_bytes(m_ / 64, w));
+  auto h = hashRows(w);
+  const std::size_t P = m_ / 64;
+  std::size_t pos = 0;  // bit position in the correction stream
+  for (std::size_t p = 0; p < P; ++p) {
+    for (std::size_t l = 0; l < w; ++l) out[p * w + l] = 0;
+    for (std::size_t k = 0; k < 64; ++k) {
+      const std::size_t j = 64 * p + k;
+      const uint64_t choose = 0 - static_cast<uint64_t>(bitAt(choices_.data(), j));
+      for (std::size_t l = 0; l < w; ++l) {
+        const uint64_t d = readBits(corr.data(), pos, 64 - k);
+        pos += 64 - k;
+        // Only the low 64-k bits matter: the result is shifted left by k.
+        out[p * w + l] += (h[j * w + l] + (d & choose)) << k;
+      }
     }
-  wipe(x);
+  }
+  wipe(h);
+  m_ = 0;
 }
 
 void IknpReceiver::correlatedBits(std::span<const uint8_t> corr, std::span<uint64_t> outBits) {
@@ -197,22 +240,34 @@ std::vector<uint8_t> IknpSender::correlated(std::span<const uint64_t> v, std::si
 
 std::vector<uint8_t> IknpSender::gilboa(std::span<const uint64_t> v, std::size_t w,
                                         std::span<uint64_t> out) {
+  if (m_ == 0) throw OtError("OT extension: no batch in progress");
   if (w == 0 || v.size() % w != 0 || out.size() != v.size() || m_ != 64 * (v.size() / w))
     throw OtError("OT extension: Gilboa batch has the wrong shape");
   const std::size_t P = v.size() / w;
-  std::vector<uint64_t> delta(m_ * w), x0(m_ * w);
-  for (std::size_t p = 0; p < P; ++p)
-    for (std::size_t k = 0; k < 64; ++k)
-      for (std::size_t l = 0; l < w; ++l) delta[(64 * p + k) * w + l] = v[p * w + l] << k;
-  auto corr = correlated(delta, w, x0);
-  for (std::size_t p = 0; p < P; ++p)
-    for (std::size_t l = 0; l < w; ++l) {
-      uint64_t s = 0;
-      for (std::size_t k = 0; k < 64; ++k) s += x0[(64 * p + k) * w + l];
-      out[p * w + l] = 0 - s;
+  std::vector<uint64_t> h0(m_ * w), h1(m_ * w);
+  hash_.hash(rows_.data(), m_, w, tweak_, nullptr, h0);
+  hash_.hash(rows_.data(), m_, w, tweak_, s_.data(), h1);
+  tweak_ += m_ * ((w + 1) / 2);
+  // OT k of product p computes a_k * v_p mod 2^(64-k), later shifted left by
+  // k, so its correction needs only 64-k bits: 2080 instead of 4096 bits per
+  // product and word.
+  std::vector<uint8_t> corr(gilboa_correction_bytes(P, w), 0);
+  std::size_t pos = 0;
+  for (std::size_t p = 0; p < P; ++p) {
+    for (std::size_t l = 0; l < w; ++l) out[p * w + l] = 0;
+    for (std::size_t k = 0; k < 64; ++k) {
+      const std::size_t j = 64 * p + k;
+      for (std::size_t l = 0; l < w; ++l) {
+        const uint64_t x0 = h0[j * w + l];
+        writeBits(corr.data(), pos, 64 - k, x0 + v[p * w + l] - h1[j * w + l]);
+        pos += 64 - k;
+        out[p * w + l] -= x0 << k;
+      }
     }
-  wipe(delta);
-  wipe(x0);
+  }
+  wipe(h0);
+  wipe(h1);
+  m_ = 0;
   return corr;
 }
 

@@ -28,6 +28,10 @@ inline constexpr std::size_t kKappa = 128;
 /// Number of OTs actually run for a request of m (rounded up to 128).
 inline std::size_t iknp_padded(std::size_t m) { return (m + kKappa - 1) / kKappa * kKappa; }
 
+/// Bytes of the correction message of a Gilboa batch of `products` products
+/// with w words each (the k-th OT of a product needs only 64-k bits).
+std::size_t gilboa_correction_bytes(std::size_t products, std::size_t w);
+
 /// The choosing side. Acts as base-OT *sender* during setup.
 class IknpReceiver {
 public:
