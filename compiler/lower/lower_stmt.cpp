@@ -102,7 +102,8 @@ void Lowerer::assign(const Stmt &s) {
     acc = access(var->v.ty, s.target, s.nameLoc);
     if (!acc.ok)
       return;
-    old = readAccess(var->v, acc);
+    if (s.assignOp != "=")
+      old = readAccess(var->v, acc);
   }
   Ty target = s.target.empty() ? var->v.ty : acc.elemTy;
   if (s.assignOp != "=") {
