@@ -19,3 +19,5 @@ config.substitutions.append(("%stdlib", getattr(config, "stdlib", "")))
 config.substitutions.append(("FileCheck", filecheck))
 config.substitutions.append(("%not", not_tool))
 config.environment["SMPC_STDLIB"] = getattr(config, "stdlib", "")
+if os.path.exists(smpc):
+    config.available_features.add("smpc")
