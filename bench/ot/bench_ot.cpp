@@ -17,6 +17,7 @@
 #include "runtime/crypto/ot/cr_hash.h"
 #include "runtime/crypto/ot/iknp.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
+#include "runtime/preproc/pool/triple_pool.h"
 #include "tests/support/local_channel.h"
 #ifdef SMPC_BENCH_OT_MESH
 #include "tests/support/mesh_cluster.h"
@@ -132,6 +133,33 @@ void benchPreproc(uint32_t parties, std::size_t triples, std::size_t boolWords) 
   print("bool_triples_per_s_" + p, 64.0 * boolWords / tb, "triples/s");
 }
 
+// The pool: an online thread drawing triples as fast as it can from a pool
+// that a background thread fills over OT; the draw rate is then the
+// generation rate, and the waits show how often the online phase stalled.
+void benchPool(uint32_t parties, std::size_t triples) {
+  testing::LocalNetwork bg(parties);
+  std::vector<double> t(parties);
+  std::vector<preproc::PoolStatus> st(parties);
+  std::string line;
+  testing::runParallel(parties, [&](uint32_t i) {
+    preproc::PoolConfig cfg;
+    cfg.log = [](const std::string &) {};
+    preproc::TriplePool pool(bg.channel(i), preproc::makeOtPreprocessing(bg.channel(i)), cfg);
+    std::vector<uint64_t> a(4096), b(4096), c(4096);
+    pool.triples(a, b, c);  // waits for the base OTs and the first batch
+    auto t0 = Clock::now();
+    for (std::size_t done = 0; done < triples; done += a.size()) pool.triples(a, b, c);
+    t[i] = seconds(t0);
+    st[i] = pool.status();
+    if (i == 0) line = pool.statusLine();
+  });
+  const std::string p = std::to_string(parties) + "p";
+  print("pool_draw_triples_per_s_" + p, triples / std::max(t[0], t[parties - 1]), "triples/s");
+  print("pool_generation_rate_" + p, st[0].kinds[0].ratePerSecond, "triples/s");
+  print("pool_waits_" + p, double(st[0].waits), "waits");
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 #ifdef SMPC_BENCH_OT_MESH
 // The same over loopback TCP with CurveZMQ (runtime/net); the mesh helper
 // also starts a dealer node, which stays idle.
@@ -170,6 +198,7 @@ int main(int argc, char **argv) {
   benchHash();
   benchPreproc(2, 100000 * scale, 16384 * scale);
   benchPreproc(3, 50000 * scale, 8192 * scale);
+  benchPool(2, 100000 * scale);
 #ifdef SMPC_BENCH_OT_MESH
   benchMesh(2, 100000 * scale);
   benchMesh(3, 50000 * scale);

@@ -90,6 +90,13 @@ void TriplePool::leaderLoop() {
           requests_.pop_front();
           return true;
         }
+        // A kind the online phase is blocked on goes first.
+        for (std::size_t k = 0; k < kPoolKinds; ++k)
+          if (waiting_[k]) {
+            out = PoolCommand{PoolOp::Generate, static_cast<PoolKind>(k),
+                              std::max<std::size_t>(1, cfg_.capacity[k] / 4)};
+            return true;
+          }
         double best = 2;
         for (std::size_t k = 0; k < kPoolKinds; ++k) {
           const std::size_t cap = cfg_.capacity[k], level = rings_[k]->size();
@@ -216,8 +223,10 @@ void TriplePool::draw(PoolKind kind, std::size_t n,
       std::unique_lock lk(mu_);
       if (rings_[k]->size() == 0 && !failed_) {
         const auto t0 = Clock::now();
+        waiting_[k] = true;
         cv_.notify_all();  // the leader may be waiting for a reason to generate
         cv_.wait(lk, [&] { return rings_[k]->size() > 0 || failed_; });
+        waiting_[k] = false;
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
         ++waits_;
         waitedSeconds_ += s;

@@ -113,6 +113,7 @@ private:
   bool stop_ = false, failed_ = false;
   std::string error_;
   std::array<uint64_t, kPoolKinds> generated_{}, drawn_{};
+  std::array<bool, kPoolKinds> waiting_{};  // the online phase is blocked on this kind
   std::array<double, kPoolKinds> genSeconds_{};
   uint64_t waits_ = 0;
   double waitedSeconds_ = 0;
