@@ -6,7 +6,7 @@
 // fixed-point matrix product (matmul + truncation), 10^5 comparisons; and
 // the dealer's triple generation rate. `online` times the protocol with
 // material already at hand; `total` includes fetching it from the dealer.
-// Usage: bench_semi2k [--quick] [--local-only]
+// Usage: bench_semi2k [--quick] [--local-only] [--only SCENARIO]
 //===----------------------------------------------------------------------===//
 #include "bench/semi2k/stockpile.h"
 #include "runtime/preproc/dealer/client.h"
@@ -117,9 +117,10 @@ void runLocal(uint32_t n, const NodeFn &fn) {
       n + 1, [&](uint32_t i) { fn(i, i < n ? &online.channel(i) : nullptr, dn.channel(i)); });
 }
 
-void benchCluster(uint32_t n, const std::string &transport, bool quick,
+void benchCluster(uint32_t n, const std::string &transport, bool quick, const std::string &only,
                   const std::function<void(uint32_t, const NodeFn &)> &cluster) {
   for (const Scenario &sc : scenarios(quick)) {
+    if (!only.empty() && sc.name != only) continue;
     std::barrier sync(n);
     double online = 0, total = 0;
     vm::ProtocolStats st;
@@ -181,21 +182,24 @@ void benchDealer(uint32_t n, bool quick) {
 
 int main(int argc, char **argv) {
   bool quick = false, localOnly = false;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick"))
       quick = true;
     else if (!std::strcmp(argv[i], "--local-only"))
       localOnly = true;
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
+      only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: bench_semi2k [--quick] [--local-only]\n");
+      std::fprintf(stderr, "usage: bench_semi2k [--quick] [--local-only] [--only SCENARIO]\n");
       return 2;
     }
   }
   try {
     for (uint32_t n : {2u, 3u}) {
       benchDealer(n, quick);
-      benchCluster(n, "local", quick, runLocal);
-      if (!localOnly) benchCluster(n, "curvezmq", quick, testing::runOnMesh);
+      benchCluster(n, "local", quick, only, runLocal);
+      if (!localOnly) benchCluster(n, "curvezmq", quick, only, testing::runOnMesh);
     }
   } catch (const std::exception &e) {
     std::fprintf(stderr, "bench_semi2k: %s\n", e.what());

@@ -3,6 +3,7 @@
 
 #include "vm/core/errors.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sodium.h>
 #include <string>
@@ -11,6 +12,19 @@ namespace smpc::semi2k {
 
 Exchange::Exchange(uint32_t self, uint32_t parties)
     : self_(self), parties_(parties), out_(parties), in_(parties), cursor_(parties, 0) {}
+
+Exchange::~Exchange() {
+  for (Inbox &b : in_)
+    if (b.words) sodium_memzero(b.words.get(), b.capacity * sizeof(uint64_t));
+}
+
+void Exchange::reset() {
+  for (auto &o : out_)
+    o.clear();
+  for (Inbox &b : in_)
+    b.size = 0;
+  std::fill(cursor_.begin(), cursor_.end(), 0);
+}
 
 void Exchange::put(uint32_t peer, std::span<const uint64_t> words) {
   if (!words.empty()) out_[peer].push_back(words);
@@ -22,11 +36,11 @@ void Exchange::putAll(std::span<const uint64_t> words) {
 }
 
 std::span<const uint64_t> Exchange::take(uint32_t peer, size_t n) {
-  const auto &v = in_[peer];
-  if (v.size() - cursor_[peer] < n)
+  const Inbox &v = in_[peer];
+  if (v.size - cursor_[peer] < n)
     throw vm::ProtocolError("party " + std::to_string(peer) +
                             " sent a message shorter than this round requires");
-  std::span<const uint64_t> s(v.data() + cursor_[peer], n);
+  std::span<const uint64_t> s(v.words.get() + cursor_[peer], n);
   cursor_[peer] += n;
   return s;
 }
@@ -62,8 +76,13 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
     if (msg.size() % sizeof(uint64_t) != 0)
       throw vm::ProtocolError("party " + std::to_string(p) +
                               " sent a message that is not a whole number of ring elements");
-    in_[p].resize(msg.size() / sizeof(uint64_t));
-    if (!msg.empty()) std::memcpy(in_[p].data(), msg.data(), msg.size());
+    Inbox &box = in_[p];
+    box.size = msg.size() / sizeof(uint64_t);
+    if (box.size > box.capacity) {
+      box.words.reset(new uint64_t[box.size]);
+      box.capacity = box.size;
+    }
+    if (!msg.empty()) std::memcpy(box.words.get(), msg.data(), msg.size());
     cursor_[p] = 0;
     bytesReceived += msg.size();
   }
@@ -72,7 +91,7 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
 
 void Exchange::checkConsumed() const {
   for (uint32_t p = 0; p < parties_; ++p)
-    if (p != self_ && cursor_[p] != in_[p].size())
+    if (p != self_ && cursor_[p] != in_[p].size)
       throw vm::ProtocolError("party " + std::to_string(p) +
                               " sent a message longer than this round requires");
 }

@@ -11,6 +11,7 @@
 #include "vm/core/channel.h"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -19,6 +20,12 @@ namespace smpc::semi2k {
 class Exchange {
 public:
   Exchange(uint32_t self, uint32_t parties);
+  ~Exchange();
+  Exchange(const Exchange &) = delete;
+  Exchange &operator=(const Exchange &) = delete;
+
+  /// Forgets anything queued (after a failed round); buffers are kept.
+  void reset();
 
   uint32_t self() const { return self_; }
   uint32_t parties() const { return parties_; }
@@ -42,7 +49,11 @@ private:
   uint32_t self_, parties_;
   std::vector<std::vector<std::span<const uint64_t>>> out_; // segments per peer
   std::vector<uint64_t> joined_;                            // scratch to concatenate them
-  std::vector<std::vector<uint64_t>> in_;
+  struct Inbox { // one received message as words (not zero-filled first)
+    std::unique_ptr<uint64_t[]> words;
+    size_t size = 0, capacity = 0;
+  };
+  std::vector<Inbox> in_;
   std::vector<size_t> cursor_;
 };
 

@@ -10,7 +10,8 @@
 
 namespace smpc::semi2k {
 
-Semi2k::Semi2k(vm::Channel &ch, vm::Preprocessing &pre) : ch_(ch), pre_(pre) {
+Semi2k::Semi2k(vm::Channel &ch, vm::Preprocessing &pre)
+    : ch_(ch), pre_(pre), ex_(ch.self(), ch.parties()) {
   if (ch.parties() < 2) throw vm::ProtocolError("semi2k needs at least 2 parties");
 }
 
@@ -102,7 +103,8 @@ void Semi2k::runGroup(std::span<vm::InteractiveOp> ops) {
   for (auto &op : ops)
     tasks.push_back(makeTask(op, ctx));
 
-  Exchange ex(ch_.self(), ch_.parties());
+  Exchange &ex = ex_;
+  ex.reset();
   auto pending = [&] {
     return std::any_of(tasks.begin(), tasks.end(), [](const auto &t) { return !t->done(); });
   };

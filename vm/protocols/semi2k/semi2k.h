@@ -11,6 +11,7 @@
 #include "vm/core/channel.h"
 #include "vm/core/preprocessing.h"
 #include "vm/core/protocol.h"
+#include "vm/protocols/semi2k/exchange.h"
 
 namespace smpc::semi2k {
 
@@ -34,6 +35,7 @@ private:
   vm::Channel &ch_;
   vm::Preprocessing &pre_;
   vm::ProtocolStats stats_;
+  Exchange ex_; // kept across groups so its receive buffers are reused
 };
 
 } // namespace smpc::semi2k
