@@ -1,0 +1,136 @@
+//===- api_test.cpp - the compiler API seen from a tool --------------------===//
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "compiler/api.h"
+
+using namespace smpc;
+
+namespace {
+
+const char *kProgram = R"(
+param n: int;
+param k: int = 2;
+input a: sfix[n] from party 0;
+input m: sint[n, k] from party 2;
+input t: int from party 1;
+fn main() {
+  output s = sum(a) to party 3;
+  output c = m[0, :] to all;
+}
+)";
+
+}  // namespace
+
+TEST_CASE("inspectInputs lists inputs with the params of their dimensions") {
+  std::ostringstream diags;
+  auto sigs = compiler::inspectInputs("p.smpc", kProgram, {}, diags);
+  REQUIRE(sigs);
+  REQUIRE(sigs->size() == 3);
+  CHECK((*sigs)[0].name == "a");
+  CHECK((*sigs)[0].elem == "sfix");
+  CHECK((*sigs)[0].party == 0);
+  CHECK((*sigs)[0].dimParams == std::vector<std::string>{"n"});
+  CHECK((*sigs)[1].dimParams == std::vector<std::string>{"n", "k"});
+  CHECK((*sigs)[2].elem == "int");
+  CHECK((*sigs)[2].dimParams.empty());
+  CHECK(diags.str().empty());
+}
+
+TEST_CASE("inspectInputs reports syntax errors and returns nothing") {
+  std::ostringstream diags;
+  auto sigs = compiler::inspectInputs("bad.smpc", "input a: sfix from;", {}, diags);
+  CHECK(!sigs);
+  CHECK(diags.str().find("bad.smpc:1:19: error: unexpected ';'") != std::string::npos);
+}
+
+TEST_CASE("declaredParams lists params in order, even without values") {
+  CHECK(compiler::declaredParams("p.smpc", kProgram) == std::vector<std::string>{"n", "k"});
+  CHECK(compiler::declaredParams("bad.smpc", "param").empty());
+}
+
+TEST_CASE("check binds -D values and reports a missing one") {
+  compiler::Options opts;
+  std::ostringstream diags;
+  CHECK(!compiler::check("p.smpc", kProgram, opts, diags));
+  CHECK(diags.str().find("p.smpc:2:7: error: param 'n' has no value; pass it with -D n=<value>") !=
+        std::string::npos);
+  opts.defines["n"] = 5;
+  std::ostringstream ok;
+  CHECK(compiler::check("p.smpc", kProgram, opts, ok));
+  CHECK(ok.str().empty());
+}
+
+TEST_CASE("diagnostics show the source line and a caret") {
+  std::ostringstream diags;
+  CHECK(!compiler::check("e.smpc", "fn main() {\n  let x = nope;\n}\n", {}, diags));
+  CHECK(diags.str() ==
+        "e.smpc:2:11: error: unknown name 'nope'; declare it with let or var before this use, "
+        "or check the spelling\n"
+        "  let x = nope;\n"
+        "          ^\n");
+}
+
+TEST_CASE("the lowered IR can be dumped after lowering") {
+  compiler::Options opts;
+  opts.defines["n"] = 3;
+  opts.dumpIrAfter = {"lower"};
+  std::ostringstream diags, dump;
+  opts.dumpStream = &dump;
+  CHECK(compiler::check("p.smpc", kProgram, opts, diags));
+  CHECK(dump.str().find("func @main()") != std::string::npos);
+  CHECK(dump.str().find("input #1 : sint[3, 2]") != std::string::npos);
+}
+
+TEST_CASE("compile fills the I/O table and the party count") {
+  compiler::Options opts;
+  opts.defines["n"] = 4;
+  std::ostringstream diags;
+  auto r = compiler::compile("p.smpc", kProgram, opts, diags);
+  REQUIRE_MESSAGE(r, diags.str());
+  const bc::Program &p = r->program;
+  REQUIRE(p.inputs.size() == 3);
+  CHECK(p.inputs[0].name == "a");
+  CHECK(p.inputs[0].elem == bc::ElemType::Fix);
+  CHECK(p.inputs[0].rows == 4);
+  CHECK(p.inputs[1].party == 2);
+  CHECK(p.inputs[1].ndims == 2);
+  CHECK(p.inputs[1].cols == 2);
+  CHECK(!p.inputs[2].secret);
+  REQUIRE(p.outputs.size() == 2);
+  CHECK(p.outputs[0].recipients == std::vector<uint32_t>{3});
+  CHECK(p.outputs[1].recipients.empty());
+  CHECK(p.outputs[1].ndims == 1);
+  CHECK(p.minParties == 4);
+  CHECK(p.fracBits == 16);
+}
+
+TEST_CASE("cost reports rounds and material") {
+  compiler::Options opts;
+  opts.defines["n"] = 4;
+  std::ostringstream diags;
+  auto c = compiler::cost("p.smpc", kProgram, opts, 4, diags);
+  REQUIRE_MESSAGE(c, diags.str());
+  CHECK(c->parties == 4);
+  CHECK(c->rounds >= 1);
+  CHECK(!c->text.empty());
+}
+
+TEST_CASE("imports are searched in importPaths, then the stdlib") {
+  std::ostringstream diags;
+  compiler::Options opts;
+  opts.importPaths = {"/nonexistent-dir"};
+  const char *src = "import stats;\ninput x: sfix[4] from party 0;\n"
+                    "fn main() { output m = mean(x) to all; }\n";
+  CHECK_MESSAGE(compiler::check("i.smpc", src, opts, diags), diags.str());
+  CHECK(compiler::defaultStdlibDir().size() > 0);
+}
+
+TEST_CASE("a user error in an imported module points into that module") {
+  std::ostringstream diags;
+  const char *src = "import math;\nfn main() { let y = sqrt(1, 2); }\n";
+  CHECK(!compiler::check("i.smpc", src, {}, diags));
+  CHECK(diags.str().find("i.smpc:2:21: error: 'sqrt' takes 1 argument but 2 were given") !=
+        std::string::npos);
+}
