@@ -140,12 +140,13 @@ TEST_CASE("prefetch asks for the predicted material; more is requested on demand
 }
 
 TEST_CASE("a request larger than the dealer's work chunk is generated in pieces") {
-  const size_t len = 200000;  // > 2^18 / 3 triples per chunk
+  const size_t len = 200000; // > 2^18 / 3 triples per chunk
   PerParty a(2), b(2), c(2);
   withDealer(2, [&](uint32_t p, DealerClient &cl) {
     a[p].resize(len), b[p].resize(len), c[p].resize(len);
     cl.triples(a[p], b[p], c[p]);
   });
   auto A = sum(a), B = sum(b), C = sum(c);
-  for (size_t i = 0; i < len; ++i) REQUIRE(C[i] == A[i] * B[i]);
+  for (size_t i = 0; i < len; ++i)
+    REQUIRE(C[i] == A[i] * B[i]);
 }

@@ -129,3 +129,35 @@ TEST_CASE("the dealer refuses a malformed request; a client refuses a misaddress
   CHECK(errorOf([&] { DealerClient c(net2.channel(0), 2); }) ==
         "dealer seed is addressed to party 1 of 2, but this is party 0 of 2");
 }
+
+TEST_CASE("party 0 fails cleanly when the dealer stops answering") {
+  testing::LocalNetwork net(3, std::chrono::milliseconds(200));
+  std::string what;
+  testing::runParallel(2, [&](uint32_t i) {
+    if (i == 1) { // a dealer that hands out seeds and then vanishes
+      for (uint32_t p = 0; p < 2; ++p)
+        net.channel(2).send(p, encodeSeed({p, 2, crypto::seed_keygen()}));
+      return;
+    }
+    DealerClient c(net.channel(0), 2);
+    std::vector<uint64_t> a(10), b(10), cc(10);
+    try {
+      c.triples(a, b, cc);
+    } catch (const vm::NetError &e) {
+      what = e.what();
+    }
+  });
+  CHECK(what == "timed out waiting for a message from party 2");
+}
+
+TEST_CASE("material cannot be drawn after the job was finished") {
+  testing::LocalNetwork net(3);
+  net.channel(2).send(0, encodeSeed({0, 2, crypto::seed_keygen()}));
+  DealerClient c(net.channel(0), 2);
+  c.finish();
+  std::vector<uint64_t> a(10), b(10), cc(10);
+  CHECK(errorOf([&] { c.triples(a, b, cc); }) ==
+        "material requested after the dealer job was finished");
+  CHECK(errorOf([&] { c.triples(a, b, std::span<uint64_t>(cc).subspan(1)); }) ==
+        "preprocessing request has inconsistent buffer sizes");
+}
