@@ -4,6 +4,7 @@
 // which OT preprocessing must leave out (OtOptions::parties).
 //===----------------------------------------------------------------------===//
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -50,4 +51,29 @@ TEST_CASE("OT preprocessing: a node outside the computing parties is refused") {
   CHECK_THROWS_WITH_AS(preproc::OtPreprocessing(net.channel(2), opt),
                        "OT preprocessing: this node is not one of the computing parties",
                        std::invalid_argument);
+}
+
+TEST_CASE("OT preprocessing over CurveZMQ: a party that leaves mid-job makes the others fail") {
+  constexpr uint32_t n = 3;
+  std::vector<std::string> errs(n);
+  std::mutex mu;
+  testing::runOnMesh(n, [&](uint32_t node, vm::Channel *, vm::Channel &pre) {
+    if (node == n) return;
+    preproc::OtOptions opt;
+    opt.parties = n;
+    preproc::OtPreprocessing ot(pre, opt);
+    ot.setup();
+    if (node == 2) return;  // party 2 closes its mesh after the base OTs
+    try {
+      std::vector<uint64_t> a(20000), b(20000), c(20000);
+      for (int i = 0; i < 5; ++i) ot.triples(a, b, c);
+    } catch (const vm::NetError &e) {
+      std::lock_guard lk(mu);
+      errs[node] = e.what();
+    }
+  });
+  for (uint32_t i = 0; i < 2; ++i) {
+    INFO("party " << i << ": " << errs[i]);
+    CHECK(errs[i].find("party 2") != std::string::npos);
+  }
 }
