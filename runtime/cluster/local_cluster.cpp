@@ -245,7 +245,7 @@ int runLocalCluster(const RunRequest &req) {
     for (const auto &o : raw[from]["outputs"])
       if (o["name"] == e.name) outs.push_back({e, o["data"].get<std::vector<uint64_t>>()});
   }
-  std::cout << data::formatOutputsText(outs, prog.fracBits);
+  std::cout << data::formatOutputsText(outs, prog.fracBits) << std::flush;
   if (!req.outputJson.empty()) {
     std::ofstream f(req.outputJson);
     f << data::outputsJson(outs, prog.fracBits).dump(2) << "\n";
