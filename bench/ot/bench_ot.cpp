@@ -4,21 +4,20 @@
 // over the in-process channel of tests/support, so figures are compute
 // bound: on a real network add the bytes per triple over the link rate.
 //===----------------------------------------------------------------------===//
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <string>
-#include <vector>
-
-#include <sodium.h>
-
 #include "runtime/crypto/ot/base_ot.h"
 #include "runtime/crypto/ot/cr_hash.h"
 #include "runtime/crypto/ot/iknp.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
 #include "runtime/preproc/pool/triple_pool.h"
 #include "tests/support/local_channel.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sodium.h>
+#include <string>
+#include <vector>
 #ifdef SMPC_BENCH_OT_MESH
 #include "tests/support/mesh_cluster.h"
 #endif
@@ -39,7 +38,8 @@ void print(const std::string &name, double value, const char *unit) {
 void benchBaseOt() {
   const std::size_t n = 512;
   std::vector<uint8_t> choices(n);
-  for (std::size_t i = 0; i < n; ++i) choices[i] = i & 1;
+  for (std::size_t i = 0; i < n; ++i)
+    choices[i] = i & 1;
   std::vector<crypto::ot::BaseKey> kr(n), k0(n), k1(n);
   auto t0 = Clock::now();
   crypto::ot::BaseOtSender s;
@@ -54,7 +54,8 @@ void benchIknp() {
   std::array<uint8_t, 16> s;
   randombytes_buf(s.data(), s.size());
   std::array<uint8_t, crypto::ot::kKappa> ch;
-  for (std::size_t i = 0; i < ch.size(); ++i) ch[i] = (s[i / 8] >> (i % 8)) & 1;
+  for (std::size_t i = 0; i < ch.size(); ++i)
+    ch[i] = (s[i / 8] >> (i % 8)) & 1;
   std::array<crypto::ot::BaseKey, crypto::ot::kKappa> ks, k0, k1;
   bs.finish(crypto::ot::base_ot_receive(bs.firstMessage(), ch, ks), k0, k1);
   crypto::ot::IknpSender snd(s, ks);
@@ -121,7 +122,8 @@ void benchPreproc(uint32_t parties, std::size_t triples, std::size_t boolWords) 
   });
   double ta = 0, tb = 0;
   uint64_t total = 0;
-  for (uint32_t i = 0; i < parties; ++i) ta = std::max(ta, tArith[i]), tb = std::max(tb, tBool[i]), total += bytes[i];
+  for (uint32_t i = 0; i < parties; ++i)
+    ta = std::max(ta, tArith[i]), tb = std::max(tb, tBool[i]), total += bytes[i];
   const std::string p = std::to_string(parties) + "p";
   print("arith_triples_per_s_" + p, triples / ta, "triples/s");
   print("arith_bytes_per_triple_" + p, double(total) / triples, "bytes");
@@ -146,9 +148,10 @@ void benchPool(uint32_t parties, std::size_t triples) {
     cfg.log = [](const std::string &) {};
     preproc::TriplePool pool(bg.channel(i), preproc::makeOtPreprocessing(bg.channel(i)), cfg);
     std::vector<uint64_t> a(4096), b(4096), c(4096);
-    pool.triples(a, b, c);  // waits for the base OTs and the first batch
+    pool.triples(a, b, c); // waits for the base OTs and the first batch
     auto t0 = Clock::now();
-    for (std::size_t done = 0; done < triples; done += a.size()) pool.triples(a, b, c);
+    for (std::size_t done = 0; done < triples; done += a.size())
+      pool.triples(a, b, c);
     t[i] = seconds(t0);
     st[i] = pool.status();
     if (i == 0) line = pool.statusLine();
@@ -181,14 +184,15 @@ void benchMesh(uint32_t parties, std::size_t triples) {
   });
   double tm = 0;
   uint64_t total = 0;
-  for (uint32_t i = 0; i < parties; ++i) tm = std::max(tm, t[i]), total += bytes[i];
+  for (uint32_t i = 0; i < parties; ++i)
+    tm = std::max(tm, t[i]), total += bytes[i];
   const std::string p = std::to_string(parties) + "p";
   print("mesh_arith_triples_per_s_" + p, triples / tm, "triples/s");
   print("mesh_arith_bytes_per_triple_" + p, double(total) / triples, "bytes");
 }
 #endif
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv) {
   if (sodium_init() < 0) return 1;

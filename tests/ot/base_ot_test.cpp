@@ -1,11 +1,10 @@
 //===- base_ot_test.cpp - Chou-Orlandi base OT: outputs and bad messages --===//
-#include <random>
-#include <vector>
-
-#include <doctest/doctest.h>
-
 #include "runtime/crypto/ot/base_ot.h"
 #include "runtime/crypto/ot/ot_error.h"
+
+#include <doctest/doctest.h>
+#include <random>
+#include <vector>
 
 using namespace smpc::crypto;
 using namespace smpc::crypto::ot;
@@ -13,10 +12,11 @@ using namespace smpc::crypto::ot;
 TEST_CASE("base OT: the receiver gets exactly the chosen key") {
   const uint64_t seed = 20261125;
   INFO("seed " << seed);
-  std::mt19937_64 rng(seed);  // test data only (choice bits)
+  std::mt19937_64 rng(seed); // test data only (choice bits)
   const std::size_t n = 300;
   std::vector<uint8_t> choices(n);
-  for (auto &c : choices) c = rng() & 1;
+  for (auto &c : choices)
+    c = rng() & 1;
 
   BaseOtSender sender;
   std::vector<BaseKey> kr(n), k0(n), k1(n);

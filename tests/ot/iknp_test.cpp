@@ -1,13 +1,12 @@
 //===- iknp_test.cpp - IKNP extension outputs on large random batches -----===//
-#include <random>
-#include <vector>
-
-#include <doctest/doctest.h>
-#include <sodium.h>
-
 #include "runtime/crypto/ot/bit_transpose.h"
 #include "runtime/crypto/ot/iknp.h"
 #include "runtime/crypto/ot/ot_error.h"
+
+#include <doctest/doctest.h>
+#include <random>
+#include <sodium.h>
+#include <vector>
 
 using namespace smpc::crypto;
 using namespace smpc::crypto::ot;
@@ -25,16 +24,19 @@ Pair makePair() {
   std::array<uint8_t, 16> s;
   randombytes_buf(s.data(), s.size());
   std::array<uint8_t, kKappa> choice;
-  for (std::size_t i = 0; i < kKappa; ++i) choice[i] = (s[i / 8] >> (i % 8)) & 1;
+  for (std::size_t i = 0; i < kKappa; ++i)
+    choice[i] = (s[i / 8] >> (i % 8)) & 1;
   std::array<BaseKey, kKappa> ks, k0, k1;
   auto reply = base_ot_receive(bs.firstMessage(), choice, ks);
   bs.finish(reply, k0, k1);
   return {std::make_unique<IknpSender>(s, ks), std::make_unique<IknpReceiver>(k0, k1)};
 }
 
-bool bit(const std::vector<uint64_t> &w, std::size_t j) { return (w[j / 64] >> (j % 64)) & 1; }
+bool bit(const std::vector<uint64_t> &w, std::size_t j) {
+  return (w[j / 64] >> (j % 64)) & 1;
+}
 
-}  // namespace
+} // namespace
 
 TEST_CASE("bit transpose: transposing twice is the identity and moves bits") {
   const uint64_t seed = 7;
@@ -42,7 +44,8 @@ TEST_CASE("bit transpose: transposing twice is the identity and moves bits") {
   std::mt19937_64 rng(seed);
   const std::size_t rows = 128, cols = 1024;
   std::vector<uint8_t> in(rows * cols / 8), out(in.size()), back(in.size());
-  for (auto &b : in) b = static_cast<uint8_t>(rng());
+  for (auto &b : in)
+    b = static_cast<uint8_t>(rng());
   bit_transpose(in.data(), out.data(), rows, cols);
   bit_transpose(out.data(), back.data(), cols, rows);
   CHECK(back == in);
@@ -60,9 +63,10 @@ TEST_CASE("IKNP: random, correlated and bit OTs on 2^16+ batches over several ro
   std::mt19937_64 rng(seed);
   auto p = makePair();
   for (int round = 0; round < 2; ++round) {
-    const std::size_t m = (std::size_t{1} << 16) + 77;  // not a multiple of 128
+    const std::size_t m = (std::size_t{1} << 16) + 77; // not a multiple of 128
     std::vector<uint64_t> r((m + 63) / 64);
-    for (auto &w : r) w = rng();
+    for (auto &w : r)
+      w = rng();
 
     // Random OT.
     p.snd->extend(p.rcv->extend(r, m), m);
@@ -80,7 +84,8 @@ TEST_CASE("IKNP: random, correlated and bit OTs on 2^16+ batches over several ro
     // Correlated OT with 3 words per OT.
     const std::size_t w = 3;
     std::vector<uint64_t> delta(m * w), x0(m * w), out(m * w);
-    for (auto &d : delta) d = rng();
+    for (auto &d : delta)
+      d = rng();
     p.snd->extend(p.rcv->extend(r, m), m);
     auto corr = p.snd->correlated(delta, w, x0);
     p.rcv->correlated(corr, w, out);
@@ -92,12 +97,14 @@ TEST_CASE("IKNP: random, correlated and bit OTs on 2^16+ batches over several ro
 
     // Correlated bit OT.
     std::vector<uint64_t> db(r.size()), xb(r.size()), ob(r.size());
-    for (auto &d : db) d = rng();
+    for (auto &d : db)
+      d = rng();
     p.snd->extend(p.rcv->extend(r, m), m);
     auto cb = p.snd->correlatedBits(db, xb);
     p.rcv->correlatedBits(cb, ob);
     bad = 0;
-    for (std::size_t j = 0; j < m; ++j) bad += bit(ob, j) != (bit(xb, j) ^ (bit(r, j) & bit(db, j)));
+    for (std::size_t j = 0; j < m; ++j)
+      bad += bit(ob, j) != (bit(xb, j) ^ (bit(r, j) & bit(db, j)));
     CHECK(bad == 0);
   }
 }
@@ -109,14 +116,17 @@ TEST_CASE("IKNP: Gilboa products give additive shares of a * v") {
   auto p = makePair();
   const std::size_t P = 2000, w = 2;
   std::vector<uint64_t> a(P), v(P * w), s(P * w), o(P * w);
-  for (auto &x : a) x = rng();
-  for (auto &x : v) x = rng();
+  for (auto &x : a)
+    x = rng();
+  for (auto &x : v)
+    x = rng();
   p.snd->extend(p.rcv->extend(a, 64 * P), 64 * P);
   auto corr = p.snd->gilboa(v, w, s);
   p.rcv->gilboa(corr, w, o);
   std::size_t bad = 0;
   for (std::size_t i = 0; i < P; ++i)
-    for (std::size_t l = 0; l < w; ++l) bad += s[i * w + l] + o[i * w + l] != a[i] * v[i * w + l];
+    for (std::size_t l = 0; l < w; ++l)
+      bad += s[i * w + l] + o[i * w + l] != a[i] * v[i * w + l];
   CHECK(bad == 0);
 }
 
@@ -125,8 +135,8 @@ TEST_CASE("IKNP: messages of the wrong length are refused") {
   std::vector<uint64_t> r(4, 0);
   auto u = p.rcv->extend(r, 256);
   u.pop_back();
-  CHECK_THROWS_WITH_AS(p.snd->extend(u, 256), "OT extension: extension message has the wrong length",
-                       OtError);
+  CHECK_THROWS_WITH_AS(p.snd->extend(u, 256),
+                       "OT extension: extension message has the wrong length", OtError);
   std::vector<uint64_t> out(256);
   std::vector<uint8_t> shortCorr(10);
   CHECK_THROWS_WITH_AS(p.rcv->correlated(shortCorr, 1, out),

@@ -3,14 +3,13 @@
 // Loopback TCP with CurveZMQ (runtime/net); the mesh also has a dealer node,
 // which OT preprocessing must leave out (OtOptions::parties).
 //===----------------------------------------------------------------------===//
+#include "runtime/preproc/ot/ot_preprocessing.h"
+#include "tests/support/mesh_cluster.h"
+
+#include <doctest/doctest.h>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
-
-#include "runtime/preproc/ot/ot_preprocessing.h"
-#include "tests/support/mesh_cluster.h"
 
 using namespace smpc;
 
@@ -19,7 +18,7 @@ TEST_CASE("OT preprocessing over CurveZMQ: triples and daBits for 3 parties") {
   constexpr std::size_t kT = 5000, kD = 500;
   std::vector<std::vector<uint64_t>> A(n), B(n), C(n), DA(n), DB(n);
   testing::runOnMesh(n, [&](uint32_t node, vm::Channel *, vm::Channel &pre) {
-    if (node == n) return;  // the dealer node takes no part
+    if (node == n) return; // the dealer node takes no part
     preproc::OtOptions opt;
     opt.parties = n;
     preproc::OtPreprocessing ot(pre, opt);
@@ -31,14 +30,16 @@ TEST_CASE("OT preprocessing over CurveZMQ: triples and daBits for 3 parties") {
   std::size_t bad = 0;
   for (std::size_t t = 0; t < kT; ++t) {
     uint64_t a = 0, b = 0, c = 0;
-    for (uint32_t i = 0; i < n; ++i) a += A[i][t], b += B[i][t], c += C[i][t];
+    for (uint32_t i = 0; i < n; ++i)
+      a += A[i][t], b += B[i][t], c += C[i][t];
     bad += c != a * b;
   }
   CHECK(bad == 0);
   bad = 0;
   for (std::size_t e = 0; e < kD; ++e) {
     uint64_t a = 0, b = 0;
-    for (uint32_t i = 0; i < n; ++i) a += DA[i][e], b ^= (DB[i][e / 64] >> (e % 64)) & 1;
+    for (uint32_t i = 0; i < n; ++i)
+      a += DA[i][e], b ^= (DB[i][e / 64] >> (e % 64)) & 1;
     bad += a != b;
   }
   CHECK(bad == 0);
@@ -63,10 +64,11 @@ TEST_CASE("OT preprocessing over CurveZMQ: a party that leaves mid-job makes the
     opt.parties = n;
     preproc::OtPreprocessing ot(pre, opt);
     ot.setup();
-    if (node == 2) return;  // party 2 closes its mesh after the base OTs
+    if (node == 2) return; // party 2 closes its mesh after the base OTs
     try {
       std::vector<uint64_t> a(20000), b(20000), c(20000);
-      for (int i = 0; i < 5; ++i) ot.triples(a, b, c);
+      for (int i = 0; i < 5; ++i)
+        ot.triples(a, b, c);
     } catch (const vm::NetError &e) {
       std::lock_guard lk(mu);
       errs[node] = e.what();

@@ -3,15 +3,14 @@
 // Parties run as threads over tests/support's in-process channel (a test
 // double for runtime/net). Shares are opened here and checked.
 //===----------------------------------------------------------------------===//
+#include "runtime/preproc/ot/ot_preprocessing.h"
+#include "tests/support/local_channel.h"
+
 #include <atomic>
+#include <doctest/doctest.h>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <doctest/doctest.h>
-
-#include "runtime/preproc/ot/ot_preprocessing.h"
-#include "tests/support/local_channel.h"
 
 using smpc::preproc::OtOptions;
 using smpc::preproc::OtPreprocessing;
@@ -24,13 +23,15 @@ namespace {
 Vec openAdd(const std::vector<Vec> &s) {
   Vec r(s[0].size(), 0);
   for (auto &v : s)
-    for (std::size_t i = 0; i < v.size(); ++i) r[i] += v[i];
+    for (std::size_t i = 0; i < v.size(); ++i)
+      r[i] += v[i];
   return r;
 }
 Vec openXor(const std::vector<Vec> &s) {
   Vec r(s[0].size(), 0);
   for (auto &v : s)
-    for (std::size_t i = 0; i < v.size(); ++i) r[i] ^= v[i];
+    for (std::size_t i = 0; i < v.size(); ++i)
+      r[i] ^= v[i];
   return r;
 }
 
@@ -50,7 +51,7 @@ Material runAll(uint32_t parties) {
     v->resize(parties);
   runParallel(parties, [&](uint32_t i) {
     OtOptions opt;
-    opt.batchProducts = 4096;  // several batches per call
+    opt.batchProducts = 4096; // several batches per call
     OtPreprocessing pre(net.channel(i), opt);
     M.ta[i].resize(kTriples), M.tb[i].resize(kTriples), M.tc[i].resize(kTriples);
     pre.triples(M.ta[i], M.tb[i], M.tc[i]);
@@ -74,14 +75,16 @@ void checkAll(uint32_t parties) {
   {
     auto a = openAdd(M.ta), b = openAdd(M.tb), c = openAdd(M.tc);
     std::size_t bad = 0, zero = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) bad += c[i] != a[i] * b[i], zero += a[i] == 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      bad += c[i] != a[i] * b[i], zero += a[i] == 0;
     CHECK(bad == 0);
-    CHECK(zero < 2);  // a is uniform, not degenerate
+    CHECK(zero < 2); // a is uniform, not degenerate
   }
   {
     auto a = openXor(M.ba), b = openXor(M.bb), c = openXor(M.bc);
     std::size_t bad = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) bad += c[i] != (a[i] & b[i]);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      bad += c[i] != (a[i] & b[i]);
     CHECK(bad == 0);
     CHECK(a != b);
   }
@@ -91,7 +94,8 @@ void checkAll(uint32_t parties) {
     for (uint32_t r = 0; r < kM; ++r)
       for (uint32_t c = 0; c < kN; ++c) {
         uint64_t s = 0;
-        for (uint32_t t = 0; t < kK; ++t) s += A[r * kK + t] * B[t * kN + c];
+        for (uint32_t t = 0; t < kK; ++t)
+          s += A[r * kK + t] * B[t * kN + c];
         bad += C[r * kN + c] != s;
       }
     CHECK(bad == 0);
@@ -106,7 +110,7 @@ void checkAll(uint32_t parties) {
     CHECK(bad == 0);
     CHECK(ones > kDa / 4);
     CHECK(ones < 3 * kDa / 4);
-    CHECK((b.back() >> (kDa % 64)) == 0);  // padding bits are zero
+    CHECK((b.back() >> (kDa % 64)) == 0); // padding bits are zero
   }
   {
     auto r = openAdd(M.er), bits = openXor(M.eb);
@@ -128,10 +132,14 @@ void checkAll(uint32_t parties) {
   }
 }
 
-}  // namespace
+} // namespace
 
-TEST_CASE("OT preprocessing: all material is consistent for 2 parties") { checkAll(2); }
-TEST_CASE("OT preprocessing: all material is consistent for 3 parties") { checkAll(3); }
+TEST_CASE("OT preprocessing: all material is consistent for 2 parties") {
+  checkAll(2);
+}
+TEST_CASE("OT preprocessing: all material is consistent for 3 parties") {
+  checkAll(3);
+}
 
 TEST_CASE("OT preprocessing: wrong span sizes are refused") {
   LocalNetwork net(2);
@@ -144,14 +152,16 @@ TEST_CASE("OT preprocessing: wrong span sizes are refused") {
                        std::invalid_argument);
   CHECK_THROWS_WITH_AS(pre.truncPairs(64, a, b, a), "truncPairs: shift must be at most 63 bits",
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(pre.edaBits(a, bits), "edaBits: bits must hold 64 * ceil(r.size() / 64) words",
+  CHECK_THROWS_WITH_AS(pre.edaBits(a, bits),
+                       "edaBits: bits must hold 64 * ceil(r.size() / 64) words",
                        std::invalid_argument);
 }
 
 namespace {
 // Runs 3 parties; party 2 runs `dying` instead of the job. Returns the
 // error texts of parties 0 and 1 (empty if they did not fail).
-std::vector<std::string> runWithFault(const std::function<void(OtPreprocessing &, smpc::vm::Channel &)> &dying) {
+std::vector<std::string>
+runWithFault(const std::function<void(OtPreprocessing &, smpc::vm::Channel &)> &dying) {
   LocalNetwork net(3, std::chrono::milliseconds(400));
   std::vector<std::string> errs(3);
   std::vector<std::thread> ts;
@@ -167,10 +177,11 @@ std::vector<std::string> runWithFault(const std::function<void(OtPreprocessing &
         errs[i] = e.what();
       }
     });
-  for (auto &t : ts) t.join();
+  for (auto &t : ts)
+    t.join();
   return errs;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("OT preprocessing: a party that dies during setup makes the others fail cleanly") {
   auto errs = runWithFault([](OtPreprocessing &, smpc::vm::Channel &) {});

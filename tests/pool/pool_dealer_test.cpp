@@ -3,16 +3,15 @@
 // The same pool fronts the seed-compressed dealer (runtime/preproc/dealer):
 // node n of the in-process test network serves the job.
 //===----------------------------------------------------------------------===//
-#include <set>
-#include <thread>
-#include <vector>
-
-#include <doctest/doctest.h>
-
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
 #include "runtime/preproc/pool/triple_pool.h"
 #include "tests/support/local_channel.h"
+
+#include <doctest/doctest.h>
+#include <set>
+#include <thread>
+#include <vector>
 
 using namespace smpc;
 
@@ -24,7 +23,7 @@ TEST_CASE("pool: fronting the dealer, 3 parties, triples and truncation pairs") 
   std::thread dealer([&] { dealer::serveJob(net.channel(n), n); });
   testing::runParallel(n, [&](uint32_t i) {
     preproc::PoolConfig cfg;
-    cfg.parties = n;  // node n is the dealer, not a computing party
+    cfg.parties = n; // node n is the dealer, not a computing party
     cfg.capacity = {2000, 64, 256, 256, 512};
     cfg.log = [](const std::string &) {};
     preproc::TriplePool pool(net.channel(i),
@@ -44,16 +43,18 @@ TEST_CASE("pool: fronting the dealer, 3 parties, triples and truncation pairs") 
   std::set<uint64_t> seen;
   for (std::size_t t = 0; t < kDraws * kPer; ++t) {
     uint64_t a = 0, b = 0, c = 0;
-    for (uint32_t i = 0; i < n; ++i) a += A[i][t], b += B[i][t], c += C[i][t];
+    for (uint32_t i = 0; i < n; ++i)
+      a += A[i][t], b += B[i][t], c += C[i][t];
     bad += c != a * b;
     seen.insert(a);
   }
   CHECK(bad == 0);
-  CHECK(seen.size() == kDraws * kPer);  // never reused
+  CHECK(seen.size() == kDraws * kPer); // never reused
   bad = 0;
   for (std::size_t e = 0; e < 300; ++e) {
     uint64_t r = 0, m = 0, h = 0;
-    for (uint32_t i = 0; i < n; ++i) r += R[i][e], m += M[i][e], h += H[i][e];
+    for (uint32_t i = 0; i < n; ++i)
+      r += R[i][e], m += M[i][e], h += H[i][e];
     bad += m != (r >> 63) || h != ((r << 1 >> 1) >> 16);
   }
   CHECK(bad == 0);

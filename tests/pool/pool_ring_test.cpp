@@ -1,11 +1,10 @@
 //===- pool_ring_test.cpp - wiping ring and pool command encoding ---------===//
-#include <stdexcept>
-#include <vector>
-
-#include <doctest/doctest.h>
-
 #include "runtime/preproc/pool/pool_command.h"
 #include "runtime/preproc/pool/pool_ring.h"
+
+#include <doctest/doctest.h>
+#include <stdexcept>
+#include <vector>
 
 using namespace smpc::preproc;
 
@@ -14,20 +13,24 @@ TEST_CASE("pool ring: FIFO order, each record handed out once, consumed slots ze
   uint64_t next = 1;
   std::vector<uint64_t> seen;
   for (int round = 0; round < 50; ++round) {
-    std::vector<uint64_t> batch(3 * (1 + round % 5));  // sometimes beyond capacity: grows
-    for (auto &w : batch) w = next++;
+    std::vector<uint64_t> batch(3 * (1 + round % 5)); // sometimes beyond capacity: grows
+    for (auto &w : batch)
+      w = next++;
     ring.push(batch);
     std::vector<uint64_t> out(3 * 4);
     const std::size_t got = ring.pop(1 + round % 4, out);
-    for (std::size_t i = 0; i < 3 * got; ++i) seen.push_back(out[i]);
+    for (std::size_t i = 0; i < 3 * got; ++i)
+      seen.push_back(out[i]);
   }
   std::vector<uint64_t> rest(3 * ring.size());
   const std::size_t left = ring.size();
   CHECK(ring.pop(left, rest) == left);
   seen.insert(seen.end(), rest.begin(), rest.end());
   REQUIRE(seen.size() == next - 1);
-  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == i + 1);  // in order, no repeats
-  for (auto w : ring.raw()) CHECK(w == 0);                              // everything wiped
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    CHECK(seen[i] == i + 1); // in order, no repeats
+  for (auto w : ring.raw())
+    CHECK(w == 0); // everything wiped
   CHECK(ring.pop(1, rest) == 0);
 }
 

@@ -3,17 +3,16 @@
 // Parties are threads; each pool's background generator talks over the
 // in-process channel of tests/support (a test double for runtime/net).
 //===----------------------------------------------------------------------===//
+#include "runtime/preproc/ot/ot_preprocessing.h"
+#include "runtime/preproc/pool/triple_pool.h"
+#include "tests/support/local_channel.h"
+
+#include <doctest/doctest.h>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <doctest/doctest.h>
-
-#include "runtime/preproc/ot/ot_preprocessing.h"
-#include "runtime/preproc/pool/triple_pool.h"
-#include "tests/support/local_channel.h"
 
 using namespace smpc;
 using preproc::PoolConfig;
@@ -36,13 +35,15 @@ PoolConfig smallConfig(std::vector<std::string> *log, std::mutex *mu) {
 Vec openAdd(const std::vector<Vec> &s) {
   Vec r(s[0].size(), 0);
   for (auto &v : s)
-    for (std::size_t i = 0; i < v.size(); ++i) r[i] += v[i];
+    for (std::size_t i = 0; i < v.size(); ++i)
+      r[i] += v[i];
   return r;
 }
 Vec openXor(const std::vector<Vec> &s) {
   Vec r(s[0].size(), 0);
   for (auto &v : s)
-    for (std::size_t i = 0; i < v.size(); ++i) r[i] ^= v[i];
+    for (std::size_t i = 0; i < v.size(); ++i)
+      r[i] ^= v[i];
   return r;
 }
 
@@ -51,7 +52,7 @@ void longRun(uint32_t parties) {
   testing::LocalNetwork bg(parties);
   std::vector<std::string> log;
   std::mutex logMu;
-  constexpr std::size_t kDraws = 40, kPer = 250;  // 10000 triples through a pool of 1000
+  constexpr std::size_t kDraws = 40, kPer = 250; // 10000 triples through a pool of 1000
   std::vector<Vec> A(parties), B(parties), C(parties), BA(parties), BB(parties), BC(parties),
       DA(parties), DB(parties), ER(parties), EB(parties), TR(parties), TM(parties), TH(parties),
       SR(parties), SM(parties), SH(parties), MA(parties), MB(parties), MC(parties);
@@ -66,7 +67,7 @@ void longRun(uint32_t parties) {
       A[i].insert(A[i].end(), a.begin(), a.end());
       B[i].insert(B[i].end(), b.begin(), b.end());
       C[i].insert(C[i].end(), c.begin(), c.end());
-      if (d % 8 == 0) {  // the other kinds, interleaved with the triples
+      if (d % 8 == 0) { // the other kinds, interleaved with the triples
         Vec x(50), y(50), z(50);
         pool.boolTriples(x, y, z);
         BA[i].insert(BA[i].end(), x.begin(), x.end());
@@ -82,19 +83,20 @@ void longRun(uint32_t parties) {
         pool.edaBits(er, eb);
         for (std::size_t e = 0; e < 100; ++e) {
           uint64_t bits = 0;
-          for (std::size_t b = 0; b < 64; ++b) bits |= ((eb[b * 2 + e / 64] >> (e % 64)) & 1) << b;
+          for (std::size_t b = 0; b < 64; ++b)
+            bits |= ((eb[b * 2 + e / 64] >> (e % 64)) & 1) << b;
           ER[i].push_back(er[e]);
           EB[i].push_back(bits);
         }
         Vec tr(100), tm(100), th(100);
-        pool.truncPairs(16, tr, tm, th);  // pooled shift
+        pool.truncPairs(16, tr, tm, th); // pooled shift
         TR[i].insert(TR[i].end(), tr.begin(), tr.end());
         TM[i].insert(TM[i].end(), tm.begin(), tm.end());
         TH[i].insert(TH[i].end(), th.begin(), th.end());
       }
     }
     SR[i].resize(30), SM[i].resize(30), SH[i].resize(30);
-    pool.truncPairs(20, SR[i], SM[i], SH[i]);  // other shift: on demand
+    pool.truncPairs(20, SR[i], SM[i], SH[i]); // other shift: on demand
     MA[i].resize(6), MB[i].resize(12), MC[i].resize(8);
     pool.matrixTriple(2, 3, 4, MA[i], MB[i], MC[i]);
     st[i] = pool.status();
@@ -105,21 +107,24 @@ void longRun(uint32_t parties) {
   auto a = openAdd(A), b = openAdd(B), c = openAdd(C);
   REQUIRE(a.size() == kDraws * kPer);
   std::size_t bad = 0;
-  for (std::size_t t = 0; t < a.size(); ++t) bad += c[t] != a[t] * b[t];
+  for (std::size_t t = 0; t < a.size(); ++t)
+    bad += c[t] != a[t] * b[t];
   CHECK(bad == 0);
   CHECK(std::set<uint64_t>(a.begin(), a.end()).size() == a.size());
-  for (uint32_t i = 0; i < parties; ++i)  // each party's own shares are distinct too
+  for (uint32_t i = 0; i < parties; ++i) // each party's own shares are distinct too
     CHECK(std::set<uint64_t>(A[i].begin(), A[i].end()).size() == A[i].size());
 
   auto ba = openXor(BA), bb = openXor(BB), bc = openXor(BC);
   bad = 0;
-  for (std::size_t t = 0; t < ba.size(); ++t) bad += bc[t] != (ba[t] & bb[t]);
+  for (std::size_t t = 0; t < ba.size(); ++t)
+    bad += bc[t] != (ba[t] & bb[t]);
   CHECK(bad == 0);
   CHECK(std::set<uint64_t>(ba.begin(), ba.end()).size() == ba.size());
 
   auto da = openAdd(DA), db = openXor(DB);
   bad = 0;
-  for (std::size_t t = 0; t < da.size(); ++t) bad += da[t] != db[t];
+  for (std::size_t t = 0; t < da.size(); ++t)
+    bad += da[t] != db[t];
   CHECK(bad == 0);
 
   auto er = openAdd(ER), eb = openXor(EB);
@@ -140,7 +145,8 @@ void longRun(uint32_t parties) {
   for (int r = 0; r < 2; ++r)
     for (int col = 0; col < 4; ++col) {
       uint64_t s = 0;
-      for (int t = 0; t < 3; ++t) s += ma[r * 3 + t] * mb[t * 4 + col];
+      for (int t = 0; t < 3; ++t)
+        s += ma[r * 3 + t] * mb[t * 4 + col];
       bad += mc[r * 4 + col] != s;
     }
   CHECK(bad == 0);
@@ -162,16 +168,21 @@ void longRun(uint32_t parties) {
   CHECK(log[0].find("pool: online phase waited") == 0);
 }
 
-}  // namespace
+} // namespace
 
-TEST_CASE("pool: long run over OT for 2 parties, correct and never reused") { longRun(2); }
-TEST_CASE("pool: long run over OT for 3 parties, correct and never reused") { longRun(3); }
+TEST_CASE("pool: long run over OT for 2 parties, correct and never reused") {
+  longRun(2);
+}
+TEST_CASE("pool: long run over OT for 3 parties, correct and never reused") {
+  longRun(3);
+}
 
 TEST_CASE("pool: a follower that dies makes the leader's draws fail cleanly") {
   testing::LocalNetwork bg(2, std::chrono::milliseconds(300));
   std::vector<std::string> log;
   std::mutex mu;
-  TriplePool pool(bg.channel(0), preproc::makeOtPreprocessing(bg.channel(0)), smallConfig(&log, &mu));
+  TriplePool pool(bg.channel(0), preproc::makeOtPreprocessing(bg.channel(0)),
+                  smallConfig(&log, &mu));
   Vec a(10), b(10), c(10);
   CHECK_THROWS_WITH_AS(pool.triples(a, b, c),
                        "preprocessing pool: background generation failed: timed out waiting for a "
@@ -185,7 +196,8 @@ TEST_CASE("pool: a leader that dies makes a follower's draws fail cleanly") {
   testing::LocalNetwork bg(2, std::chrono::milliseconds(300));
   std::vector<std::string> log;
   std::mutex mu;
-  TriplePool pool(bg.channel(1), preproc::makeOtPreprocessing(bg.channel(1)), smallConfig(&log, &mu));
+  TriplePool pool(bg.channel(1), preproc::makeOtPreprocessing(bg.channel(1)),
+                  smallConfig(&log, &mu));
   Vec m(4);
   CHECK_THROWS_WITH_AS(pool.matrixTriple(2, 2, 2, m, m, m),
                        "preprocessing pool: background generation failed: timed out waiting for a "
@@ -199,7 +211,8 @@ TEST_CASE("pool: a malformed command from the leader is reported") {
   std::mutex mu;
   const std::vector<uint8_t> junk(7, 1);
   bg.channel(0).send(1, junk);
-  TriplePool pool(bg.channel(1), preproc::makeOtPreprocessing(bg.channel(1)), smallConfig(&log, &mu));
+  TriplePool pool(bg.channel(1), preproc::makeOtPreprocessing(bg.channel(1)),
+                  smallConfig(&log, &mu));
   Vec a(1), bits(1);
   CHECK_THROWS_WITH_AS(pool.daBits(a, bits),
                        "preprocessing pool: background generation failed: preprocessing pool: "

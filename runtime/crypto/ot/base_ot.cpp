@@ -1,11 +1,10 @@
 //===- base_ot.cpp - Chou-Orlandi base OT with libsodium ristretto255 -----===//
 #include "runtime/crypto/ot/base_ot.h"
 
-#include <cstring>
-
-#include <sodium.h>
-
 #include "runtime/crypto/ot/ot_error.h"
+
+#include <cstring>
+#include <sodium.h>
 
 namespace smpc::crypto::ot {
 
@@ -21,7 +20,8 @@ BaseKey deriveKey(uint64_t i, const uint8_t *A, const uint8_t *B, const uint8_t 
   crypto_generichash_state st;
   crypto_generichash_init(&st, nullptr, 0, 32);
   uint8_t idx[8];
-  for (int b = 0; b < 8; ++b) idx[b] = static_cast<uint8_t>(i >> (8 * b));
+  for (int b = 0; b < 8; ++b)
+    idx[b] = static_cast<uint8_t>(i >> (8 * b));
   crypto_generichash_update(&st, idx, sizeof idx);
   crypto_generichash_update(&st, A, kPointBytes);
   crypto_generichash_update(&st, B, kPointBytes);
@@ -32,7 +32,7 @@ BaseKey deriveKey(uint64_t i, const uint8_t *A, const uint8_t *B, const uint8_t 
   return k;
 }
 
-}  // namespace
+} // namespace
 
 BaseOtSender::BaseOtSender() {
   ensureSodium();
@@ -54,8 +54,7 @@ std::vector<uint8_t> BaseOtSender::firstMessage() const {
 void BaseOtSender::finish(std::span<const uint8_t> reply, std::span<BaseKey> k0,
                           std::span<BaseKey> k1) {
   if (k0.size() != k1.size()) throw OtError("base OT: key spans differ in length");
-  if (reply.size() != k0.size() * kPointBytes)
-    throw OtError("base OT: reply has the wrong length");
+  if (reply.size() != k0.size() * kPointBytes) throw OtError("base OT: reply has the wrong length");
   uint8_t P0[kPointBytes], P1[kPointBytes];
   for (std::size_t i = 0; i < k0.size(); ++i) {
     const uint8_t *B = reply.data() + i * kPointBytes;
@@ -76,7 +75,8 @@ std::vector<uint8_t> base_ot_receive(std::span<const uint8_t> senderMsg,
                                      std::span<const uint8_t> choices, std::span<BaseKey> keys) {
   ensureSodium();
   if (choices.size() != keys.size()) throw OtError("base OT: choices and keys differ in length");
-  if (senderMsg.size() != kPointBytes || crypto_core_ristretto255_is_valid_point(senderMsg.data()) != 1)
+  if (senderMsg.size() != kPointBytes ||
+      crypto_core_ristretto255_is_valid_point(senderMsg.data()) != 1)
     throw OtError("base OT: sender message is not a valid group element");
   const uint8_t *A = senderMsg.data();
   std::vector<uint8_t> reply(keys.size() * kPointBytes);
@@ -89,7 +89,8 @@ std::vector<uint8_t> base_ot_receive(std::span<const uint8_t> senderMsg,
     // Constant-time select: B = c ? A + bG : bG.
     const uint8_t mask = static_cast<uint8_t>(0 - (choices[i] & 1));
     uint8_t *B = reply.data() + i * kPointBytes;
-    for (std::size_t t = 0; t < kPointBytes; ++t) B[t] = static_cast<uint8_t>(bG[t] ^ (mask & (bG[t] ^ AbG[t])));
+    for (std::size_t t = 0; t < kPointBytes; ++t)
+      B[t] = static_cast<uint8_t>(bG[t] ^ (mask & (bG[t] ^ AbG[t])));
     if (crypto_scalarmult_ristretto255(P, b, A) != 0)
       throw OtError("base OT: sender message is a degenerate group element");
     keys[i] = deriveKey(i, A, B, P);
@@ -99,4 +100,4 @@ std::vector<uint8_t> base_ot_receive(std::span<const uint8_t> senderMsg,
   return reply;
 }
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

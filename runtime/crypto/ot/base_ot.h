@@ -6,13 +6,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/crypto/prg.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include "runtime/crypto/prg.h"
 
 namespace smpc::crypto::ot {
 
@@ -46,4 +46,4 @@ private:
 std::vector<uint8_t> base_ot_receive(std::span<const uint8_t> senderMsg,
                                      std::span<const uint8_t> choices, std::span<BaseKey> keys);
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

@@ -2,7 +2,6 @@
 #include "runtime/crypto/ot/bit_transpose.h"
 
 #include <cstring>
-
 #include <emmintrin.h>
 
 namespace smpc::crypto::ot {
@@ -24,7 +23,8 @@ void transpose128(const uint8_t *rows, uint8_t *out) {
         y[2 * i] = _mm_unpacklo_epi8(x[i], x[i + 8]);
         y[2 * i + 1] = _mm_unpackhi_epi8(x[i], x[i + 8]);
       }
-      for (int i = 0; i < 16; ++i) x[i] = y[i];
+      for (int i = 0; i < 16; ++i)
+        x[i] = y[i];
     }
     for (std::size_t cb = 0; cb < 16; ++cb) {
       __m128i v = x[cb];
@@ -37,7 +37,7 @@ void transpose128(const uint8_t *rows, uint8_t *out) {
   }
 }
 
-}  // namespace
+} // namespace
 
 void bit_transpose(const uint8_t *in, uint8_t *out, std::size_t nrows, std::size_t ncols) {
   const std::size_t inStride = ncols / 8, outStride = nrows / 8;
@@ -47,7 +47,8 @@ void bit_transpose(const uint8_t *in, uint8_t *out, std::size_t nrows, std::size
     // into a contiguous buffer first.
     alignas(16) uint8_t blk[128 * 16];
     for (std::size_t cb = 0; cb < ncols / 128; ++cb) {
-      for (std::size_t r = 0; r < 128; ++r) std::memcpy(blk + 16 * r, in + r * inStride + 16 * cb, 16);
+      for (std::size_t r = 0; r < 128; ++r)
+        std::memcpy(blk + 16 * r, in + r * inStride + 16 * cb, 16);
       transpose128(blk, out + cb * 128 * 16);
     }
     return;
@@ -58,7 +59,8 @@ void bit_transpose(const uint8_t *in, uint8_t *out, std::size_t nrows, std::size
   // output row. Shifting left walks the 8 bit positions from high to low.
   for (std::size_t cc = 0; cc < ncols; cc += 8) {
     for (std::size_t rr = 0; rr < nrows; rr += 16) {
-      for (int i = 0; i < 16; ++i) tile[i] = in[(rr + i) * inStride + cc / 8];
+      for (int i = 0; i < 16; ++i)
+        tile[i] = in[(rr + i) * inStride + cc / 8];
       __m128i v = _mm_load_si128(reinterpret_cast<const __m128i *>(tile));
       for (int i = 7; i >= 0; --i) {
         const uint16_t bits = static_cast<uint16_t>(_mm_movemask_epi8(v));
@@ -69,4 +71,4 @@ void bit_transpose(const uint8_t *in, uint8_t *out, std::size_t nrows, std::size
   }
 }
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

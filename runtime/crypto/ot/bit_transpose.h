@@ -15,4 +15,4 @@ namespace smpc::crypto::ot {
 /// layout. Requires nrows % 16 == 0 and ncols % 8 == 0.
 void bit_transpose(const uint8_t *in, uint8_t *out, std::size_t nrows, std::size_t ncols);
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

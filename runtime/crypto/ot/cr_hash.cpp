@@ -1,13 +1,12 @@
 //===- cr_hash.cpp - batched fixed-key AES hash via OpenSSL ECB -----------===//
 #include "runtime/crypto/ot/cr_hash.h"
 
+#include "runtime/crypto/ot/ot_error.h"
+
 #include <algorithm>
 #include <cstring>
-
 #include <openssl/evp.h>
 #include <sodium.h>
-
-#include "runtime/crypto/ot/ot_error.h"
 
 namespace smpc::crypto::ot {
 
@@ -19,7 +18,7 @@ constexpr uint8_t kFixedKey[16] = {0x24, 0x3f, 0x6a, 0x88, 0x85, 0xa3, 0x08, 0xd
 // Blocks per AES call: large enough for OpenSSL's pipelined AES-NI ECB,
 // small enough to stay in L1/L2.
 constexpr std::size_t kChunkBlocks = 1024;
-}  // namespace
+} // namespace
 
 CrHash::CrHash() : in_(kChunkBlocks * 16), enc_(kChunkBlocks * 16) {
   auto *c = EVP_CIPHER_CTX_new();
@@ -54,7 +53,7 @@ void CrHash::hash(const uint8_t *rows, std::size_t m, std::size_t w, uint64_t tw
         x[0] ^= s[0];
         x[1] ^= s[1];
       }
-      const uint64_t y[2] = {(x[0] ^ x[1]) ^ (tweak + g), x[0]};  // sigma(x) ^ i
+      const uint64_t y[2] = {(x[0] ^ x[1]) ^ (tweak + g), x[0]}; // sigma(x) ^ i
       std::memcpy(in_.data() + 16 * t, y, 16);
     }
     int outl = 0;
@@ -71,4 +70,4 @@ void CrHash::hash(const uint8_t *rows, std::size_t m, std::size_t w, uint64_t tw
   }
 }
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

@@ -29,8 +29,8 @@ public:
             const uint8_t *xorWith, std::span<uint64_t> out);
 
 private:
-  void *ctx_ = nullptr;        // EVP_CIPHER_CTX with the fixed key, ECB mode
+  void *ctx_ = nullptr; // EVP_CIPHER_CTX with the fixed key, ECB mode
   std::vector<uint8_t> in_, enc_;
 };
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

@@ -1,13 +1,12 @@
 //===- iknp.cpp - IKNP OT extension: column expansion, transpose, hashing -===//
 #include "runtime/crypto/ot/iknp.h"
 
-#include <algorithm>
-#include <cstring>
-
-#include <sodium.h>
-
 #include "runtime/crypto/ot/bit_transpose.h"
 #include "runtime/crypto/ot/ot_error.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sodium.h>
 
 namespace smpc::crypto::ot {
 
@@ -15,7 +14,9 @@ namespace {
 
 constexpr std::size_t kRowBytes = kKappa / 8;
 
-inline bool bitAt(const uint64_t *words, std::size_t j) { return (words[j / 64] >> (j % 64)) & 1; }
+inline bool bitAt(const uint64_t *words, std::size_t j) {
+  return (words[j / 64] >> (j % 64)) & 1;
+}
 
 void wipe(std::vector<uint8_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size());
@@ -61,10 +62,11 @@ void xorInto(uint8_t *dst, const uint8_t *src, std::size_t n) {
     a ^= b;
     std::memcpy(dst + i, &a, 8);
   }
-  for (; i < n; ++i) dst[i] ^= src[i];
+  for (; i < n; ++i)
+    dst[i] ^= src[i];
 }
 
-}  // namespace
+} // namespace
 
 std::size_t gilboa_correction_bytes(std::size_t products, std::size_t w) {
   // sum over k of (64 - k) = 2080 bits per product and word, in whole words.
@@ -148,9 +150,10 @@ void IknpReceiver::gilboa(std::span<const uint8_t> corr, std::size_t w, std::spa
   checkCorrections(corr, gilboa_correction_bytes(m_ / 64, w));
   auto h = hashRows(w);
   const std::size_t P = m_ / 64;
-  std::size_t pos = 0;  // bit position in the correction stream
+  std::size_t pos = 0; // bit position in the correction stream
   for (std::size_t p = 0; p < P; ++p) {
-    for (std::size_t l = 0; l < w; ++l) out[p * w + l] = 0;
+    for (std::size_t l = 0; l < w; ++l)
+      out[p * w + l] = 0;
     for (std::size_t k = 0; k < 64; ++k) {
       const std::size_t j = 64 * p + k;
       const uint64_t choose = 0 - static_cast<uint64_t>(bitAt(choices_.data(), j));
@@ -194,7 +197,8 @@ void IknpReceiver::random(std::span<uint64_t> out) {
 IknpSender::IknpSender(std::span<const uint8_t, 16> s, std::span<const BaseKey, kKappa> k) {
   std::copy(s.begin(), s.end(), s_.begin());
   g_.reserve(kKappa);
-  for (std::size_t i = 0; i < kKappa; ++i) g_.emplace_back(k[i]);
+  for (std::size_t i = 0; i < kKappa; ++i)
+    g_.emplace_back(k[i]);
 }
 
 IknpSender::~IknpSender() {
@@ -254,7 +258,8 @@ std::vector<uint8_t> IknpSender::gilboa(std::span<const uint64_t> v, std::size_t
   std::vector<uint8_t> corr(gilboa_correction_bytes(P, w), 0);
   std::size_t pos = 0;
   for (std::size_t p = 0; p < P; ++p) {
-    for (std::size_t l = 0; l < w; ++l) out[p * w + l] = 0;
+    for (std::size_t l = 0; l < w; ++l)
+      out[p * w + l] = 0;
     for (std::size_t k = 0; k < 64; ++k) {
       const std::size_t j = 64 * p + k;
       for (std::size_t l = 0; l < w; ++l) {
@@ -307,4 +312,4 @@ void IknpSender::random(std::span<uint64_t> m0, std::span<uint64_t> m1) {
   m_ = 0;
 }
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

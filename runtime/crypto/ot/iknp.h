@@ -10,6 +10,10 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/crypto/ot/base_ot.h"
+#include "runtime/crypto/ot/cr_hash.h"
+#include "runtime/crypto/prg.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -17,16 +21,14 @@
 #include <span>
 #include <vector>
 
-#include "runtime/crypto/ot/base_ot.h"
-#include "runtime/crypto/ot/cr_hash.h"
-#include "runtime/crypto/prg.h"
-
 namespace smpc::crypto::ot {
 
 inline constexpr std::size_t kKappa = 128;
 
 /// Number of OTs actually run for a request of m (rounded up to 128).
-inline std::size_t iknp_padded(std::size_t m) { return (m + kKappa - 1) / kKappa * kKappa; }
+inline std::size_t iknp_padded(std::size_t m) {
+  return (m + kKappa - 1) / kKappa * kKappa;
+}
 
 /// Bytes of the correction message of a Gilboa batch of `products` products
 /// with w words each (the k-th OT of a product needs only 64-k bits).
@@ -60,7 +62,7 @@ private:
 
   std::vector<Prg> g0_, g1_;
   CrHash hash_;
-  std::vector<uint8_t> cols_, rows_;  // current batch: t columns, then t rows
+  std::vector<uint8_t> cols_, rows_; // current batch: t columns, then t rows
   std::vector<uint64_t> choices_;
   std::size_t m_ = 0;
   uint64_t tweak_ = 0;
@@ -84,8 +86,7 @@ public:
                                   std::span<uint64_t> x0);
   /// Gilboa product: OT 64p+k has delta 2^k * v_p (w words); out[p*w+l] is
   /// this side's share of a_p * v_p[l]. m must be 64 * (v.size()/w).
-  std::vector<uint8_t> gilboa(std::span<const uint64_t> v, std::size_t w,
-                              std::span<uint64_t> out);
+  std::vector<uint8_t> gilboa(std::span<const uint64_t> v, std::size_t w, std::span<uint64_t> out);
   /// Correlated bit OT with delta bit j of `deltaBits`; bit j of x0Bits is
   /// this side's output.
   std::vector<uint8_t> correlatedBits(std::span<const uint64_t> deltaBits,
@@ -102,4 +103,4 @@ private:
   uint64_t tweak_ = 0;
 };
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

@@ -14,4 +14,4 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace smpc::crypto::ot
+} // namespace smpc::crypto::ot

@@ -5,13 +5,12 @@
 // correlated OT per bit with every peer (party i chooses with b_i, the peer
 // sends its share of x as the correlation). N - 1 rounds for N parties.
 //===----------------------------------------------------------------------===//
-#include <algorithm>
-#include <stdexcept>
-
-#include <sodium.h>
-
 #include "runtime/crypto/ot/ot_error.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
+
+#include <algorithm>
+#include <sodium.h>
+#include <stdexcept>
 
 namespace smpc::preproc {
 
@@ -23,23 +22,25 @@ void wipe(std::vector<uint64_t> &v) {
 }
 // Bits per daBit batch (one OT each per peer and round).
 constexpr std::size_t kBitsPerBatch = std::size_t{1} << 20;
-}  // namespace
+} // namespace
 
 void OtPreprocessing::genDaBits(std::size_t count, std::span<uint64_t> arith,
                                 std::span<uint64_t> bits) {
   const uint32_t me = ch_.self(), n = n_;
   const std::size_t words = (count + 63) / 64;
   prg_.fill(bits.first(words));
-  if (count % 64) bits[words - 1] &= (uint64_t{1} << (count % 64)) - 1;  // padding bits are 0
+  if (count % 64) bits[words - 1] &= (uint64_t{1} << (count % 64)) - 1; // padding bits are 0
   auto bitOf = [&](std::size_t e) { return (bits[e / 64] >> (e % 64)) & 1; };
-  for (std::size_t e = 0; e < count; ++e) arith[e] = me == 0 ? bitOf(e) : 0;
+  for (std::size_t e = 0; e < count; ++e)
+    arith[e] = me == 0 ? bitOf(e) : 0;
 
   std::vector<uint64_t> prod(count), tmp(count);
   for (uint32_t i = 1; i < n; ++i) {
     if (me == i) {
       for (uint32_t j = 0; j < n; ++j)
         if (j != me) ch_.send(j, rcv_[j]->extend(bits.first(words), count));
-      for (std::size_t e = 0; e < count; ++e) prod[e] = arith[e] * bitOf(e);
+      for (std::size_t e = 0; e < count; ++e)
+        prod[e] = arith[e] * bitOf(e);
       for (uint32_t j = 0; j < n; ++j) {
         if (j == me) continue;
         auto d = recvFrom(j);
@@ -48,9 +49,11 @@ void OtPreprocessing::genDaBits(std::size_t count, std::span<uint64_t> arith,
         } catch (const OtError &) {
           malformed(j);
         }
-        for (std::size_t e = 0; e < count; ++e) prod[e] += tmp[e];
+        for (std::size_t e = 0; e < count; ++e)
+          prod[e] += tmp[e];
       }
-      for (std::size_t e = 0; e < count; ++e) arith[e] += bitOf(e) - 2 * prod[e];
+      for (std::size_t e = 0; e < count; ++e)
+        arith[e] += bitOf(e) - 2 * prod[e];
     } else {
       auto u = recvFrom(i);
       std::vector<uint8_t> d;
@@ -62,7 +65,8 @@ void OtPreprocessing::genDaBits(std::size_t count, std::span<uint64_t> arith,
       }
       ch_.send(i, d);
       // This party's share of x * b_i is -x0; x <- x - 2 x b_i.
-      for (std::size_t e = 0; e < count; ++e) arith[e] += 2 * tmp[e];
+      for (std::size_t e = 0; e < count; ++e)
+        arith[e] += 2 * tmp[e];
     }
     stats_.extendedOts += count * (me == i ? n - 1 : 1);
   }
@@ -97,7 +101,8 @@ void OtPreprocessing::edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) {
     genDaBits(64 * cnt, A, B);
     for (std::size_t e = 0; e < cnt && 64 * w0 + e < r.size(); ++e) {
       uint64_t v = 0;
-      for (std::size_t b = 0; b < 64; ++b) v += A[b * cnt + e] << b;
+      for (std::size_t b = 0; b < 64; ++b)
+        v += A[b * cnt + e] << b;
       r[64 * w0 + e] = v;
     }
     for (std::size_t b = 0; b < 64; ++b)
@@ -105,7 +110,8 @@ void OtPreprocessing::edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) {
   }
   // Elements past r.size() in the last word do not exist: their bits are 0.
   if (r.size() % 64)
-    for (std::size_t b = 0; b < 64; ++b) bits[b * words + words - 1] &= (uint64_t{1} << (r.size() % 64)) - 1;
+    for (std::size_t b = 0; b < 64; ++b)
+      bits[b * words + words - 1] &= (uint64_t{1} << (r.size() % 64)) - 1;
   wipe(A);
   wipe(B);
 }
@@ -128,8 +134,10 @@ void OtPreprocessing::truncPairs(uint32_t shift, std::span<uint64_t> r, std::spa
     genDaBits(64 * cnt, A, B);
     for (std::size_t e = 0; e < cnt; ++e) {
       uint64_t v = 0, h = 0;
-      for (std::size_t b = 0; b < 64; ++b) v += A[b * cnt + e] << b;
-      for (std::size_t b = shift; b < 63; ++b) h += A[b * cnt + e] << (b - shift);
+      for (std::size_t b = 0; b < 64; ++b)
+        v += A[b * cnt + e] << b;
+      for (std::size_t b = shift; b < 63; ++b)
+        h += A[b * cnt + e] << (b - shift);
       r[e0 + e] = v;
       msb[e0 + e] = A[63 * cnt + e];
       high[e0 + e] = h;
@@ -139,4 +147,4 @@ void OtPreprocessing::truncPairs(uint32_t shift, std::span<uint64_t> r, std::spa
   wipe(B);
 }
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

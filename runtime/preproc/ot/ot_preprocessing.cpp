@@ -1,14 +1,13 @@
 //===- ot_preprocessing.cpp - base-OT setup, Beaver and matrix triples ----===//
 #include "runtime/preproc/ot/ot_preprocessing.h"
 
-#include <algorithm>
-#include <stdexcept>
-#include <string>
-
-#include <sodium.h>
-
 #include "runtime/crypto/ot/base_ot.h"
 #include "runtime/crypto/ot/ot_error.h"
+
+#include <algorithm>
+#include <sodium.h>
+#include <stdexcept>
+#include <string>
 
 namespace smpc::preproc {
 
@@ -20,7 +19,7 @@ namespace {
 void wipe(std::vector<uint64_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
-}  // namespace
+} // namespace
 
 OtPreprocessing::OtPreprocessing(vm::Channel &ch, OtOptions opt)
     : ch_(ch), opt_(opt), n_(opt.parties ? opt.parties : ch.parties()),
@@ -39,7 +38,9 @@ void OtPreprocessing::malformed(uint32_t peer) const {
                      " sent a malformed message");
 }
 
-std::vector<uint8_t> OtPreprocessing::recvFrom(uint32_t peer) { return ch_.recv(peer); }
+std::vector<uint8_t> OtPreprocessing::recvFrom(uint32_t peer) {
+  return ch_.recv(peer);
+}
 
 void OtPreprocessing::setup() {
   if (ready_) return;
@@ -60,7 +61,8 @@ void OtPreprocessing::setup() {
     std::array<uint8_t, 16> s;
     randombytes_buf(s.data(), s.size());
     std::array<uint8_t, kKappa> choice;
-    for (std::size_t i = 0; i < kKappa; ++i) choice[i] = (s[i / 8] >> (i % 8)) & 1;
+    for (std::size_t i = 0; i < kKappa; ++i)
+      choice[i] = (s[i / 8] >> (i % 8)) & 1;
     std::array<BaseKey, kKappa> keys;
     std::vector<uint8_t> reply;
     try {
@@ -112,7 +114,8 @@ void OtPreprocessing::gilboaCross(std::span<const uint64_t> a, std::span<const u
       malformed(j);
     }
     ch_.send(j, d);
-    for (std::size_t i = 0; i < tmp.size(); ++i) acc[i] += tmp[i];
+    for (std::size_t i = 0; i < tmp.size(); ++i)
+      acc[i] += tmp[i];
   }
   // Phase 3: receive the corrections for this party's choices.
   for (uint32_t j = 0; j < n; ++j) {
@@ -123,7 +126,8 @@ void OtPreprocessing::gilboaCross(std::span<const uint64_t> a, std::span<const u
     } catch (const OtError &) {
       malformed(j);
     }
-    for (std::size_t i = 0; i < tmp.size(); ++i) acc[i] += tmp[i];
+    for (std::size_t i = 0; i < tmp.size(); ++i)
+      acc[i] += tmp[i];
   }
   stats_.extendedOts += 2 * m * (n - 1);
   wipe(tmp);
@@ -133,12 +137,12 @@ void OtPreprocessing::triplesChunk(std::span<uint64_t> a, std::span<uint64_t> b,
                                    std::span<uint64_t> c) {
   prg_.fill(a);
   prg_.fill(b);
-  for (std::size_t i = 0; i < a.size(); ++i) c[i] = a[i] * b[i];
+  for (std::size_t i = 0; i < a.size(); ++i)
+    c[i] = a[i] * b[i];
   gilboaCross(a, b, 1, c);
 }
 
-void OtPreprocessing::triples(std::span<uint64_t> a, std::span<uint64_t> b,
-                              std::span<uint64_t> c) {
+void OtPreprocessing::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
   if (a.size() != b.size() || a.size() != c.size())
     throw std::invalid_argument("triples: a, b and c must have the same length");
   if (a.empty()) return;
@@ -157,13 +161,14 @@ void OtPreprocessing::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span
   std::fill(c.begin(), c.end(), 0);
   prg_.fill(a);
   prg_.fill(b);
-  if (c.empty() || a.empty()) return;  // an empty C, or k == 0 and C = 0
+  if (c.empty() || a.empty()) return; // an empty C, or k == 0 and C = 0
   setup();
   // Local product A_self @ B_self.
   for (uint32_t r = 0; r < m; ++r)
     for (uint32_t t = 0; t < k; ++t) {
       const uint64_t x = a[std::size_t(r) * k + t];
-      for (uint32_t col = 0; col < n; ++col) c[std::size_t(r) * n + col] += x * b[std::size_t(t) * n + col];
+      for (uint32_t col = 0; col < n; ++col)
+        c[std::size_t(r) * n + col] += x * b[std::size_t(t) * n + col];
     }
   // Cross terms: element p = (r, t) of A, in row-major order, is multiplied
   // by row t of B (a vector-OLE of length n per element). Chunks keep
@@ -182,7 +187,8 @@ void OtPreprocessing::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span
     gilboaCross(a.subspan(p0, P), v, n, out);
     for (std::size_t p = 0; p < P; ++p) {
       const std::size_t r = (p0 + p) / k;
-      for (uint32_t col = 0; col < n; ++col) c[r * n + col] += out[p * n + col];
+      for (uint32_t col = 0; col < n; ++col)
+        c[r * n + col] += out[p * n + col];
     }
   }
   wipe(v);
@@ -194,7 +200,8 @@ void OtPreprocessing::boolChunk(std::span<uint64_t> a, std::span<uint64_t> b,
   const uint32_t me = ch_.self(), n = n_;
   prg_.fill(a);
   prg_.fill(b);
-  for (std::size_t i = 0; i < a.size(); ++i) c[i] = a[i] & b[i];
+  for (std::size_t i = 0; i < a.size(); ++i)
+    c[i] = a[i] & b[i];
   const std::size_t m = 64 * a.size();
   std::vector<uint64_t> tmp(a.size());
   // Cross term a_self & b_j: one correlated bit OT per bit, a_self chooses.
@@ -211,7 +218,8 @@ void OtPreprocessing::boolChunk(std::span<uint64_t> a, std::span<uint64_t> b,
       malformed(j);
     }
     ch_.send(j, d);
-    for (std::size_t i = 0; i < tmp.size(); ++i) c[i] ^= tmp[i];
+    for (std::size_t i = 0; i < tmp.size(); ++i)
+      c[i] ^= tmp[i];
   }
   for (uint32_t j = 0; j < n; ++j) {
     if (j == me) continue;
@@ -221,7 +229,8 @@ void OtPreprocessing::boolChunk(std::span<uint64_t> a, std::span<uint64_t> b,
     } catch (const OtError &) {
       malformed(j);
     }
-    for (std::size_t i = 0; i < tmp.size(); ++i) c[i] ^= tmp[i];
+    for (std::size_t i = 0; i < tmp.size(); ++i)
+      c[i] ^= tmp[i];
   }
   stats_.extendedOts += 2 * m * (n - 1);
   wipe(tmp);
@@ -245,4 +254,4 @@ std::unique_ptr<vm::Preprocessing> makeOtPreprocessing(vm::Channel &ch, OtOption
   return std::make_unique<OtPreprocessing>(ch, opt);
 }
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

@@ -9,15 +9,15 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <span>
-#include <vector>
-
 #include "runtime/crypto/ot/iknp.h"
 #include "runtime/crypto/prg.h"
 #include "vm/core/channel.h"
 #include "vm/core/preprocessing.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
 
 namespace smpc::preproc {
 
@@ -32,8 +32,8 @@ struct OtOptions {
 
 /// Counters for benchmarks and status lines.
 struct OtStats {
-  uint64_t baseOts = 0;      // base OTs this party took part in (both roles)
-  uint64_t extendedOts = 0;  // extended OTs this party took part in (both roles)
+  uint64_t baseOts = 0;     // base OTs this party took part in (both roles)
+  uint64_t extendedOts = 0; // extended OTs this party took part in (both roles)
 };
 
 class OtPreprocessing final : public vm::Preprocessing {
@@ -74,15 +74,15 @@ private:
 
   vm::Channel &ch_;
   OtOptions opt_;
-  uint32_t n_;  // computing parties
+  uint32_t n_; // computing parties
   crypto::Prg prg_;
   bool ready_ = false;
-  std::vector<std::unique_ptr<crypto::ot::IknpSender>> snd_;    // by peer: peer chooses
-  std::vector<std::unique_ptr<crypto::ot::IknpReceiver>> rcv_;  // by peer: this party chooses
+  std::vector<std::unique_ptr<crypto::ot::IknpSender>> snd_;   // by peer: peer chooses
+  std::vector<std::unique_ptr<crypto::ot::IknpReceiver>> rcv_; // by peer: this party chooses
   OtStats stats_;
 };
 
 /// Factory for runtime/cluster and the node: `--preprocessing ot`.
 std::unique_ptr<vm::Preprocessing> makeOtPreprocessing(vm::Channel &ch, OtOptions opt = {});
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

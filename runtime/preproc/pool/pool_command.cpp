@@ -9,14 +9,16 @@ namespace {
 constexpr std::size_t kBytes = 2 + 8 + 4 * 4;
 
 void put(std::vector<uint8_t> &o, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) o.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  for (int i = 0; i < bytes; ++i)
+    o.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
 uint64_t get(std::span<const uint8_t> m, std::size_t &at, int bytes) {
   uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= uint64_t{m[at++]} << (8 * i);
+  for (int i = 0; i < bytes; ++i)
+    v |= uint64_t{m[at++]} << (8 * i);
   return v;
 }
-}  // namespace
+} // namespace
 
 std::vector<uint8_t> pool_command_encode(const PoolCommand &c) {
   std::vector<uint8_t> o;
@@ -52,4 +54,4 @@ PoolCommand pool_command_decode(std::span<const uint8_t> msg) {
   return c;
 }
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

@@ -17,11 +17,11 @@ enum class PoolKind : uint8_t { Triples, BoolTriples, DaBits, EdaBits, Trunc };
 inline constexpr std::size_t kPoolKinds = 5;
 
 enum class PoolOp : uint8_t {
-  Generate = 1,   // fill pool `kind` with `count` records
-  Matrix = 2,     // one matrix triple m x k x n, on demand
-  TruncOnce = 3,  // `count` truncation pairs for `shift`, on demand
-  Idle = 4,       // heartbeat: nothing to do (keeps follower links alive)
-  Stop = 5,       // the leader's pool is shutting down
+  Generate = 1,  // fill pool `kind` with `count` records
+  Matrix = 2,    // one matrix triple m x k x n, on demand
+  TruncOnce = 3, // `count` truncation pairs for `shift`, on demand
+  Idle = 4,      // heartbeat: nothing to do (keeps follower links alive)
+  Stop = 5,      // the leader's pool is shutting down
 };
 
 struct PoolCommand {
@@ -38,4 +38,4 @@ std::vector<uint8_t> pool_command_encode(const PoolCommand &c);
 /// Throws std::runtime_error("malformed pool command") on anything invalid.
 PoolCommand pool_command_decode(std::span<const uint8_t> msg);
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

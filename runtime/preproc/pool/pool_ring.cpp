@@ -2,9 +2,8 @@
 #include "runtime/preproc/pool/pool_ring.h"
 
 #include <algorithm>
-#include <stdexcept>
-
 #include <sodium.h>
+#include <stdexcept>
 
 namespace smpc::preproc {
 
@@ -13,11 +12,14 @@ PoolRing::PoolRing(std::size_t arity, std::size_t capacity)
   if (arity == 0) throw std::invalid_argument("PoolRing: arity must be positive");
 }
 
-PoolRing::~PoolRing() { sodium_memzero(buf_.data(), buf_.size() * sizeof(uint64_t)); }
+PoolRing::~PoolRing() {
+  sodium_memzero(buf_.data(), buf_.size() * sizeof(uint64_t));
+}
 
 void PoolRing::grow(std::size_t records) {
   std::size_t cap = cap_;
-  while (cap < records) cap *= 2;
+  while (cap < records)
+    cap *= 2;
   std::vector<uint64_t> nb(cap * arity_);
   for (std::size_t i = 0; i < size_; ++i) {
     const std::size_t from = (head_ + i) % cap_;
@@ -53,4 +55,4 @@ std::size_t PoolRing::pop(std::size_t n, std::span<uint64_t> out) {
   return n;
 }
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

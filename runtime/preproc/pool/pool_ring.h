@@ -21,7 +21,7 @@ public:
   PoolRing &operator=(const PoolRing &) = delete;
 
   std::size_t arity() const { return arity_; }
-  std::size_t size() const { return size_; }  // records held
+  std::size_t size() const { return size_; } // records held
   /// Appends records (words.size() must be a multiple of arity); grows
   /// beyond the initial capacity if needed.
   void push(std::span<const uint64_t> words);
@@ -37,4 +37,4 @@ private:
   std::vector<uint64_t> buf_;
 };
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

@@ -4,10 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <sodium.h>
 #include <sstream>
 #include <stdexcept>
-
-#include <sodium.h>
 
 namespace smpc::preproc {
 
@@ -21,7 +20,9 @@ constexpr const char *kNames[kPoolKinds] = {"triples", "bool", "dabits", "edabit
 constexpr std::size_t kArity[kPoolKinds] = {3, 3, 2, 2, 3};
 constexpr std::size_t kDrawChunk = 4096;
 
-std::size_t idx(PoolKind k) { return static_cast<std::size_t>(k); }
+std::size_t idx(PoolKind k) {
+  return static_cast<std::size_t>(k);
+}
 
 void wipe(std::vector<uint64_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
@@ -32,7 +33,7 @@ bool sameRequest(const PoolCommand &x, const PoolCommand &y) {
          x.shift == y.shift;
 }
 
-}  // namespace
+} // namespace
 
 TriplePool::TriplePool(vm::Channel &background, std::unique_ptr<vm::Preprocessing> generator,
                        PoolConfig cfg)
@@ -54,7 +55,8 @@ TriplePool::~TriplePool() {
   }
   cv_.notify_all();
   thread_.join();
-  for (auto &r : results_) wipe(r.a), wipe(r.b), wipe(r.c);
+  for (auto &r : results_)
+    wipe(r.a), wipe(r.b), wipe(r.c);
 }
 
 // ---------------------------------------------------------- background side
@@ -114,7 +116,8 @@ void TriplePool::leaderLoop() {
     }
     const auto msg = pool_command_encode(cmd);
     const uint32_t n = cfg_.parties ? cfg_.parties : ch_.parties();
-    for (uint32_t j = 1; j < n; ++j) ch_.send(j, msg);
+    for (uint32_t j = 1; j < n; ++j)
+      ch_.send(j, msg);
     if (cmd.op == PoolOp::Stop) return;
     execute(cmd);
   }
@@ -174,15 +177,20 @@ void TriplePool::execute(const PoolCommand &cmd) {
   case PoolKind::BoolTriples:
   case PoolKind::Trunc:
     x.resize(n), y.resize(n), z.resize(n);
-    if (cmd.kind == PoolKind::Triples) gen_->triples(x, y, z);
-    else if (cmd.kind == PoolKind::BoolTriples) gen_->boolTriples(x, y, z);
-    else gen_->truncPairs(cfg_.truncShift, x, y, z);
-    for (std::size_t i = 0; i < n; ++i) rec[3 * i] = x[i], rec[3 * i + 1] = y[i], rec[3 * i + 2] = z[i];
+    if (cmd.kind == PoolKind::Triples)
+      gen_->triples(x, y, z);
+    else if (cmd.kind == PoolKind::BoolTriples)
+      gen_->boolTriples(x, y, z);
+    else
+      gen_->truncPairs(cfg_.truncShift, x, y, z);
+    for (std::size_t i = 0; i < n; ++i)
+      rec[3 * i] = x[i], rec[3 * i + 1] = y[i], rec[3 * i + 2] = z[i];
     break;
   case PoolKind::DaBits:
     x.resize(n), y.resize((n + 63) / 64);
     gen_->daBits(x, y);
-    for (std::size_t i = 0; i < n; ++i) rec[2 * i] = x[i], rec[2 * i + 1] = (y[i / 64] >> (i % 64)) & 1;
+    for (std::size_t i = 0; i < n; ++i)
+      rec[2 * i] = x[i], rec[2 * i + 1] = (y[i / 64] >> (i % 64)) & 1;
     break;
   case PoolKind::EdaBits: {
     const std::size_t words = (n + 63) / 64;
@@ -190,7 +198,8 @@ void TriplePool::execute(const PoolCommand &cmd) {
     gen_->edaBits(x, y);
     for (std::size_t i = 0; i < n; ++i) {
       uint64_t bits = 0;
-      for (std::size_t b = 0; b < 64; ++b) bits |= ((y[b * words + i / 64] >> (i % 64)) & 1) << b;
+      for (std::size_t b = 0; b < 64; ++b)
+        bits |= ((y[b * words + i / 64] >> (i % 64)) & 1) << b;
       rec[2 * i] = x[i], rec[2 * i + 1] = bits;
     }
     break;
@@ -224,7 +233,7 @@ void TriplePool::draw(PoolKind kind, std::size_t n,
       if (rings_[k]->size() == 0 && !failed_) {
         const auto t0 = Clock::now();
         waiting_[k] = true;
-        cv_.notify_all();  // the leader may be waiting for a reason to generate
+        cv_.notify_all(); // the leader may be waiting for a reason to generate
         cv_.wait(lk, [&] { return rings_[k]->size() > 0 || failed_; });
         waiting_[k] = false;
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -241,7 +250,7 @@ void TriplePool::draw(PoolKind kind, std::size_t n,
       got = rings_[k]->pop(std::min(n - done, kDrawChunk), chunk);
       drawn_[k] += got;
     }
-    cv_.notify_all();  // room for the leader to refill
+    cv_.notify_all(); // room for the leader to refill
     take(std::span<const uint64_t>(chunk).first(got * ar), done);
     done += got;
   }
@@ -382,4 +391,4 @@ std::unique_ptr<TriplePool> makePooledPreprocessing(vm::Channel &background,
   return std::make_unique<TriplePool>(background, std::move(generator), std::move(cfg));
 }
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc

@@ -11,6 +11,11 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/preproc/pool/pool_command.h"
+#include "runtime/preproc/pool/pool_ring.h"
+#include "vm/core/channel.h"
+#include "vm/core/preprocessing.h"
+
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -22,11 +27,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "runtime/preproc/pool/pool_command.h"
-#include "runtime/preproc/pool/pool_ring.h"
-#include "vm/core/channel.h"
-#include "vm/core/preprocessing.h"
 
 namespace smpc::preproc {
 
@@ -47,16 +47,16 @@ struct PoolConfig {
 struct PoolKindStatus {
   const char *name = "";
   std::size_t level = 0, capacity = 0;
-  uint64_t generated = 0, drawn = 0;  // records
-  double ratePerSecond = 0;           // records per second of generation time
+  uint64_t generated = 0, drawn = 0; // records
+  double ratePerSecond = 0;          // records per second of generation time
 };
 
 struct PoolStatus {
   std::array<PoolKindStatus, kPoolKinds> kinds;
-  uint64_t waits = 0;         // draws that found their pool empty
-  double waitedSeconds = 0;   // total time the online phase waited
-  bool failed = false;        // the background generator stopped with an error
-  std::string error;          // its message (never contains secrets)
+  uint64_t waits = 0;       // draws that found their pool empty
+  double waitedSeconds = 0; // total time the online phase waited
+  bool failed = false;      // the background generator stopped with an error
+  std::string error;        // its message (never contains secrets)
 };
 
 class TriplePool final : public vm::Preprocessing {
@@ -108,12 +108,12 @@ private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PoolRing>> rings_;
-  std::deque<PoolCommand> requests_;  // leader only: on-demand requests
+  std::deque<PoolCommand> requests_; // leader only: on-demand requests
   std::deque<OnDemand> results_;
   bool stop_ = false, failed_ = false;
   std::string error_;
   std::array<uint64_t, kPoolKinds> generated_{}, drawn_{};
-  std::array<bool, kPoolKinds> waiting_{};  // the online phase is blocked on this kind
+  std::array<bool, kPoolKinds> waiting_{}; // the online phase is blocked on this kind
   std::array<double, kPoolKinds> genSeconds_{};
   uint64_t waits_ = 0;
   double waitedSeconds_ = 0;
@@ -126,4 +126,4 @@ std::unique_ptr<TriplePool> makePooledPreprocessing(vm::Channel &background,
                                                     std::unique_ptr<vm::Preprocessing> generator,
                                                     PoolConfig cfg = {});
 
-}  // namespace smpc::preproc
+} // namespace smpc::preproc
