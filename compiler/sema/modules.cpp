@@ -50,7 +50,7 @@ static void addFns(front::Diagnostics &d, front::Module &m, unsigned index, Sema
 
 bool loadModules(front::Diagnostics &d, const std::string &path, const std::string &source,
                  const std::vector<std::string> &importPaths, SemaProgram &out) {
-  unsigned before = d.errorCount();
+  bool ok = true;
   auto main = front::parseModule(d, d.addFile(path, source));
   if (!main)
     return false;
@@ -84,14 +84,17 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
           searched += (searched.empty() ? "" : ", ") + dir.string();
         d.error(imp.loc, "cannot find module '" + imp.name + "' (searched " + searched +
                              "); check the name or add its directory with -I");
+        ok = false;
         continue;
       }
       std::string canon = fs::weakly_canonical(found, ec).string();
       if (!loaded.insert(canon).second)
         continue;
       auto m = front::parseModule(d, d.addFile(found.string(), text));
-      if (!m)
+      if (!m) {
+        ok = false;
         continue;
+      }
       for (const auto &p : m->params)
         d.error(p.loc, "an imported module cannot declare params; move '" + p.name +
                            "' to the main file");
@@ -103,17 +106,19 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
       addFns(d, *out.modules.back(), index, out);
     }
   }
-  return d.errorCount() == before;
+  // Duplicate or misnamed functions are reported but checking goes on;
+  // a file that does not parse or cannot be found stops it.
+  return ok;
 }
 
 bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &defines,
                 SemaProgram &p) {
-  unsigned before = d.errorCount();
+  bool allBound = true;
   for (const auto &param : p.modules[0]->params) {
-    if (param.type.elem != "int" || !param.type.dims.empty()) {
+    // A wrong type is reported, but the value is still bound so that the
+    // rest of the program can be checked.
+    if (param.type.elem != "int" || !param.type.dims.empty())
       d.error(param.type.loc, "params must have type int; change the type of '" + param.name + "'");
-      continue;
-    }
     if (p.params.count(param.name)) {
       d.error(param.loc, "param '" + param.name + "' is declared twice; remove one");
       continue;
@@ -124,12 +129,15 @@ bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &def
     } else if (param.init) {
       if (auto v = evalConst(d, *param.init, p.params, "a param default"))
         p.params[param.name] = *v;
+      else
+        allBound = false;
     } else {
       d.error(param.loc, "param '" + param.name + "' has no value; pass it with -D " +
                              param.name + "=<value> or give it a default");
+      allBound = false;
     }
   }
-  return d.errorCount() == before;
+  return allBound;
 }
 
 }  // namespace smpc::sema

@@ -20,12 +20,14 @@ struct SemaProgram {
 
 /// Parses `path` and, transitively, every module it imports (searching the
 /// importing file's directory, then `importPaths`, then the stdlib). Reports
-/// duplicate functions and declarations imports may not contain.
+/// duplicate functions and declarations imports may not contain. Returns
+/// false when a file does not parse or an import is missing.
 bool loadModules(front::Diagnostics &d, const std::string &path, const std::string &source,
                  const std::vector<std::string> &importPaths, SemaProgram &out);
 
 /// Binds every `param` of the main file: -D value, else its default, else an
-/// error saying which -D to pass.
+/// error saying which -D to pass. Returns false when some param has no value
+/// (sizes would be unknown, so checking stops there).
 bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &defines,
                 SemaProgram &p);
 
