@@ -136,6 +136,9 @@ int runLocalCluster(const RunRequest &req) {
   cfg.timeouts.connectMs = envMs("SMPC_CONNECT_TIMEOUT_MS", 20000);
   cfg.timeouts.peerMs = envMs("SMPC_PEER_TIMEOUT_MS", 5000);
   cfg.timeouts.recvMs = envMs("SMPC_RECV_TIMEOUT_MS", 600000);
+  // Simulated WAN: added one-way delay per data frame (docs/network.md).
+  if (const char *lat = std::getenv("SMPC_LATENCY_MS"); lat && *lat)
+    cfg.latencyMs = std::min<uint32_t>(60000, uint32_t(std::strtoul(lat, nullptr, 10)));
   {
     std::ofstream f(at("cluster.json"));
     f << net::clusterConfigToJson(cfg);
