@@ -144,3 +144,25 @@ TEST_CASE("IKNP: messages of the wrong length are refused") {
   auto fresh = makePair();
   CHECK_THROWS_WITH_AS(fresh.rcv->random(out), "OT extension: no batch in progress", OtError);
 }
+
+TEST_CASE("IKNP and base OT: contract violations are refused with their rule") {
+  std::vector<uint8_t> choices(3);
+  std::vector<BaseKey> keys(2);
+  BaseOtSender s;
+  CHECK_THROWS_WITH_AS(base_ot_receive(s.firstMessage(), choices, keys),
+                       "base OT: choices and keys differ in length", OtError);
+  auto p = makePair();
+  std::vector<uint64_t> r(1, 0);
+  CHECK_THROWS_WITH_AS(p.rcv->extend(r, 128), "OT extension: fewer choice bits than OTs", OtError);
+  std::vector<uint64_t> r2(2, 0), v(128), x0(100), bits(1);
+  p.snd->extend(p.rcv->extend(r2, 128), 128);
+  CHECK_THROWS_WITH_AS(p.snd->correlated(v, 1, x0),
+                       "OT extension: correlated batch has the wrong shape", OtError);
+  CHECK_THROWS_WITH_AS(p.snd->gilboa(v, 1, v), "OT extension: Gilboa batch has the wrong shape",
+                       OtError);
+  CHECK_THROWS_WITH_AS(p.snd->correlatedBits(bits, bits),
+                       "OT extension: bit batch has the wrong shape", OtError);
+  std::vector<uint64_t> out(7);
+  CHECK_THROWS_WITH_AS(p.rcv->gilboa({}, 1, out), "OT extension: Gilboa batch has the wrong shape",
+                       OtError);
+}

@@ -61,3 +61,10 @@ TEST_CASE("pool command: round trip and malformed input") {
   PoolCommand huge{PoolOp::Matrix, PoolKind::Triples, 0, 1u << 20, 1u << 20, 1, 0};
   CHECK_THROWS_WITH(pool_command_decode(pool_command_encode(huge)), "malformed pool command");
 }
+
+TEST_CASE("pool ring: an output span that is too small is refused") {
+  PoolRing ring(2, 4);
+  std::vector<uint64_t> rec(4, 1), out(3);
+  ring.push(rec);
+  CHECK_THROWS_WITH_AS(ring.pop(2, out), "PoolRing: output too small", std::invalid_argument);
+}

@@ -219,3 +219,38 @@ TEST_CASE("pool: a malformed command from the leader is reported") {
                        "party 0 sent a malformed pool command",
                        vm::NetError);
 }
+
+TEST_CASE("pool: bad configuration and wrong span sizes are refused") {
+  testing::LocalNetwork bg(1);
+  PoolConfig cfg;
+  cfg.capacity[2] = 0;
+  CHECK_THROWS_WITH_AS(TriplePool(bg.channel(0), preproc::makeOtPreprocessing(bg.channel(0)), cfg),
+                       "pool: every capacity must be at least 1", std::invalid_argument);
+  cfg = PoolConfig{};
+  cfg.truncShift = 64;
+  CHECK_THROWS_WITH_AS(TriplePool(bg.channel(0), preproc::makeOtPreprocessing(bg.channel(0)), cfg),
+                       "pool: truncShift must be at most 63", std::invalid_argument);
+
+  // A single party needs no peers: the pool works on its own.
+  TriplePool pool(bg.channel(0), preproc::makeOtPreprocessing(bg.channel(0)),
+                  PoolConfig{.log = [](const std::string &) {}});
+  Vec a(3), b(3), c(2), bits(2);
+  CHECK_THROWS_WITH_AS(pool.triples(a, b, c), "triples: a, b and c must have the same length",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pool.boolTriples(a, b, c),
+                       "boolTriples: a, b and c must have the same length", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pool.daBits(a, bits), "daBits: bits must hold ceil(arith.size() / 64) words",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pool.edaBits(a, bits),
+                       "edaBits: bits must hold 64 * ceil(r.size() / 64) words",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pool.truncPairs(70, a, b, b), "truncPairs: shift must be at most 63 bits",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pool.matrixTriple(1, 1, 1, a, b, c),
+                       "matrixTriple: span sizes do not match m x k and k x n",
+                       std::invalid_argument);
+  Vec x(3), y(3), z(3);
+  pool.triples(x, y, z);
+  for (std::size_t i = 0; i < 3; ++i)
+    CHECK(z[i] == x[i] * y[i]); // one party: c = a * b locally
+}
