@@ -249,3 +249,44 @@ TEST_CASE("emit: a long chain of statements needs few registers") {
   }
   CHECK(out[0].data == want);
 }
+
+TEST_CASE("fuse: independent loops share rounds, remainders finish the longer one") {
+  // a: for i in 2..5 { a = a * x }       (3 iterations)
+  // d: a value between the loops that depends on the first one
+  // b: for j in 0..7 { b = trunc(b * y + j) } (7 iterations, reads its counter)
+  auto build = [] {
+    TestModule t({3, 3}, {3, 3, 3});
+    Builder b = t.builder();
+    ValueId x = b.op(bc::Op::Input, {}, {0}, sint(3));
+    ValueId y = b.op(bc::Op::Input, {}, {1}, sint(3));
+    Inst &l1 = b.forLoop(b.intConst(2), b.intConst(5), {x});
+    Builder in1(t.fn(), l1.regions[0]);
+    in1.yield({in1.op(bc::Op::MulSS, {l1.regions[0].args[1], x}, {}, sint(3))});
+    ValueId d = b.op(bc::Op::AddSS, {l1.results[0], x}, {}, sint(3));
+    Inst &l2 = b.forLoop(b.intConst(0), b.intConst(7), {y});
+    Block &b2 = l2.regions[0];
+    Builder in2(t.fn(), b2);
+    ValueId m = in2.op(bc::Op::MulSS, {b2.args[1], y}, {}, sint(3));
+    ValueId iv = in2.op(bc::Op::Classify, {b2.args[0]}, {}, sint());
+    ValueId s = in2.op(bc::Op::AddSS, {m, iv}, {}, sint(3));
+    in2.yield({in2.op(bc::Op::TruncS, {s}, {1}, sint(3))});
+    b.opNoResult(bc::Op::OutputS, {l1.results[0]}, {0});
+    b.opNoResult(bc::Op::OutputS, {d}, {1});
+    b.opNoResult(bc::Op::OutputS, {l2.results[0]}, {2});
+    b.ret({});
+    return std::move(t.m);
+  };
+  Module m0 = build(), m2 = build();
+  bc::Program p0 = compileModule(m0, 0), p2 = compileModule(m2, 2);
+  vm::InputValues in = {{"in0", {3, 5, 7}}, {"in1", {2, 4, 6}}};
+  vm::ProtocolStats s0, s2;
+  auto o0 = runClear(p0, in, &s0), o2 = runClear(p2, in, &s2);
+  REQUIRE(o0.size() == 3);
+  for (size_t i = 0; i < 3; ++i)
+    CHECK(o0[i].data == o2[i].data);
+  // unfused: 3 + 7 * 2 rounds of loops; fused: 3 * 2 + 4 * 2
+  CHECK(s0.rounds == 1 + 3 + 14 + 1);
+  CHECK(s2.rounds == 1 + 6 + 8 + 1);
+  CHECK(backend::estimate(m2, 3).rounds == s2.rounds);
+  CHECK(s2.triples == s0.triples);
+}
