@@ -34,8 +34,8 @@ nlohmann::json elementJson(bc::ElemType t, uint64_t v, uint8_t fracBits) {
   case bc::ElemType::Int:
     return static_cast<int64_t>(v);
   case bc::ElemType::Fix:
-    // Same rounding as the text form, so both print the same number.
-    return std::stod(formatElement(t, v, fracBits));
+    // Exact: a 64-bit fixed-point value below 2^53 units is a double.
+    return fixValue(v, fracBits);
   case bc::ElemType::Bool:
     return v != 0;
   }

@@ -18,7 +18,8 @@ std::string formatElement(bc::ElemType t, uint64_t v, uint8_t fracBits);
 /// `name = value` lines; vectors `[1, 2]`, matrices `[[1, 2], [3, 4]]`.
 std::string formatOutputsText(const std::vector<vm::OutputValue> &outs, uint8_t fracBits);
 
-/// {"name": value, ...}: fix as JSON numbers, bools as booleans.
+/// {"name": value, ...}: fix as exact JSON numbers (all digits of the
+/// fixed-point value), bools as booleans.
 nlohmann::json outputsJson(const std::vector<vm::OutputValue> &outs, uint8_t fracBits);
 
 }  // namespace smpc::data

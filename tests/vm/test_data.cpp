@@ -210,7 +210,7 @@ TEST_CASE("output formatting: text and JSON") {
         "mean = 54.285721\nhist = [2, -6, 4]\nm = [[1, -0.5], [0, 2.25]]\nok = true\n"
         "neg = -0.000015\n");
   CHECK(data::outputsJson(outs, 16).dump() ==
-        R"({"hist":[2,-6,4],"m":[[1.0,-0.5],[0.0,2.25]],"mean":54.285721,"neg":-1.5e-05,"ok":true})");
+        R"({"hist":[2,-6,4],"m":[[1.0,-0.5],[0.0,2.25]],"mean":54.28572082519531,"neg":-1.52587890625e-05,"ok":true})");
   CHECK(data::formatElement(ElemType::Fix, uint64_t(int64_t(-1) << 15), 16) == "-0.5");
   CHECK(data::formatElement(ElemType::Fix, 0, 16) == "0");
 }

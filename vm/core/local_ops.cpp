@@ -1,7 +1,11 @@
 //===- local_ops.cpp - slices, stores, sums and local matrix products -----===//
 #include "vm/core/local_ops.h"
 
+#include <sodium.h>
+
 namespace smpc::vm::detail {
+
+void wipe(Vec &v) { sodium_memzero(v.data(), v.size() * sizeof(uint64_t)); }
 
 const Vec &broadcast(const Vec &v, size_t n, Vec &scratch) {
   if (v.size() == n)
@@ -27,8 +31,10 @@ void gather(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int
         o[c] = src[size_t(base + c * cs)];
     }
   }
-  if (&out == &tmp)
+  if (&out == &tmp) {
     dst.swap(tmp);
+    wipe(tmp);
+  }
 }
 
 void scatter(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs) {
@@ -41,6 +47,7 @@ void scatter(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, in
     for (int64_t c = 0; c < cols; ++c)
       dst[size_t(base + c * cs)] = i[c];
   }
+  wipe(copy);
 }
 
 bool patternInBounds(int64_t off, uint64_t denseLen, int64_t cols, int64_t rs, int64_t cs,
@@ -63,6 +70,7 @@ void sumGroups(Vec &dst, const Vec &src) {
     out[k] = acc;
   }
   dst.swap(out);
+  wipe(out);
 }
 
 void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32_t f) {
@@ -77,6 +85,7 @@ void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32
     }
   }
   dst.swap(out);
+  wipe(out);
 }
 
 }  // namespace smpc::vm::detail

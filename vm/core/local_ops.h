@@ -50,6 +50,9 @@ template <class F> inline void map2(Vec &dst, const Vec &a, const Vec &b, F f) {
   }
 }
 
+/// Zeroes a buffer that held shares before it is freed.
+void wipe(Vec &v);
+
 /// `v` repeated to length n if it has length 1, else v itself.
 const Vec &broadcast(const Vec &v, size_t n, Vec &scratch);
 

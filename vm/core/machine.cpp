@@ -92,9 +92,11 @@ void addPublicTo(State &st, Reg &dst, const Reg &s, const Reg &p) {
     Reg tmp(dst.size());
     st.proto.addPublic(sv, pv, tmp);
     dst.swap(tmp);
+    wipe(tmp);
   } else {
     st.proto.addPublic(sv, pv, dst);
   }
+  wipe(sb);
 }
 
 void receivePublicOutput(State &st, uint32_t idx, const Reg &v) {
@@ -119,7 +121,7 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
   for (uint32_t l : prog.pregLen)
     st.p.emplace_back(l, 0);
   st.outputs.resize(prog.outputs.size());
-  Wipe wipe{st};
+  Wipe wiper{st};
   auto &S = st.s;
   auto &P = st.p;
   const size_t end = prog.code.size();
@@ -236,6 +238,7 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
       Reg neg(S[a[2]].size());
       map1(neg, S[a[2]], [](uint64_t x) { return uint64_t(0) - x; });
       addPublicTo(st, S[a[0]], neg, P[a[1]]);
+      wipe(neg);
       break;
     }
     case bc::Op::NegS:
