@@ -70,6 +70,14 @@ def same_as_clear(parties, pre):
 
 def case_two_parties():
     same_as_clear(2, "dealer")
+    with tempfile.TemporaryDirectory() as d:
+        j = os.path.join(d, "out.json")
+        r = run(stats_args() + ["--protocol", "semi2k", "--parties", "2", "--output-json", j])
+        check(r.returncode == 0, r.stderr)
+        got = json.load(open(j))
+        check(sorted(got) == ["histogram", "maximum", "mean", "variance"], "json: %s" % got)
+    r = run(stats_args() + ["--protocol", "semi2k", "--parties", "1"])
+    check(r.returncode != 0 and "1" in r.stderr and "parties" in r.stderr, r.stderr)
 
 
 def case_three_parties():
