@@ -76,13 +76,16 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
   case bc::Op::Input: {
     const bc::IoEntry &e = st.prog.inputs[a[1]];
     op.owner = e.party;
-    auto it = st.inputs.find(e.name);
+    // Only the owner hands its plaintext to the protocol (a single-party
+    // protocol such as clear plays every owner).
+    const bool owner = st.proto.partyId() == e.party || st.proto.numParties() == 1;
+    auto it = owner ? st.inputs.find(e.name) : st.inputs.end();
     if (it != st.inputs.end()) {
       if (it->second.size() != e.size())
         fail(st, "input '" + e.name + "' has " + std::to_string(it->second.size()) +
                      " values but the program expects " + std::to_string(e.size()));
       op.x = it->second;
-    } else if (st.proto.partyId() == e.party || st.proto.numParties() == 1) {
+    } else if (owner) {
       fail(st, "input '" + e.name + "' (party " + std::to_string(e.party) + ") was not provided");
     }
     setOut(pd, S[a[0]], {});
