@@ -215,11 +215,13 @@ void Lowerer::forStmt(const Stmt &s) {
     }
     stmt(*st);
   }
+  // Pop the body's scope before reading the carried values, so that a
+  // body-local declaration shadowing a carried name is not yielded.
+  --cur_->depth;
+  cur_->scopes.pop_back();
   std::vector<ir::ValueId> next;
   for (const auto &n : carried)
     next.push_back(lookup(n)->v.id);
-  --cur_->depth;
-  cur_->scopes.pop_back();
   if (!loop) {
     for (size_t i = 0; i < carried.size(); ++i)
       lookup(carried[i])->v = before[i];
