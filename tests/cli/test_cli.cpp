@@ -167,6 +167,47 @@ TEST_CASE("malformed bytecode and bad arguments") {
   CHECK(r.err == "smpc: error: the program needs at least 2 parties, --parties is 1\n");
 }
 
+TEST_CASE("every argument error of run, disasm and version") {
+  std::string prog = writeProg("m2.smpcb", testing::matmulProgram());
+  std::string A = write("A2.csv", "1,2,3\n4,5,6\n");
+  struct {
+    std::string args, err;
+  } cases[] = {
+      {"run " + prog + " -D", "-D needs a value"},
+      {"run " + prog + " --parties 0", "--parties takes a positive integer, got '0'"},
+      {"run " + prog + " --parties x", "--parties takes a positive integer, got 'x'"},
+      {"run " + prog + " --max-steps -1", "--max-steps takes a positive integer, got '-1'"},
+      {"run " + prog + " --preprocessing magic", "--preprocessing is dealer or ot, got 'magic'"},
+      {"run " + prog + " --input A=" + A + " --input A=" + A, "input 'A' is given twice"},
+      {"run " + prog + " " + prog, "`smpc run` takes one program, got '" + prog + "' and '" + prog + "'"},
+      {"run " + prog + " --output-json", "--output-json needs a value"},
+      {"disasm", "`smpc disasm` needs a program: smpc disasm PROG.smpcb"},
+      {"disasm " + prog + " " + prog, "`smpc disasm` takes one program"},
+      {"disasm " + prog + " --bogus", "unknown option '--bogus' for `smpc disasm`"},
+      {"version extra", "`smpc version` takes no arguments"},
+      {"opcodes extra", "`smpc opcodes` takes no arguments"},
+  };
+  for (const auto &c : cases) {
+    Result r = runSmpc(c.args);
+    INFO(c.args);
+    CHECK(r.code == 2);
+    CHECK(r.err == "smpc: error: " + c.err + "\n");
+  }
+}
+
+TEST_CASE("output and input file problems") {
+  std::string prog = writeProg("m3.smpcb", testing::matmulProgram());
+  std::string A = write("A3.csv", "1,2,3\n4,5,6\n"), B = write("B3.csv", "1,2\n3,4\n5,6\n");
+  Result r = runSmpc("run " + prog + " --input A=" + A + " --input B=" + B +
+                     " --output-json /nonexistent/dir/out.json");
+  CHECK(r.code == 1);
+  CHECK(r.err == "smpc: error: cannot write '/nonexistent/dir/out.json'\n");
+  r = runSmpc("run " + prog + " --input A=" + dir().string() + " --input B=" + B);
+  CHECK(r.code == 1);
+  CHECK(r.err.find("input 'A': ") != std::string::npos);
+  CHECK(r.err.find(dir().string()) != std::string::npos);
+}
+
 TEST_CASE("matrix inputs and disassembly") {
   std::string prog = writeProg("mm.smpcb", testing::matmulProgram());
   std::string A = write("A.csv", "1,2,3\n4,5,6\n"), B = write("B.json", "[[7,8],[9,10],[11,12]]");
