@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
@@ -53,10 +54,31 @@ bool wants(const std::vector<std::string> &list, const std::string &name) {
   return false;
 }
 
+/// Checks the --dump-ir-after names: "lower", "all" or a registered pass.
+bool validDumps(const Options &opts, std::ostream &diags) {
+  std::vector<std::string> known{"lower", "all"};
+#ifdef SMPC_HAVE_BACKEND
+  for (const auto &p : backend::passNames())
+    known.push_back(p);
+#endif
+  for (const auto &d : opts.dumpIrAfter)
+    if (std::find(known.begin(), known.end(), d) == known.end()) {
+      std::string list;
+      for (const auto &k : known)
+        list += (list.empty() ? "" : ", ") + k;
+      diags << "smpcc: error: unknown pass '" << d << "' in --dump-ir-after; use one of: " << list
+            << "\n";
+      return false;
+    }
+  return true;
+}
+
 /// Front end: source to a verified, lowered module. Returns false after
 /// printing diagnostics.
 bool frontEnd(const std::string &path, const std::string &source, const Options &opts,
               std::ostream &diags, ir::Module &mod) {
+  if (!validDumps(opts, diags))
+    return false;
   bool ok = false;
   withBigStack([&] {
     front::Diagnostics d(diags, opts.color);
@@ -76,7 +98,7 @@ bool frontEnd(const std::string &path, const std::string &source, const Options 
     }
     if (wants(opts.dumpIrAfter, "lower")) {
       std::ostream &out = opts.dumpStream ? *opts.dumpStream : diags;
-      out << "// IR after lower\n" << ir::print(mod);
+      out << "// -----// IR after lower //----- //\n" << ir::print(mod);
     }
     ok = true;
   });
