@@ -291,3 +291,17 @@ TEST_CASE("the dealer is node N and talks to every party") {
   CHECK_THROWS_AS(c0->send(0, bytes("self")), std::logic_error);
   CHECK_THROWS_AS(c0->send(3, bytes("nobody")), std::logic_error);
 }
+
+TEST_CASE("an endpoint already in use is a clear error") {
+  auto t = makeCluster(2);
+  Mesh m0(t.cfg, 0, t.keys[0]);
+  auto other = t.cfg;
+  std::string err;
+  try {
+    Mesh again(other, 0, t.keys[0]);
+  } catch (const NetError &e) {
+    err = e.what();
+  }
+  CHECK(err == "cannot listen on " + t.cfg.parties[0].endpoint +
+                   " for party 0: Address already in use");
+}
