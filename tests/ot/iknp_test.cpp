@@ -166,3 +166,53 @@ TEST_CASE("IKNP and base OT: contract violations are refused with their rule") {
   CHECK_THROWS_WITH_AS(p.rcv->gilboa({}, 1, out), "OT extension: Gilboa batch has the wrong shape",
                        OtError);
 }
+
+TEST_CASE("IKNP and base OT: random bytes from a peer never crash") {
+  const uint64_t seed = 31337;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  auto randomBytes = [&](std::size_t n) {
+    std::vector<uint8_t> v(n);
+    for (auto &b : v)
+      b = static_cast<uint8_t>(rng());
+    return v;
+  };
+  std::size_t refused = 0;
+  for (int t = 0; t < 50; ++t) {
+    // Base OT: random "points" of the right and wrong lengths.
+    std::vector<uint8_t> choices(8, 1);
+    std::vector<BaseKey> keys(8), k0(8), k1(8);
+    try {
+      (void)base_ot_receive(randomBytes(t % 2 ? 32 : rng() % 64), choices, keys);
+    } catch (const OtError &) {
+      ++refused;
+    }
+    BaseOtSender s;
+    try {
+      s.finish(randomBytes(t % 2 ? 8 * kPointBytes : rng() % 300), k0, k1);
+    } catch (const OtError &) {
+      ++refused;
+    }
+  }
+  CHECK(refused >= 90); // random 32 bytes are almost never a valid ristretto255 encoding
+  // Extension and corrections: any bytes of the right length are accepted
+  // (the outputs are then garbage, as with any semi-honest protocol), others refused.
+  auto p = makePair();
+  for (int t = 0; t < 20; ++t) {
+    const std::size_t m = 128 * (1 + rng() % 4);
+    auto u = randomBytes(t % 2 ? 16 * m : rng() % (32 * m));
+    std::vector<uint64_t> r(m / 64);
+    std::vector<uint64_t> v(m / 64), out(m / 64);
+    try {
+      p.snd->extend(u, m);
+      auto d = p.snd->gilboa(v, 1, out);
+      CHECK(d.size() == gilboa_correction_bytes(m / 64, 1));
+    } catch (const OtError &) {
+    }
+    try {
+      (void)p.rcv->extend(r, m);
+      p.rcv->gilboa(randomBytes(t % 2 ? gilboa_correction_bytes(m / 64, 1) : rng() % 2000), 1, out);
+    } catch (const OtError &) {
+    }
+  }
+}
