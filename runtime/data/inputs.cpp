@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,9 @@ std::string trim(const std::string &s) {
 }
 
 std::string readFile(const std::string &input, const std::string &path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw DataError(where(input, path, 0) + "is a directory, not a data file");
   std::ifstream f(path, std::ios::binary);
   if (!f)
     throw DataError(where(input, path, 0) + "cannot open the file");

@@ -148,17 +148,22 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
 }  // namespace
 
 void runInteractive(State &st, size_t first, size_t count) {
-  std::vector<Pending> pending(count);
-  std::vector<InteractiveOp> ops;
-  ops.reserve(count);
+  // A lone interactive op (the common case outside round groups) needs no
+  // heap allocation for its bookkeeping.
+  Pending single;
+  std::vector<Pending> many(count > 1 ? count : 0);
+  Pending *pending = count > 1 ? many.data() : &single;
+  InteractiveOp singleOp;
+  std::vector<InteractiveOp> manyOps(count > 1 ? count : 0);
+  std::span<InteractiveOp> ops = count > 1 ? std::span(manyOps) : std::span(&singleOp, 1);
   const size_t savedPc = st.pc;
   for (size_t i = 0; i < count; ++i) {
     st.pc = first + i;
     prepare(st, st.prog.code[first + i], pending[i]);
   }
   st.pc = savedPc;
-  for (Pending &pd : pending)
-    ops.push_back(std::move(pd.op));
+  for (size_t i = 0; i < count; ++i)
+    ops[i] = std::move(pending[i].op);
   st.proto.runGroup(ops);
   for (size_t i = 0; i < count; ++i) {
     Pending &pd = pending[i];
