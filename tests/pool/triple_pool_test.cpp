@@ -160,6 +160,7 @@ void longRun(uint32_t parties) {
     }
     CHECK(st[i].kinds[0].drawn == kDraws * kPer);
     CHECK(lines[i].rfind("pool triples=", 0) == 0);
+    CHECK(lines[i].find(" waiting=no waits=") != std::string::npos);
   }
   // The first draw cannot be served before the base OTs finish: it waits and logs.
   CHECK(st[0].waits >= 1);

@@ -365,6 +365,8 @@ PoolStatus TriplePool::status() const {
   }
   s.waits = waits_;
   s.waitedSeconds = waitedSeconds_;
+  for (std::size_t k = 0; k < kPoolKinds; ++k)
+    if (waiting_[k]) s.waitingFor = kNames[k];
   s.failed = failed_;
   s.error = error_;
   return s;
@@ -378,6 +380,7 @@ std::string TriplePool::statusLine() const {
     o << ' ' << k.name << '=' << k.level << '/' << k.capacity << " ("
       << static_cast<uint64_t>(k.ratePerSecond) << "/s)";
   char w[64];
+  o << " waiting=" << (s.waitingFor ? s.waitingFor : "no");
   std::snprintf(w, sizeof w, " waits=%llu waited=%.3fs", static_cast<unsigned long long>(s.waits),
                 s.waitedSeconds);
   o << w;

@@ -53,10 +53,11 @@ struct PoolKindStatus {
 
 struct PoolStatus {
   std::array<PoolKindStatus, kPoolKinds> kinds;
-  uint64_t waits = 0;       // draws that found their pool empty
-  double waitedSeconds = 0; // total time the online phase waited
-  bool failed = false;      // the background generator stopped with an error
-  std::string error;        // its message (never contains secrets)
+  uint64_t waits = 0;               // draws that found their pool empty
+  double waitedSeconds = 0;         // total time the online phase waited
+  const char *waitingFor = nullptr; // the kind the online phase waits for now, if any
+  bool failed = false;              // the background generator stopped with an error
+  std::string error;                // its message (never contains secrets)
 };
 
 class TriplePool final : public vm::Preprocessing {
@@ -80,7 +81,7 @@ public:
                   std::span<uint64_t> high) override;
 
   PoolStatus status() const;
-  /// e.g. `pool triples=40960/65536 (210000/s) bool=... waits=2 waited=0.031s`
+  /// e.g. `pool triples=40960/65536 (210000/s) bool=... waiting=no waits=2 waited=0.031s`
   std::string statusLine() const;
 
 private:
