@@ -4,6 +4,8 @@
 // `name value unit` lines (docs/benchmarks.md). Usage: bench_net [MiB]
 // (total bytes per throughput figure, default 256).
 //===----------------------------------------------------------------------===//
+#include "runtime/net/mesh.h"
+
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstdio>
@@ -12,8 +14,6 @@
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
-
-#include "runtime/net/mesh.h"
 
 using namespace smpc::net;
 using Clock = std::chrono::steady_clock;
@@ -36,7 +36,7 @@ double seconds(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv) {
   const uint64_t total = (argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 256) << 20;
@@ -63,9 +63,11 @@ int main(int argc, char **argv) {
     std::vector<uint8_t> msg(size, 0x5a);
     auto t = Clock::now();
     std::thread reader([&] {
-      for (uint64_t i = 0; i < count; ++i) (void)cb->recv(0);
+      for (uint64_t i = 0; i < count; ++i)
+        (void)cb->recv(0);
     });
-    for (uint64_t i = 0; i < count; ++i) ca->send(1, msg);
+    for (uint64_t i = 0; i < count; ++i)
+      ca->send(1, msg);
     reader.join();
     double s = seconds(t);
     std::printf("net.curve.throughput.%zuKiB %.1f MB/s\n", size >> 10, count * size / s / 1e6);
@@ -76,7 +78,8 @@ int main(int argc, char **argv) {
   const int rounds = 2000;
   auto t = Clock::now();
   std::thread echo([&] {
-    for (int i = 0; i < rounds; ++i) cb->send(0, cb->recv(0));
+    for (int i = 0; i < rounds; ++i)
+      cb->send(0, cb->recv(0));
   });
   for (int i = 0; i < rounds; ++i) {
     ca->send(1, ping);
@@ -91,7 +94,8 @@ int main(int argc, char **argv) {
 
   // The same round trip with the transport's simulated one-way latency.
   cfg.latencyMs = 10;
-  for (auto &p : cfg.parties) p.endpoint = p.bind = "tcp://127.0.0.1:" + std::to_string(freePort());
+  for (auto &p : cfg.parties)
+    p.endpoint = p.bind = "tcp://127.0.0.1:" + std::to_string(freePort());
   Mesh la(cfg, 0, keys[0]), lb(cfg, 1, keys[1]);
   la.waitReady();
   lb.waitReady();
@@ -99,7 +103,8 @@ int main(int argc, char **argv) {
   const int lrounds = 50;
   t = Clock::now();
   std::thread lecho([&] {
-    for (int i = 0; i < lrounds; ++i) clb->send(0, clb->recv(0));
+    for (int i = 0; i < lrounds; ++i)
+      clb->send(0, clb->recv(0));
   });
   for (int i = 0; i < lrounds; ++i) {
     cla->send(1, ping);

@@ -1,10 +1,10 @@
 //===- cmd_dealer.cpp - `smpc dealer`: serve preprocessing for one job ----===//
-#include <iostream>
-
 #include "runtime/cli/commands.h"
 #include "runtime/cluster/cluster_commands.h"
 #include "runtime/net/mesh.h"
 #include "runtime/preproc/dealer/dealer.h"
+
+#include <iostream>
 
 namespace smpc::cli {
 
@@ -70,4 +70,4 @@ int cmdDealer(const std::vector<std::string> &args) {
   }
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

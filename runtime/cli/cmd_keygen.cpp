@@ -1,17 +1,18 @@
 //===- cmd_keygen.cpp - `smpc keygen`: a node's CurveZMQ key pair ---------===//
-#include <iostream>
-
-#include "runtime/cluster/cluster_commands.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cluster/cluster_commands.h"
 #include "runtime/net/keys.h"
+
+#include <iostream>
 
 namespace smpc::cli {
 
 namespace {
-const char *kUsage = "usage: smpc keygen --out PREFIX\n"
-                     "  writes PREFIX.key (secret, mode 0600) and PREFIX.pub (its public key, Z85);\n"
-                     "  refuses to overwrite either file. Put the .pub text in the cluster\n"
-                     "  configuration as this node's public_key.\n";
+const char *kUsage =
+    "usage: smpc keygen --out PREFIX\n"
+    "  writes PREFIX.key (secret, mode 0600) and PREFIX.pub (its public key, Z85);\n"
+    "  refuses to overwrite either file. Put the .pub text in the cluster\n"
+    "  configuration as this node's public_key.\n";
 }
 
 int cmdKeygen(const std::vector<std::string> &args) {
@@ -23,7 +24,8 @@ int cmdKeygen(const std::vector<std::string> &args) {
     } else if (args[i] == "--out" && i + 1 < args.size()) {
       out = args[++i];
     } else {
-      printError("unexpected argument '" + args[i] + "' for `smpc keygen` (see smpc keygen --help)");
+      printError("unexpected argument '" + args[i] +
+                 "' for `smpc keygen` (see smpc keygen --help)");
       return kExitUsage;
     }
   }
@@ -43,4 +45,4 @@ int cmdKeygen(const std::vector<std::string> &args) {
   return kExitOk;
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

@@ -6,12 +6,6 @@
 // outputs this party receives. Errors name this party and never contain
 // input values or shares.
 //===----------------------------------------------------------------------===//
-#include <fstream>
-#include <iostream>
-#include <memory>
-
-#include <nlohmann/json.hpp>
-
 #include "runtime/cli/commands.h"
 #include "runtime/cluster/cluster_commands.h"
 #include "runtime/data/inputs.h"
@@ -23,6 +17,11 @@
 #include "vm/bytecode/serialize.h"
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/semi2k.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 namespace smpc::cli {
 
@@ -64,8 +63,8 @@ int parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
     } else if (o == "--verbose") {
       a.verbose = true;
     } else if (o == "--config" || o == "--key" || o == "--program" || o == "--output-json" ||
-               o == "--outputs-raw" || o == "--preprocessing" || o == "--id" ||
-               o == "--input" || o == "--max-steps") {
+               o == "--outputs-raw" || o == "--preprocessing" || o == "--id" || o == "--input" ||
+               o == "--max-steps") {
       if (!value(v)) {
         printError(o + " needs a value");
         return kExitUsage;
@@ -81,12 +80,14 @@ int parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
         unsigned long long n = std::strtoull(v.c_str(), &end, 10);
         if (v.empty() || *end || v[0] == '-' || (o == "--id" && n >= net::kMaxParties)) {
           printError(o + " takes a non-negative integer" +
-                     (o == "--id" ? " below " + std::to_string(net::kMaxParties) : "") +
-                     ", got '" + v + "'");
+                     (o == "--id" ? " below " + std::to_string(net::kMaxParties) : "") + ", got '" +
+                     v + "'");
           return kExitUsage;
         }
-        if (o == "--id") a.id = uint32_t(n), a.haveId = true;
-        else a.maxSteps = n;
+        if (o == "--id")
+          a.id = uint32_t(n), a.haveId = true;
+        else
+          a.maxSteps = n;
       }
       if (o == "--input") {
         try {
@@ -120,16 +121,18 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
               const vm::ProtocolStats &s) {
   nlohmann::json j;
   j["outputs"] = nlohmann::json::array();
-  for (const auto &o : outs) j["outputs"].push_back({{"name", o.entry.name}, {"data", o.data}});
-  j["stats"] = {{"rounds", s.rounds},       {"bytes_sent", s.bytesSent},
-                {"bytes_received", s.bytesReceived}, {"triples", s.triples},
-                {"truncations", s.truncPairs}, {"ltz", s.ltz}, {"eqz", s.eqz}};
+  for (const auto &o : outs)
+    j["outputs"].push_back({{"name", o.entry.name}, {"data", o.data}});
+  j["stats"] = {
+      {"rounds", s.rounds},   {"bytes_sent", s.bytesSent},   {"bytes_received", s.bytesReceived},
+      {"triples", s.triples}, {"truncations", s.truncPairs}, {"ltz", s.ltz},
+      {"eqz", s.eqz}};
   std::ofstream f(path);
   f << j.dump() << "\n";
   if (!f) throw std::runtime_error("cannot write '" + path + "'");
 }
 
-}  // namespace
+} // namespace
 
 bc::Program readProgramFile(const std::string &path) {
   std::ifstream f(path, std::ios::binary);
@@ -163,8 +166,8 @@ int cmdParty(const std::vector<std::string> &args) {
     net::SecretKey key = net::loadSecretKey(a.key);
     bc::Program prog = readProgramFile(a.program);
     if (prog.minParties > cfg.numParties())
-      return fail("the program needs " + std::to_string(prog.minParties) + " parties, " +
-                  a.config + " has " + std::to_string(cfg.numParties()));
+      return fail("the program needs " + std::to_string(prog.minParties) + " parties, " + a.config +
+                  " has " + std::to_string(cfg.numParties()));
     vm::InputValues inputs = data::loadInputs(prog, a.inputs, {a.id});
     for (const auto &[name, v] : inputs)
       log("input '" + name + "': " + std::to_string(v.size()) + " elements");
@@ -172,7 +175,8 @@ int cmdParty(const std::vector<std::string> &args) {
         std::to_string(cfg.numParties()) + " parties, preprocessing " + pre);
 
     net::MeshOptions mo;
-    if (a.verbose) mo.log = [me](const std::string &s) { std::cerr << "[" << me << "] " << s << "\n"; };
+    if (a.verbose)
+      mo.log = [me](const std::string &s) { std::cerr << "[" << me << "] " << s << "\n"; };
     net::Mesh mesh(cfg, a.id, key, mo);
     std::vector<vm::OutputValue> outs;
     vm::ProtocolStats stats;
@@ -221,4 +225,4 @@ int cmdParty(const std::vector<std::string> &args) {
   }
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

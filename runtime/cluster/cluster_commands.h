@@ -5,10 +5,10 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+
 #include <string>
 #include <vector>
-
-#include "vm/bytecode/program.h"
 
 namespace smpc::cli {
 
@@ -20,4 +20,4 @@ int cmdDealer(const std::vector<std::string> &args);
 /// file on failure.
 bc::Program readProgramFile(const std::string &path);
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

@@ -7,22 +7,6 @@
 // node fails the run with the node named; the others are killed after a
 // short grace so they can report their own view. The temp dir is removed.
 //===----------------------------------------------------------------------===//
-#include <arpa/inet.h>
-#include <chrono>
-#include <csignal>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
-
-#include <nlohmann/json.hpp>
-#include <sodium.h>
-
 #include "runtime/cli/cluster_hook.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cluster/cluster_commands.h"
@@ -30,6 +14,21 @@
 #include "runtime/data/outputs.h"
 #include "runtime/net/config.h"
 #include "vm/bytecode/serialize.h"
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 namespace smpc::cli {
 
@@ -39,7 +38,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 volatile std::sig_atomic_t gInterrupted = 0;
-void onSignal(int) { gInterrupted = 1; }
+void onSignal(int) {
+  gInterrupted = 1;
+}
 
 // A private directory removed with everything in it (ephemeral secret keys
 // included) when the run ends.
@@ -89,7 +90,7 @@ struct Node {
   int status = 0;
 };
 
-}  // namespace
+} // namespace
 
 int runLocalCluster(const RunRequest &req) {
   const bc::Program &prog = req.program;
@@ -131,7 +132,8 @@ int runLocalCluster(const RunRequest &req) {
     c.publicKey = k.publicKey();
     return c;
   };
-  for (uint32_t i = 0; i < n; ++i) cfg.parties.push_back(addNode(i, "party" + std::to_string(i)));
+  for (uint32_t i = 0; i < n; ++i)
+    cfg.parties.push_back(addNode(i, "party" + std::to_string(i)));
   if (useDealer) cfg.dealer = addNode(n, "dealer");
   cfg.timeouts.connectMs = envMs("SMPC_CONNECT_TIMEOUT_MS", 20000);
   cfg.timeouts.peerMs = envMs("SMPC_PEER_TIMEOUT_MS", 5000);
@@ -147,7 +149,8 @@ int runLocalCluster(const RunRequest &req) {
 
   // Ctrl-C or a kill of this process must not leave party processes behind:
   // they die with us (PDEATHSIG), and a caught signal cleans up first.
-  struct sigaction sa {}, oldInt{}, oldTerm{};
+  struct sigaction sa {
+  }, oldInt{}, oldTerm{};
   sa.sa_handler = onSignal;
   ::sigaction(SIGINT, &sa, &oldInt);
   ::sigaction(SIGTERM, &sa, &oldTerm);
@@ -155,17 +158,26 @@ int runLocalCluster(const RunRequest &req) {
   std::vector<Node> nodes;
   try {
     if (useDealer) {
-      std::vector<std::string> a = {"dealer", "--config", at("cluster.json"), "--key",
+      std::vector<std::string> a = {"dealer",         "--config",  at("cluster.json"), "--key",
                                     at("dealer.key"), "--program", at("prog.smpcb")};
       if (verbose) a.push_back("--verbose");
       nodes.push_back({"the dealer", cluster::spawnSelf(a, "/dev/null")});
     }
     for (uint32_t i = 0; i < n; ++i) {
       std::string id = std::to_string(i);
-      std::vector<std::string> a = {"party", "--config", at("cluster.json"), "--id", id,
-                                    "--key", at("party" + id + ".key"), "--program",
-                                    at("prog.smpcb"), "--preprocessing", req.preprocessing,
-                                    "--outputs-raw", at("out" + id + ".json")};
+      std::vector<std::string> a = {"party",
+                                    "--config",
+                                    at("cluster.json"),
+                                    "--id",
+                                    id,
+                                    "--key",
+                                    at("party" + id + ".key"),
+                                    "--program",
+                                    at("prog.smpcb"),
+                                    "--preprocessing",
+                                    req.preprocessing,
+                                    "--outputs-raw",
+                                    at("out" + id + ".json")};
       for (const auto &e : prog.inputs)
         if (e.party == i) {
           auto it = req.inputFiles.find(e.name);
@@ -182,8 +194,10 @@ int runLocalCluster(const RunRequest &req) {
       nodes.push_back({"party " + id, cluster::spawnSelf(a, "/dev/null")});
     }
   } catch (const std::exception &e) {
-    for (auto &nd : nodes) ::kill(nd.pid, SIGKILL);
-    for (auto &nd : nodes) ::waitpid(nd.pid, nullptr, 0);
+    for (auto &nd : nodes)
+      ::kill(nd.pid, SIGKILL);
+    for (auto &nd : nodes)
+      ::waitpid(nd.pid, nullptr, 0);
     printError(e.what());
     return kExitFail;
   }
@@ -225,8 +239,7 @@ int runLocalCluster(const RunRequest &req) {
   ::sigaction(SIGINT, &oldInt, nullptr);
   ::sigaction(SIGTERM, &oldTerm, nullptr);
   if (!firstFailure.empty()) {
-    printError("the local cluster failed: " + firstFailure +
-               " (the nodes' own errors are above)");
+    printError("the local cluster failed: " + firstFailure + " (the nodes' own errors are above)");
     return kExitFail;
   }
 
@@ -277,4 +290,4 @@ std::vector<Subcommand> clusterSubcommands() {
   };
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

@@ -16,15 +16,16 @@ pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutP
   std::vector<std::string> all = {"smpc"};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char *> argv;
-  for (auto &s : all) argv.push_back(s.data());
+  for (auto &s : all)
+    argv.push_back(s.data());
   argv.push_back(nullptr);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a party process: ") +
-                                        std::strerror(errno));
+  if (pid < 0)
+    throw std::runtime_error(std::string("cannot start a party process: ") + std::strerror(errno));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    if (::getppid() != parent) ::_exit(127); // the parent died before prctl
     if (!stdoutPath.empty()) {
       int fd = ::open(stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
       if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(127);
@@ -43,4 +44,4 @@ std::string describeStatus(int status) {
   return "stopped";
 }
 
-}  // namespace smpc::cluster
+} // namespace smpc::cluster

@@ -15,4 +15,4 @@ pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutP
 /// "exited with status 3" / "was killed by signal 9 (Killed)".
 std::string describeStatus(int status);
 
-}  // namespace smpc::cluster
+} // namespace smpc::cluster

@@ -2,10 +2,9 @@
 #include "runtime/net/config.h"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace smpc::net {
 
@@ -24,7 +23,8 @@ void onlyKnown(const Ctx &c, const json &obj, const std::string &where,
                std::initializer_list<const char *> known) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool ok = false;
-    for (const char *k : known) ok = ok || it.key() == k;
+    for (const char *k : known)
+      ok = ok || it.key() == k;
     if (!ok) c.fail(where, "unknown field '" + it.key() + "' (check its spelling)");
   }
 }
@@ -35,8 +35,7 @@ const json &field(const Ctx &c, const json &obj, const std::string &where, const
   return *it;
 }
 
-std::string stringField(const Ctx &c, const json &obj, const std::string &where,
-                        const char *name) {
+std::string stringField(const Ctx &c, const json &obj, const std::string &where, const char *name) {
   const json &v = field(c, obj, where, name);
   if (!v.is_string() || v.get<std::string>().empty())
     c.fail(where, std::string("field '") + name + "' must be a non-empty string");
@@ -55,10 +54,10 @@ void checkEndpoint(const Ctx &c, const std::string &ep, const std::string &where
   bool ok = ep.rfind("tcp://", 0) == 0 && colon != std::string::npos && colon > 6 &&
             colon + 1 < ep.size();
   if (ok)
-    for (size_t i = colon + 1; i < ep.size(); ++i) ok = ok && std::isdigit((unsigned char)ep[i]);
+    for (size_t i = colon + 1; i < ep.size(); ++i)
+      ok = ok && std::isdigit((unsigned char)ep[i]);
   if (ep.rfind("ipc://", 0) == 0 && ep.size() > 6) ok = true;
-  if (!ok)
-    c.fail(where, "endpoint '" + ep + "' must look like tcp://host:port (or ipc://path)");
+  if (!ok) c.fail(where, "endpoint '" + ep + "' must look like tcp://host:port (or ipc://path)");
 }
 
 NodeConfig parseNode(const Ctx &c, const json &j, const std::string &where, bool isDealer) {
@@ -85,7 +84,7 @@ NodeConfig parseNode(const Ctx &c, const json &j, const std::string &where, bool
   return n;
 }
 
-}  // namespace
+} // namespace
 
 std::string ClusterConfig::nodeName(uint32_t id) const {
   return id < numParties() ? "party " + std::to_string(id) : std::string("the dealer");
@@ -121,7 +120,8 @@ ClusterConfig parseClusterConfig(const std::string &text, const std::string &sou
     if (byId[n.id]) c.fail(where, "duplicate party id " + std::to_string(n.id));
     byId[n.id] = n;
   }
-  for (auto &n : byId) cfg.parties.push_back(*n);
+  for (auto &n : byId)
+    cfg.parties.push_back(*n);
   if (j.contains("dealer") && !j["dealer"].is_null()) {
     cfg.dealer = parseNode(c, j["dealer"], "dealer", true);
     cfg.dealer->id = cfg.dealerId();
@@ -184,7 +184,8 @@ std::string clusterConfigToJson(const ClusterConfig &cfg) {
   json j;
   j["job_id"] = cfg.jobId;
   j["parties"] = json::array();
-  for (const auto &p : cfg.parties) j["parties"].push_back(node(p, true));
+  for (const auto &p : cfg.parties)
+    j["parties"].push_back(node(p, true));
   if (cfg.dealer) j["dealer"] = node(*cfg.dealer, false);
   j["timeouts"] = {{"connect_ms", cfg.timeouts.connectMs},
                    {"peer_ms", cfg.timeouts.peerMs},
@@ -194,4 +195,4 @@ std::string clusterConfigToJson(const ClusterConfig &cfg) {
   return j.dump(2) + "\n";
 }
 
-}  // namespace smpc::net
+} // namespace smpc::net

@@ -7,13 +7,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/net/keys.h"
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "runtime/net/keys.h"
 
 namespace smpc::net {
 
@@ -27,16 +27,16 @@ public:
 
 struct NodeConfig {
   uint32_t id = 0;
-  std::string endpoint;  // where others connect, e.g. tcp://10.0.0.5:7000
-  std::string bind;      // where this node listens; defaults to `endpoint`
+  std::string endpoint; // where others connect, e.g. tcp://10.0.0.5:7000
+  std::string bind;     // where this node listens; defaults to `endpoint`
   PublicKey publicKey{};
 };
 
 struct Timeouts {
-  uint32_t connectMs = 15000;   // all peers must be heard from within this
-  uint32_t peerMs = 5000;       // a peer silent this long (no data, no heartbeat) is dead
-  uint32_t recvMs = 600000;     // longest wait for one message from a live peer
-  uint32_t heartbeatMs = 0;     // 0 = peerMs / 5
+  uint32_t connectMs = 15000; // all peers must be heard from within this
+  uint32_t peerMs = 5000;     // a peer silent this long (no data, no heartbeat) is dead
+  uint32_t recvMs = 600000;   // longest wait for one message from a live peer
+  uint32_t heartbeatMs = 0;   // 0 = peerMs / 5
 };
 
 struct ClusterConfig {
@@ -44,7 +44,7 @@ struct ClusterConfig {
   std::vector<NodeConfig> parties;  // index == id
   std::optional<NodeConfig> dealer; // id == parties.size()
   Timeouts timeouts;
-  uint32_t latencyMs = 0;           // added one-way delay per data frame (benchmarks)
+  uint32_t latencyMs = 0; // added one-way delay per data frame (benchmarks)
 
   uint32_t numParties() const { return uint32_t(parties.size()); }
   uint32_t dealerId() const { return numParties(); }
@@ -60,4 +60,4 @@ ClusterConfig loadClusterConfig(const std::string &path);
 /// Serialises a configuration (keys as Z85) in the format parse accepts.
 std::string clusterConfigToJson(const ClusterConfig &cfg);
 
-}  // namespace smpc::net
+} // namespace smpc::net

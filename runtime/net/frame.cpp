@@ -2,21 +2,22 @@
 #include "runtime/net/frame.h"
 
 #include <cstring>
-
 #include <sodium.h>
 
 namespace smpc::net {
 
 namespace {
 void put(uint8_t *p, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) p[i] = uint8_t(v >> (8 * i));
+  for (int i = 0; i < n; ++i)
+    p[i] = uint8_t(v >> (8 * i));
 }
 uint64_t get(const uint8_t *p, int n) {
   uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v |= uint64_t(p[i]) << (8 * i);
+  for (int i = 0; i < n; ++i)
+    v |= uint64_t(p[i]) << (8 * i);
   return v;
 }
-}  // namespace
+} // namespace
 
 JobHash hashJobId(const std::string &jobId) {
   JobHash h;
@@ -74,8 +75,8 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
   h.seq = get(f.data() + 24, 8);
   h.length = get(f.data() + 32, 8);
   if (h.length != f.size() - kHeaderBytes) {
-    why = "malformed frame: header says " + std::to_string(h.length) + " payload bytes, frame has " +
-          std::to_string(f.size() - kHeaderBytes);
+    why = "malformed frame: header says " + std::to_string(h.length) +
+          " payload bytes, frame has " + std::to_string(f.size() - kHeaderBytes);
     return std::nullopt;
   }
   if ((h.type == FrameType::Heartbeat || h.type == FrameType::Bye) && h.length != 0) {
@@ -85,4 +86,4 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
   return h;
 }
 
-}  // namespace smpc::net
+} // namespace smpc::net

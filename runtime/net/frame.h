@@ -21,7 +21,7 @@
 
 namespace smpc::net {
 
-inline constexpr uint32_t kFrameMagic = 0x46504d53;  // "SMPF" little endian
+inline constexpr uint32_t kFrameMagic = 0x46504d53; // "SMPF" little endian
 inline constexpr uint8_t kFrameVersion = 1;
 inline constexpr std::size_t kHeaderBytes = 40;
 inline constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
@@ -49,4 +49,4 @@ std::vector<uint8_t> encodeFrame(const FrameHeader &h, std::span<const uint8_t> 
 /// (which never contains payload bytes).
 std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> frame, std::string &why);
 
-}  // namespace smpc::net
+} // namespace smpc::net

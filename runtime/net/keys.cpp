@@ -4,10 +4,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <sodium.h>
 #include <zmq.h>
 
 namespace smpc::net {
@@ -41,8 +40,10 @@ bool decodeKey(std::string_view text, uint8_t *out) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
   return s;
 }
 
@@ -78,9 +79,11 @@ void writeNew(const std::string &path, const std::string &text, mode_t mode) {
   if (!ok) throw KeyError("cannot write key file " + path);
 }
 
-}  // namespace
+} // namespace
 
-SecretKey::~SecretKey() { sodium_memzero(sec_.data(), sec_.size()); }
+SecretKey::~SecretKey() {
+  sodium_memzero(sec_.data(), sec_.size());
+}
 
 SecretKey SecretKey::fromSecret(const uint8_t *secret) {
   ensureSodium();
@@ -132,8 +135,7 @@ void writeKeyPair(const std::string &prefix, const SecretKey &key) {
 
 SecretKey loadSecretKey(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    throw KeyError("cannot open secret key file " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw KeyError("cannot open secret key file " + path + ": " + std::strerror(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
@@ -161,9 +163,8 @@ SecretKey loadSecretKey(const std::string &path) {
 
 PublicKey loadPublicKey(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw KeyError("cannot open public key file " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw KeyError("cannot open public key file " + path + ": " + std::strerror(errno));
   return parsePublicKey(readSmall(fd, path), "public key file " + path);
 }
 
-}  // namespace smpc::net
+} // namespace smpc::net

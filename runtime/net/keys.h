@@ -59,4 +59,4 @@ SecretKey loadSecretKey(const std::string &path);
 /// Loads a public-key file (Z85 or hex).
 PublicKey loadPublicKey(const std::string &path);
 
-}  // namespace smpc::net
+} // namespace smpc::net

@@ -1,6 +1,8 @@
 //===- mesh.cpp - the I/O thread, ZAP handler and channels of a mesh ------===//
 #include "runtime/net/mesh.h"
 
+#include "runtime/net/frame.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -8,14 +10,11 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <sodium.h>
 #include <sys/eventfd.h>
 #include <thread>
 #include <unistd.h>
-
-#include <sodium.h>
 #include <zmq.hpp>
-
-#include "runtime/net/frame.h"
 
 namespace smpc::net {
 
@@ -31,19 +30,19 @@ constexpr uint64_t kMaxMessageBytes = uint64_t(1) << 32;
 constexpr uint32_t kNoDest = 0xffffffffu;
 
 struct PeerState {
-  bool heard = false;        // any authenticated frame arrived
-  bool closed = false;       // Bye arrived
-  bool handshakeOk = false;  // our DEALER completed CURVE with it
-  std::string dead;          // non-empty: why the peer is unusable
+  bool heard = false;       // any authenticated frame arrived
+  bool closed = false;      // Bye arrived
+  bool handshakeOk = false; // our DEALER completed CURVE with it
+  std::string dead;         // non-empty: why the peer is unusable
   std::string handshakeProblem;
   Clock::time_point lastHeard;
   std::optional<Clock::time_point> disconnectedAt;
 };
 
 struct Link {
-  std::deque<std::vector<uint8_t>> q;  // complete messages, in order
+  std::deque<std::vector<uint8_t>> q; // complete messages, in order
   uint64_t nextSeq = 0;
-  std::vector<uint8_t> partial;        // chunks of a message not yet complete
+  std::vector<uint8_t> partial; // chunks of a message not yet complete
 };
 
 struct Outgoing {
@@ -52,7 +51,7 @@ struct Outgoing {
   zmq::message_t msg;
 };
 
-}  // namespace
+} // namespace
 
 struct Mesh::Impl {
   ClusterConfig cfg;
@@ -64,8 +63,8 @@ struct Mesh::Impl {
 
   zmq::context_t ctx;
   zmq::socket_t zap, router;
-  std::vector<zmq::socket_t> dealers;   // by node id; self's is unused
-  std::vector<zmq::socket_t> monitors;  // PAIR sockets reading DEALER monitor events
+  std::vector<zmq::socket_t> dealers;  // by node id; self's is unused
+  std::vector<zmq::socket_t> monitors; // PAIR sockets reading DEALER monitor events
   int wakeFd = -1;
   std::thread io;
   Clock::time_point start;
@@ -73,9 +72,9 @@ struct Mesh::Impl {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<PeerState> peers;
-  std::vector<std::vector<Link>> links;  // [channel][peer]
+  std::vector<std::vector<Link>> links; // [channel][peer]
   std::vector<bool> taken;
-  std::deque<Outgoing> outbox;  // filled by channels, drained by the I/O thread
+  std::deque<Outgoing> outbox; // filled by channels, drained by the I/O thread
   bool closing = false, finished = false;
   std::string ioError;
   std::atomic<uint64_t> refused{0};
@@ -188,7 +187,7 @@ private:
   uint64_t sent_ = 0, received_ = 0;
 };
 
-}  // namespace
+} // namespace
 
 void Mesh::Impl::setup(const SecretKey &key) {
   if (key.publicKey() != cfg.node(self).publicKey)
@@ -266,7 +265,7 @@ void Mesh::Impl::handleZap() {
     req.push_back(std::move(part));
     if (!more) break;
   }
-  if (req.size() < 6) return;  // not a ZAP request; REP state stays consistent only on full ones
+  if (req.size() < 6) return; // not a ZAP request; REP state stays consistent only on full ones
   std::string status = "400", text = "public key not in the cluster configuration", user;
   std::string address = req[3].to_string();
   if (req[0].to_string() == "1.0" && req[5].to_string() == "CURVE" && req.size() >= 7 &&
@@ -282,8 +281,9 @@ void Mesh::Impl::handleZap() {
   }
   if (status != "200") {
     ++refused;
-    log("refused a connection from " + address + ": its public key is not pinned in the cluster "
-                                                 "configuration");
+    log("refused a connection from " + address +
+        ": its public key is not pinned in the cluster "
+        "configuration");
   }
   std::string reqId = req[1].to_string();
   zap.send(zmq::buffer(std::string("1.0")), zmq::send_flags::sndmore);
@@ -304,13 +304,13 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
       from = uint32_t(std::stoul(uid));
   } catch (const zmq::error_t &) {
   }
-  if (from >= nodes || from == self) return;  // cannot happen with our ZAP handler
+  if (from >= nodes || from == self) return; // cannot happen with our ZAP handler
   auto data = std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size());
   std::string why;
   auto h = decodeHeader(data, why);
   std::lock_guard lk(mu);
   PeerState &ps = peers[from];
-  if (!ps.dead.empty()) return;  // the link is already condemned
+  if (!ps.dead.empty()) return; // the link is already condemned
   if (!ps.heard) log("connected: " + name(from));
   ps.heard = true;
   ps.lastHeard = Clock::now();
@@ -389,8 +389,8 @@ void Mesh::Impl::checkLiveness(Clock::time_point now) {
     if (!ps.heard) {
       if (now - start > connectTimeout)
         kill(p, name(p) + " did not connect within " + std::to_string(connectTimeout.count()) +
-                    " ms (timeouts.connect_ms): check that it runs, that " +
-                    cfg.node(p).endpoint + " is reachable" +
+                    " ms (timeouts.connect_ms): check that it runs, that " + cfg.node(p).endpoint +
+                    " is reachable" +
                     (ps.handshakeProblem.empty() ? std::string(" and that the keys match")
                                                  : "; " + ps.handshakeProblem));
     } else if (ps.disconnectedAt && now - *ps.disconnectedAt > grace) {
@@ -403,8 +403,8 @@ void Mesh::Impl::checkLiveness(Clock::time_point now) {
 }
 
 void Mesh::Impl::ioLoop() {
-  std::deque<Outgoing> delayed;  // data frames in due order (one fixed delay)
-  std::vector<std::deque<zmq::message_t>> backlog(nodes);  // due, not yet accepted by zmq
+  std::deque<Outgoing> delayed; // data frames in due order (one fixed delay)
+  std::vector<std::deque<zmq::message_t>> backlog(nodes); // due, not yet accepted by zmq
   auto nextHb = Clock::now();
   Clock::time_point closeDeadline{};
   bool byeSent = false;
@@ -415,7 +415,7 @@ void Mesh::Impl::ioLoop() {
         for (uint32_t p = 0; p < nodes; ++p)
           if (p != self) {
             auto m = control(FrameType::Heartbeat);
-            (void)sendNow(p, m);  // a lost heartbeat is harmless
+            (void)sendNow(p, m); // a lost heartbeat is harmless
           }
         nextHb = now + hbIvl;
       }
@@ -440,10 +440,11 @@ void Mesh::Impl::ioLoop() {
       bool pending = false;
       for (uint32_t p = 0; p < nodes; ++p) {
         auto &b = backlog[p];
-        while (!b.empty() && sendNow(p, b.front())) b.pop_front();
+        while (!b.empty() && sendNow(p, b.front()))
+          b.pop_front();
         if (!b.empty()) {
           std::lock_guard lk(mu);
-          if (!peers[p].dead.empty()) b.clear();  // nobody will ever read them
+          if (!peers[p].dead.empty()) b.clear(); // nobody will ever read them
         }
         pending = pending || !b.empty();
       }
@@ -470,7 +471,7 @@ void Mesh::Impl::ioLoop() {
           if (!id.more()) continue;
           (void)router.recv(payload, zmq::recv_flags::none);
           bool extra = payload.more();
-          while (extra) {  // we never send multipart: drop the rest
+          while (extra) { // we never send multipart: drop the rest
             zmq::message_t junk;
             (void)router.recv(junk, zmq::recv_flags::none);
             extra = junk.more();
@@ -536,9 +537,15 @@ Mesh::~Mesh() {
   ::close(impl_->wakeFd);
 }
 
-uint32_t Mesh::self() const { return impl_->self; }
-const ClusterConfig &Mesh::config() const { return impl_->cfg; }
-uint64_t Mesh::refusedConnections() const { return impl_->refused.load(); }
+uint32_t Mesh::self() const {
+  return impl_->self;
+}
+const ClusterConfig &Mesh::config() const {
+  return impl_->cfg;
+}
+uint64_t Mesh::refusedConnections() const {
+  return impl_->refused.load();
+}
 
 std::unique_ptr<vm::Channel> Mesh::channel(uint16_t id) {
   if (id >= kMaxChannels) throw std::logic_error("Mesh::channel: channel id out of range");
@@ -556,7 +563,8 @@ void Mesh::waitReady() {
     for (uint32_t p = 0; p < m.nodes; ++p) {
       if (p == m.self) continue;
       if (!m.peers[p].dead.empty()) throw NetError(m.peers[p].dead);
-      if (!m.peers[p].heard || !m.peers[p].handshakeOk) missing += (missing.empty() ? "" : ", ") + m.name(p);
+      if (!m.peers[p].heard || !m.peers[p].handshakeOk)
+        missing += (missing.empty() ? "" : ", ") + m.name(p);
     }
     if (missing.empty()) return;
     if (!m.ioError.empty()) throw NetError(m.ioError);
@@ -576,7 +584,8 @@ void Mesh::close() {
   // Sockets close here; DEALER linger lets the last frames reach the peers.
   m.zap.close();
   m.router.close();
-  for (auto &s : m.monitors) s.close();
+  for (auto &s : m.monitors)
+    s.close();
   for (uint32_t p = 0; p < m.nodes; ++p) {
     if (p == m.self) continue;
     // Linger only toward peers that still read: one that said Bye or died
@@ -596,4 +605,4 @@ void Mesh::sendRawForTest(uint32_t to, std::vector<uint8_t> frame) {
   impl_->wake();
 }
 
-}  // namespace smpc::net
+} // namespace smpc::net

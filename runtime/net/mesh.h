@@ -10,15 +10,15 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/net/config.h"
+#include "runtime/net/keys.h"
+#include "vm/core/channel.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "runtime/net/config.h"
-#include "runtime/net/keys.h"
-#include "vm/core/channel.h"
 
 namespace smpc::net {
 
@@ -71,4 +71,4 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace smpc::net
+} // namespace smpc::net

@@ -1,8 +1,8 @@
 //===- config_test.cpp - cluster configuration parsing and its errors -----===//
-#include <doctest/doctest.h>
-
 #include "runtime/net/config.h"
 #include "tests/net/net_test_util.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc::net;
 
@@ -31,7 +31,7 @@ std::string errorOf(const std::string &text) {
   return "(no error)";
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a valid configuration parses, with defaults and round trip") {
   auto text = doc(party(1, 7001, key(2)) + "," + party(0, 7000, key(1)),
@@ -57,7 +57,7 @@ TEST_CASE("a valid configuration parses, with defaults and round trip") {
 
 TEST_CASE("configuration errors name the file and field") {
   const std::string p0 = party(0, 7000, key(1)), p1 = party(1, 7001, key(2));
-  CHECK(errorOf("{nope") .find("cluster.json: not valid JSON") == 0);
+  CHECK(errorOf("{nope").find("cluster.json: not valid JSON") == 0);
   CHECK(errorOf("[1]") == "cluster.json: the configuration must be a JSON object");
   CHECK(errorOf(R"({"parties": []})") == "cluster.json: missing field 'job_id'");
   CHECK(errorOf(R"({"job_id": "j"})") == "cluster.json: missing field 'parties'");

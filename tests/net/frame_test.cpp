@@ -1,9 +1,8 @@
 //===- frame_test.cpp - frame header encoding and hostile-input decoding --===//
-#include <doctest/doctest.h>
-
-#include <random>
-
 #include "runtime/net/frame.h"
+
+#include <doctest/doctest.h>
+#include <random>
 
 using namespace smpc::net;
 
@@ -45,7 +44,7 @@ TEST_CASE("decoding names what is wrong with a header") {
   f[5] = uint8_t(FrameType::Heartbeat);
   CHECK(why(f) == "malformed frame: control frame with a payload");
   f = good;
-  f[39] = 0x80;  // a huge length must not be trusted
+  f[39] = 0x80; // a huge length must not be trusted
   CHECK(why(f) == "malformed frame: header says 9223372036854775809 payload bytes, frame has 1");
   CHECK(why({}) == "malformed frame: 0 bytes is shorter than the header");
 }
@@ -63,9 +62,11 @@ TEST_CASE("random and mutated frames never crash the decoder") {
     std::vector<uint8_t> f = good;
     if (i % 2) {
       f.resize(rng() % 80);
-      for (auto &b : f) b = uint8_t(rng());
+      for (auto &b : f)
+        b = uint8_t(rng());
     } else {
-      for (int k = 0, n = 1 + int(rng() % 4); k < n; ++k) f[rng() % f.size()] ^= uint8_t(1 + rng() % 255);
+      for (int k = 0, n = 1 + int(rng() % 4); k < n; ++k)
+        f[rng() % f.size()] ^= uint8_t(1 + rng() % 255);
     }
     std::string why;
     auto d = decodeHeader(f, why);
@@ -77,5 +78,5 @@ TEST_CASE("random and mutated frames never crash the decoder") {
       CHECK(!why.empty());
     }
   }
-  CHECK(accepted > 0);  // mutations of payload or sequence bytes stay well-formed
+  CHECK(accepted > 0); // mutations of payload or sequence bytes stay well-formed
 }

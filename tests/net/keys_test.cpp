@@ -1,11 +1,10 @@
 //===- keys_test.cpp - key generation, files, permissions, encodings ------===//
-#include <doctest/doctest.h>
+#include "runtime/net/keys.h"
 
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
-
-#include "runtime/net/keys.h"
 
 using namespace smpc::net;
 namespace fs = std::filesystem;
@@ -27,7 +26,7 @@ std::string errorOf(auto &&f) {
   }
   return "(no error)";
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("keygen writes a 0600 secret key and a public key that load back") {
   TempDir d;
@@ -53,16 +52,16 @@ TEST_CASE("a secret key readable by others is refused") {
   writeKeyPair(prefix, net_key_keygen());
   ::chmod((prefix + ".key").c_str(), 0644);
   CHECK(errorOf([&] { loadSecretKey(prefix + ".key"); }) ==
-        "secret key file " + prefix + ".key is accessible by group or others (mode 0644); run "
-                                      "`chmod 600 " + prefix + ".key`");
+        "secret key file " + prefix +
+            ".key is accessible by group or others (mode 0644); run "
+            "`chmod 600 " +
+            prefix + ".key`");
 }
 
 TEST_CASE("malformed and missing key files are clear errors") {
   TempDir d;
   std::string bad = (d.path / "bad.key").string();
-  {
-    std::ofstream(bad) << "this is not a key\n";
-  }
+  { std::ofstream(bad) << "this is not a key\n"; }
   ::chmod(bad.c_str(), 0600);
   CHECK(errorOf([&] { loadSecretKey(bad); }) ==
         "secret key file " + bad +
@@ -70,9 +69,7 @@ TEST_CASE("malformed and missing key files are clear errors") {
   CHECK(errorOf([&] { loadSecretKey("/nonexistent.key"); }) ==
         "cannot open secret key file /nonexistent.key: No such file or directory");
   std::string pub = (d.path / "bad.pub").string();
-  {
-    std::ofstream(pub) << "zz\n";
-  }
+  { std::ofstream(pub) << "zz\n"; }
   CHECK(errorOf([&] { loadPublicKey(pub); }) ==
         "public key file " + pub +
             " is not a Curve25519 public key: expected 40 Z85 characters or 64 hex digits (as "

@@ -5,15 +5,14 @@
 // make the survivor's receive fail with an error naming the party within
 // the configured timeout.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
+#include "runtime/net/mesh.h"
+#include "tests/net/net_test_util.h"
 
 #include <chrono>
 #include <csignal>
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <thread>
-
-#include "runtime/net/mesh.h"
-#include "tests/net/net_test_util.h"
 
 using namespace smpc::net;
 using namespace smpc::net::test;
@@ -29,7 +28,8 @@ namespace {
     m.waitReady();
     auto ch = m.channel(kOnlineChannel);
     ch->send(0, bytes("hello"));
-    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    for (;;)
+      std::this_thread::sleep_for(std::chrono::seconds(1));
   } catch (...) {
   }
   std::_Exit(3);
@@ -59,7 +59,8 @@ template <class Fault> Outcome survive(const TestCluster &t, Fault fault) {
     } catch (const NetError &e) {
       o.error = e.what();
     }
-    o.ms = long(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+    o.ms =
+        long(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
   }
   ::kill(pid, SIGKILL);
   ::kill(pid, SIGCONT);
@@ -68,13 +69,13 @@ template <class Fault> Outcome survive(const TestCluster &t, Fault fault) {
   return o;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a killed peer process makes receive fail quickly, naming the party") {
   auto t = makeCluster(2, false, 1500);
   auto o = survive(t, [](pid_t pid) { ::kill(pid, SIGKILL); });
   CHECK(o.error == "party 1 disconnected (its process exited or the network failed)");
-  CHECK(o.ms < 1500);  // the socket monitor notices before the heartbeat timeout
+  CHECK(o.ms < 1500); // the socket monitor notices before the heartbeat timeout
 }
 
 TEST_CASE("a hung peer (no heartbeats) makes receive fail after peer_ms") {

@@ -4,16 +4,14 @@
 // of unknown keys, the framing checks (job id, replay, skipped sequence,
 // malformed header), clean shutdown, and timeouts.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
-
-#include <chrono>
-#include <thread>
-
-#include <zmq.hpp>
-
 #include "runtime/net/frame.h"
 #include "runtime/net/mesh.h"
 #include "tests/net/net_test_util.h"
+
+#include <chrono>
+#include <doctest/doctest.h>
+#include <thread>
+#include <zmq.hpp>
 
 using namespace smpc::net;
 using namespace smpc::net::test;
@@ -35,12 +33,13 @@ long msSince(Clock::time_point t) {
   return long(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("three parties exchange messages on two channels at once") {
   auto t = makeCluster(3);
   std::vector<std::unique_ptr<Mesh>> mesh;
-  for (uint32_t i = 0; i < 3; ++i) mesh.push_back(std::make_unique<Mesh>(t.cfg, i, t.keys[i]));
+  for (uint32_t i = 0; i < 3; ++i)
+    mesh.push_back(std::make_unique<Mesh>(t.cfg, i, t.keys[i]));
   std::vector<std::thread> threads;
   std::vector<std::string> failures(6);
   for (uint32_t i = 0; i < 3; ++i) {
@@ -51,8 +50,9 @@ TEST_CASE("three parties exchange messages on two channels at once") {
         auto ch = mesh[i]->channel(kOnlineChannel);
         for (int r = 0; r < 50; ++r) {
           for (uint32_t p = 0; p < 3; ++p)
-            if (p != i) ch->send(p, bytes(std::to_string(i) + "->" + std::to_string(p) + "#" +
-                                          std::to_string(r)));
+            if (p != i)
+              ch->send(
+                  p, bytes(std::to_string(i) + "->" + std::to_string(p) + "#" + std::to_string(r)));
           for (uint32_t p = 0; p < 3; ++p)
             if (p != i) {
               auto got = str(ch->recv(p));
@@ -68,7 +68,8 @@ TEST_CASE("three parties exchange messages on two channels at once") {
       try {
         auto ch = mesh[i]->channel(kPreprocChannel);
         std::vector<uint8_t> big(3 * kChunkBytes + 123);
-        for (size_t k = 0; k < big.size(); ++k) big[k] = uint8_t(k * 7 + i);
+        for (size_t k = 0; k < big.size(); ++k)
+          big[k] = uint8_t(k * 7 + i);
         for (uint32_t p = 0; p < 3; ++p)
           if (p != i) ch->send(p, big);
         for (uint32_t p = 0; p < 3; ++p)
@@ -89,8 +90,10 @@ TEST_CASE("three parties exchange messages on two channels at once") {
       }
     });
   }
-  for (auto &th : threads) th.join();
-  for (auto &f : failures) CHECK(f == "");
+  for (auto &th : threads)
+    th.join();
+  for (auto &f : failures)
+    CHECK(f == "");
 }
 
 TEST_CASE("a client whose key is not pinned is refused (HANDSHAKE_FAILED_AUTH)") {
@@ -161,7 +164,8 @@ std::vector<std::string> deliverRaw(std::vector<std::vector<uint8_t>> frames, ui
   auto t = makeCluster(2);
   Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
   auto ch = m0.channel(kOnlineChannel);
-  for (auto &f : frames) m1.sendRawForTest(0, f);
+  for (auto &f : frames)
+    m1.sendRawForTest(0, f);
   std::vector<std::string> out;
   for (uint32_t i = 0; i < reads; ++i) {
     try {
@@ -173,8 +177,8 @@ std::vector<std::string> deliverRaw(std::vector<std::vector<uint8_t>> frames, ui
   return out;
 }
 
-std::vector<uint8_t> frame(uint64_t seq, const std::string &payload, const std::string &job = "test-job",
-                           uint16_t channel = 0) {
+std::vector<uint8_t> frame(uint64_t seq, const std::string &payload,
+                           const std::string &job = "test-job", uint16_t channel = 0) {
   FrameHeader h;
   h.type = FrameType::DataEnd;
   h.channel = channel;
@@ -182,7 +186,7 @@ std::vector<uint8_t> frame(uint64_t seq, const std::string &payload, const std::
   h.seq = seq;
   return encodeFrame(h, bytes(payload));
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("framing: in-order frames pass, replays are rejected naming the party") {
   auto r = deliverRaw({frame(0, "a"), frame(1, "b"), frame(1, "b")}, 3);
@@ -227,7 +231,7 @@ TEST_CASE("a peer that ends cleanly makes a later receive fail, not hang") {
     auto ch1 = m1.channel(kOnlineChannel);
     ch1->send(0, bytes("last words"));
     ch1.reset();
-  }  // m1 says Bye and closes
+  } // m1 says Bye and closes
   CHECK(str(ch0->recv(1)) == "last words");
   auto start = Clock::now();
   CHECK(recvError(*ch0, 1) ==
@@ -247,7 +251,8 @@ TEST_CASE("a party that never starts fails waitReady after the connect timeout")
     err = e.what();
   }
   CHECK(err == "party 2 did not connect within 800 ms (timeouts.connect_ms): check that it runs, "
-               "that " + t.cfg.parties[2].endpoint + " is reachable and that the keys match");
+               "that " +
+                   t.cfg.parties[2].endpoint + " is reachable and that the keys match");
   CHECK(msSince(start) < 3000);
 }
 
@@ -275,7 +280,7 @@ TEST_CASE("the latency option delays every data frame by latency_ms") {
     c1->send(0, bytes("pong"));
     CHECK(str(c0->recv(1)) == "pong");
   }
-  CHECK(msSince(start) >= 300);  // 10 one-way trips of >= 30 ms
+  CHECK(msSince(start) >= 300); // 10 one-way trips of >= 30 ms
 }
 
 TEST_CASE("the dealer is node N and talks to every party") {
@@ -302,6 +307,6 @@ TEST_CASE("an endpoint already in use is a clear error") {
   } catch (const NetError &e) {
     err = e.what();
   }
-  CHECK(err == "cannot listen on " + t.cfg.parties[0].endpoint +
-                   " for party 0: Address already in use");
+  CHECK(err ==
+        "cannot listen on " + t.cfg.parties[0].endpoint + " for party 0: Address already in use");
 }

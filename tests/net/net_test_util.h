@@ -1,17 +1,16 @@
 //===- net_test_util.h - loopback clusters with fresh keys for net tests --===//
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <stdexcept>
-#include <string>
-#include <vector>
-
 #include "runtime/net/config.h"
 #include "runtime/net/keys.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdexcept>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
 
 namespace smpc::net::test {
 
@@ -31,7 +30,7 @@ inline int freePort() {
 
 struct TestCluster {
   ClusterConfig cfg;
-  std::vector<SecretKey> keys;  // by node id (dealer last)
+  std::vector<SecretKey> keys; // by node id (dealer last)
 };
 
 /// n parties (plus a dealer if asked) on loopback with fresh keys and short
@@ -48,7 +47,8 @@ inline TestCluster makeCluster(uint32_t n, bool dealer = false, uint32_t peerMs 
     c.publicKey = t.keys.back().publicKey();
     return c;
   };
-  for (uint32_t i = 0; i < n; ++i) t.cfg.parties.push_back(node(i));
+  for (uint32_t i = 0; i < n; ++i)
+    t.cfg.parties.push_back(node(i));
   if (dealer) t.cfg.dealer = node(n);
   t.cfg.timeouts.connectMs = 5000;
   t.cfg.timeouts.peerMs = peerMs;
@@ -56,7 +56,11 @@ inline TestCluster makeCluster(uint32_t n, bool dealer = false, uint32_t peerMs 
   return t;
 }
 
-inline std::vector<uint8_t> bytes(const std::string &s) { return {s.begin(), s.end()}; }
-inline std::string str(const std::vector<uint8_t> &v) { return {v.begin(), v.end()}; }
+inline std::vector<uint8_t> bytes(const std::string &s) {
+  return {s.begin(), s.end()};
+}
+inline std::string str(const std::vector<uint8_t> &v) {
+  return {v.begin(), v.end()};
+}
 
-}  // namespace smpc::net::test
+} // namespace smpc::net::test

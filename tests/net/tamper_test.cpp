@@ -6,18 +6,17 @@
 // the next one arrives with a skipped sequence number, so receive fails
 // with an error naming party 1 instead of returning altered bytes.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
+#include "runtime/net/mesh.h"
+#include "tests/net/net_test_util.h"
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
-
-#include "runtime/net/mesh.h"
-#include "tests/net/net_test_util.h"
 
 using namespace smpc::net;
 using namespace smpc::net::test;
@@ -98,14 +97,14 @@ private:
   std::thread th_;
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a message altered on the wire is dropped by CURVE and the gap is detected") {
   auto t = makeCluster(2);
   int realPort = freePort(), proxyPort = freePort();
   t.cfg.parties[0].bind = "tcp://127.0.0.1:" + std::to_string(realPort);
   t.cfg.parties[0].endpoint = "tcp://127.0.0.1:" + std::to_string(proxyPort);
-  TamperProxy proxy(proxyPort, realPort, 20000);  // well past the handshake
+  TamperProxy proxy(proxyPort, realPort, 20000); // well past the handshake
   Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
   m0.waitReady();
   m1.waitReady();
