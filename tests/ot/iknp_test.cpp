@@ -3,7 +3,9 @@
 #include "runtime/crypto/ot/iknp.h"
 #include "runtime/crypto/ot/ot_error.h"
 
+#include <cstring>
 #include <doctest/doctest.h>
+#include <openssl/evp.h>
 #include <random>
 #include <sodium.h>
 #include <vector>
@@ -215,4 +217,51 @@ TEST_CASE("IKNP and base OT: random bytes from a peer never crash") {
     } catch (const OtError &) {
     }
   }
+}
+
+TEST_CASE(
+    "fixed-key AES hash: H(i, x) = pi(sigma(x) ^ i) ^ sigma(x) ^ i, recomputed independently") {
+  // The fixed public key of cr_hash.cpp.
+  const uint8_t key[16] = {0x24, 0x3f, 0x6a, 0x88, 0x85, 0xa3, 0x08, 0xd3,
+                           0x13, 0x19, 0x8a, 0x2e, 0x03, 0x70, 0x73, 0x44};
+  std::mt19937_64 rng(5);
+  const std::size_t m = 3000, w = 3;
+  std::vector<uint8_t> rows(16 * m);
+  for (auto &b : rows)
+    b = static_cast<uint8_t>(rng());
+  uint8_t s[16];
+  for (auto &b : s)
+    b = static_cast<uint8_t>(rng());
+  const uint64_t tweak = 1234567;
+  std::vector<uint64_t> got(m * w), got1(m);
+  CrHash h;
+  h.hash(rows.data(), m, w, tweak, s, got);
+  h.hash(rows.data(), m, 1, tweak, nullptr, got1);
+
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  REQUIRE(EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), nullptr, key, nullptr) == 1);
+  EVP_CIPHER_CTX_set_padding(c, 0);
+  auto H = [&](uint64_t i, uint64_t x0, uint64_t x1, uint64_t out[2]) {
+    const uint64_t y[2] = {x0 ^ x1 ^ i, x0};
+    uint64_t e[2];
+    int len = 0;
+    EVP_EncryptUpdate(c, reinterpret_cast<uint8_t *>(e), &len, reinterpret_cast<const uint8_t *>(y),
+                      16);
+    out[0] = e[0] ^ y[0];
+    out[1] = e[1] ^ y[1];
+  };
+  std::size_t bad = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    uint64_t x[2], sv[2], o[2];
+    std::memcpy(x, rows.data() + 16 * j, 16);
+    std::memcpy(sv, s, 16);
+    for (std::size_t l = 0; l < w; ++l) {
+      H(tweak + j * 2 + l / 2, x[0] ^ sv[0], x[1] ^ sv[1], o);
+      bad += got[j * w + l] != o[l % 2];
+    }
+    H(tweak + j, x[0], x[1], o);
+    bad += got1[j] != o[0];
+  }
+  EVP_CIPHER_CTX_free(c);
+  CHECK(bad == 0);
 }

@@ -39,33 +39,42 @@ void CrHash::hash(const uint8_t *rows, std::size_t m, std::size_t w, uint64_t tw
   const std::size_t perRow = (w + 1) / 2;
   if (out.size() != m * w) throw OtError("hash: output span has the wrong length");
   auto *c = static_cast<EVP_CIPHER_CTX *>(ctx_);
-  // Blocks are numbered g = j*perRow + h; process them in chunks.
-  const std::size_t total = m * perRow;
-  for (std::size_t g0 = 0; g0 < total; g0 += kChunkBlocks) {
-    const std::size_t n = std::min(kChunkBlocks, total - g0);
-    for (std::size_t t = 0; t < n; ++t) {
-      const std::size_t g = g0 + t, j = g / perRow;
+  uint64_t s[2] = {0, 0};
+  if (xorWith) std::memcpy(s, xorWith, 16);
+  // Rows per AES call; a row's blocks g = j*perRow + h never straddle calls.
+  const std::size_t chunkRows = std::max<std::size_t>(1, kChunkBlocks / perRow);
+  if (in_.size() < 16 * chunkRows * perRow) {
+    in_.resize(16 * chunkRows * perRow);
+    enc_.resize(in_.size());
+  }
+  for (std::size_t j0 = 0; j0 < m; j0 += chunkRows) {
+    const std::size_t nr = std::min(chunkRows, m - j0);
+    uint64_t *in = reinterpret_cast<uint64_t *>(in_.data());
+    for (std::size_t r = 0; r < nr; ++r) {
       uint64_t x[2];
-      std::memcpy(x, rows + 16 * j, 16);
-      if (xorWith) {
-        uint64_t s[2];
-        std::memcpy(s, xorWith, 16);
-        x[0] ^= s[0];
-        x[1] ^= s[1];
+      std::memcpy(x, rows + 16 * (j0 + r), 16);
+      const uint64_t lo = x[0] ^ x[1] ^ s[0] ^ s[1], hi = x[0] ^ s[0]; // sigma(x ^ s)
+      const uint64_t g = tweak + (j0 + r) * perRow;
+      for (std::size_t h = 0; h < perRow; ++h) {
+        in[2 * (r * perRow + h)] = lo ^ (g + h);
+        in[2 * (r * perRow + h) + 1] = hi;
       }
-      const uint64_t y[2] = {(x[0] ^ x[1]) ^ (tweak + g), x[0]}; // sigma(x) ^ i
-      std::memcpy(in_.data() + 16 * t, y, 16);
     }
     int outl = 0;
-    if (EVP_EncryptUpdate(c, enc_.data(), &outl, in_.data(), static_cast<int>(16 * n)) != 1)
+    const std::size_t nb = nr * perRow;
+    if (EVP_EncryptUpdate(c, enc_.data(), &outl, in_.data(), static_cast<int>(16 * nb)) != 1)
       throw OtError("AES-128-ECB encryption failed");
-    for (std::size_t t = 0; t < n; ++t) {
-      const std::size_t g = g0 + t, j = g / perRow, h = g % perRow;
-      uint64_t e[2], y[2];
-      std::memcpy(e, enc_.data() + 16 * t, 16);
-      std::memcpy(y, in_.data() + 16 * t, 16);
-      out[j * w + 2 * h] = e[0] ^ y[0];
-      if (2 * h + 1 < w) out[j * w + 2 * h + 1] = e[1] ^ y[1];
+    const uint64_t *enc = reinterpret_cast<const uint64_t *>(enc_.data());
+    uint64_t *o = out.data() + j0 * w;
+    if (w == 1) {
+      for (std::size_t r = 0; r < nr; ++r)
+        o[r] = enc[2 * r] ^ in[2 * r];
+    } else {
+      for (std::size_t r = 0; r < nr; ++r)
+        for (std::size_t l = 0; l < w; ++l) {
+          const std::size_t blk = r * perRow + l / 2, half = l % 2;
+          o[r * w + l] = enc[2 * blk + half] ^ in[2 * blk + half];
+        }
     }
   }
 }
