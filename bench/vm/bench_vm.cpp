@@ -4,15 +4,15 @@
 // instructions, and nanoseconds per instruction of a loop of length-1
 // instructions (the interpreter's own overhead). Not a test: no assertions.
 //===----------------------------------------------------------------------===//
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <functional>
-
 #include "vm/bytecode/builder.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
 
 using namespace smpc;
 using bc::Op;
@@ -33,14 +33,17 @@ double seconds(const bc::Program &p) {
     vm::ClearProtocol proto;
     auto t0 = std::chrono::steady_clock::now();
     vm::run(p, proto, {});
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return best;
 }
 
 // Two secret vectors of length n, then `body`
 // emitted kReps times; returns elements per second of the body alone.
-double vectorRate(const char *name, uint32_t n, const std::function<void(bc::ProgramBuilder &, int64_t, int64_t, int64_t)> &body) {
+double
+vectorRate(const char *name, uint32_t n,
+           const std::function<void(bc::ProgramBuilder &, int64_t, int64_t, int64_t)> &body) {
   auto build = [&](int reps) {
     bc::ProgramBuilder b;
     // Broadcast length-1 constants so the set-up is cheap next to the body.
@@ -58,15 +61,21 @@ double vectorRate(const char *name, uint32_t n, const std::function<void(bc::Pro
   return rate;
 }
 
-}  // namespace
+} // namespace
 
 int main() {
-  vectorRate("add.ss_1e6", kN, [](auto &b, auto r, auto x, auto y) { b.emit(Op::AddSS, {r, x, y}); });
+  vectorRate("add.ss_1e6", kN, [](auto &b, auto r, auto x, auto y) {
+    b.emit(Op::AddSS, {r, x, y});
+  });
   vectorRate("mul.sp_1e6", kN, [](auto &b, auto r, auto x, auto y) {
     b.emit(Op::MulSP, {r, x, b.pconst({3})});
   });
-  vectorRate("mul.ss_1e6", kN, [](auto &b, auto r, auto x, auto y) { b.emit(Op::MulSS, {r, x, y}); });
-  vectorRate("trunc.s_1e6", kN, [](auto &b, auto r, auto x, auto y) { b.emit(Op::TruncS, {r, x, 16}); });
+  vectorRate("mul.ss_1e6", kN, [](auto &b, auto r, auto x, auto y) {
+    b.emit(Op::MulSS, {r, x, y});
+  });
+  vectorRate("trunc.s_1e6", kN, [](auto &b, auto r, auto x, auto y) {
+    b.emit(Op::TruncS, {r, x, 16});
+  });
   vectorRate("ltz.s_1e6", kN, [](auto &b, auto r, auto x, auto y) { b.emit(Op::LtzS, {r, x}); });
   vectorRate("slice.s_1e6", kN, [](auto &b, auto r, auto x, auto y) {
     b.emit(Op::SliceS, {r, x, 0, 1000, 1000, 1});

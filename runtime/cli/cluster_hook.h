@@ -6,28 +6,28 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/cli/subcommand.h"
+#include "vm/bytecode/program.h"
+#include "vm/core/machine.h"
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "runtime/cli/subcommand.h"
-#include "vm/bytecode/program.h"
-#include "vm/core/machine.h"
-
 namespace smpc::cli {
 
 struct RunRequest {
-  bc::Program program;                          // verified
-  std::string programPath;                      // as given on the command line
+  bc::Program program;                           // verified
+  std::string programPath;                       // as given on the command line
   std::map<std::string, std::string> inputFiles; // input name -> data file
-  vm::InputValues inputs;                       // every input, loaded and encoded
-  std::string protocol;                         // e.g. "semi2k"
-  uint32_t parties = 0;                         // --parties (0 = program's minimum)
-  std::string preprocessing = "dealer";         // --preprocessing dealer|ot
-  bool stats = false;                           // --stats
-  std::string outputJson;                       // --output-json FILE ("" = none)
-  uint64_t maxSteps = 0;                        // --max-steps
+  vm::InputValues inputs;                        // every input, loaded and encoded
+  std::string protocol;                          // e.g. "semi2k"
+  uint32_t parties = 0;                          // --parties (0 = program's minimum)
+  std::string preprocessing = "dealer";          // --preprocessing dealer|ot
+  bool stats = false;                            // --stats
+  std::string outputJson;                        // --output-json FILE ("" = none)
+  uint64_t maxSteps = 0;                         // --max-steps
 };
 
 /// Runs the program on a local cluster (one process per party), prints the
@@ -37,4 +37,4 @@ int runLocalCluster(const RunRequest &req);
 /// Extra subcommands (keygen, party, dealer, ...) added to the table.
 std::vector<Subcommand> clusterSubcommands();
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

@@ -1,9 +1,9 @@
 //===- cmd_disasm.cpp - `smpc disasm PROG [-D name=value]...` -------------===//
-#include <iostream>
-
 #include "runtime/cli/commands.h"
 #include "runtime/data/inputs.h"
 #include "vm/bytecode/serialize.h"
+
+#include <iostream>
 
 namespace smpc::cli {
 
@@ -13,14 +13,14 @@ int cmdDisasm(const std::vector<std::string> &args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     if (a == "--help" || a == "-h") {
-      std::cout << "usage: smpc disasm PROG.smpcb|PROG.smpc [-D name=value]... [-O0]\n"
-                   "       [--input NAME=FILE]...  (sizes parameters from data files, .smpc only)\n";
+      std::cout
+          << "usage: smpc disasm PROG.smpcb|PROG.smpc [-D name=value]... [-O0]\n"
+             "       [--input NAME=FILE]...  (sizes parameters from data files, .smpc only)\n";
       return kExitOk;
     }
     if (a == "-D" || (a.rfind("-D", 0) == 0 && a.size() > 2)) {
       std::string d = a.size() > 2 ? a.substr(2) : (i + 1 < args.size() ? args[++i] : "");
-      if (!parseDefine(d, lo.defines))
-        return kExitUsage;
+      if (!parseDefine(d, lo.defines)) return kExitUsage;
     } else if (a == "--input") {
       if (i + 1 >= args.size()) {
         printError("--input needs a value");
@@ -49,10 +49,9 @@ int cmdDisasm(const std::vector<std::string> &args) {
     return kExitUsage;
   }
   auto prog = loadProgram(path, lo);
-  if (!prog)
-    return kExitFail;
+  if (!prog) return kExitFail;
   std::cout << bc::disassemble(*prog);
   return kExitOk;
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

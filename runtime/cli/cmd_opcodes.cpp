@@ -3,10 +3,10 @@
 // Generated from opcodes.def and cost.h, so docs/bytecode.md can include the
 // output verbatim and never drift from the code.
 //===----------------------------------------------------------------------===//
-#include <iostream>
-
 #include "runtime/cli/commands.h"
 #include "vm/bytecode/cost.h"
+
+#include <iostream>
 
 namespace smpc::cli {
 
@@ -14,27 +14,42 @@ namespace {
 
 const char *lenRuleName(bc::LenRule r) {
   switch (r) {
-  case bc::LenRule::None: return "-";
-  case bc::LenRule::Const: return "const";
-  case bc::LenRule::Elementwise: return "elementwise";
-  case bc::LenRule::Slice: return "slice";
-  case bc::LenRule::SliceDyn: return "slice (run-time offset)";
-  case bc::LenRule::Store: return "store";
-  case bc::LenRule::StoreDyn: return "store (run-time offset)";
-  case bc::LenRule::Reduce: return "reduce";
-  case bc::LenRule::MatMul: return "matmul";
-  case bc::LenRule::Input: return "input";
-  case bc::LenRule::Output: return "output";
-  case bc::LenRule::Cond: return "condition";
+  case bc::LenRule::None:
+    return "-";
+  case bc::LenRule::Const:
+    return "const";
+  case bc::LenRule::Elementwise:
+    return "elementwise";
+  case bc::LenRule::Slice:
+    return "slice";
+  case bc::LenRule::SliceDyn:
+    return "slice (run-time offset)";
+  case bc::LenRule::Store:
+    return "store";
+  case bc::LenRule::StoreDyn:
+    return "store (run-time offset)";
+  case bc::LenRule::Reduce:
+    return "reduce";
+  case bc::LenRule::MatMul:
+    return "matmul";
+  case bc::LenRule::Input:
+    return "input";
+  case bc::LenRule::Output:
+    return "output";
+  case bc::LenRule::Cond:
+    return "condition";
   }
   return "?";
 }
 
 const char *flagName(bc::OpFlags f) {
   switch (f) {
-  case bc::OpFlags::Local: return "local";
-  case bc::OpFlags::Interactive: return "interactive";
-  case bc::OpFlags::Jump: return "jump";
+  case bc::OpFlags::Local:
+    return "local";
+  case bc::OpFlags::Interactive:
+    return "interactive";
+  case bc::OpFlags::Jump:
+    return "jump";
   }
   return "?";
 }
@@ -50,7 +65,7 @@ std::string escape(std::string_view s) {
   return o;
 }
 
-}  // namespace
+} // namespace
 
 int cmdOpcodes(const std::vector<std::string> &args) {
   if (!args.empty()) {
@@ -69,4 +84,4 @@ int cmdOpcodes(const std::vector<std::string> &args) {
   return kExitOk;
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

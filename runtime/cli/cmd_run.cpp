@@ -4,16 +4,16 @@
 // checked before the program starts. `clear` runs in this process; other
 // protocols go to the local cluster (cluster_hook.h) when it is built.
 //===----------------------------------------------------------------------===//
-#include <charconv>
-#include <fstream>
-#include <iostream>
-
 #include "runtime/cli/cluster_hook.h"
 #include "runtime/cli/commands.h"
 #include "runtime/data/inputs.h"
 #include "runtime/data/outputs.h"
 #include "vm/core/errors.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
 
 namespace smpc::cli {
 
@@ -40,11 +40,11 @@ bool parseUint(const std::string &s, uint64_t &v) {
 void printStats(const vm::ProtocolStats &s) {
   std::cerr << "stats: rounds " << s.rounds << ", bytes sent " << s.bytesSent << ", received "
             << s.bytesReceived << ", triples " << s.triples << ", matrix triple elements "
-            << s.matTripleElems << ", truncations " << s.truncPairs << ", ltz " << s.ltz
-            << ", eqz " << s.eqz << "\n";
+            << s.matTripleElems << ", truncations " << s.truncPairs << ", ltz " << s.ltz << ", eqz "
+            << s.eqz << "\n";
 }
 
-}  // namespace
+} // namespace
 
 int cmdRun(const std::vector<std::string> &args) {
   RunRequest req;
@@ -66,11 +66,9 @@ int cmdRun(const std::vector<std::string> &args) {
       std::cout << kUsage;
       return kExitOk;
     } else if (a == "--protocol") {
-      if (!value(i, a, req.protocol))
-        return kExitUsage;
+      if (!value(i, a, req.protocol)) return kExitUsage;
     } else if (a == "--input") {
-      if (!value(i, a, v))
-        return kExitUsage;
+      if (!value(i, a, v)) return kExitUsage;
       try {
         auto [name, file] = data::parseInputArg(v);
         if (!req.inputFiles.emplace(name, file).second) {
@@ -82,23 +80,18 @@ int cmdRun(const std::vector<std::string> &args) {
         return kExitUsage;
       }
     } else if (a == "--output-json") {
-      if (!value(i, a, req.outputJson))
-        return kExitUsage;
+      if (!value(i, a, req.outputJson)) return kExitUsage;
     } else if (a == "-D" || (a.rfind("-D", 0) == 0 && a.size() > 2)) {
-      if (a == "-D" && !value(i, a, v))
-        return kExitUsage;
-      if (!parseDefine(a == "-D" ? v : a.substr(2), lo.defines))
-        return kExitUsage;
+      if (a == "-D" && !value(i, a, v)) return kExitUsage;
+      if (!parseDefine(a == "-D" ? v : a.substr(2), lo.defines)) return kExitUsage;
     } else if (a == "-I") {
-      if (!value(i, a, v))
-        return kExitUsage;
+      if (!value(i, a, v)) return kExitUsage;
       lo.importPaths.push_back(v);
     } else if (a == "-O0" || a == "-O2") {
       lo.optLevel = a == "-O0" ? 0 : 2;
     } else if (a == "--parties" || a == "--max-steps") {
       uint64_t n = 0;
-      if (!value(i, a, v))
-        return kExitUsage;
+      if (!value(i, a, v)) return kExitUsage;
       if (!parseUint(v, n) || (a == "--parties" && (n < 1 || n > 1024))) {
         printError(a + " takes a positive integer, got '" + v + "'");
         return kExitUsage;
@@ -108,8 +101,7 @@ int cmdRun(const std::vector<std::string> &args) {
       else
         req.maxSteps = n;
     } else if (a == "--preprocessing") {
-      if (!value(i, a, req.preprocessing))
-        return kExitUsage;
+      if (!value(i, a, req.preprocessing)) return kExitUsage;
       if (req.preprocessing != "dealer" && req.preprocessing != "ot") {
         printError("--preprocessing is dealer or ot, got '" + req.preprocessing + "'");
         return kExitUsage;
@@ -145,8 +137,7 @@ int cmdRun(const std::vector<std::string> &args) {
   lo.inputFiles = req.inputFiles;
   req.programPath = path;
   auto prog = loadProgram(path, lo);
-  if (!prog)
-    return kExitFail;
+  if (!prog) return kExitFail;
   req.program = std::move(*prog);
   if (req.parties && req.parties < req.program.minParties) {
     printError("the program needs at least " + std::to_string(req.program.minParties) +
@@ -160,8 +151,7 @@ int cmdRun(const std::vector<std::string> &args) {
     return kExitFail;
   }
 #ifdef SMPC_HAVE_CLUSTER
-  if (req.protocol != "clear")
-    return runLocalCluster(req);
+  if (req.protocol != "clear") return runLocalCluster(req);
 #endif
   vm::ClearProtocol proto(req.parties ? req.parties : req.program.minParties);
   std::vector<vm::OutputValue> outs;
@@ -185,9 +175,8 @@ int cmdRun(const std::vector<std::string> &args) {
       return kExitFail;
     }
   }
-  if (req.stats)
-    printStats(proto.stats());
+  if (req.stats) printStats(proto.stats());
   return kExitOk;
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

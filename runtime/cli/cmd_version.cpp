@@ -1,7 +1,7 @@
 //===- cmd_version.cpp - `smpc version` ------------------------------------===//
-#include <iostream>
-
 #include "runtime/cli/commands.h"
+
+#include <iostream>
 
 namespace smpc::cli {
 
@@ -14,4 +14,4 @@ int cmdVersion(const std::vector<std::string> &args) {
   return kExitOk;
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

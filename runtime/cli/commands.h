@@ -1,14 +1,14 @@
 //===- commands.h - the built-in subcommands and their shared helpers -----===//
 #pragma once
 
+#include "runtime/cli/subcommand.h"
+#include "vm/bytecode/program.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "runtime/cli/subcommand.h"
-#include "vm/bytecode/program.h"
 
 namespace smpc::cli {
 
@@ -36,4 +36,4 @@ void printError(const std::string &msg);
 /// Parses NAME=VALUE given to -D; false on a malformed argument.
 bool parseDefine(const std::string &arg, std::map<std::string, int64_t> &defines);
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

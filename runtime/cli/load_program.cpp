@@ -4,21 +4,23 @@
 // Parameters that are exactly one dimension of an input take the size of
 // that input's data file, unless -D sets them.
 //===----------------------------------------------------------------------===//
+#include "runtime/cli/commands.h"
+#include "runtime/data/inputs.h"
+#include "vm/bytecode/serialize.h"
+
 #include <charconv>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "runtime/cli/commands.h"
-#include "runtime/data/inputs.h"
-#include "vm/bytecode/serialize.h"
 #ifdef SMPC_HAVE_COMPILER
 #include "compiler/api.h"
 #endif
 
 namespace smpc::cli {
 
-void printError(const std::string &msg) { std::cerr << "smpc: error: " << msg << "\n"; }
+void printError(const std::string &msg) {
+  std::cerr << "smpc: error: " << msg << "\n";
+}
 
 bool parseDefine(const std::string &arg, std::map<std::string, int64_t> &defines) {
   size_t eq = arg.find('=');
@@ -37,14 +39,14 @@ bool parseDefine(const std::string &arg, std::map<std::string, int64_t> &defines
 
 static bool readBytes(const std::string &path, std::vector<uint8_t> &out) {
   std::ifstream f(path, std::ios::binary);
-  if (!f)
-    return false;
+  if (!f) return false;
   out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
   return !f.bad();
 }
 
 static bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 #ifdef SMPC_HAVE_COMPILER
@@ -53,23 +55,20 @@ static bool endsWith(const std::string &s, const std::string &suffix) {
 static bool inferParams(const std::string &path, const std::string &source, LoadOptions &lo,
                         const compiler::Options &copts) {
   auto sigs = compiler::inspectInputs(path, source, copts, std::cerr);
-  if (!sigs)
-    return false;
-  std::map<std::string, std::pair<uint64_t, std::string>> inferred;  // param -> size, from
+  if (!sigs) return false;
+  std::map<std::string, std::pair<uint64_t, std::string>> inferred; // param -> size, from
   for (const compiler::InputSignature &sig : *sigs) {
     auto f = lo.inputFiles.find(sig.name);
-    if (f == lo.inputFiles.end())
-      continue;
+    if (f == lo.inputFiles.end()) continue;
     bool any = false;
     for (const std::string &p : sig.dimParams)
       any = any || (!p.empty() && !lo.defines.count(p));
-    if (!any)
-      continue;
-    std::vector<uint64_t> dims = data::fileDims(sig.name, f->second, unsigned(sig.dimParams.size()));
+    if (!any) continue;
+    std::vector<uint64_t> dims =
+        data::fileDims(sig.name, f->second, unsigned(sig.dimParams.size()));
     for (size_t k = 0; k < sig.dimParams.size() && k < dims.size(); ++k) {
       const std::string &p = sig.dimParams[k];
-      if (p.empty() || lo.defines.count(p))
-        continue;
+      if (p.empty() || lo.defines.count(p)) continue;
       std::string from = "input '" + sig.name + "' (" + f->second + ")";
       auto [it, fresh] = inferred.try_emplace(p, dims[k], from);
       if (!fresh && it->second.first != dims[k]) {
@@ -109,16 +108,14 @@ std::optional<bc::Program> loadProgram(const std::string &path, const LoadOption
   copts.importPaths = lo.importPaths;
   copts.defines = lo.defines;
   try {
-    if (!inferParams(path, source, lo, copts))
-      return std::nullopt;
+    if (!inferParams(path, source, lo, copts)) return std::nullopt;
   } catch (const data::DataError &e) {
     printError(e.what());
     return std::nullopt;
   }
   copts.defines = lo.defines;
   auto res = compiler::compile(path, source, copts, std::cerr);
-  if (!res)
-    return std::nullopt;
+  if (!res) return std::nullopt;
   // The compiler's output goes through the same verifier as a file would.
   std::string err = bc::verifyProgram(res->program);
   if (!err.empty()) {
@@ -133,4 +130,4 @@ std::optional<bc::Program> loadProgram(const std::string &path, const LoadOption
 #endif
 }
 
-}  // namespace smpc::cli
+} // namespace smpc::cli

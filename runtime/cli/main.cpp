@@ -3,9 +3,9 @@
 // A table of subcommands; each lives in its own cmd_*.cpp file. The cluster
 // subcommands (keygen, party, dealer, ...) come from runtime/cluster.
 //===----------------------------------------------------------------------===//
-#include <iostream>
-
 #include "runtime/cli/commands.h"
+
+#include <iostream>
 #ifdef SMPC_HAVE_CLUSTER
 #include "runtime/cli/cluster_hook.h"
 #endif
@@ -47,8 +47,7 @@ int main(int argc, char **argv) {
     usage(std::cout, t);
     return kExitOk;
   }
-  if (cmd == "--version")
-    cmd = "version";
+  if (cmd == "--version") cmd = "version";
   std::vector<std::string> args(argv + 2, argv + argc);
   for (const Subcommand &s : t)
     if (s.name == cmd) {

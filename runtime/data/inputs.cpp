@@ -1,15 +1,14 @@
 //===- inputs.cpp - parse, shape-check and encode input data files --------===//
 #include "runtime/data/inputs.h"
 
+#include "vm/bytecode/limits.h"
+
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-
-#include "vm/bytecode/limits.h"
+#include <sstream>
 
 namespace smpc::data {
 
@@ -21,7 +20,7 @@ constexpr uint64_t kMaxFileBytes = uint64_t(1) << 32;
 
 // One value as read from a file, with where it came from.
 struct Cell {
-  std::string text;  // CSV text (trimmed)
+  std::string text; // CSV text (trimmed)
   const json *j = nullptr;
   uint32_t line = 0;  // CSV: 1-based line; JSON: 0
   uint32_t field = 0; // 1-based field within the line / array
@@ -29,7 +28,7 @@ struct Cell {
 
 struct Table {
   std::vector<std::vector<Cell>> rows;
-  int jsonDepth = -1;  // -1: CSV; 0 scalar, 1 array, 2 array of arrays
+  int jsonDepth = -1; // -1: CSV; 0 scalar, 1 array, 2 array of arrays
   json doc;
 };
 
@@ -39,15 +38,13 @@ bool isJsonPath(const std::string &p) {
 
 std::string where(const std::string &input, const std::string &path, uint32_t line) {
   std::string w = path;
-  if (line)
-    w += ":" + std::to_string(line);
+  if (line) w += ":" + std::to_string(line);
   return w + ": input '" + input + "': ";
 }
 
 std::string trim(const std::string &s) {
   size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos)
-    return "";
+  if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
 }
@@ -57,8 +54,7 @@ std::string readFile(const std::string &input, const std::string &path) {
   if (std::filesystem::is_directory(path, ec))
     throw DataError(where(input, path, 0) + "is a directory, not a data file");
   std::ifstream f(path, std::ios::binary);
-  if (!f)
-    throw DataError(where(input, path, 0) + "cannot open the file");
+  if (!f) throw DataError(where(input, path, 0) + "cannot open the file");
   f.seekg(0, std::ios::end);
   auto size = f.tellg();
   if (size < 0 || uint64_t(size) > kMaxFileBytes)
@@ -66,8 +62,7 @@ std::string readFile(const std::string &input, const std::string &path) {
   f.seekg(0);
   std::string s(size_t(size), '\0');
   f.read(s.data(), size);
-  if (!f)
-    throw DataError(where(input, path, 0) + "cannot read the file");
+  if (!f) throw DataError(where(input, path, 0) + "cannot read the file");
   return s;
 }
 
@@ -76,8 +71,7 @@ void readTable(const std::string &input, const std::string &path, Table &t) {
   std::string text = readFile(input, path);
   if (isJsonPath(path)) {
     t.doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (t.doc.is_discarded())
-      throw DataError(where(input, path, 0) + "the file is not valid JSON");
+    if (t.doc.is_discarded()) throw DataError(where(input, path, 0) + "the file is not valid JSON");
     const json &d = t.doc;
     if (!d.is_array()) {
       t.jsonDepth = 0;
@@ -86,8 +80,7 @@ void readTable(const std::string &input, const std::string &path, Table &t) {
     }
     bool nested = !d.empty() && d[0].is_array();
     t.jsonDepth = nested ? 2 : 1;
-    if (!nested)
-      t.rows.emplace_back();
+    if (!nested) t.rows.emplace_back();
     for (size_t i = 0; i < d.size(); ++i) {
       if (d[i].is_array() != nested)
         throw DataError(where(input, path, 0) +
@@ -112,17 +105,16 @@ void readTable(const std::string &input, const std::string &path, Table &t) {
   uint32_t lineNo = 0;
   while (std::getline(in, line)) {
     ++lineNo;
-    if (trim(line).empty())
-      continue;
+    if (trim(line).empty()) continue;
     std::vector<Cell> row;
     size_t start = 0;
     uint32_t field = 0;
     while (true) {
       size_t comma = line.find(',', start);
-      std::string tok = trim(line.substr(start, comma == std::string::npos ? comma : comma - start));
+      std::string tok =
+          trim(line.substr(start, comma == std::string::npos ? comma : comma - start));
       row.push_back(Cell{tok, nullptr, lineNo, ++field});
-      if (comma == std::string::npos)
-        break;
+      if (comma == std::string::npos) break;
       start = comma + 1;
     }
     t.rows.push_back(std::move(row));
@@ -131,8 +123,7 @@ void readTable(const std::string &input, const std::string &path, Table &t) {
 
 std::string cellWhere(const std::string &input, const std::string &path, const Cell &c) {
   std::string w = where(input, path, c.line);
-  if (c.line)
-    return w + "field " + std::to_string(c.field) + " ";
+  if (c.line) return w + "field " + std::to_string(c.field) + " ";
   return w + "value " + std::to_string(c.field) + " ";
 }
 
@@ -146,8 +137,7 @@ uint64_t encodeInt(const std::string &input, const std::string &path, const Cell
     throw DataError(cellWhere(input, path, c) + "is not an integer");
   }
   const char *b = c.text.data(), *e = b + c.text.size();
-  if (b != e && *b == '+')
-    ++b;
+  if (b != e && *b == '+') ++b;
   int64_t v = 0;
   auto r = std::from_chars(b, e, v);
   if (r.ec == std::errc::result_out_of_range)
@@ -161,13 +151,11 @@ uint64_t encodeFix(const std::string &input, const std::string &path, const Cell
                    uint8_t fracBits) {
   double v = 0;
   if (c.j) {
-    if (!c.j->is_number())
-      throw DataError(cellWhere(input, path, c) + "is not a number");
+    if (!c.j->is_number()) throw DataError(cellWhere(input, path, c) + "is not a number");
     v = c.j->get<double>();
   } else {
     const char *b = c.text.data(), *e = b + c.text.size();
-    if (b != e && *b == '+')
-      ++b;
+    if (b != e && *b == '+') ++b;
     auto r = std::from_chars(b, e, v);
     if (r.ec == std::errc::result_out_of_range)
       throw DataError(cellWhere(input, path, c) + "is out of the fixed-point range");
@@ -179,31 +167,27 @@ uint64_t encodeFix(const std::string &input, const std::string &path, const Cell
   long double scaled = std::nearbyintl(std::ldexp((long double)v, fracBits));
   const long double lim = std::ldexp(1.0L, 63);
   if (scaled >= lim || scaled < -lim)
-    throw DataError(cellWhere(input, path, c) + "is out of the fixed-point range (magnitude below 2^" +
+    throw DataError(cellWhere(input, path, c) +
+                    "is out of the fixed-point range (magnitude below 2^" +
                     std::to_string(63 - fracBits) + ")");
   return uint64_t(int64_t(scaled));
 }
 
 uint64_t encodeBool(const std::string &input, const std::string &path, const Cell &c) {
   if (c.j) {
-    if (c.j->is_boolean())
-      return c.j->get<bool>() ? 1 : 0;
+    if (c.j->is_boolean()) return c.j->get<bool>() ? 1 : 0;
     if (c.j->is_number_integer() && (c.j->get<int64_t>() == 0 || c.j->get<int64_t>() == 1))
       return uint64_t(c.j->get<int64_t>());
   } else {
-    if (c.text == "1" || c.text == "true")
-      return 1;
-    if (c.text == "0" || c.text == "false")
-      return 0;
+    if (c.text == "1" || c.text == "true") return 1;
+    if (c.text == "0" || c.text == "false") return 0;
   }
   throw DataError(cellWhere(input, path, c) + "is not a boolean (0, 1, true or false)");
 }
 
 std::string shapeName(const bc::IoEntry &e) {
-  if (e.ndims == 0)
-    return "a single value";
-  if (e.ndims == 1)
-    return "a vector of " + std::to_string(e.rows) + " values";
+  if (e.ndims == 0) return "a single value";
+  if (e.ndims == 1) return "a vector of " + std::to_string(e.rows) + " values";
   return "a " + std::to_string(e.rows) + " x " + std::to_string(e.cols) + " matrix";
 }
 
@@ -218,10 +202,11 @@ std::vector<const Cell *> shaped(const bc::IoEntry &e, const std::string &path, 
   for (const auto &r : t.rows)
     total += r.size();
   if (t.jsonDepth >= 0 && t.jsonDepth != e.ndims && !(t.jsonDepth == 1 && t.rows[0].empty()))
-    throw bad(t.jsonDepth == 0 ? "a single value" : t.jsonDepth == 1 ? "a flat array" : "an array of arrays");
+    throw bad(t.jsonDepth == 0   ? "a single value"
+              : t.jsonDepth == 1 ? "a flat array"
+                                 : "an array of arrays");
   if (e.ndims == 2) {
-    if (t.rows.size() != e.rows)
-      throw bad(std::to_string(t.rows.size()) + " rows");
+    if (t.rows.size() != e.rows) throw bad(std::to_string(t.rows.size()) + " rows");
     for (size_t i = 0; i < t.rows.size(); ++i)
       if (t.rows[i].size() != e.cols)
         throw DataError(where(e.name, path, t.rows[i].empty() ? 0 : t.rows[i][0].line) + "row " +
@@ -235,8 +220,7 @@ std::vector<const Cell *> shaped(const bc::IoEntry &e, const std::string &path, 
     if (!oneLine && !column)
       throw bad("several values on some lines (a vector is one value per line or one "
                 "comma-separated line)");
-    if (total != e.size())
-      throw bad(std::to_string(total) + " value" + (total == 1 ? "" : "s"));
+    if (total != e.size()) throw bad(std::to_string(total) + " value" + (total == 1 ? "" : "s"));
   }
   for (const auto &r : t.rows)
     for (const Cell &c : r)
@@ -244,7 +228,7 @@ std::vector<const Cell *> shaped(const bc::IoEntry &e, const std::string &path, 
   return cells;
 }
 
-}  // namespace
+} // namespace
 
 std::vector<uint64_t> loadInput(const bc::IoEntry &e, const std::string &path, uint8_t fracBits) {
   Table t;
@@ -287,8 +271,7 @@ vm::InputValues loadInputs(const bc::Program &prog, const std::map<std::string, 
     bool mine = parties.empty();
     for (uint32_t p : parties)
       mine = mine || p == e.party;
-    if (!mine)
-      continue;
+    if (!mine) continue;
     auto it = files.find(e.name);
     if (it == files.end())
       throw DataError("input '" + e.name + "' (party " + std::to_string(e.party) +
@@ -319,4 +302,4 @@ std::pair<std::string, std::string> parseInputArg(const std::string &arg) {
   return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
-}  // namespace smpc::data
+} // namespace smpc::data

@@ -6,14 +6,14 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+#include "vm/core/machine.h"
+
 #include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "vm/bytecode/program.h"
-#include "vm/core/machine.h"
 
 namespace smpc::data {
 
@@ -41,4 +41,4 @@ std::vector<uint64_t> fileDims(const std::string &inputName, const std::string &
 /// Parses `name=path` (as given to --input).
 std::pair<std::string, std::string> parseInputArg(const std::string &arg);
 
-}  // namespace smpc::data
+} // namespace smpc::data

@@ -13,16 +13,14 @@ double fixValue(uint64_t v, uint8_t fracBits) {
 }
 
 template <class F> std::string nest(const bc::IoEntry &e, const std::vector<uint64_t> &d, F one) {
-  if (e.ndims == 0)
-    return d.empty() ? "" : one(d[0]);
+  if (e.ndims == 0) return d.empty() ? "" : one(d[0]);
   auto row = [&](size_t start, size_t n) {
     std::string s = "[";
     for (size_t i = 0; i < n; ++i)
       s += (i ? ", " : "") + one(d[start + i]);
     return s + "]";
   };
-  if (e.ndims == 1)
-    return row(0, d.size());
+  if (e.ndims == 1) return row(0, d.size());
   std::string s = "[";
   for (uint32_t r = 0; r < e.rows; ++r)
     s += (r ? ", " : "") + row(size_t(r) * e.cols, e.cols);
@@ -42,7 +40,7 @@ nlohmann::json elementJson(bc::ElemType t, uint64_t v, uint8_t fracBits) {
   return nullptr;
 }
 
-}  // namespace
+} // namespace
 
 std::string formatElement(bc::ElemType t, uint64_t v, uint8_t fracBits) {
   switch (t) {
@@ -56,10 +54,8 @@ std::string formatElement(bc::ElemType t, uint64_t v, uint8_t fracBits) {
     std::string s = buf;
     while (!s.empty() && s.back() == '0')
       s.pop_back();
-    if (!s.empty() && s.back() == '.')
-      s.pop_back();
-    if (s == "-0")
-      s = "0";
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
     return s;
   }
   }
@@ -70,7 +66,8 @@ std::string formatOutputsText(const std::vector<vm::OutputValue> &outs, uint8_t 
   std::string text;
   for (const vm::OutputValue &o : outs) {
     text += o.entry.name + " = " +
-            nest(o.entry, o.data, [&](uint64_t v) { return formatElement(o.entry.elem, v, fracBits); }) +
+            nest(o.entry, o.data,
+                 [&](uint64_t v) { return formatElement(o.entry.elem, v, fracBits); }) +
             "\n";
   }
   return text;
@@ -102,4 +99,4 @@ nlohmann::json outputsJson(const std::vector<vm::OutputValue> &outs, uint8_t fra
   return j;
 }
 
-}  // namespace smpc::data
+} // namespace smpc::data

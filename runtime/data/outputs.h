@@ -1,13 +1,12 @@
 //===- outputs.h - formatting program outputs as text or JSON -------------===//
 #pragma once
 
+#include "vm/core/machine.h"
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "vm/core/machine.h"
 
 namespace smpc::data {
 
@@ -22,4 +21,4 @@ std::string formatOutputsText(const std::vector<vm::OutputValue> &outs, uint8_t 
 /// fixed-point value), bools as booleans.
 nlohmann::json outputsJson(const std::vector<vm::OutputValue> &outs, uint8_t fracBits);
 
-}  // namespace smpc::data
+} // namespace smpc::data

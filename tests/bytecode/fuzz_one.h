@@ -6,12 +6,12 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <span>
-
 #include "vm/bytecode/serialize.h"
 #include "vm/core/errors.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <span>
 
 namespace smpc::testing {
 
@@ -20,8 +20,7 @@ inline bool fuzzOne(std::span<const uint8_t> bytes) {
   bc::Program p;
   std::string err;
   if (!bc::readProgram(bytes, p, err)) {
-    if (err.empty())
-      __builtin_trap();  // a rejection must say why
+    if (err.empty()) __builtin_trap(); // a rejection must say why
     return false;
   }
   uint64_t elems = 0;
@@ -29,8 +28,7 @@ inline bool fuzzOne(std::span<const uint8_t> bytes) {
     elems += l;
   for (uint32_t l : p.pregLen)
     elems += l;
-  if (elems > (1u << 20))
-    return true;  // valid but too big to run quickly here
+  if (elems > (1u << 20)) return true; // valid but too big to run quickly here
   vm::InputValues in;
   for (const bc::IoEntry &e : p.inputs)
     in[e.name] = std::vector<uint64_t>(e.size(), 3);
@@ -45,4 +43,4 @@ inline bool fuzzOne(std::span<const uint8_t> bytes) {
   return true;
 }
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

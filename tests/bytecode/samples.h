@@ -1,16 +1,18 @@
 //===- samples.h - small valid programs shared by bytecode/vm/cli tests ---===//
 #pragma once
 
-#include <cmath>
-
 #include "vm/bytecode/builder.h"
+
+#include <cmath>
 
 namespace smpc::testing {
 
 using bc::ElemType;
 using bc::Op;
 
-inline uint64_t fx(double v, int f = 16) { return uint64_t(int64_t(std::llround(v * (1 << f)))); }
+inline uint64_t fx(double v, int f = 16) {
+  return uint64_t(int64_t(std::llround(v * (1 << f))));
+}
 
 /// Pooled mean of a (party 0) and b (party 1), both sfix[n]; how many of
 /// the pooled values are below the mean (to party 0); the mean to all.
@@ -78,4 +80,4 @@ inline bc::Program matmulProgram() {
   return b.prog;
 }
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

@@ -4,13 +4,12 @@
 // inserted bytes, interesting field values). The PRG is seeded with a fixed
 // seed, printed on failure; SMPC_MUTATION_SEED overrides it.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
-
-#include <cstdlib>
-#include <random>
-
 #include "tests/bytecode/fuzz_one.h"
 #include "tests/bytecode/samples.h"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <random>
 
 using namespace smpc;
 
@@ -21,29 +20,31 @@ std::vector<uint8_t> mutate(std::vector<uint8_t> b, std::mt19937_64 &rng) {
   const int rounds = 1 + int(pick(3));
   for (int r = 0; r < rounds && !b.empty(); ++r) {
     switch (pick(5)) {
-    case 0:  // flip one bit
+    case 0: // flip one bit
       b[pick(b.size())] ^= uint8_t(1u << pick(8));
       break;
-    case 1:  // truncate
+    case 1: // truncate
       b.resize(pick(b.size()));
       break;
-    case 2: {  // insert random bytes
+    case 2: { // insert random bytes
       size_t at = pick(b.size() + 1), n = 1 + pick(8);
       for (size_t i = 0; i < n; ++i)
         b.insert(b.begin() + long(at), uint8_t(rng()));
       break;
     }
-    case 3: {  // overwrite a 4-byte field with an interesting value
-      static const uint32_t vals[] = {0, 1, 2, 3, 7, 0xff, 0xffff, 1u << 28, (1u << 28) + 1,
-                                      0x7fffffff, 0x80000000u, 0xffffffffu};
+    case 3: { // overwrite a 4-byte field with an interesting value
+      static const uint32_t vals[] = {
+          0,          1,           2,          3, 7, 0xff, 0xffff, 1u << 28, (1u << 28) + 1,
+          0x7fffffff, 0x80000000u, 0xffffffffu};
       uint32_t v = pick(2) ? vals[pick(std::size(vals))] : uint32_t(rng());
       size_t at = pick(b.size() >= 4 ? b.size() - 3 : 1);
       for (int i = 0; i < 4 && at + i < b.size(); ++i)
         b[at + i] = uint8_t(v >> (8 * i));
       break;
     }
-    case 4: {  // overwrite an 8-byte field (immediates, constants)
-      static const uint64_t vals[] = {0, 1, uint64_t(-1), uint64_t(INT64_MIN), uint64_t(INT64_MAX), 63, 64};
+    case 4: { // overwrite an 8-byte field (immediates, constants)
+      static const uint64_t vals[] = {0,  1, uint64_t(-1), uint64_t(INT64_MIN), uint64_t(INT64_MAX),
+                                      63, 64};
       uint64_t v = pick(2) ? vals[pick(std::size(vals))] : rng();
       size_t at = pick(b.size() >= 8 ? b.size() - 7 : 1);
       for (int i = 0; i < 8 && at + i < b.size(); ++i)
@@ -55,12 +56,11 @@ std::vector<uint8_t> mutate(std::vector<uint8_t> b, std::mt19937_64 &rng) {
   return b;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("mutated programs are rejected with a message or run safely") {
   uint64_t seed = 0x5eed5eedULL;
-  if (const char *s = std::getenv("SMPC_MUTATION_SEED"))
-    seed = std::strtoull(s, nullptr, 0);
+  if (const char *s = std::getenv("SMPC_MUTATION_SEED")) seed = std::strtoull(s, nullptr, 0);
   const int perProgram = 15000;
   std::vector<bc::Program> progs = {testing::statsProgram(3), testing::loopProgram(5),
                                     testing::matmulProgram()};

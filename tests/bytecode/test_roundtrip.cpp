@@ -1,8 +1,8 @@
 //===- test_roundtrip.cpp - write/read/disassemble of valid programs ------===//
-#include <doctest/doctest.h>
-
 #include "tests/bytecode/samples.h"
 #include "vm/bytecode/serialize.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 

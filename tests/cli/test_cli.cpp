@@ -3,16 +3,15 @@
 // Each case writes .smpcb/.smpc and data files to a temporary folder, runs
 // the real executable and checks stdout, stderr and the exit code.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
+#include "tests/bytecode/samples.h"
+#include "vm/bytecode/serialize.h"
 
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include "tests/bytecode/samples.h"
-#include "vm/bytecode/serialize.h"
 
 using namespace smpc;
 namespace fs = std::filesystem;
@@ -67,7 +66,7 @@ Result runSmpc(const std::string &args) {
   return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(o), slurp(e)};
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("version, opcodes, help") {
   Result r = runSmpc("version");
@@ -90,8 +89,8 @@ TEST_CASE("run a .smpcb on the clear protocol, text and JSON outputs") {
   std::string prog = writeProg("stats.smpcb", testing::statsProgram(2));
   std::string a = write("a.csv", "1\n2\n"), b = write("b.json", "[3, 4]");
   std::string json = (dir() / "out.json").string();
-  Result r = runSmpc("run " + prog + " --input a=" + a + " --input b=" + b + " --output-json " + json +
-                  " --stats");
+  Result r = runSmpc("run " + prog + " --input a=" + a + " --input b=" + b + " --output-json " +
+                     json + " --stats");
   CHECK(r.code == 0);
   CHECK(r.out == "mean = 2.5\nbelow = 2\n");
   CHECK(r.err.find("stats: rounds 11,") != std::string::npos);
@@ -116,8 +115,9 @@ TEST_CASE("data errors stop the run before anything executes") {
   CHECK(r.err == "smpc: error: " + bx + ":2: input 'b': field 1 is not a number\n");
   std::string big = write("big.csv", "1\n1e300\n");
   r = runSmpc("run " + prog + " --input a=" + a + " --input b=" + big);
-  CHECK(r.err == "smpc: error: " + big +
-                     ":2: input 'b': field 1 is out of the fixed-point range (magnitude below 2^47)\n");
+  CHECK(r.err ==
+        "smpc: error: " + big +
+            ":2: input 'b': field 1 is out of the fixed-point range (magnitude below 2^47)\n");
   r = runSmpc("run " + prog + " --input a=" + a + " --input b=" + a + " --input zz=" + a);
   CHECK(r.code == 1);
   CHECK(r.err.find("input 'zz' given with --input is not an input of the program (inputs: a, b)") !=
@@ -136,14 +136,17 @@ TEST_CASE("run-time errors print the source position") {
   loop.emit(bc::Op::Jmp, {0}, 3, 1);
   r = runSmpc("run " + writeProg("loop.smpcb", loop.prog) + " --max-steps 500");
   CHECK(r.code == 1);
-  CHECK(r.err == "smpc: error: test.smpc:3:1: step limit of 500 instructions exceeded (instruction 0)\n");
+  CHECK(r.err ==
+        "smpc: error: test.smpc:3:1: step limit of 500 instructions exceeded (instruction 0)\n");
 }
 
 TEST_CASE("malformed bytecode and bad arguments") {
   std::string bad = write("bad.smpcb", "SMPXxxxx");
   Result r = runSmpc("run " + bad);
   CHECK(r.code == 1);
-  CHECK(r.err == "smpc: error: " + bad + ": malformed bytecode at byte 4: not an smpc bytecode file (bad magic number)\n");
+  CHECK(r.err ==
+        "smpc: error: " + bad +
+            ": malformed bytecode at byte 4: not an smpc bytecode file (bad magic number)\n");
   r = runSmpc("run " + (dir() / "missing.smpcb").string());
   CHECK(r.code == 1);
   CHECK(r.err.find("cannot read") != std::string::npos);
@@ -179,7 +182,8 @@ TEST_CASE("every argument error of run, disasm and version") {
       {"run " + prog + " --max-steps -1", "--max-steps takes a positive integer, got '-1'"},
       {"run " + prog + " --preprocessing magic", "--preprocessing is dealer or ot, got 'magic'"},
       {"run " + prog + " --input A=" + A + " --input A=" + A, "input 'A' is given twice"},
-      {"run " + prog + " " + prog, "`smpc run` takes one program, got '" + prog + "' and '" + prog + "'"},
+      {"run " + prog + " " + prog,
+       "`smpc run` takes one program, got '" + prog + "' and '" + prog + "'"},
       {"run " + prog + " --output-json", "--output-json needs a value"},
       {"disasm", "`smpc disasm` needs a program: smpc disasm PROG.smpcb"},
       {"disasm " + prog + " " + prog, "`smpc disasm` takes one program"},
@@ -204,7 +208,8 @@ TEST_CASE("output and input file problems") {
   CHECK(r.err == "smpc: error: cannot write '/nonexistent/dir/out.json'\n");
   r = runSmpc("run " + prog + " --input A=" + dir().string() + " --input B=" + B);
   CHECK(r.code == 1);
-  CHECK(r.err == "smpc: error: " + dir().string() + ": input 'A': is a directory, not a data file\n");
+  CHECK(r.err ==
+        "smpc: error: " + dir().string() + ": input 'A': is a directory, not a data file\n");
 }
 
 TEST_CASE("matrix inputs and disassembly") {

@@ -1,11 +1,11 @@
 //===- run_helper.h - verify and run a hand-built program on clear --------===//
 #pragma once
 
-#include <doctest/doctest.h>
-
 #include "vm/bytecode/serialize.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
+
+#include <doctest/doctest.h>
 
 namespace smpc::testing {
 
@@ -24,8 +24,7 @@ inline std::map<std::string, std::vector<uint64_t>> runClear(const bc::Program &
   std::map<std::string, std::vector<uint64_t>> out;
   for (auto &o : vm::run(p, proto, in, ro))
     out[o.entry.name] = o.data;
-  if (stats)
-    *stats = proto.stats();
+  if (stats) *stats = proto.stats();
   return out;
 }
 
@@ -36,4 +35,4 @@ inline std::vector<uint64_t> u(std::initializer_list<int64_t> v) {
   return r;
 }
 
-}  // namespace smpc::testing
+} // namespace smpc::testing

@@ -1,13 +1,12 @@
 //===- test_data.cpp - input files (CSV/JSON) and output formatting -------===//
-#include <doctest/doctest.h>
-
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
-
 #include "runtime/data/inputs.h"
 #include "runtime/data/outputs.h"
 #include "tests/bytecode/samples.h"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace smpc;
 using bc::ElemType;
@@ -66,7 +65,7 @@ std::vector<uint64_t> s64(std::initializer_list<int64_t> v) {
   return r;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("CSV: scalars, vectors in both layouts, matrices") {
   CHECK(data::loadInput(entry("t", ElemType::Int, 0), file("s.csv", "-42\n"), 16) == s64({-42}));
@@ -114,7 +113,8 @@ TEST_CASE("every data error names the input and the file, and line for CSV") {
   CHECK(loadError(entry("a", ElemType::Fix, 0), p) ==
         p + ":1: input 'a': field 1 is not a finite number (NaN or infinity)");
   p = file("bad5.csv", "inf\n");
-  CHECK(loadError(entry("a", ElemType::Fix, 0), p).find("not a finite number") != std::string::npos);
+  CHECK(loadError(entry("a", ElemType::Fix, 0), p).find("not a finite number") !=
+        std::string::npos);
   p = file("bad6.csv", "1e15\n");
   CHECK(loadError(entry("a", ElemType::Fix, 0), p) ==
         p + ":1: input 'a': field 1 is out of the fixed-point range (magnitude below 2^47)");
@@ -128,9 +128,11 @@ TEST_CASE("every data error names the input and the file, and line for CSV") {
   CHECK(loadError(entry("a", ElemType::Int, 1, 3), p) ==
         p + ": input 'a': expected a vector of 3 values but the file has 2 values");
   p = file("bad10.csv", "1,2\n3,4\n");
-  CHECK(loadError(entry("a", ElemType::Int, 1, 4), p).find(
-            "several values on some lines (a vector is one value per line or one comma-separated "
-            "line)") != std::string::npos);
+  CHECK(
+      loadError(entry("a", ElemType::Int, 1, 4), p)
+          .find(
+              "several values on some lines (a vector is one value per line or one comma-separated "
+              "line)") != std::string::npos);
   p = file("bad11.csv", "1,2\n3\n");
   CHECK(loadError(entry("m", ElemType::Int, 2, 2, 2), p) ==
         p + ":2: input 'm': row 2 has 1 values, expected 2");
@@ -150,9 +152,11 @@ TEST_CASE("every data error names the input and the file, and line for CSV") {
 TEST_CASE("JSON data errors") {
   std::string p;
   p = file("j1.json", "[1, 2");
-  CHECK(loadError(entry("a", ElemType::Int, 1, 2), p) == p + ": input 'a': the file is not valid JSON");
+  CHECK(loadError(entry("a", ElemType::Int, 1, 2), p) ==
+        p + ": input 'a': the file is not valid JSON");
   p = file("j2.json", "[1, \"x\"]");
-  CHECK(loadError(entry("a", ElemType::Int, 1, 2), p) == p + ": input 'a': value 2 is not an integer");
+  CHECK(loadError(entry("a", ElemType::Int, 1, 2), p) ==
+        p + ": input 'a': value 2 is not an integer");
   p = file("j3.json", "[[1, 2], 3]");
   CHECK(loadError(entry("a", ElemType::Int, 2, 2, 2), p) ==
         p + ": input 'a': mixes arrays and single values at the same level (element 2)");
@@ -160,9 +164,11 @@ TEST_CASE("JSON data errors") {
   CHECK(loadError(entry("m", ElemType::Int, 2, 2, 2), p) ==
         p + ": input 'm': expected a 2 x 2 matrix but the file has a flat array");
   p = file("j5.json", "[1.5]");
-  CHECK(loadError(entry("a", ElemType::Int, 1, 1), p) == p + ": input 'a': value 1 is not an integer");
+  CHECK(loadError(entry("a", ElemType::Int, 1, 1), p) ==
+        p + ": input 'a': value 1 is not an integer");
   p = file("j6.json", "[true]");
-  CHECK(loadError(entry("a", ElemType::Fix, 1, 1), p) == p + ": input 'a': value 1 is not a number");
+  CHECK(loadError(entry("a", ElemType::Fix, 1, 1), p) ==
+        p + ": input 'a': value 1 is not a number");
   p = file("j7.json", "[[[1]]]");
   CHECK(loadError(entry("a", ElemType::Int, 2, 1, 1), p) ==
         p + ": input 'a': row 1 nests deeper than a matrix");
@@ -203,14 +209,16 @@ TEST_CASE("output formatting: text and JSON") {
   };
   outs.push_back({e("mean", ElemType::Fix, 0, 1, 1), {testing::fx(54.285714)}});
   outs.push_back({e("hist", ElemType::Int, 1, 3, 1), s64({2, -6, 4})});
-  outs.push_back({e("m", ElemType::Fix, 2, 2, 2), {testing::fx(1), testing::fx(-0.5), 0, testing::fx(2.25)}});
+  outs.push_back(
+      {e("m", ElemType::Fix, 2, 2, 2), {testing::fx(1), testing::fx(-0.5), 0, testing::fx(2.25)}});
   outs.push_back({e("ok", ElemType::Bool, 0, 1, 1), {1}});
   outs.push_back({e("neg", ElemType::Fix, 0, 1, 1), {uint64_t(-1)}});
   CHECK(data::formatOutputsText(outs, 16) ==
         "mean = 54.285721\nhist = [2, -6, 4]\nm = [[1, -0.5], [0, 2.25]]\nok = true\n"
         "neg = -0.000015\n");
-  CHECK(data::outputsJson(outs, 16).dump() ==
-        R"({"hist":[2,-6,4],"m":[[1.0,-0.5],[0.0,2.25]],"mean":54.28572082519531,"neg":-1.52587890625e-05,"ok":true})");
+  CHECK(
+      data::outputsJson(outs, 16).dump() ==
+      R"({"hist":[2,-6,4],"m":[[1.0,-0.5],[0.0,2.25]],"mean":54.28572082519531,"neg":-1.52587890625e-05,"ok":true})");
   CHECK(data::formatElement(ElemType::Fix, uint64_t(int64_t(-1) << 15), 16) == "-0.5");
   CHECK(data::formatElement(ElemType::Fix, 0, 16) == "0");
 }

@@ -1,9 +1,9 @@
 //===- test_ops.cpp - every opcode on hand-built programs under clear -----===//
-#include <doctest/doctest.h>
-
 #include "tests/bytecode/samples.h"
 #include "tests/vm/run_helper.h"
 #include "vm/core/errors.h"
+
+#include <doctest/doctest.h>
 
 using namespace smpc;
 using namespace smpc::testing;
@@ -52,7 +52,7 @@ std::vector<uint64_t> secBinary(Op op, std::vector<uint64_t> a, std::vector<uint
   return runClear(pb.prog)["r"];
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("public arithmetic wraps around the 64-bit ring") {
   CHECK(pubBinary(Op::AddP, u({INT64_MAX, 1}), u({1, 2}), 2) == u({INT64_MIN, 3}));
@@ -65,13 +65,14 @@ TEST_CASE("public division, remainder and fixed-point division") {
   CHECK(pubBinary(Op::DivP, u({7, -7, 7, INT64_MIN}), u({2, 2, -2, -1}), 4) ==
         u({3, -3, -3, INT64_MIN}));
   CHECK(pubBinary(Op::ModP, u({7, -7, 7, INT64_MIN}), u({2, 2, -2, -1}), 4) == u({1, -1, 1, 0}));
-  CHECK(pubBinary(Op::FDivP, u({int64_t(fx(1.0)), int64_t(fx(-3.0))}), u({int64_t(fx(4.0)), int64_t(fx(2.0))}), 2) ==
-        std::vector<uint64_t>{fx(0.25), fx(-1.5)});
+  CHECK(pubBinary(Op::FDivP, u({int64_t(fx(1.0)), int64_t(fx(-3.0))}),
+                  u({int64_t(fx(4.0)), int64_t(fx(2.0))}),
+                  2) == std::vector<uint64_t>{fx(0.25), fx(-1.5)});
 }
 
 TEST_CASE("shifts, comparisons, equality") {
   CHECK(pubBinary(Op::ShlP, u({1, -1}), u({0}), 2, 63) == u({INT64_MIN, INT64_MIN}));
-  CHECK(pubBinary(Op::ShrP, u({-5, 5}), u({0}), 2, 1) == u({-3, 2}));  // floor
+  CHECK(pubBinary(Op::ShrP, u({-5, 5}), u({0}), 2, 1) == u({-3, 2})); // floor
   CHECK(pubBinary(Op::LtP, u({-1, 3, 3}), u({0, 3, 2}), 3) == u({1, 0, 0}));
   CHECK(pubBinary(Op::EqP, u({-1, 3}), u({-1, 4}), 2) == u({1, 0}));
 }
@@ -125,7 +126,7 @@ TEST_CASE("sums reduce groups; matrix products in every bank") {
   pb.emit(Op::MatMulSP, {r2, sA, B, 2, 3, 2});
   pb.emit(Op::MatMulPS, {r3, A, sB, 2, 3, 2});
   pb.emit(Op::MatMulP, {r4, A, B, 2, 3, 2});
-  pb.emit(Op::MatMulSS, {r5, sB, sA, 3, 2, 3});  // 3x2 @ 2x3
+  pb.emit(Op::MatMulSS, {r5, sB, sA, 3, 2, 3}); // 3x2 @ 2x3
   int64_t o[5];
   for (int i = 0; i < 4; ++i)
     o[i] = pb.output("m" + std::to_string(i), ElemType::Int, 2, 2);
@@ -146,16 +147,16 @@ TEST_CASE("static slices and stores: rows, columns, strides, in place") {
   // 3x3 matrix 1..9
   auto m = pb.pconst(u({1, 2, 3, 4, 5, 6, 7, 8, 9}));
   auto col = pb.preg(3), row = pb.preg(3), sub = pb.preg(4), tr = pb.preg(9), rev = pb.preg(3);
-  pb.emit(Op::SliceP, {col, m, 1, 1, 3, 0});   // column 1: 2 5 8
-  pb.emit(Op::SliceP, {row, m, 6, 3, 0, 1});   // row 2: 7 8 9
-  pb.emit(Op::SliceP, {sub, m, 4, 2, 3, 1});   // m[1:3, 1:3]: 5 6 8 9
-  pb.emit(Op::SliceP, {tr, m, 0, 3, 1, 3});    // transpose
-  pb.emit(Op::SliceP, {rev, m, 8, 1, -1, 0});  // 9 8 7
+  pb.emit(Op::SliceP, {col, m, 1, 1, 3, 0});  // column 1: 2 5 8
+  pb.emit(Op::SliceP, {row, m, 6, 3, 0, 1});  // row 2: 7 8 9
+  pb.emit(Op::SliceP, {sub, m, 4, 2, 3, 1});  // m[1:3, 1:3]: 5 6 8 9
+  pb.emit(Op::SliceP, {tr, m, 0, 3, 1, 3});   // transpose
+  pb.emit(Op::SliceP, {rev, m, 8, 1, -1, 0}); // 9 8 7
   auto sm = pb.sreg(9), sv = pb.sreg(2);
   pb.emit(Op::Classify, {sm, m});
   pb.emit(Op::Classify, {sv, pb.pconst(u({100, 200}))});
-  pb.emit(Op::StoreS, {sm, sv, 3, 1, 3, 0});   // m[1:3, 0] := 100, 200
-  pb.emit(Op::StoreP, {m, m, 0, 9, 0, 1});     // self-store is a no-op
+  pb.emit(Op::StoreS, {sm, sv, 3, 1, 3, 0}); // m[1:3, 0] := 100, 200
+  pb.emit(Op::StoreP, {m, m, 0, 9, 0, 1});   // self-store is a no-op
   const char *names[] = {"col", "row", "sub", "tr", "rev"};
   int64_t regs[] = {col, row, sub, tr, rev};
   uint32_t lens[] = {3, 3, 4, 9, 3};
@@ -176,7 +177,8 @@ TEST_CASE("dynamic slices and stores in a loop: reverse a secret vector") {
   auto in = pb.input("v", ElemType::Int, 0, 5, 1, 1);
   auto v = pb.sreg(5), r = pb.sreg(5), e = pb.sreg(1);
   pb.emit(Op::Input, {v, in});
-  auto i = pb.pconst({0}), j = pb.preg(), c = pb.preg(), one = pb.pconst({1}), four = pb.pconst({4});
+  auto i = pb.pconst({0}), j = pb.preg(), c = pb.preg(), one = pb.pconst({1}),
+       four = pb.pconst({4});
   auto five = pb.pconst({5});
   size_t top = pb.here();
   pb.emit(Op::LtP, {c, i, five});
@@ -218,8 +220,7 @@ TEST_CASE("round groups run as one round; stats count semi2k rounds") {
   std::vector<bc::Instr> code;
   std::vector<bc::SourceLoc> map;
   for (size_t i = 0; i < p.code.size(); ++i)
-    if (p.code[i].op != Op::Round)
-      code.push_back(p.code[i]), map.push_back(p.srcmap[i]);
+    if (p.code[i].op != Op::Round) code.push_back(p.code[i]), map.push_back(p.srcmap[i]);
   p.code = code;
   p.srcmap = map;
   runClear(p, {{"a", {fx(1), fx(2)}}, {"b", {fx(3), fx(4)}}}, &st);
@@ -267,7 +268,7 @@ std::string runtimeError(const bc::Program &p, const vm::InputValues &in = {}, u
   }
   return "(no error)";
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("division by zero names the source position") {
   bc::ProgramBuilder pb;
@@ -295,7 +296,7 @@ TEST_CASE("a dynamic index out of bounds names the source position") {
   CHECK(runtimeError(pb.prog).find("test.smpc:3:14: index -1 is out of bounds") !=
         std::string::npos);
   pb.prog.consts[0] = u({INT64_MAX});
-  pb.prog.code[1] = bc::Instr{Op::SliceDynS, {v, v, i, 2, 1, 1}};  // huge offset, no overflow
+  pb.prog.code[1] = bc::Instr{Op::SliceDynS, {v, v, i, 2, 1, 1}}; // huge offset, no overflow
   CHECK(runtimeError(pb.prog).find("out of bounds") != std::string::npos);
 }
 

@@ -6,12 +6,12 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+
 #include <cassert>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
-
-#include "vm/bytecode/program.h"
 
 namespace smpc::bc {
 
@@ -83,9 +83,8 @@ public:
 
 private:
   void grow(uint32_t party) {
-    if (party + 1 > prog.minParties)
-      prog.minParties = party + 1;
+    if (party + 1 > prog.minParties) prog.minParties = party + 1;
   }
 };
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

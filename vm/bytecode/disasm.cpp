@@ -1,7 +1,7 @@
 //===- disasm.cpp - readable listing of a program -------------------------===//
-#include <sstream>
-
 #include "vm/bytecode/serialize.h"
+
+#include <sstream>
 
 namespace smpc::bc {
 
@@ -24,7 +24,11 @@ std::string shape(const IoEntry &e) {
   if (e.ndims == 1)
     s.append("[").append(std::to_string(e.rows)).append("]");
   else if (e.ndims == 2)
-    s.append("[").append(std::to_string(e.rows)).append(", ").append(std::to_string(e.cols)).append("]");
+    s.append("[")
+        .append(std::to_string(e.rows))
+        .append(", ")
+        .append(std::to_string(e.cols))
+        .append("]");
   return s;
 }
 
@@ -57,7 +61,7 @@ std::string operand(char code, int64_t v) {
   }
 }
 
-}  // namespace
+} // namespace
 
 std::string disassemble(const Program &p) {
   std::ostringstream o;
@@ -65,17 +69,14 @@ std::string disassemble(const Program &p) {
     << " fraction bits, " << p.minParties << " part" << (p.minParties == 1 ? "y" : "ies") << "\n";
   o << "; registers: " << p.sregLen.size() << " secret, " << p.pregLen.size() << " public\n";
   for (size_t i = 0; i < p.sregLen.size(); ++i)
-    if (p.sregLen[i] != 1)
-      o << ";   s" << i << " length " << p.sregLen[i] << "\n";
+    if (p.sregLen[i] != 1) o << ";   s" << i << " length " << p.sregLen[i] << "\n";
   for (size_t i = 0; i < p.pregLen.size(); ++i)
-    if (p.pregLen[i] != 1)
-      o << ";   p" << i << " length " << p.pregLen[i] << "\n";
+    if (p.pregLen[i] != 1) o << ";   p" << i << " length " << p.pregLen[i] << "\n";
   for (size_t i = 0; i < p.consts.size(); ++i) {
     o << "; c" << i << " = [";
     for (size_t k = 0; k < p.consts[i].size() && k < 8; ++k)
       o << (k ? ", " : "") << static_cast<int64_t>(p.consts[i][k]);
-    if (p.consts[i].size() > 8)
-      o << ", ... (" << p.consts[i].size() << " values)";
+    if (p.consts[i].size() > 8) o << ", ... (" << p.consts[i].size() << " values)";
     o << "]\n";
   }
   for (size_t i = 0; i < p.inputs.size(); ++i)
@@ -84,8 +85,7 @@ std::string disassemble(const Program &p) {
   for (size_t i = 0; i < p.outputs.size(); ++i) {
     const IoEntry &e = p.outputs[i];
     o << "; out" << i << ": " << e.name << ": " << shape(e) << " to ";
-    if (e.recipients.empty())
-      o << "all";
+    if (e.recipients.empty()) o << "all";
     for (size_t k = 0; k < e.recipients.size(); ++k)
       o << (k ? ", " : "party ") << e.recipients[k];
     o << "\n";
@@ -114,4 +114,4 @@ std::string disassemble(const Program &p) {
   return o.str();
 }
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

@@ -5,9 +5,8 @@ namespace smpc::bc {
 
 std::optional<Op> opFromMnemonic(std::string_view mnemonic) {
   for (unsigned i = 0; i < kNumOps; ++i)
-    if (kOpInfo[i].mnemonic == mnemonic)
-      return static_cast<Op>(i);
+    if (kOpInfo[i].mnemonic == mnemonic) return static_cast<Op>(i);
   return std::nullopt;
 }
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

@@ -6,9 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "vm/bytecode/serialize.h"
 
-#include <cstring>
-
 #include "vm/bytecode/limits.h"
+
+#include <cstring>
 
 namespace smpc::bc {
 
@@ -68,8 +68,7 @@ public:
 
 private:
   uint64_t get(int n, const char *what) {
-    if (left() < size_t(n))
-      fail(std::string("file truncated while reading ") + what);
+    if (left() < size_t(n)) fail(std::string("file truncated while reading ") + what);
     uint64_t v = 0;
     for (int i = 0; i < n; ++i)
       v |= uint64_t(bytes[pos + i]) << (8 * i);
@@ -101,8 +100,7 @@ IoEntry readIo(Reader &r) {
     r.fail("io entry '" + e.name + "' has unknown element type " + std::to_string(elem));
   e.elem = static_cast<ElemType>(elem);
   uint8_t secret = r.u8("io secret flag");
-  if (secret > 1)
-    r.fail("io entry '" + e.name + "' has secret flag " + std::to_string(secret));
+  if (secret > 1) r.fail("io entry '" + e.name + "' has secret flag " + std::to_string(secret));
   e.secret = secret == 1;
   e.ndims = r.u8("io dimension count");
   e.rows = r.u32("io rows");
@@ -116,9 +114,11 @@ IoEntry readIo(Reader &r) {
 }
 
 // Operand encoding: immediates are 8 bytes, everything else 4 bytes.
-bool isImmediate(char code) { return code == 'i'; }
+bool isImmediate(char code) {
+  return code == 'i';
+}
 
-}  // namespace
+} // namespace
 
 std::vector<uint8_t> writeProgram(const Program &p) {
   Writer w;
@@ -173,8 +173,7 @@ std::vector<uint8_t> writeProgram(const Program &p) {
 }
 
 static void decode(Reader &r, Program &p) {
-  if (r.u32("magic") != kMagic)
-    r.fail("not an smpc bytecode file (bad magic number)");
+  if (r.u32("magic") != kMagic) r.fail("not an smpc bytecode file (bad magic number)");
   p.version = r.u16("version");
   if (p.version != kVersion)
     r.fail("bytecode version " + std::to_string(p.version) + " is not supported (expected " +
@@ -195,8 +194,8 @@ static void decode(Reader &r, Program &p) {
     }
   }
   if (regElems > kMaxRegisterElems)
-    r.fail("registers need " + std::to_string(regElems) + " elements in total, above the limit of " +
-           std::to_string(kMaxRegisterElems));
+    r.fail("registers need " + std::to_string(regElems) +
+           " elements in total, above the limit of " + std::to_string(kMaxRegisterElems));
   uint32_t nc = r.count("constant count", 4, kMaxRegisters);
   p.consts.resize(nc);
   uint64_t constElems = 0;
@@ -232,8 +231,7 @@ static void decode(Reader &r, Program &p) {
   for (uint64_t *v : {&n.triples, &n.matTripleElems, &n.truncPairs, &n.ltz, &n.eqz, &n.rounds})
     *v = r.u64("preprocessing needs");
   uint8_t exact = r.u8("preprocessing exact flag");
-  if (exact > 1)
-    r.fail("preprocessing exact flag is " + std::to_string(exact));
+  if (exact > 1) r.fail("preprocessing exact flag is " + std::to_string(exact));
   n.exact = exact == 1;
   uint32_t nf = r.count("source file count", 4, kMaxFiles);
   p.files.reserve(nf);
@@ -271,4 +269,4 @@ bool readProgram(std::span<const uint8_t> bytes, Program &out, std::string &erro
   return true;
 }
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

@@ -5,12 +5,12 @@
 // divisions and the step limit are checked while running. Arithmetic on
 // operands is done in 128 bits so hostile values cannot overflow.
 //===----------------------------------------------------------------------===//
+#include "vm/bytecode/limits.h"
+#include "vm/bytecode/serialize.h"
+
 #include <cctype>
 #include <set>
 #include <string>
-
-#include "vm/bytecode/limits.h"
-#include "vm/bytecode/serialize.h"
 
 namespace smpc::bc {
 
@@ -19,8 +19,7 @@ namespace {
 using i128 = __int128;
 
 std::string str(i128 v) {
-  if (v >= INT64_MIN && v <= INT64_MAX)
-    return std::to_string(static_cast<int64_t>(v));
+  if (v >= INT64_MIN && v <= INT64_MAX) return std::to_string(static_cast<int64_t>(v));
   return v < 0 ? "a huge negative number" : "a huge number";
 }
 
@@ -36,8 +35,7 @@ public:
     header();
     table(p.inputs, "input", true);
     table(p.outputs, "output", false);
-    if (p.code.size() > kMaxInstructions)
-      fail("too many instructions");
+    if (p.code.size() > kMaxInstructions) fail("too many instructions");
     for (size_t pc = 0; pc < p.code.size(); ++pc)
       instr(pc, p.code[pc]);
     roundGroups();
@@ -52,24 +50,20 @@ private:
   }
 
   void header() {
-    if (p.version != kVersion)
-      fail("version " + std::to_string(p.version) + " is not supported");
+    if (p.version != kVersion) fail("version " + std::to_string(p.version) + " is not supported");
     if (p.ringBits != 64)
       fail("ring of " + std::to_string(p.ringBits) + " bits is not supported (only 64)");
-    if (p.fracBits >= 63)
-      fail("fraction bits must be below 63, got " + std::to_string(p.fracBits));
+    if (p.fracBits >= 63) fail("fraction bits must be below 63, got " + std::to_string(p.fracBits));
     if (p.minParties < 1 || p.minParties > kMaxParties)
       fail("party count " + std::to_string(p.minParties) + " is outside 1.." +
            std::to_string(kMaxParties));
     uint64_t total = 0;
     for (auto *bank : {&p.sregLen, &p.pregLen}) {
-      if (bank->size() > kMaxRegisters)
-        fail("too many registers");
+      if (bank->size() > kMaxRegisters) fail("too many registers");
       for (size_t i = 0; i < bank->size(); ++i) {
         uint32_t l = (*bank)[i];
         const char *b = bank == &p.sregLen ? "s" : "p";
-        if (l == 0)
-          fail("register " + std::string(b) + std::to_string(i) + " has length 0");
+        if (l == 0) fail("register " + std::string(b) + std::to_string(i) + " has length 0");
         if (l > kMaxVectorLen)
           fail("register " + std::string(b) + std::to_string(i) + " is longer than " +
                std::to_string(kMaxVectorLen));
@@ -81,8 +75,7 @@ private:
            std::to_string(kMaxRegisterElems));
     uint64_t consts = 0;
     for (size_t i = 0; i < p.consts.size(); ++i) {
-      if (p.consts[i].empty())
-        fail("constant " + std::to_string(i) + " is empty");
+      if (p.consts[i].empty()) fail("constant " + std::to_string(i) + " is empty");
       consts += p.consts[i].size();
     }
     if (consts > kMaxConstElems)
@@ -90,8 +83,7 @@ private:
   }
 
   void table(const std::vector<IoEntry> &t, const char *kind, bool isInput) {
-    if (t.size() > kMaxIoEntries)
-      fail(std::string("too many ") + kind + "s");
+    if (t.size() > kMaxIoEntries) fail(std::string("too many ") + kind + "s");
     std::set<std::string> names;
     for (size_t i = 0; i < t.size(); ++i) {
       const IoEntry &e = t[i];
@@ -102,14 +94,11 @@ private:
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'))
           fail(what + " has a name with a character other than letters, digits, '_' or '.'");
       what = std::string(kind) + " '" + e.name + "'";
-      if (!names.insert(e.name).second)
-        fail(what + " is declared twice");
+      if (!names.insert(e.name).second) fail(what + " is declared twice");
       if (static_cast<uint8_t>(e.elem) > static_cast<uint8_t>(ElemType::Bool))
         fail(what + " has an unknown element type");
-      if (e.ndims > 2)
-        fail(what + " has " + std::to_string(e.ndims) + " dimensions (at most 2)");
-      if (e.rows == 0 || e.cols == 0)
-        fail(what + " has an empty dimension");
+      if (e.ndims > 2) fail(what + " has " + std::to_string(e.ndims) + " dimensions (at most 2)");
+      if (e.rows == 0 || e.cols == 0) fail(what + " has an empty dimension");
       if ((e.ndims == 0 && (e.rows != 1 || e.cols != 1)) || (e.ndims == 1 && e.cols != 1))
         fail(what + " has a shape that does not match its dimension count");
       if (e.size() > kMaxVectorLen)
@@ -117,8 +106,7 @@ private:
       if (isInput && e.party >= p.minParties)
         fail(what + " is owned by party " + std::to_string(e.party) + " but the program has " +
              std::to_string(p.minParties) + " parties");
-      if (isInput && !e.recipients.empty())
-        fail(what + " lists recipients");
+      if (isInput && !e.recipients.empty()) fail(what + " lists recipients");
       for (uint32_t r : e.recipients)
         if (r >= p.minParties)
           fail(what + " goes to party " + std::to_string(r) + " but the program has " +
@@ -166,8 +154,7 @@ private:
       }
     }
     for (unsigned k = static_cast<unsigned>(oi.operands.size()); k < kMaxOperands; ++k)
-      if (in.a[k] != 0)
-        failAt(pc, "unused operand " + std::to_string(k + 1) + " is not 0");
+      if (in.a[k] != 0) failAt(pc, "unused operand " + std::to_string(k + 1) + " is not 0");
     lengths(pc, in, len);
   }
 
@@ -205,8 +192,8 @@ private:
       return;
     case LenRule::Reduce:
       if (len[1] % len[0] != 0)
-        failAt(pc, "source length " + std::to_string(len[1]) + " is not a multiple of result length " +
-                       std::to_string(len[0]));
+        failAt(pc, "source length " + std::to_string(len[1]) +
+                       " is not a multiple of result length " + std::to_string(len[0]));
       return;
     case LenRule::MatMul: {
       for (int k = 3; k < 6; ++k)
@@ -255,14 +242,16 @@ private:
     if (dyn) {
       // The offset is only known at run time; the span must still fit.
       if (hi - lo >= i128(stridedLen))
-        failAt(pc, std::string(isStore ? "stored" : "sliced") + " pattern spans " + str(hi - lo + 1) +
-                       " elements but the register has " + std::to_string(stridedLen));
+        failAt(pc, std::string(isStore ? "stored" : "sliced") + " pattern spans " +
+                       str(hi - lo + 1) + " elements but the register has " +
+                       std::to_string(stridedLen));
       return;
     }
     i128 c0 = a[2];
     if (c0 + lo < 0 || c0 + hi >= i128(stridedLen))
       failAt(pc, std::string(isStore ? "store" : "slice") + " touches elements " + str(c0 + lo) +
-                     ".." + str(c0 + hi) + " of a register of length " + std::to_string(stridedLen));
+                     ".." + str(c0 + hi) + " of a register of length " +
+                     std::to_string(stridedLen));
   }
 
   // Registers an interactive instruction writes and reads, as (bank, index).
@@ -272,18 +261,15 @@ private:
     for (size_t k = 0; k < ops.size(); ++k) {
       char c = ops[k];
       char bank = (c == 'S' || c == 's' || c == 'U') ? 's' : 'p';
-      if (c == 'S' || c == 'P' || c == 'U' || c == 'V')
-        w.insert({bank, in.a[k]});
-      if (c == 's' || c == 'p' || c == 'U' || c == 'V')
-        r.insert({bank, in.a[k]});
+      if (c == 'S' || c == 'P' || c == 'U' || c == 'V') w.insert({bank, in.a[k]});
+      if (c == 's' || c == 'p' || c == 'U' || c == 'V') r.insert({bank, in.a[k]});
     }
   }
 
   void roundGroups() {
     std::vector<bool> inside(p.code.size() + 1, false);
     for (size_t pc = 0; pc < p.code.size(); ++pc) {
-      if (p.code[pc].op != Op::Round)
-        continue;
+      if (p.code[pc].op != Op::Round) continue;
       uint64_t n = uint64_t(p.code[pc].a[0]);
       if (pc + n >= p.code.size())
         failAt(pc, "group of " + std::to_string(n) + " runs past the end of the program");
@@ -321,24 +307,23 @@ private:
   }
 
   void sourceMap() {
-    if (p.srcmap.empty())
-      return;
+    if (p.srcmap.empty()) return;
     if (p.srcmap.size() != p.code.size())
       fail("source map has " + std::to_string(p.srcmap.size()) + " entries for " +
            std::to_string(p.code.size()) + " instructions");
     for (const std::string &f : p.files)
-      if (f.size() > kMaxStringLen)
-        fail("source file name is too long");
+      if (f.size() > kMaxStringLen) fail("source file name is too long");
     for (size_t pc = 0; pc < p.srcmap.size(); ++pc)
       if (p.srcmap[pc].line != 0 && p.srcmap[pc].file >= p.files.size())
         fail("source map entry " + std::to_string(pc) + " names file " +
-             std::to_string(p.srcmap[pc].file) + " but there are " + std::to_string(p.files.size()));
+             std::to_string(p.srcmap[pc].file) + " but there are " +
+             std::to_string(p.files.size()));
   }
 
   const Program &p;
 };
 
-}  // namespace
+} // namespace
 
 std::string verifyProgram(const Program &prog) {
   try {
@@ -349,4 +334,4 @@ std::string verifyProgram(const Program &prog) {
   return {};
 }
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

@@ -4,10 +4,10 @@
 // equal lengths); a result that aliases an operand register goes to a
 // scratch buffer first, so a protocol may write `out` while reading `x`.
 //===----------------------------------------------------------------------===//
-#include <sodium.h>
-
 #include "vm/core/local_ops.h"
 #include "vm/core/state.h"
+
+#include <sodium.h>
 
 namespace smpc::vm::detail {
 
@@ -15,9 +15,9 @@ namespace {
 
 struct Pending {
   InteractiveOp op;
-  Vec bx, by, bout;          // scratch: broadcast operands, aliased/opened result
-  Reg *dest = nullptr;       // register to copy bout into afterwards (aliasing)
-  int64_t outputIndex = -1;  // OutputS: output-table entry
+  Vec bx, by, bout;         // scratch: broadcast operands, aliased/opened result
+  Reg *dest = nullptr;      // register to copy bout into afterwards (aliasing)
+  int64_t outputIndex = -1; // OutputS: output-table entry
   ~Pending() {
     for (Vec *v : {&bx, &by, &bout})
       sodium_memzero(v->data(), v->size() * sizeof(uint64_t));
@@ -145,7 +145,7 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
   fail(st, "internal error: a local instruction reached the protocol");
 }
 
-}  // namespace
+} // namespace
 
 void runInteractive(State &st, size_t first, size_t count) {
   // A lone interactive op (the common case outside round groups) needs no
@@ -167,11 +167,10 @@ void runInteractive(State &st, size_t first, size_t count) {
   st.proto.runGroup(ops);
   for (size_t i = 0; i < count; ++i) {
     Pending &pd = pending[i];
-    if (pd.dest)
-      pd.dest->assign(pd.bout.begin(), pd.bout.end());
+    if (pd.dest) pd.dest->assign(pd.bout.begin(), pd.bout.end());
     if (pd.outputIndex >= 0 && (ops[i].receives || st.proto.numParties() == 1))
       st.outputs[size_t(pd.outputIndex)] = pd.bout;
   }
 }
 
-}  // namespace smpc::vm::detail
+} // namespace smpc::vm::detail

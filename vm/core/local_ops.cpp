@@ -5,11 +5,12 @@
 
 namespace smpc::vm::detail {
 
-void wipe(Vec &v) { sodium_memzero(v.data(), v.size() * sizeof(uint64_t)); }
+void wipe(Vec &v) {
+  sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
+}
 
 const Vec &broadcast(const Vec &v, size_t n, Vec &scratch) {
-  if (v.size() == n)
-    return v;
+  if (v.size() == n) return v;
   scratch.assign(n, v[0]);
   return scratch;
 }
@@ -17,8 +18,7 @@ const Vec &broadcast(const Vec &v, size_t n, Vec &scratch) {
 void gather(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs) {
   Vec tmp;
   Vec &out = (&dst == &src) ? tmp : dst;
-  if (&out == &tmp)
-    tmp.resize(dst.size());
+  if (&out == &tmp) tmp.resize(dst.size());
   const size_t rows = dst.size() / size_t(cols);
   for (size_t r = 0; r < rows; ++r) {
     const int64_t base = off + int64_t(r) * rs;
@@ -88,4 +88,4 @@ void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32
   wipe(out);
 }
 
-}  // namespace smpc::vm::detail
+} // namespace smpc::vm::detail

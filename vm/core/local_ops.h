@@ -68,4 +68,4 @@ void sumGroups(Vec &dst, const Vec &src);
 /// dst := a (d x e) @ b (e x f), row-major, mod 2^64.
 void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32_t f);
 
-}  // namespace smpc::vm::detail
+} // namespace smpc::vm::detail

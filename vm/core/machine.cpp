@@ -4,10 +4,10 @@
 // hands interactive work to the protocol (interactive.cpp). The program has
 // been verified, so register indices, static bounds and lengths are valid.
 //===----------------------------------------------------------------------===//
-#include <sodium.h>
-
 #include "vm/core/local_ops.h"
 #include "vm/core/state.h"
+
+#include <sodium.h>
 
 namespace smpc::vm {
 
@@ -23,7 +23,7 @@ void fail(const State &st, const std::string &msg) {
   throw RuntimeError(where + msg + " (instruction " + std::to_string(st.pc) + ")");
 }
 
-}  // namespace detail
+} // namespace detail
 
 namespace {
 
@@ -41,8 +41,7 @@ struct Wipe {
 };
 
 uint64_t checkedDivisor(const State &st, uint64_t c, const char *what) {
-  if (c == 0)
-    fail(st, std::string(what) + " by zero");
+  if (c == 0) fail(st, std::string(what) + " by zero");
   return c;
 }
 
@@ -51,8 +50,7 @@ void divide(State &st, Reg &dst, const Reg &a, const Reg &b) {
     checkedDivisor(st, c, "division");
   map2(dst, a, b, [](uint64_t x, uint64_t y) {
     const int64_t sx = int64_t(x), sy = int64_t(y);
-    if (sy == -1)
-      return uint64_t(0) - x;  // avoids INT64_MIN / -1 overflow; wraps like the ring
+    if (sy == -1) return uint64_t(0) - x; // avoids INT64_MIN / -1 overflow; wraps like the ring
     return uint64_t(sx / sy);
   });
 }
@@ -76,7 +74,9 @@ void fixDivide(State &st, Reg &dst, const Reg &a, const Reg &b) {
 }
 
 // Offset of a dynamic slice/store from its length-1 public register.
-int64_t dynOffset(const State &st, const bc::Instr &in) { return int64_t(st.p[in.a[2]][0]); }
+int64_t dynOffset(const State &st, const bc::Instr &in) {
+  return int64_t(st.p[in.a[2]][0]);
+}
 
 void dynBoundsCheck(State &st, int64_t off, uint64_t denseLen, const bc::Instr &in, uint64_t len) {
   if (!patternInBounds(off, denseLen, in.a[3], in.a[4], in.a[5], len))
@@ -105,11 +105,10 @@ void receivePublicOutput(State &st, uint32_t idx, const Reg &v) {
   bool mine = e.recipients.empty() || st.proto.numParties() == 1;
   for (uint32_t r : e.recipients)
     mine = mine || r == me;
-  if (mine)
-    st.outputs[idx] = v;
+  if (mine) st.outputs[idx] = v;
 }
 
-}  // namespace
+} // namespace
 
 std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const InputValues &inputs,
                              const RunOptions &opts) {
@@ -273,12 +272,10 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
       next = size_t(a[0]);
       break;
     case bc::Op::Jz:
-      if (P[a[0]][0] == 0)
-        next = size_t(a[1]);
+      if (P[a[0]][0] == 0) next = size_t(a[1]);
       break;
     case bc::Op::Jnz:
-      if (P[a[0]][0] != 0)
-        next = size_t(a[1]);
+      if (P[a[0]][0] != 0) next = size_t(a[1]);
       break;
     case bc::Op::Round:
       if (opts.maxSteps && (steps += uint64_t(a[0])) > opts.maxSteps)
@@ -292,9 +289,8 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
 
   std::vector<OutputValue> result;
   for (size_t i = 0; i < prog.outputs.size(); ++i)
-    if (st.outputs[i])
-      result.push_back(OutputValue{prog.outputs[i], std::move(*st.outputs[i])});
+    if (st.outputs[i]) result.push_back(OutputValue{prog.outputs[i], std::move(*st.outputs[i])});
   return result;
 }
 
-}  // namespace smpc::vm
+} // namespace smpc::vm

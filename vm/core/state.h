@@ -1,11 +1,11 @@
 //===- state.h - interpreter state, private to vm/core --------------------===//
 #pragma once
 
+#include "vm/core/machine.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "vm/core/machine.h"
 
 namespace smpc::vm::detail {
 
@@ -15,8 +15,8 @@ struct State {
   const bc::Program &prog;
   Protocol &proto;
   const InputValues &inputs;
-  std::vector<Reg> s, p;                          // secret and public banks
-  std::vector<std::optional<Reg>> outputs;        // per output-table entry, once received
+  std::vector<Reg> s, p;                   // secret and public banks
+  std::vector<std::optional<Reg>> outputs; // per output-table entry, once received
   size_t pc = 0;
 };
 
@@ -27,4 +27,4 @@ struct State {
 /// Runs `count` interactive instructions starting at `first` as one group.
 void runInteractive(State &st, size_t first, size_t count);
 
-}  // namespace smpc::vm::detail
+} // namespace smpc::vm::detail

@@ -1,10 +1,10 @@
 //===- clear.cpp - plaintext implementations of the interactive ops -------===//
 #include "vm/protocols/clear/clear.h"
 
-#include <algorithm>
-
 #include "vm/bytecode/cost.h"
 #include "vm/core/errors.h"
+
+#include <algorithm>
 
 namespace smpc::vm {
 
@@ -29,8 +29,7 @@ void ClearProtocol::runGroup(std::span<InteractiveOp> ops) {
     shape.k = op.k;
     shape.n = op.n;
     shape.recipients = static_cast<uint32_t>(op.recipients.size());
-    if (op.op == bc::Op::OutputS)
-      shape.len = op.x.size();
+    if (op.op == bc::Op::OutputS) shape.len = op.x.size();
     bc::OpCost c = bc::opCost(op.op, shape, simulatedParties);
     st.bytesSent += c.bytesPerParty;
     st.triples += c.triples;
@@ -126,4 +125,4 @@ void ClearProtocol::runOne(InteractiveOp &op) {
   throw ProtocolError("clear protocol: instruction is not interactive");
 }
 
-}  // namespace smpc::vm
+} // namespace smpc::vm

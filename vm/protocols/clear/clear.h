@@ -31,4 +31,4 @@ private:
   ProtocolStats st;
 };
 
-}  // namespace smpc::vm
+} // namespace smpc::vm
