@@ -29,8 +29,7 @@ TEST_CASE("seed messages") {
   CHECK(d.parties == 3);
   CHECK(d.seed == m.seed);
 
-  auto shortMsg = bytes;
-  shortMsg.pop_back();
+  const std::vector<uint8_t> shortMsg(bytes.begin(), bytes.end() - 1);
   CHECK(errorOf([&] { decodeSeed(shortMsg); }) ==
         "dealer seed message has the wrong length (41 bytes, expected 42)");
   auto badVersion = bytes;
@@ -92,8 +91,7 @@ TEST_CASE("batch messages") {
   decodeBatch(bytes, r, out);
   CHECK(out == corr);
 
-  auto cut = bytes;
-  cut.resize(cut.size() - 8);
+  const std::vector<uint8_t> cut(bytes.begin(), bytes.end() - 8);
   CHECK(errorOf([&] { decodeBatch(cut, r, out); }) ==
         "dealer batch message has the wrong length (62 bytes, expected 70)");
   CHECK(errorOf([&] {
