@@ -123,7 +123,7 @@ public:
   Val constVec(const Ty &t, std::vector<uint64_t> data);
   ir::ValueId arith(char k, const Val &a, const Val &b, const ir::Type &res);
   ir::ValueId truncFix(ir::ValueId v, const ir::Type &t);
-  Val recip(const Val &x);
+  Val divSecret(const Val &a, const Val &b, const Ty &res);
   Val selectVals(Val c, Val a, Val b, SMLoc loc);
   Val broadcast(const Val &v, const Ty &shape);
   uint64_t fixRaw(double v) const;

@@ -206,8 +206,7 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
         out.id = b_.op(Op::TruncS, res.t, {prod}, {f_ + kRecipExtraBits});
       }
     } else {
-      Val r = recip(b);
-      out.id = truncFix(arith('*', a, r, res.t), res.t);
+      out.id = divSecret(a, b, res).id;
     }
   }
   return out;
@@ -371,60 +370,75 @@ Val Lowerer::selectVals(Val c, Val a, Val b, SMLoc loc) {
   return out;
 }
 
-Val Lowerer::recip(const Val &x) {
-  // 1/x for secret fix x (any shape): sign split, then an initial guess
-  // 0.75 * 2^-e for x in [2^e, 2^(e+1)) from one vectorised comparison of |x|
-  // against 2^k (k = 1..2f+1, raw units), then 5 Newton steps y <- y(2 - xy).
-  // The guess has relative error <= 0.5, so 5 steps reach the fixed-point
-  // resolution. |x| >= 2^(f+1) gives 0 (the true value is below 2^-f-1);
-  // x = 0 gives an unspecified value.
-  const ir::Type t = x.ty.t;
-  ir::Type tb = t, ti = t;
-  tb.elem = ElemType::Bool;
-  ti.elem = ElemType::Int;
-  uint32_t L = t.len(), K = 2u * f_ + 1;
-  Val s{Ty{tb}, b_.op(Op::LtzS, tb, {x.id})};
-  Val two = constInt(2);
-  Ty tiTy{ti};
-  Val s2{tiTy, b_.op(Op::MulSP, ti, {s.id, two.id})};
-  Val one = constInt(1);
-  Val sgn{tiTy, arith('-', one, s2, ti)};
-  Val ax{x.ty, b_.op(Op::MulSS, t, {x.id, sgn.id})};
+Val Lowerer::divSecret(const Val &a, const Val &b, const Ty &res) {
+  // a / b for a secret fix divisor b (any shape; a broadcasts), in steps:
+  //  1. sign: s = ltz(b), g = 1 - 2s, X = |b| (raw, scaled by 2^f);
+  //  2. one vectorised comparison of X against 2^k, k = 1..K, gives the bits
+  //     c_k = [X < 2^k]; with X in [2^j, 2^(j+1)) the public weights turn
+  //     them into the secret integer M = 2^(K-j) (exact, no interaction);
+  //  3. bn = X * M / 2^(K-f) is |b| normalised into [1, 2);
+  //  4. yn = 1 / bn: start 24/17 - 8/17 bn (relative error <= 1/17), then 3
+  //     Newton steps y <- y (2 - bn y): error far below 2^-f;
+  //  5. a / |b| = (a * M / 2^(K-f)) * yn, then the sign g.
+  // Precision: about 2^-(f-1) relative plus 2^-f absolute. Range: |b| below
+  // 2^(K-f) (2^20 for f = 16) and |a / b| below 2^(62-K) (2^26); b = 0 gives
+  // an unspecified value.
+  const int K = 2 * f_ + 4;
+  const ir::Type tb = b.ty.t;
+  ir::Type tbBool = tb, tbInt = tb;
+  tbBool.elem = ElemType::Bool;
+  tbInt.elem = ElemType::Int;
+  uint32_t L = tb.len();
+  Val s{Ty{tbBool}, b_.op(Op::LtzS, tbBool, {b.id})};
+  Val two = constInt(2), one = constInt(1);
+  Val s2{Ty{tbInt}, b_.op(Op::MulSP, tbInt, {s.id, two.id})};
+  Val sgn{Ty{tbInt}, arith('-', one, s2, tbInt)};
+  Val X{Ty{tbInt}, b_.op(Op::MulSS, tbInt, {b.id, sgn.id})};
 
   ir::Type rep;
   rep.vis = Vis::Secret;
   rep.elem = ElemType::Int;
   rep.ndims = 1;
-  rep.rows = L * K;
+  rep.rows = L * uint32_t(K);
   ir::Type pubK = rep, pubRep = rep;
   pubK.vis = pubRep.vis = Vis::Public;
-  pubK.rows = K;
+  pubK.rows = uint32_t(K);
   std::vector<uint64_t> thr(K), w(K);
-  for (uint32_t k = 1; k <= K; ++k) {
+  for (int k = 1; k <= K; ++k) {
     thr[k - 1] = uint64_t(1) << k;
-    double g = std::ldexp(1.5, 2 * f_ - int(k));
-    double gNext = k < K ? std::ldexp(1.5, 2 * f_ - int(k) - 1) : 0.0;
-    w[k - 1] = static_cast<uint64_t>(std::llround(g) - std::llround(gNext));
+    // First set bit at k = j + 1 must yield M = 2^(K-j) = 2^(K-k+1).
+    uint64_t m = uint64_t(1) << (K - k + 1), mNext = k < K ? uint64_t(1) << (K - k) : 0;
+    w[k - 1] = m - mNext;
   }
-  ir::ValueId axRep = b_.op(Op::SliceS, rep, {ax.id}, {0, K, 1, 0});
+  ir::ValueId xRep = b_.op(Op::SliceS, rep, {X.id}, {0, K, 1, 0});
   ir::ValueId thrK = b_.constant(pubK, thr), wK = b_.constant(pubK, w);
   if (L > 1) {
     thrK = b_.op(Op::SliceP, pubRep, {thrK}, {0, K, 0, 1});
     wK = b_.op(Op::SliceP, pubRep, {wK}, {0, K, 0, 1});
   }
-  ir::ValueId diff = b_.op(Op::SubSP, rep, {axRep, thrK});
+  ir::ValueId diff = b_.op(Op::SubSP, rep, {xRep, thrK});
   ir::Type repB = rep;
   repB.elem = ElemType::Bool;
   ir::ValueId c = b_.op(Op::LtzS, repB, {diff});
-  ir::ValueId guess = b_.op(Op::MulSP, rep, {c, wK});
-  Val y{x.ty, b_.op(Op::SumS, t, {guess})};
+  ir::ValueId mParts = b_.op(Op::MulSP, rep, {c, wK});
+  Val M{Ty{tbInt}, b_.op(Op::SumS, tbInt, {mParts})};
+
+  const ir::Type tf = b.ty.t;  // secret fix, b's shape
+  Ty tfTy{tf};
+  Val bn{tfTy, b_.op(Op::TruncS, tf, {b_.op(Op::MulSS, tf, {X.id, M.id})}, {K - f_})};
+  Val c1 = constFix(24.0 / 17.0, SMLoc()), c2 = constFix(8.0 / 17.0, SMLoc());
+  Val t0{tfTy, truncFix(b_.op(Op::MulSP, tf, {bn.id, c2.id}), tf)};
+  Val y{tfTy, arith('-', c1, t0, tf)};
   Val twoF = constFix(2.0, SMLoc());
-  for (int i = 0; i < 5; ++i) {
-    Val xy{x.ty, truncFix(b_.op(Op::MulSS, t, {ax.id, y.id}), t)};
-    Val u{x.ty, arith('-', twoF, xy, t)};
-    y.id = truncFix(b_.op(Op::MulSS, t, {y.id, u.id}), t);
+  for (int i = 0; i < 3; ++i) {
+    Val by{tfTy, truncFix(b_.op(Op::MulSS, tf, {bn.id, y.id}), tf)};
+    Val u{tfTy, arith('-', twoF, by, tf)};
+    y.id = truncFix(b_.op(Op::MulSS, tf, {y.id, u.id}), tf);
   }
-  Val out{x.ty, b_.op(Op::MulSS, t, {y.id, sgn.id})};
+  ir::Type tr = res.t;  // result shape: broadcast of a and b
+  Val aM{res, b_.op(Op::TruncS, tr, {arith('*', a, M, tr)}, {K - f_})};
+  Val q{res, truncFix(arith('*', aM, y, tr), tr)};
+  Val out{res, arith('*', q, sgn, tr)};
   return out;
 }
 
