@@ -9,6 +9,7 @@
 #include "vm/bytecode/serialize.h"
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -37,11 +38,27 @@ bool parseDefine(const std::string &arg, std::map<std::string, int64_t> &defines
   return false;
 }
 
-static bool readBytes(const std::string &path, std::vector<uint8_t> &out) {
+// Reads a whole regular file of at most kMaxProgramBytes; `why` says what
+// went wrong otherwise (so /dev/zero or a directory cannot hang or exhaust us).
+static bool readBytes(const std::string &path, std::vector<uint8_t> &out, std::string &why) {
+  constexpr uint64_t kMaxProgramBytes = uint64_t(1) << 32;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    why = std::filesystem::exists(path, ec) ? "is not a regular file" : "does not exist";
+    return false;
+  }
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec || size > kMaxProgramBytes) {
+    why = ec ? "cannot be read" : "is larger than 4 GiB";
+    return false;
+  }
   std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return !f.bad();
+  out.resize(size);
+  if (!f || !f.read(reinterpret_cast<char *>(out.data()), std::streamsize(size))) {
+    why = "cannot be read";
+    return false;
+  }
+  return true;
 }
 
 static bool endsWith(const std::string &s, const std::string &suffix) {
@@ -87,8 +104,9 @@ static bool inferParams(const std::string &path, const std::string &source, Load
 
 std::optional<bc::Program> loadProgram(const std::string &path, const LoadOptions &opts) {
   std::vector<uint8_t> bytes;
-  if (!readBytes(path, bytes)) {
-    printError("cannot read '" + path + "'");
+  std::string why;
+  if (!readBytes(path, bytes, why)) {
+    printError("cannot read '" + path + "': it " + why);
     return std::nullopt;
   }
   if (!endsWith(path, ".smpc")) {

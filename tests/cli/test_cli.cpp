@@ -149,7 +149,11 @@ TEST_CASE("malformed bytecode and bad arguments") {
             ": malformed bytecode at byte 4: not an smpc bytecode file (bad magic number)\n");
   r = runSmpc("run " + (dir() / "missing.smpcb").string());
   CHECK(r.code == 1);
-  CHECK(r.err.find("cannot read") != std::string::npos);
+  CHECK(r.err == "smpc: error: cannot read '" + (dir() / "missing.smpcb").string() +
+                     "': it does not exist\n");
+  r = runSmpc("run /dev/zero");
+  CHECK(r.code == 1);
+  CHECK(r.err == "smpc: error: cannot read '/dev/zero': it is not a regular file\n");
   r = runSmpc("run");
   CHECK(r.code == 2);
   std::string prog = writeProg("m.smpcb", testing::matmulProgram());
