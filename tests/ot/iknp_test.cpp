@@ -59,6 +59,25 @@ TEST_CASE("bit transpose: transposing twice is the identity and moves bits") {
   }
 }
 
+TEST_CASE("bit transpose: the SSE2 and AVX2 block kernels agree with the definition") {
+  const uint64_t seed = 8;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  std::vector<uint8_t> in(128 * 16), a(in.size()), b(in.size());
+  for (auto &x : in)
+    x = static_cast<uint8_t>(rng());
+  detail::transpose128_sse2(in.data(), a.data());
+  std::size_t bad = 0;
+  for (std::size_t r = 0; r < 128; ++r)
+    for (std::size_t c = 0; c < 128; ++c)
+      bad += ((in[r * 16 + c / 8] >> (c % 8)) & 1) != ((a[c * 16 + r / 8] >> (r % 8)) & 1);
+  CHECK(bad == 0);
+  if (detail::have_avx2()) {
+    detail::transpose128_avx2(in.data(), b.data());
+    CHECK(a == b);
+  }
+}
+
 TEST_CASE("IKNP: random, correlated and bit OTs on 2^16+ batches over several rounds") {
   const uint64_t seed = 42;
   INFO("seed " << seed);

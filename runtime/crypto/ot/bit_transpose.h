@@ -15,4 +15,12 @@ namespace smpc::crypto::ot {
 /// layout. Requires nrows % 16 == 0 and ncols % 8 == 0.
 void bit_transpose(const uint8_t *in, uint8_t *out, std::size_t nrows, std::size_t ncols);
 
+namespace detail {
+/// 128 x 128 block kernels (rows of 16 bytes, contiguous), exposed so tests
+/// can check both; bit_transpose picks AVX2 when the CPU has it.
+void transpose128_sse2(const uint8_t *rows, uint8_t *out);
+void transpose128_avx2(const uint8_t *rows, uint8_t *out);
+bool have_avx2();
+} // namespace detail
+
 } // namespace smpc::crypto::ot
