@@ -69,19 +69,28 @@ void Generator::correctChunk(const StreamKey &key, uint64_t count, std::span<uin
 
   // Party 0's draws and the sum (or XOR) of everything the others draw.
   const uint64_t w0 = prgWordsPerElem(key, 0), w1 = prgWordsPerElem(key, 1);
-  Wiped mine(count * w0), acc(count * w1), tmp(count * w1);
+  Wiped mine(count * w0), acc(count * w1), tmp(n > 2 ? count * w1 : 0);
   ps[0].fill(std::span<uint64_t>(mine.v));
-  const bool xorKind = key.kind == Kind::BoolTriple;
-  for (uint32_t i = 1; i < n; ++i) {
+  ps[1].fill(std::span<uint64_t>(acc.v));
+  // Bit words (all of a boolean triple; word 0 of a (e)daBit) combine by
+  // XOR, everything else adds.
+  const bool allXor = key.kind == Kind::BoolTriple;
+  const bool firstXor = key.kind == Kind::DaBit || key.kind == Kind::EdaBit;
+  for (uint32_t i = 2; i < n; ++i) {
     ps[i].fill(std::span<uint64_t>(tmp.v));
-    // Bit words of (e)daBits combine by XOR, everything else adds.
-    for (uint64_t e = 0; e < count; ++e)
-      for (uint64_t w = 0; w < w1; ++w) {
-        uint64_t &dst = acc.v[e * w1 + w];
-        const uint64_t src = tmp.v[e * w1 + w];
-        const bool isBitWord = (key.kind == Kind::DaBit || key.kind == Kind::EdaBit) && w == 0;
-        dst = (xorKind || isBitWord) ? (dst ^ src) : (dst + src);
-      }
+    uint64_t *dst = acc.v.data();
+    const uint64_t *src = tmp.v.data();
+    const size_t total = acc.v.size();
+    if (allXor) {
+      for (size_t j = 0; j < total; ++j)
+        dst[j] ^= src[j];
+    } else {
+      for (size_t j = 0; j < total; ++j)
+        dst[j] += src[j];
+      if (firstXor) // undo the add on the bit word, XOR instead
+        for (size_t e = 0; e < total; e += w1)
+          dst[e] = (dst[e] - src[e]) ^ src[e];
+    }
   }
 
   switch (key.kind) {
