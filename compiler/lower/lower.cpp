@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "compiler/sema/const_eval.h"
+#include "vm/bytecode/limits.h"
 
 namespace smpc::lower {
 
@@ -181,6 +182,12 @@ void Lowerer::mainPrologue() {
     if (prog_.params.count(in.name) || cur_->scopes[0].count(in.name)) {
       diags_.error(in.loc, "'" + in.name + "' is already declared; rename this input");
       continue;
+    }
+    if (in.party >= bc::kMaxParties) {
+      diags_.error(in.loc, "input '" + in.name + "' names party " + std::to_string(in.party) +
+                               ", but parties are numbered 0 to " +
+                               std::to_string(bc::kMaxParties - 1));
+      t = Ty::error();
     }
     Val v;
     v.ty = t;

@@ -8,6 +8,8 @@
 
 #include <functional>
 
+#include "vm/bytecode/limits.h"
+
 #include "compiler/sema/const_eval.h"
 
 namespace smpc::lower {
@@ -378,9 +380,16 @@ void Lowerer::output(const Stmt &s) {
   e.rows = v.ty.t.rows;
   e.cols = v.ty.t.cols;
   std::set<uint32_t> seen;
-  for (size_t i = 0; i < s.recipients.size(); ++i)
+  for (size_t i = 0; i < s.recipients.size(); ++i) {
+    if (s.recipients[i] >= bc::kMaxParties) {
+      diags_.error(s.recipientLocs[i], "party " + std::to_string(s.recipients[i]) +
+                                           " is out of range; parties are numbered 0 to " +
+                                           std::to_string(bc::kMaxParties - 1));
+      return;
+    }
     if (seen.insert(s.recipients[i]).second)
       e.recipients.push_back(s.recipients[i]);
+  }
   at(s.loc);
   int64_t index = static_cast<int64_t>(mod_.outputs.size());
   mod_.outputs.push_back(e);
