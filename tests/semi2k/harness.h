@@ -21,8 +21,10 @@ namespace smpc::testing {
 using PartyFn = std::function<void(uint32_t party, semi2k::Semi2k &proto)>;
 
 /// Runs fn on `n` parties, each with its own Semi2k over a DealerClient, plus
-/// the dealer. Returns the dealer's stats.
-inline dealer::DealerStats runSemi2k(uint32_t n, const PartyFn &fn) {
+/// the dealer. With `needs`, party 0 prefetches that material first (shift
+/// 16 for truncations). Returns the dealer's stats.
+inline dealer::DealerStats runSemi2k(uint32_t n, const PartyFn &fn,
+                                     const bc::PreprocNeeds *needs = nullptr) {
   LocalNetwork online(n), dealerNet(n + 1);
   dealer::DealerStats ds;
   runParallel(n + 1, [&](uint32_t i) {
@@ -31,6 +33,7 @@ inline dealer::DealerStats runSemi2k(uint32_t n, const PartyFn &fn) {
       return;
     }
     dealer::DealerClient pre(dealerNet.channel(i), n);
+    if (needs) pre.prefetch(*needs, 16);
     semi2k::Semi2k proto(online.channel(i), pre);
     fn(i, proto);
     pre.finish();

@@ -97,14 +97,18 @@ TEST_CASE("vm::run gives the same outputs under semi2k and clear") {
   const auto expect = vm::run(prog, clear, both);
   REQUIRE(expect.size() == 5);
 
-  for (uint32_t n : {2u, 3u}) {
-    INFO("parties " << n);
+  for (uint32_t n : {2u, 3u, 4u}) {
+    const bool prefetch = n != 3; // with and without the header's prediction
+    INFO("parties " << n << (prefetch ? ", prefetching" : ""));
     std::vector<std::vector<vm::OutputValue>> got(n);
     std::vector<vm::ProtocolStats> st(n);
-    runSemi2k(n, [&](uint32_t p, semi2k::Semi2k &proto) {
-      got[p] = vm::run(prog, proto, p == 0 ? a : p == 1 ? b : vm::InputValues{});
-      st[p] = proto.stats();
-    });
+    runSemi2k(
+        n,
+        [&](uint32_t p, semi2k::Semi2k &proto) {
+          got[p] = vm::run(prog, proto, p == 0 ? a : p == 1 ? b : vm::InputValues{});
+          st[p] = proto.stats();
+        },
+        prefetch ? &prog.needs : nullptr);
     auto find = [&](uint32_t p, const std::string &name) -> const vm::OutputValue * {
       for (const auto &o : got[p])
         if (o.entry.name == name) return &o;
