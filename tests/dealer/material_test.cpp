@@ -121,7 +121,7 @@ TEST_CASE("material is never handed out twice") {
     CHECK(u == A.size());
 }
 
-TEST_CASE("prefetch asks for the predicted material; more is requested on demand") {
+TEST_CASE("prefetch asks for the predicted material, more is requested on demand") {
   bc::PreprocNeeds needs;
   needs.triples = 10000;
   needs.truncPairs = 100;

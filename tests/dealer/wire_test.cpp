@@ -104,7 +104,7 @@ TEST_CASE("batch messages") {
         "expected a batch message from the dealer");
 }
 
-TEST_CASE("the dealer refuses a malformed request; a client refuses a misaddressed seed") {
+TEST_CASE("the dealer refuses a malformed request and a client refuses a misaddressed seed") {
   testing::LocalNetwork net(3);
   std::string what;
   testing::runParallel(2, [&](uint32_t i) {
