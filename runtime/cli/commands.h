@@ -13,6 +13,7 @@
 namespace smpc::cli {
 
 int cmdRun(const std::vector<std::string> &args);
+int cmdAsm(const std::vector<std::string> &args);
 int cmdDisasm(const std::vector<std::string> &args);
 int cmdOpcodes(const std::vector<std::string> &args);
 int cmdVersion(const std::vector<std::string> &args);

@@ -15,7 +15,8 @@ using namespace smpc::cli;
 static std::vector<Subcommand> table() {
   std::vector<Subcommand> t = {
       {"run", "run a program (.smpc or .smpcb) on its inputs and print the outputs", cmdRun},
-      {"disasm", "print the bytecode of a program readably", cmdDisasm},
+      {"disasm", "print the bytecode of a program readably (assembly text)", cmdDisasm},
+      {"asm", "assemble the text `smpc disasm` prints into a .smpcb file", cmdAsm},
       {"opcodes", "print the instruction set as a markdown table", cmdOpcodes},
       {"version", "print the version of smpc and of its bytecode format", cmdVersion},
   };

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "tests/bytecode/fuzz_one.h"
 #include "tests/bytecode/samples.h"
+#include "vm/bytecode/assemble.h"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -79,4 +80,41 @@ TEST_CASE("mutated programs are rejected with a message or run safely") {
   }
   MESSAGE("mutants: " << total << ", accepted as valid and run: " << accepted);
   CHECK(total == progs.size() * perProgram);
+}
+
+TEST_CASE("mutated assembly text is rejected with a message or assembles to a valid program") {
+  const uint64_t seed = 0xa55e3b1eULL;
+  std::mt19937_64 rng(seed);
+  const std::string alphabet = "0123456789-+:;,.@ spcinoutj[]\nabcdefghijklmnopqrstuvwxyz";
+  size_t accepted = 0;
+  for (const bc::Program &p : {testing::statsProgram(2), testing::matmulProgram()}) {
+    const std::string text = bc::disassemble(p);
+    for (int i = 0; i < 5000; ++i) {
+      std::string m = text;
+      for (int k = 0, n = 1 + int(rng() % 4); k < n && !m.empty(); ++k) {
+        size_t at = rng() % m.size();
+        switch (rng() % 3) {
+        case 0:
+          m[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          m.erase(at, 1 + rng() % 8);
+          break;
+        case 2:
+          m.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        }
+      }
+      INFO("seed " << seed << ", iteration " << i);
+      bc::Program q;
+      std::string err;
+      if (bc::assemble(m, q, err)) {
+        ++accepted;
+        CHECK(bc::verifyProgram(q) == "");
+      } else {
+        CHECK(!err.empty());
+      }
+    }
+  }
+  MESSAGE("assembly mutants accepted: " << accepted << " of 10000");
 }

@@ -225,6 +225,23 @@ TEST_CASE("matrix inputs and disassembly") {
   r = runSmpc("disasm " + prog);
   CHECK(r.code == 0);
   CHECK(r.out.find("matmul.ss  s2, s0, s1, 2, 3, 2") != std::string::npos);
+  // The listing assembles back into a program that gives the same result.
+  std::string listing = write("mm.s", r.out);
+  std::string again = (dir() / "again.smpcb").string();
+  r = runSmpc("asm " + listing + " -o " + again);
+  CHECK(r.code == 0);
+  CHECK(r.err == "");
+  r = runSmpc("run " + again + " --input A=" + A + " --input B=" + B);
+  CHECK(r.out == "C = [[58, 64], [139, 154]]\n");
+  std::string broken = write("broken.s", ".sregs 1\nneg.s s0, s1\n");
+  r = runSmpc("asm " + broken);
+  CHECK(r.code == 1);
+  CHECK(r.err == "smpc: error: " + broken +
+                     ": invalid program: instruction 0 (neg.s): operand 2 names secret register 1 "
+                     "but there are 1\n");
+  r = runSmpc("asm");
+  CHECK(r.code == 2);
+  CHECK(r.err == "smpc: error: `smpc asm` needs a source: smpc asm PROG.s -o PROG.smpcb\n");
 }
 
 #ifdef SMPC_HAVE_COMPILER

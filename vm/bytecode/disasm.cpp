@@ -64,36 +64,42 @@ std::string operand(char code, int64_t v) {
 } // namespace
 
 std::string disassemble(const Program &p) {
+  // The header is written as assembler directives (docs/bytecode.md), so a
+  // listing assembles back into the same program.
   std::ostringstream o;
-  o << "; smpc bytecode v" << p.version << ", ring 2^" << int(p.ringBits) << ", " << int(p.fracBits)
-    << " fraction bits, " << p.minParties << " part" << (p.minParties == 1 ? "y" : "ies") << "\n";
-  o << "; registers: " << p.sregLen.size() << " secret, " << p.pregLen.size() << " public\n";
-  for (size_t i = 0; i < p.sregLen.size(); ++i)
-    if (p.sregLen[i] != 1) o << ";   s" << i << " length " << p.sregLen[i] << "\n";
-  for (size_t i = 0; i < p.pregLen.size(); ++i)
-    if (p.pregLen[i] != 1) o << ";   p" << i << " length " << p.pregLen[i] << "\n";
+  o << "; smpc bytecode v" << p.version << ": " << p.sregLen.size() << " secret and "
+    << p.pregLen.size() << " public registers, " << p.code.size() << " instructions\n";
+  o << ".fracbits " << int(p.fracBits) << "\n.parties " << p.minParties << "\n";
+  for (auto *bank : {&p.sregLen, &p.pregLen})
+    for (size_t i = 0; i < bank->size(); i += 16) {
+      o << (bank == &p.sregLen ? ".sregs" : ".pregs");
+      for (size_t k = i; k < bank->size() && k < i + 16; ++k)
+        o << " " << (*bank)[k];
+      o << "   ; " << (bank == &p.sregLen ? "s" : "p") << i << "..\n";
+    }
   for (size_t i = 0; i < p.consts.size(); ++i) {
-    o << "; c" << i << " = [";
-    for (size_t k = 0; k < p.consts[i].size() && k < 8; ++k)
-      o << (k ? ", " : "") << static_cast<int64_t>(p.consts[i][k]);
-    if (p.consts[i].size() > 8) o << ", ... (" << p.consts[i].size() << " values)";
-    o << "]\n";
+    o << ".const";
+    for (uint64_t v : p.consts[i])
+      o << " " << static_cast<int64_t>(v);
+    o << "   ; c" << i << "\n";
   }
   for (size_t i = 0; i < p.inputs.size(); ++i)
-    o << "; in" << i << ": " << p.inputs[i].name << ": " << shape(p.inputs[i]) << " from party "
-      << p.inputs[i].party << "\n";
+    o << ".input " << p.inputs[i].name << ": " << shape(p.inputs[i]) << " from party "
+      << p.inputs[i].party << "   ; in" << i << "\n";
   for (size_t i = 0; i < p.outputs.size(); ++i) {
     const IoEntry &e = p.outputs[i];
-    o << "; out" << i << ": " << e.name << ": " << shape(e) << " to ";
+    o << ".output " << e.name << ": " << shape(e) << " to ";
     if (e.recipients.empty()) o << "all";
     for (size_t k = 0; k < e.recipients.size(); ++k)
       o << (k ? ", " : "party ") << e.recipients[k];
-    o << "\n";
+    o << "   ; out" << i << "\n";
   }
   const PreprocNeeds &n = p.needs;
-  o << "; needs: " << n.triples << " triples, " << n.matTripleElems << " matrix triple elements, "
-    << n.truncPairs << " truncations, " << n.ltz << " ltz, " << n.eqz << " eqz, " << n.rounds
-    << " rounds" << (n.exact ? "" : " (per loop iteration)") << "\n";
+  o << ".needs " << n.triples << " " << n.matTripleElems << " " << n.truncPairs << " " << n.ltz
+    << " " << n.eqz << " " << n.rounds << " " << (n.exact ? "exact" : "per-iteration")
+    << "   ; triples, matrix triple elements, truncations, ltz, eqz, rounds\n";
+  for (const std::string &f : p.files)
+    o << ".file " << f << "\n";
   for (size_t pc = 0; pc < p.code.size(); ++pc) {
     const Instr &in = p.code[pc];
     const OpInfo &oi = info(in.op);
