@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <sstream>
 
@@ -31,20 +32,34 @@ constexpr size_t kStackBytes = size_t(256) << 20;
 
 /// Runs `fn` on a thread with a kStackBytes stack (only touched pages are
 /// committed), or inline if such a thread cannot be created.
+/// An exception (e.g. std::bad_alloc) is carried back to the caller.
 void withBigStack(const std::function<void()> &fn) {
-  pthread_attr_t attr;
-  pthread_t th;
+  struct Job {
+    const std::function<void()> *fn;
+    std::exception_ptr error;
+  } job{&fn, nullptr};
   auto tramp = [](void *p) -> void * {
-    (*static_cast<const std::function<void()> *>(p))();
+    auto *j = static_cast<Job *>(p);
+    try {
+      (*j->fn)();
+    } catch (...) {
+      j->error = std::current_exception();
+    }
     return nullptr;
   };
-  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
-      pthread_create(&th, &attr, tramp, const_cast<std::function<void()> *>(&fn)) == 0) {
-    pthread_attr_destroy(&attr);
-    pthread_join(th, nullptr);
+  pthread_attr_t attr;
+  pthread_t th;
+  bool started = pthread_attr_init(&attr) == 0 &&
+                 pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+                 pthread_create(&th, &attr, tramp, &job) == 0;
+  pthread_attr_destroy(&attr);
+  if (!started) {
+    fn();
     return;
   }
-  fn();
+  pthread_join(th, nullptr);
+  if (job.error)
+    std::rethrow_exception(job.error);
 }
 
 bool wants(const std::vector<std::string> &list, const std::string &name) {
