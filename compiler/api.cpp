@@ -49,10 +49,12 @@ void withBigStack(const std::function<void()> &fn) {
   };
   pthread_attr_t attr;
   pthread_t th;
-  bool started = pthread_attr_init(&attr) == 0 &&
-                 pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
-                 pthread_create(&th, &attr, tramp, &job) == 0;
-  pthread_attr_destroy(&attr);
+  bool started = false;
+  if (pthread_attr_init(&attr) == 0) {
+    started = pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+              pthread_create(&th, &attr, tramp, &job) == 0;
+    pthread_attr_destroy(&attr);
+  }
   if (!started) {
     fn();
     return;
