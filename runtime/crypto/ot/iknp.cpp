@@ -24,6 +24,9 @@ void wipe(std::vector<uint8_t> &v) {
 void wipe(std::vector<uint64_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
+void wipe(std::span<uint64_t> v) {
+  if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
+}
 
 // Bit stream of variable-width fields, little-endian, in a byte buffer
 // whose size is a multiple of 8 (gilboa_correction_bytes).
@@ -119,8 +122,11 @@ void IknpReceiver::checkCorrections(std::span<const uint8_t> c, std::size_t byte
   if (c.size() != bytes) throw OtError("OT extension: correction message has the wrong length");
 }
 
-std::vector<uint64_t> IknpReceiver::hashRows(std::size_t w) {
-  std::vector<uint64_t> h(m_ * w);
+std::span<uint64_t> IknpReceiver::hashRows(std::size_t w) {
+  // Scratch kept across batches (and wiped after each) so that large
+  // batches do not pay for fresh zeroed pages every time.
+  if (h_.size() < m_ * w) h_.resize(m_ * w);
+  std::span<uint64_t> h(h_.data(), m_ * w);
   hash_.hash(rows_.data(), m_, w, tweak_, nullptr, h);
   tweak_ += m_ * ((w + 1) / 2);
   return h;
@@ -248,7 +254,8 @@ std::vector<uint8_t> IknpSender::gilboa(std::span<const uint64_t> v, std::size_t
   if (w == 0 || v.size() % w != 0 || out.size() != v.size() || m_ != 64 * (v.size() / w))
     throw OtError("OT extension: Gilboa batch has the wrong shape");
   const std::size_t P = v.size() / w;
-  std::vector<uint64_t> h0(m_ * w), h1(m_ * w);
+  if (h0_.size() < m_ * w) h0_.resize(m_ * w), h1_.resize(m_ * w);
+  std::span<uint64_t> h0(h0_.data(), m_ * w), h1(h1_.data(), m_ * w);
   hash_.hash(rows_.data(), m_, w, tweak_, nullptr, h0);
   hash_.hash(rows_.data(), m_, w, tweak_, s_.data(), h1);
   tweak_ += m_ * ((w + 1) / 2);

@@ -58,11 +58,12 @@ public:
 
 private:
   void checkCorrections(std::span<const uint8_t> c, std::size_t bytes) const;
-  std::vector<uint64_t> hashRows(std::size_t w);
+  std::span<uint64_t> hashRows(std::size_t w);
 
   std::vector<Prg> g0_, g1_;
   CrHash hash_;
   std::vector<uint8_t> cols_, rows_; // current batch: t columns, then t rows
+  std::vector<uint64_t> h_;          // hash scratch, wiped after use
   std::vector<uint64_t> choices_;
   std::size_t m_ = 0;
   uint64_t tweak_ = 0;
@@ -99,6 +100,7 @@ private:
   std::vector<Prg> g_;
   CrHash hash_;
   std::vector<uint8_t> cols_, rows_;
+  std::vector<uint64_t> h0_, h1_; // hash scratch, wiped after use
   std::size_t m_ = 0;
   uint64_t tweak_ = 0;
 };
