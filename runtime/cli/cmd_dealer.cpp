@@ -52,15 +52,16 @@ int cmdDealer(const std::vector<std::string> &args) {
     }
     net::SecretKey key = net::loadSecretKey(keyPath);
     net::MeshOptions mo;
-    if (verbose) mo.log = [](const std::string &s) { std::cerr << "[dealer] " << s << "\n"; };
+    if (verbose) mo.log = [](const std::string &s) { std::cerr << ("[dealer] " + s + "\n"); };
     net::Mesh mesh(cfg, cfg.dealerId(), key, mo);
     {
       auto ch = mesh.channel(net::kPreprocChannel);
       mesh.waitReady();
       auto st = dealer::serveJob(*ch, cfg.numParties());
       if (verbose)
-        std::cerr << "[dealer] job done: " << st.requests << " requests, " << st.elements
-                  << " elements, " << st.bytesSent << " bytes sent\n";
+        std::cerr << ("[dealer] job done: " + std::to_string(st.requests) + " requests, " +
+                      std::to_string(st.elements) + " elements, " + std::to_string(st.bytesSent) +
+                      " bytes sent\n");
     }
     mesh.close();
     return kExitOk;

@@ -153,7 +153,8 @@ int cmdParty(const std::vector<std::string> &args) {
     return kExitFail;
   };
   auto log = [&](const std::string &msg) {
-    if (a.verbose) std::cerr << "[" << me << "] " << msg << "\n";
+    // One write per line, so lines of concurrent nodes do not interleave.
+    if (a.verbose) std::cerr << ("[" + me + "] " + msg + "\n");
   };
   try {
     net::ClusterConfig cfg = net::loadClusterConfig(a.config);
@@ -176,7 +177,7 @@ int cmdParty(const std::vector<std::string> &args) {
 
     net::MeshOptions mo;
     if (a.verbose)
-      mo.log = [me](const std::string &s) { std::cerr << "[" << me << "] " << s << "\n"; };
+      mo.log = [me](const std::string &s) { std::cerr << ("[" + me + "] " + s + "\n"); };
     net::Mesh mesh(cfg, a.id, key, mo);
     std::vector<vm::OutputValue> outs;
     vm::ProtocolStats stats;
@@ -214,10 +215,12 @@ int cmdParty(const std::vector<std::string> &args) {
     }
     if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats);
     if (a.stats)
-      std::cerr << "stats (" << me << "): rounds " << stats.rounds << ", bytes sent "
-                << stats.bytesSent << ", received " << stats.bytesReceived << ", triples "
-                << stats.triples << ", truncations " << stats.truncPairs << ", ltz " << stats.ltz
-                << ", eqz " << stats.eqz << "\n";
+      std::cerr << ("stats (" + me + "): rounds " + std::to_string(stats.rounds) + ", bytes sent " +
+                    std::to_string(stats.bytesSent) + ", received " +
+                    std::to_string(stats.bytesReceived) + ", triples " +
+                    std::to_string(stats.triples) + ", truncations " +
+                    std::to_string(stats.truncPairs) + ", ltz " + std::to_string(stats.ltz) +
+                    ", eqz " + std::to_string(stats.eqz) + "\n");
     return kExitOk;
   } catch (const std::exception &e) {
     // Every error type of the layers below is written never to hold data.
