@@ -174,7 +174,7 @@ Val Lowerer::concat(std::vector<Val> &args, SMLoc loc) {
     total += a.ty.t.len();
   }
   if (total > uint64_t(sema::kMaxElems))
-    return error(loc, "concat result is too large");
+    return error(loc, "concat result has more than " + std::to_string(sema::kMaxElems) + " elements; concatenate fewer values");
   Ty res = Ty::scalar(anySecret ? Vis::Secret : Vis::Public, elem);
   res.t.ndims = matrices ? 2 : 1;
   res.t.rows = static_cast<uint32_t>(matrices ? total / cols : total);
@@ -213,7 +213,7 @@ Val Lowerer::fill(const Expr &e, std::vector<Val> &args) {
     dims[i - 1] = *d;
   }
   if (dims[0] * dims[1] > sema::kMaxElems)
-    return error(e.loc, "fill result is too large");
+    return error(e.loc, "fill result has more than " + std::to_string(sema::kMaxElems) + " elements; use smaller sizes");
   at(e.loc);
   Val r;
   r.ty = v.ty;

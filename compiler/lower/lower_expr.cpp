@@ -187,7 +187,7 @@ Val Lowerer::vectorLit(const Expr &e) {
     res.t.cols = first.t.rows;
   }
   if (uint64_t(res.t.rows) * res.t.cols > uint64_t(sema::kMaxElems))
-    return error(e.loc, "this literal is too large");
+    return error(e.loc, "this literal has more than " + std::to_string(sema::kMaxElems) + " elements; use fill or an input instead");
   // All public constants: one constant vector.
   bool allConst = !anySecret && first.isScalar();
   for (const auto &v : elems)

@@ -9,6 +9,8 @@
 
 #include <cmath>
 
+#include "compiler/sema/const_eval.h"
+
 namespace smpc::lower {
 
 using bc::ElemType;
@@ -17,6 +19,9 @@ using ir::Vis;
 
 // Extra fractional bits of public reciprocals (see sfix / fix below).
 constexpr int kRecipExtraBits = 8;
+// Secret division compares each divisor element against 2f+4 thresholds in
+// one vector; keep that vector within the bytecode's register limit.
+constexpr uint64_t kMaxDivElems = uint64_t(1) << 28;
 
 static Ty pub(ElemType e) { return Ty::scalar(Vis::Public, e); }
 
@@ -205,6 +210,9 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
         ir::ValueId prod = arith('*', a, r, res.t);
         out.id = b_.op(Op::TruncS, res.t, {prod}, {f_ + kRecipExtraBits});
       }
+    } else if (uint64_t(b.ty.t.len()) * (2 * f_ + 4) > kMaxDivElems) {
+      return error(loc, "a secret division of " + std::to_string(b.ty.t.len()) +
+                            " elements at once is too large; divide in smaller parts");
     } else {
       out.id = divSecret(a, b, res).id;
     }
@@ -285,6 +293,10 @@ Val Lowerer::matmul(Val a, Val b, SMLoc loc) {
   if (k != kb)
     return error(loc, "shape mismatch: cannot compute " + pair + "; the inner dimensions (" +
                           std::to_string(k) + " and " + std::to_string(kb) + ") must agree");
+  if (uint64_t(m) * n > uint64_t(sema::kMaxElems))
+    return error(loc, "the result of " + pair + " would have " + std::to_string(uint64_t(m) * n) +
+                          " elements, more than the limit of " +
+                          std::to_string(sema::kMaxElems) + "; split the product");
   Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   Ty res = Ty::scalar(vis, a.ty.elem());
   if (a.ty.t.ndims == 2 && b.ty.t.ndims == 2) {
