@@ -169,6 +169,12 @@ int cmdParty(const std::vector<std::string> &args) {
     if (prog.minParties > cfg.numParties())
       return fail("the program needs " + std::to_string(prog.minParties) + " parties, " + a.config +
                   " has " + std::to_string(cfg.numParties()));
+    // Another party's data has no business on this node: refuse it rather
+    // than silently carry it around.
+    for (const auto &e : prog.inputs)
+      if (e.party != a.id && a.inputs.count(e.name))
+        return fail("input '" + e.name + "' belongs to party " + std::to_string(e.party) +
+                    "; do not give its data to " + me);
     vm::InputValues inputs = data::loadInputs(prog, a.inputs, {a.id});
     for (const auto &[name, v] : inputs)
       log("input '" + name + "': " + std::to_string(v.size()) + " elements");

@@ -279,6 +279,11 @@ def case_party_errors():
         r = run(["party", "--config", cfg, "--id", "0", "--key", key0, "--program", prog])
         check(r.stderr.strip() == "smpc: error: party 0: input 'x' (party 0) has no data: pass "
               "--input x=FILE", r.stderr)
+        r = run(["party", "--config", cfg, "--id", "0", "--key", key0, "--program", prog,
+                 "--input", "x=" + os.path.join(HERE, "long_x.csv"),
+                 "--input", "y=" + os.path.join(HERE, "long_y.csv")])
+        check(r.stderr.strip() == "smpc: error: party 0: input 'y' belongs to party 1; do not "
+              "give its data to party 0", r.stderr)
         os.chmod(key0, 0o644)
         r = run(["party", "--config", cfg, "--id", "0", "--key", key0, "--program", prog])
         check(r.stderr.strip() == "smpc: error: party 0: secret key file %s is accessible by group "
