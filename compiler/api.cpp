@@ -20,6 +20,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/sema/modules.h"
 #include "compiler/sema/recursion.h"
+#include "vm/bytecode/serialize.h"
 #ifdef SMPC_HAVE_BACKEND
 #include "compiler/backend/backend.h"
 #endif
@@ -204,6 +205,15 @@ std::optional<Result> compile(const std::string &path, const std::string &source
     return std::nullopt;
   Result r;
   r.program = backend::emit(mod);
+  // The VM will verify the program again; checking here turns a program
+  // over the format's limits (e.g. too many elements in total) into a
+  // compile-time error instead of a load-time one.
+  std::string err = bc::verifyProgram(r.program);
+  if (!err.empty()) {
+    diags << "smpcc: error: the compiled program is not valid bytecode: " << err
+          << "; if the program uses very large values, use smaller sizes\n";
+    return std::nullopt;
+  }
   return r;
 #else
   diags << "smpcc: error: this build has no compiler back end; only `smpcc check` works\n";
