@@ -140,6 +140,9 @@ TEST_CASE("OT preprocessing: all material is consistent for 2 parties") {
 TEST_CASE("OT preprocessing: all material is consistent for 3 parties") {
   checkAll(3);
 }
+TEST_CASE("OT preprocessing: all material is consistent for 4 parties") {
+  checkAll(4);
+}
 
 TEST_CASE("OT preprocessing: wrong span sizes are refused") {
   LocalNetwork net(2);
