@@ -265,10 +265,14 @@ void Mesh::Impl::handleZap() {
     req.push_back(std::move(part));
     if (!more) break;
   }
-  if (req.size() < 6) return; // not a ZAP request; REP state stays consistent only on full ones
+  // libzmq always sends complete requests; answer anything else with a
+  // refusal anyway, because a REP socket must reply before it can read on.
+  if (req.empty()) return; // spurious wake-up: nothing to answer
+  while (req.size() < 2)
+    req.emplace_back();
   std::string status = "400", text = "public key not in the cluster configuration", user;
-  std::string address = req[3].to_string();
-  if (req[0].to_string() == "1.0" && req[5].to_string() == "CURVE" && req.size() >= 7 &&
+  std::string address = req.size() > 3 ? req[3].to_string() : "?";
+  if (req.size() >= 7 && req[0].to_string() == "1.0" && req[5].to_string() == "CURVE" &&
       req[6].size() == kKeyBytes) {
     PublicKey k;
     std::memcpy(k.data(), req[6].data(), kKeyBytes);
@@ -282,8 +286,7 @@ void Mesh::Impl::handleZap() {
   if (status != "200") {
     ++refused;
     log("refused a connection from " + address +
-        ": its public key is not pinned in the cluster "
-        "configuration");
+        ": its public key is not pinned in the cluster configuration");
   }
   std::string reqId = req[1].to_string();
   zap.send(zmq::buffer(std::string("1.0")), zmq::send_flags::sndmore);
