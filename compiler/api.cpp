@@ -105,6 +105,15 @@ bool frontEnd(const std::string &path, const std::string &source, const Options 
       return;
     if (!sema::bindParams(d, opts.defines, prog))
       return;
+    // A -D that names no param is most likely a typo; say so, but go on.
+    for (const auto &[name, value] : opts.defines) {
+      bool declared = false;
+      for (const auto &p : prog.modules[0]->params)
+        declared |= p.name == name;
+      if (!declared)
+        diags << "smpcc: warning: -D " << name << " does not name a param of this program; "
+              << "it is ignored\n";
+    }
     auto recursive = sema::findRecursion(d, prog);
     lower::lowerProgram(d, prog, recursive, opts.fracBits, mod);
     if (d.hasErrors())
