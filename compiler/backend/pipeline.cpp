@@ -3,6 +3,9 @@
 #include "compiler/passes/passes.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <sstream>
 
 namespace smpc::backend {
@@ -49,8 +52,14 @@ std::string runPasses(ir::Module &m, const PassOptions &opts) {
     std::string err = ir::verify(m);
     if (!err.empty()) return "invalid IR before the passes: " + err;
   }
+  // SMPC_TIME_PASSES=1 prints the CPU time of every pass run to stderr.
+  static const bool timePasses = std::getenv("SMPC_TIME_PASSES") != nullptr;
   auto runOne = [&](const PassInfo &p, bool dump) -> std::string {
+    std::clock_t c0 = std::clock();
     p.run(m);
+    if (timePasses)
+      std::fprintf(stderr, "pass %s: %.2f ms\n", p.name,
+                   1000.0 * double(std::clock() - c0) / CLOCKS_PER_SEC);
     if (opts.verifyEach) {
       std::string err = ir::verify(m);
       if (!err.empty()) return std::string("invalid IR after ") + p.name + ": " + err;

@@ -9,42 +9,13 @@
 #include "compiler/passes/passes.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <llvm/ADT/DenseMap.h>
 
 namespace smpc::passes {
 
 using namespace ir;
 
 namespace {
-
-struct Key {
-  IrOp kind;
-  bc::Op op;
-  Type type;
-  std::vector<ValueId> operands;
-  std::vector<int64_t> imms;
-  std::vector<uint64_t> data;
-  bool operator==(const Key &) const = default;
-};
-
-struct KeyHash {
-  size_t operator()(const Key &k) const {
-    uint64_t h = 1469598103934665603ull;
-    auto mix = [&](uint64_t x) { h = (h ^ x) * 1099511628211ull; };
-    mix(uint64_t(k.kind));
-    mix(uint64_t(k.op));
-    mix(k.type.rows);
-    mix(k.type.cols);
-    mix(uint64_t(k.type.elem) << 8 | uint64_t(k.type.vis));
-    for (ValueId v : k.operands)
-      mix(v);
-    for (int64_t i : k.imms)
-      mix(uint64_t(i));
-    for (uint64_t d : k.data)
-      mix(d);
-    return size_t(h);
-  }
-};
 
 bool commutative(bc::Op op) {
   switch (op) {
@@ -69,14 +40,70 @@ public:
   }
 
 private:
+  // A scoped hash table: entries form a stack, each bucket head points at
+  // the newest entry with that hash and entries chain to older ones, so
+  // leaving a scope pops its entries and restores the heads.
+  struct Entry {
+    const Inst *in;
+    uint64_t hash;
+    uint32_t next;
+  };
+  static constexpr uint32_t kEnd = ~0u;
+
   Function &f;
   ValueMap repl;
-  std::unordered_map<Key, ValueId, KeyHash> table;
-  std::vector<const Key *> undo; // keys inserted, popped when a scope ends
+  llvm::DenseMap<uint64_t, uint32_t> heads;
+  std::vector<Entry> entries;
   bool changed = false;
 
+  static void sortedPair(const Inst &in, ValueId &a, ValueId &b) {
+    a = in.operands[0];
+    b = in.operands[1];
+    if (in.kind == IrOp::Bc && commutative(in.op) && b < a) std::swap(a, b);
+  }
+
+  uint64_t hash(const Inst &in) const {
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&](uint64_t x) { h = (h ^ x) * 1099511628211ull; };
+    const Type &t = f.type(in.results[0]);
+    mix(uint64_t(in.kind) << 16 | uint64_t(in.kind == IrOp::Bc ? unsigned(in.op) : 0));
+    mix(uint64_t(t.rows) << 32 | t.cols);
+    mix(uint64_t(t.elem) << 8 | uint64_t(t.vis));
+    if (in.operands.size() == 2) {
+      ValueId a, b;
+      sortedPair(in, a, b);
+      mix(a);
+      mix(b);
+    } else {
+      for (ValueId v : in.operands)
+        mix(v);
+    }
+    for (int64_t i : in.imms)
+      mix(uint64_t(i));
+    for (uint64_t d : in.constData)
+      mix(d);
+    h ^= h >> 33; // final avalanche (murmur3 fmix64)
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h >= ~0ull - 1 ? h - 2 : h; // DenseMap reserves the two largest keys
+  }
+
+  bool same(const Inst &a, const Inst &b) const {
+    if (a.kind != b.kind || (a.kind == IrOp::Bc && a.op != b.op) || a.imms != b.imms ||
+        a.constData != b.constData || !(f.type(a.results[0]) == f.type(b.results[0])) ||
+        a.operands.size() != b.operands.size())
+      return false;
+    if (a.operands.size() == 2) {
+      ValueId a0, a1, b0, b1;
+      sortedPair(a, a0, a1);
+      sortedPair(b, b0, b1);
+      return a0 == b0 && a1 == b1;
+    }
+    return a.operands == b.operands;
+  }
+
   void block(Block &b) {
-    size_t mark = undo.size();
+    size_t mark = entries.size();
     std::vector<std::unique_ptr<Inst>> out;
     out.reserve(b.insts.size());
     for (auto &in : b.insts) {
@@ -87,24 +114,25 @@ private:
         out.push_back(std::move(in));
         continue;
       }
-      Key k{in->kind, in->op, f.type(in->results[0]), in->operands, in->imms, in->constData};
-      if (in->kind == IrOp::Const) k.op = bc::Op::MovP; // unused for constants; keep keys canonical
-      if (commutative(k.op) && in->kind == IrOp::Bc)
-        std::sort(k.operands.begin(), k.operands.end());
-      auto [it, inserted] = table.try_emplace(std::move(k), in->results[0]);
-      if (inserted) {
-        undo.push_back(&it->first);
-        out.push_back(std::move(in));
-      } else {
-        repl.set(in->results[0], it->second);
+      uint64_t h = hash(*in);
+      auto [it, fresh] = heads.try_emplace(h, kEnd);
+      const Inst *found = nullptr;
+      for (uint32_t e = it->second; e != kEnd && !found; e = entries[e].next)
+        if (same(*entries[e].in, *in)) found = entries[e].in;
+      if (found) {
+        repl.set(in->results[0], found->results[0]);
         changed = true;
+        continue;
       }
+      entries.push_back({in.get(), h, it->second});
+      it->second = uint32_t(entries.size() - 1);
+      out.push_back(std::move(in));
     }
     b.insts = std::move(out);
-    while (undo.size() > mark) {
-      Key k = *undo.back(); // erase() must not see a reference into the node it frees
-      undo.pop_back();
-      table.erase(k);
+    while (entries.size() > mark) {
+      const Entry &e = entries.back();
+      heads[e.hash] = e.next;
+      entries.pop_back();
     }
   }
 

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/passes/passes.h"
 
-#include <unordered_map>
+#include <llvm/ADT/DenseMap.h>
 
 namespace smpc::passes {
 
@@ -50,7 +50,9 @@ private:
   Function &f;
   std::vector<Def> def;
   std::vector<bool> live;
-  std::unordered_map<Inst *, InstState> state;
+  llvm::DenseMap<const Inst *, uint32_t> index; // into states
+  std::vector<InstState> states;
+  InstState &state(const Inst *in) { return states[index.find(in)->second]; }
   std::vector<Inst *> roots;
   std::vector<ValueId> work;
   bool changed = false;
@@ -58,7 +60,8 @@ private:
   void collect(Block &b, Inst *parent) {
     for (auto &p : b.insts) {
       Inst *in = p.get();
-      InstState &s = state[in];
+      index[in] = uint32_t(states.size());
+      InstState &s = states.emplace_back();
       s.parent = parent;
       if (in->kind == IrOp::For) s.slots.assign(in->results.size(), false);
       for (uint32_t i = 0; i < in->results.size(); ++i)
@@ -83,7 +86,7 @@ private:
 
   void markInst(Inst *in) {
     while (in) {
-      InstState &s = state[in];
+      InstState &s = state(in);
       if (s.live) return;
       s.live = true;
       switch (in->kind) {
@@ -113,7 +116,7 @@ private:
   }
 
   void markSlot(Inst *loop, uint32_t i) {
-    InstState &s = state[loop];
+    InstState &s = state(loop);
     if (s.slots[i]) return;
     s.slots[i] = true;
     markInst(loop);
@@ -152,7 +155,7 @@ private:
       Inst *in = p.get();
       bool isTerm =
           in->kind == IrOp::Yield || in->kind == IrOp::Condition || in->kind == IrOp::Return;
-      if (!isTerm && !state[in].live) {
+      if (!isTerm && !state(in).live) {
         changed = true;
         continue;
       }
@@ -166,7 +169,7 @@ private:
   }
 
   void dropForSlots(Inst &in) {
-    const std::vector<bool> &slots = state[&in].slots;
+    const std::vector<bool> &slots = state(&in).slots;
     auto &yield = in.regions[0].insts.back()->operands;
     for (size_t i = slots.size(); i-- > 0;) {
       if (slots[i]) continue;
