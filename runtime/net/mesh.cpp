@@ -173,6 +173,9 @@ public:
         throw NetError(m_->name(from) + " ended the job before sending the message this node "
                                         "waits for");
       if (!m_->ioError.empty()) throw NetError(m_->ioError);
+      if (m_->finished)
+        throw NetError("the network of " + m_->name(m_->self) +
+                       " was closed before the message from " + m_->name(from) + " arrived");
       if (m_->cv.wait_until(lk, deadline) == std::cv_status::timeout && l.q.empty() &&
           m_->peers[from].dead.empty())
         throw NetError("timed out after " + std::to_string(m_->recvTimeout.count()) +

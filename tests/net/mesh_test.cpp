@@ -310,3 +310,14 @@ TEST_CASE("an endpoint already in use is a clear error") {
   CHECK(err ==
         "cannot listen on " + t.cfg.parties[0].endpoint + " for party 0: Address already in use");
 }
+
+TEST_CASE("receiving after close fails at once") {
+  auto t = makeCluster(2);
+  Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
+  auto ch = m0.channel(kOnlineChannel);
+  m0.close();
+  auto start = Clock::now();
+  CHECK(recvError(*ch, 1) ==
+        "the network of party 0 was closed before the message from party 1 arrived");
+  CHECK(msSince(start) < 500);
+}
