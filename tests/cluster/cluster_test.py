@@ -180,6 +180,7 @@ def start_nodes(d, cfg, prog, n, dealer=True):
                 os.path.join(d, "party%d.key" % i), "--program", prog]
         if i in inputs:
             args += ["--input", inputs[i]]
+        args += ["--output-json", os.path.join(d, "out%d.json" % i)]
         procs[i] = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return procs
 
@@ -194,6 +195,8 @@ def case_party_processes():
             check(p.returncode == 0, "%s failed: %s" % (name, err))
             if name != "dealer":
                 check(out.strip() == "r = 1", "%s printed %r" % (name, out))
+                got = json.load(open(os.path.join(d, "out%d.json" % name)))
+                check(got == {"r": 1.0}, "%s wrote %r" % (name, got))
 
 
 def case_killed_party():
