@@ -146,7 +146,7 @@ TEST_CASE("malformed bytecode and bad arguments") {
   CHECK(r.code == 1);
   CHECK(r.err ==
         "smpc: error: " + bad +
-            ": malformed bytecode at byte 4: not an smpc bytecode file (bad magic number)\n");
+            ": malformed bytecode at byte 0: not an smpc bytecode file (bad magic number)\n");
   r = runSmpc("run " + (dir() / "missing.smpcb").string());
   CHECK(r.code == 1);
   CHECK(r.err == "smpc: error: cannot read '" + (dir() / "missing.smpcb").string() +

@@ -42,6 +42,12 @@ class Reader {
 public:
   explicit Reader(std::span<const uint8_t> b) : bytes(b) {}
   size_t left() const { return bytes.size() - pos; }
+  uint32_t peekU32() const {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+      v |= uint32_t(bytes[pos + i]) << (8 * i);
+    return v;
+  }
   uint8_t u8(const char *what) { return static_cast<uint8_t>(get(1, what)); }
   uint16_t u16(const char *what) { return static_cast<uint16_t>(get(2, what)); }
   uint32_t u32(const char *what) { return static_cast<uint32_t>(get(4, what)); }
@@ -173,7 +179,9 @@ std::vector<uint8_t> writeProgram(const Program &p) {
 }
 
 static void decode(Reader &r, Program &p) {
-  if (r.u32("magic") != kMagic) r.fail("not an smpc bytecode file (bad magic number)");
+  if (r.left() >= 4 && r.peekU32() != kMagic)
+    r.fail("not an smpc bytecode file (bad magic number)");
+  r.u32("magic");
   p.version = r.u16("version");
   if (p.version != kVersion)
     r.fail("bytecode version " + std::to_string(p.version) + " is not supported (expected " +
