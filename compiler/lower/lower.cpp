@@ -64,14 +64,13 @@ void Lowerer::run() {
     unsigned id = prog_.modules[0]->bufferId;
     diags_.error(SMLoc::getFromPointer(diags_.bufferStart(id)),
                  "this program has no `fn main()`; add one with the program's statements");
-    return;
-  }
-  const front::FnDecl &main = *it->second;
-  if (!main.generics.empty() || !main.params.empty() || main.ret) {
+  } else if (const front::FnDecl &main = *it->second;
+             !main.generics.empty() || !main.params.empty() || main.ret) {
     diags_.error(main.loc, "main takes no parameters and returns nothing; write `fn main()`");
-    return;
+    instances_["main"] = 0;  // do not check it as an ordinary function below
+  } else {
+    mod_.mainIndex = instantiate(main, {});
   }
-  mod_.mainIndex = instantiate(main, {});
   // Check the functions main does not call, so that their errors show too.
   // Shape-generic ones can only be checked once instantiated.
   for (const auto &[name, f] : prog_.fns)
