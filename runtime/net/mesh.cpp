@@ -45,6 +45,24 @@ struct Link {
   std::vector<uint8_t> partial; // chunks of a message not yet complete
 };
 
+// ZeroMQ free callback for frames we built: payloads may hold shares.
+void wipeAndFree(void *data, void *size) {
+  sodium_memzero(data, reinterpret_cast<std::size_t>(size));
+  std::free(data);
+}
+
+// Appends to a buffer that may hold shares, wiping any block it outgrows.
+void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more) {
+  if (buf.size() + more.size() > buf.capacity()) {
+    std::vector<uint8_t> bigger;
+    bigger.reserve(std::max(buf.size() + more.size(), 2 * buf.capacity()));
+    bigger.assign(buf.begin(), buf.end());
+    sodium_memzero(buf.data(), buf.size());
+    buf.swap(bigger);
+  }
+  buf.insert(buf.end(), more.begin(), more.end());
+}
+
 struct Outgoing {
   uint32_t dest;
   Clock::time_point due;
@@ -137,11 +155,13 @@ public:
       h.job = m_->job;
       h.seq = sendSeq_[to]++;
       h.length = n;
-      zmq::message_t f(kHeaderBytes + n);
-      auto *p = static_cast<uint8_t *>(f.data());
+      // Our own buffer, so it can be wiped once ZeroMQ is done with it.
+      auto *p = static_cast<uint8_t *>(std::malloc(kHeaderBytes + n));
+      if (!p) throw std::bad_alloc();
       encodeHeader(h, p);
       if (n) std::memcpy(p + kHeaderBytes, msg.data() + off, n);
-      frames.push_back(std::move(f));
+      frames.emplace_back(p, kHeaderBytes + n, wipeAndFree,
+                          reinterpret_cast<void *>(kHeaderBytes + n));
       off += n;
     } while (off < msg.size());
     {
@@ -303,6 +323,10 @@ void Mesh::Impl::handleZap() {
 void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
   // The ZAP handler set User-Id to the sender's node id: identity comes from
   // the CURVE key, not from anything the sender writes.
+  struct Wipe { // the decrypted frame may hold shares
+    zmq::message_t &m;
+    ~Wipe() { sodium_memzero(m.data(), m.size()); }
+  } wipe{msg};
   uint32_t from = kNoDest;
   try {
     std::string uid = msg.gets("User-Id");
@@ -345,7 +369,7 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
   ++l.nextSeq;
   if (l.partial.size() + h->length > kMaxMessageBytes)
     return kill(from, name(from) + " sent a message larger than the 4 GiB limit");
-  l.partial.insert(l.partial.end(), data.begin() + kHeaderBytes, data.end());
+  appendWiping(l.partial, data.subspan(kHeaderBytes));
   if (h->type == FrameType::DataEnd) {
     l.q.push_back(std::move(l.partial));
     l.partial = {};
