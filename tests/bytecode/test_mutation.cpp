@@ -10,6 +10,8 @@
 
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 using namespace smpc;
@@ -80,6 +82,27 @@ TEST_CASE("mutated programs are rejected with a message or run safely") {
   }
   MESSAGE("mutants: " << total << ", accepted as valid and run: " << accepted);
   CHECK(total == progs.size() * perProgram);
+}
+
+TEST_CASE("mutated compiler output (the fuzz corpus) is rejected or runs safely") {
+  // tests/bytecode/corpus: the seed programs and the samples as compiled by
+  // smpcc (regenerate with `smpc disasm` + `smpc asm` after a format change).
+  const uint64_t seed = 0xc0de5eedULL;
+  size_t files = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(SMPC_CORPUS_DIR)) {
+    if (entry.path().extension() != ".smpcb") continue;
+    std::ifstream f(entry.path(), std::ios::binary);
+    const std::vector<uint8_t> good((std::istreambuf_iterator<char>(f)),
+                                    std::istreambuf_iterator<char>());
+    INFO("corpus file " << entry.path().string());
+    REQUIRE(testing::fuzzOne(good));
+    std::mt19937_64 rng(seed + files++);
+    for (int i = 0; i < 3000; ++i) {
+      INFO("seed " << seed << ", iteration " << i);
+      testing::fuzzOne(mutate(good, rng));
+    }
+  }
+  CHECK(files >= 3);
 }
 
 TEST_CASE("mutated assembly text is rejected with a message or assembles to a valid program") {
