@@ -101,7 +101,7 @@ bool frontEnd(const std::string &path, const std::string &source, const Options 
   withBigStack([&] {
     front::Diagnostics d(diags, opts.color);
     sema::SemaProgram prog;
-    if (!sema::loadModules(d, path, source, opts.importPaths, prog))
+    if (!sema::loadModules(d, path, source, opts.importPaths, defaultStdlibDir(), prog))
       return;
     if (!sema::bindParams(d, opts.defines, prog))
       return;

@@ -6,7 +6,6 @@
 #include <set>
 #include <sstream>
 
-#include "compiler/api.h"
 #include "compiler/front/parser.h"
 
 namespace smpc::sema {
@@ -49,7 +48,8 @@ static void addFns(front::Diagnostics &d, front::Module &m, unsigned index, Sema
 }
 
 bool loadModules(front::Diagnostics &d, const std::string &path, const std::string &source,
-                 const std::vector<std::string> &importPaths, SemaProgram &out) {
+                 const std::vector<std::string> &importPaths, const std::string &stdlibDir,
+                 SemaProgram &out) {
   bool ok = true;
   auto main = front::parseModule(d, d.addFile(path, source));
   if (!main)
@@ -70,7 +70,7 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
       dirs.push_back(here.empty() ? fs::path(".") : here);
       for (const auto &p : importPaths)
         dirs.push_back(p);
-      dirs.push_back(compiler::defaultStdlibDir());
+      dirs.push_back(stdlibDir);
       std::string text;
       fs::path found;
       for (const auto &dir : dirs)

@@ -19,11 +19,12 @@ struct SemaProgram {
 };
 
 /// Parses `path` and, transitively, every module it imports (searching the
-/// importing file's directory, then `importPaths`, then the stdlib). Reports
+/// importing file's directory, then `importPaths`, then `stdlibDir`). Reports
 /// duplicate functions and declarations imports may not contain. Returns
 /// false when a file does not parse or an import is missing.
 bool loadModules(front::Diagnostics &d, const std::string &path, const std::string &source,
-                 const std::vector<std::string> &importPaths, SemaProgram &out);
+                 const std::vector<std::string> &importPaths, const std::string &stdlibDir,
+                 SemaProgram &out);
 
 /// Binds every `param` of the main file: -D value, else its default, else an
 /// error saying which -D to pass. Returns false when some param has no value
