@@ -152,6 +152,8 @@ TEST_CASE("material cannot be drawn after the job was finished") {
   std::vector<uint64_t> a(10), b(10), cc(10);
   CHECK(errorOf([&] { c.triples(a, b, cc); }) ==
         "material requested after the dealer job was finished");
+  CHECK(errorOf([&] { c.truncPairs(0, a, b, cc); }) ==
+        "bad material request: truncation shift must be between 1 and 62");
   CHECK(errorOf([&] { c.triples(a, b, std::span<uint64_t>(cc).subspan(1)); }) ==
         "preprocessing request has inconsistent buffer sizes");
 }

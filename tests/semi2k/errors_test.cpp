@@ -100,6 +100,31 @@ TEST_CASE("invalid operations are refused before anything is sent") {
           op.op = bc::Op::MatMulSS;
           op.m = 1, op.k = 1, op.n = 3;
         }) == "matmul.ss: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::MatMulSS;
+          op.m = 0, op.k = 1, op.n = 2;
+        }) == "matmul.ss: matrix dimensions must be positive");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::LtzS;
+          op.x = op.x.subspan(0, 1);
+        }) == "ltz.s: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::EqzS;
+          op.x = op.x.subspan(0, 1);
+        }) == "eqz.s: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::TruncS;
+          op.shift = 16;
+          op.x = op.x.subspan(0, 1);
+        }) == "trunc.s: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::Open;
+          op.x = op.x.subspan(0, 1);
+        }) == "open: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::OutputS;
+          op.x = op.x.subspan(0, 1);
+        }) == "output.s: operand lengths do not match");
   CHECK(errorOf([](vm::InteractiveOp &op) { op.op = bc::Op::AddSS; }) ==
         "semi2k: 'add.ss' is not an interactive instruction");
 }
@@ -125,4 +150,18 @@ TEST_CASE("a vanished peer makes runGroup fail instead of hanging") {
     pre.finish();
   });
   CHECK(what == "timed out waiting for a message from party 1");
+}
+
+TEST_CASE("semi2k refuses a channel with a single party") {
+  LocalNetwork one(1), dn(3);
+  dn.channel(2).send(0, dealer::encodeSeed({0, 2, crypto::seed_keygen()}));
+  dealer::DealerClient pre(dn.channel(0), 2);
+  std::string what;
+  try {
+    semi2k::Semi2k proto(one.channel(0), pre);
+  } catch (const vm::ProtocolError &e) {
+    what = e.what();
+  }
+  CHECK(what == "semi2k needs at least 2 parties");
+  pre.finish();
 }
