@@ -2,10 +2,11 @@
 //
 // Positions are even numbers, one per emitted step; a use recorded at an odd
 // position (pos + 1) keeps the operand alive past the result's definition,
-// so the result cannot take the operand's register. Only local elementwise
-// operations and the stored-into operand of a store may overwrite an operand
-// in place. Members of a round group share one position: none of them may
-// reuse a register another member reads.
+// so the result cannot take the operand's register. Local elementwise
+// operations, the stored-into operand of a store, and interactive operations
+// alone in their round may overwrite an operand in place. Members of a round
+// group share one position: none of them may reuse a register another member
+// reads.
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/regalloc.h"
 
@@ -71,6 +72,7 @@ private:
   uint32_t p = 0; // next step
   std::unordered_map<const Inst *, IPos> ipos;
   std::unordered_set<const Inst *> hoisted;
+  std::unordered_set<const Inst *> grouped; // members of round groups of 2 or more
   std::vector<uint32_t> defPos, endPos;
   std::vector<std::vector<Seg>> extra;              // segments beyond [def, last use]
   std::vector<std::pair<uint32_t, uint32_t>> loops; // enclosing loops: start, end
@@ -106,8 +108,10 @@ private:
       case IrOp::Const:
         ip.pos = step();
         if (runs[i] >= 2) {
-          for (size_t k = 1; k < runs[i]; ++k)
+          for (size_t k = 0; k < runs[i]; ++k) {
             ipos[b.insts[i + k].get()].pos = ip.pos;
+            grouped.insert(b.insts[i + k].get());
+          }
           i += runs[i] - 1;
         }
         break;
@@ -163,10 +167,17 @@ private:
     endPos[v] = std::max(endPos[v], at);
   }
 
-  // May the result of `in` take the register of operand k?
-  static bool inPlaceOk(const Inst &in, size_t k) {
+  // May the result of `in` take the register of operand k? Local
+  // elementwise operations and stores work in place. The VM computes an
+  // interactive result that aliases an operand into scratch first
+  // (vm/core/interactive.cpp), but inside a round group another member may
+  // still read the operand, so only instructions alone in their round may.
+  bool inPlaceOk(const Inst &in, size_t k) const {
     const bc::OpInfo &oi = bc::info(in.op);
     if (oi.operands[0] == 'U' || oi.operands[0] == 'V') return k == 0;
+    if (oi.flags == bc::OpFlags::Interactive)
+      return !grouped.count(&in) && oi.operands[0] == 'S' &&
+             oi.operands.find('s') != std::string_view::npos;
     return oi.flags == bc::OpFlags::Local && oi.len == bc::LenRule::Elementwise;
   }
 
