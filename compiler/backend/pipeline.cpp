@@ -15,11 +15,12 @@ namespace {
 struct PassInfo {
   const char *name;
   bool atO0;
+  bool late;
   bool (*run)(ir::Module &);
 };
 
 constexpr PassInfo kPasses[] = {
-#define SMPC_PASS(Id, Name, AtO0) {Name, AtO0, &passes::run##Id},
+#define SMPC_PASS(Id, Name, AtO0, Late) {Name, AtO0, Late, &passes::run##Id},
 #include "compiler/passes/passes.def"
 };
 
@@ -68,7 +69,7 @@ std::string runPasses(ir::Module &m, const PassOptions &opts) {
       *opts.dump << "// -----// IR after " << p.name << " //----- //\n" << ir::print(m);
     return {};
   };
-  auto isLast = [](const PassInfo &p) { return std::string_view(p.name) == "schedule"; };
+  auto isLast = [](const PassInfo &p) { return p.late; };
   for (int round = 0; round < (opts.optLevel > 0 ? kCleanupRounds : 1); ++round)
     for (const PassInfo &p : kPasses) {
       if ((opts.optLevel == 0 && !p.atO0) || isLast(p)) continue;
@@ -76,8 +77,8 @@ std::string runPasses(ir::Module &m, const PassOptions &opts) {
       // Dumps show the first run of each pass.
       if (std::string err = runOne(p, round == 0); !err.empty()) return err;
     }
-  // Scheduling goes last: the cleanup passes keep instruction order, but
-  // nothing should run after it.
+  // Late passes (peeling, then scheduling) run once: peeling again would
+  // peel the remainder, and nothing may reorder after scheduling.
   if (opts.optLevel > 0)
     for (const PassInfo &p : kPasses)
       if (isLast(p))

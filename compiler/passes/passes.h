@@ -11,7 +11,7 @@
 
 namespace smpc::passes {
 
-#define SMPC_PASS(Id, Name, AtO0) bool run##Id(ir::Module &m);
+#define SMPC_PASS(Id, Name, AtO0, Late) bool run##Id(ir::Module &m);
 #include "compiler/passes/passes.def"
 
 /// Replacement table for values: passes that delete an instruction record
