@@ -126,6 +126,7 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
   unsigned depth = 0, unaryRun = 0;
   std::vector<unsigned> binRun(1, 0), elseIfRun(1, 0);
   std::string prevText;
+  size_t prevStart = 0;
   for (;;) {
     std::unique_ptr<antlr4::Token> t = lexer.nextToken();
     size_t type = t->getType();
@@ -169,7 +170,14 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
     } else if (prevText == "}" && text != "else") {
       elseIfRun.back() = 0;
     }
+    // "/" directly followed by "*" can only come from a block comment the
+    // lexer could not close.
+    if (text == "*" && prevText == "/" && t->getStartIndex() == prevStart + 1) {
+      diags.error(map.at(prevStart), "this /* comment is never closed; add */ where it ends");
+      return false;
+    }
     prevText = text;
+    prevStart = t->getStartIndex();
     out.push_back(std::move(t));
     if (type == antlr4::Token::EOF)
       return true;
