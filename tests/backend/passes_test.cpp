@@ -263,8 +263,8 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
 }
 
 TEST_CASE("pipeline: -O0 only inlines, -O2 runs all passes, dumps name the pass") {
-  CHECK(backend::passNames() ==
-        std::vector<std::string>{"inline", "constfold", "cse", "licm", "dce", "fuse", "peel", "schedule"});
+  CHECK(backend::passNames() == std::vector<std::string>{"inline", "constfold", "cse", "licm",
+                                                         "dce", "fuse", "peel", "schedule"});
   TestModule t({1}, {1});
   Builder b = t.builder();
   ValueId x = b.op(bc::Op::Input, {}, {0}, sint());
