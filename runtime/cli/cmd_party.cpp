@@ -18,6 +18,7 @@
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/semi2k.h"
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -118,7 +119,7 @@ int parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
 }
 
 void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
-              const vm::ProtocolStats &s) {
+              const vm::ProtocolStats &s, double onlineSeconds) {
   nlohmann::json j;
   j["outputs"] = nlohmann::json::array();
   for (const auto &o : outs)
@@ -126,7 +127,7 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
   j["stats"] = {
       {"rounds", s.rounds},   {"bytes_sent", s.bytesSent},   {"bytes_received", s.bytesReceived},
       {"triples", s.triples}, {"truncations", s.truncPairs}, {"ltz", s.ltz},
-      {"eqz", s.eqz}};
+      {"eqz", s.eqz},         {"online_seconds", onlineSeconds}};
   std::ofstream f(path);
   f << j.dump() << "\n";
   if (!f) throw std::runtime_error("cannot write '" + path + "'");
@@ -187,6 +188,7 @@ int cmdParty(const std::vector<std::string> &args) {
     net::Mesh mesh(cfg, a.id, key, mo);
     std::vector<vm::OutputValue> outs;
     vm::ProtocolStats stats;
+    double onlineSeconds = 0;
     {
       auto online = mesh.channel(net::kOnlineChannel);
       auto prech = mesh.channel(net::kPreprocChannel);
@@ -197,7 +199,7 @@ int cmdParty(const std::vector<std::string> &args) {
       vm::Preprocessing *pp;
       if (pre == "dealer") {
         dc = std::make_unique<dealer::DealerClient>(*prech, cfg.numParties());
-        dc->prefetch(prog.needs, prog.fracBits);
+        dc->prefetch(prog);
         pp = dc.get();
       } else {
         ot = std::make_unique<preproc::OtPreprocessing>(*prech);
@@ -206,7 +208,11 @@ int cmdParty(const std::vector<std::string> &args) {
       semi2k::Semi2k proto(*online, *pp);
       vm::RunOptions ro;
       ro.maxSteps = a.maxSteps;
+      // Online time: the program itself, after connection set-up and the
+      // dealer's prefetch, so it can be compared with rounds x latency.
+      const auto t0 = std::chrono::steady_clock::now();
       outs = vm::run(prog, proto, inputs, ro);
+      onlineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       stats = proto.stats();
       if (dc) dc->finish();
       log("program finished: " + std::to_string(stats.rounds) + " rounds");
@@ -219,14 +225,15 @@ int cmdParty(const std::vector<std::string> &args) {
       f << data::outputsJson(outs, prog.fracBits).dump(2) << "\n";
       if (!f) return fail("cannot write '" + a.outputJson + "'");
     }
-    if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats);
+    if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats, onlineSeconds);
     if (a.stats)
       std::cerr << ("stats (" + me + "): rounds " + std::to_string(stats.rounds) + ", bytes sent " +
                     std::to_string(stats.bytesSent) + ", received " +
                     std::to_string(stats.bytesReceived) + ", triples " +
                     std::to_string(stats.triples) + ", truncations " +
                     std::to_string(stats.truncPairs) + ", ltz " + std::to_string(stats.ltz) +
-                    ", eqz " + std::to_string(stats.eqz) + "\n");
+                    ", eqz " + std::to_string(stats.eqz) + ", online " +
+                    std::to_string(onlineSeconds) + " s\n");
     return kExitOk;
   } catch (const std::exception &e) {
     // Every error type of the layers below is written never to hold data.

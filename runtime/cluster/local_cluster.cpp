@@ -277,7 +277,7 @@ int runLocalCluster(const RunRequest &req) {
                 << s.value("bytes_sent", 0) << ", received " << s.value("bytes_received", 0)
                 << ", triples " << s.value("triples", 0) << ", truncations "
                 << s.value("truncations", 0) << ", ltz " << s.value("ltz", 0) << ", eqz "
-                << s.value("eqz", 0) << "\n";
+                << s.value("eqz", 0) << ", online " << s.value("online_seconds", 0.0) << " s\n";
     }
   return kExitOk;
 }

@@ -103,6 +103,18 @@ void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
   ask({Kind::BoolTriple}, ((needs.ltz + 63) / 64) * 123 + ((needs.eqz + 63) / 64) * 63);
 }
 
+void DealerClient::prefetch(const bc::Program &prog) {
+  if (party_ != 0) return;
+  prefetch(prog.needs, prog.fracBits);
+  for (const bc::Instr &in : prog.code) {
+    if (in.op != bc::Op::MatMulSS) continue;
+    // Verified programs keep these in range; validate anyway since a bad
+    // key would make the dealer refuse the whole job.
+    const StreamKey key{Kind::MatTriple, uint32_t(in.a[3]), uint32_t(in.a[4]), uint32_t(in.a[5])};
+    if (validateKey(key).empty()) request(key, 1);
+  }
+}
+
 void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
                         std::vector<uint64_t> &corr) {
   if (std::string e = validateKey(key); !e.empty()) throw DealerError("bad material request: " + e);

@@ -35,6 +35,10 @@ public:
   /// Party 0: asks the dealer now for what `needs` predicts (fix-point
   /// truncations use shift `fracBits`). No effect on other parties.
   void prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits);
+  /// Party 0: the above for `prog.needs`, plus one matrix triple for every
+  /// matmul.ss in the code (their shapes are not in `needs`); a matmul in a
+  /// loop asks for the rest on demand.
+  void prefetch(const bc::Program &prog);
   /// Party 0: tells the dealer the job is over (also done by the destructor).
   void finish();
 
