@@ -133,12 +133,10 @@ void TriplePool::followerLoop() {
       throw vm::NetError("preprocessing pool: party 0 sent a malformed pool command");
     }
     if (cmd.op == PoolOp::Stop) return;
-    if (cmd.op == PoolOp::Idle) {
-      // The leader is between jobs, so leaving now breaks no generation.
-      std::lock_guard lk(mu_);
-      if (stop_) return;
-      continue;
-    }
+    // Even when this pool is being destroyed, keep following until the
+    // leader's Stop: leaving earlier would strand a generation the leader
+    // starts next, and the leader would wait for this party until its
+    // receive timeout.
     execute(cmd);
   }
 }

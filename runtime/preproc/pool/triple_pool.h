@@ -66,7 +66,8 @@ public:
   /// are used only by the pool's thread, which starts at once.
   TriplePool(vm::Channel &background, std::unique_ptr<vm::Preprocessing> generator,
              PoolConfig cfg = {});
-  /// Stops the thread (the leader tells the followers to stop).
+  /// Stops the thread. The leader tells the followers to stop; a follower's
+  /// destructor waits for that (or for its channel to report the leader gone).
   ~TriplePool() override;
   TriplePool(const TriplePool &) = delete;
   TriplePool &operator=(const TriplePool &) = delete;
