@@ -4,6 +4,7 @@
 #include "runtime/preproc/dealer/wipe.h"
 
 #include <algorithm>
+#include <exception>
 #include <string>
 
 namespace smpc::dealer {
@@ -27,10 +28,14 @@ DealerClient::DealerClient(vm::Channel &ch, uint32_t parties) : ch_(ch), dealerI
 }
 
 DealerClient::~DealerClient() {
-  try {
-    finish();
-  } catch (...) {
-    // The dealer is gone; nothing left to tell it.
+  // Only a job that ended normally is reported as done: while an error
+  // unwinds, the dealer must see the job fail (and exit non-zero) instead.
+  if (std::uncaught_exceptions() == 0) {
+    try {
+      finish();
+    } catch (...) {
+      // The dealer is gone; nothing left to tell it.
+    }
   }
   wipe(seed_);
   for (auto &[k, s] : streams_)

@@ -39,7 +39,8 @@ public:
   /// matmul.ss in the code (their shapes are not in `needs`); a matmul in a
   /// loop asks for the rest on demand.
   void prefetch(const bc::Program &prog);
-  /// Party 0: tells the dealer the job is over (also done by the destructor).
+  /// Party 0: tells the dealer the job is over (also done by the destructor,
+  /// unless it runs because of an exception: then the dealer sees a failure).
   void finish();
 
   void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override;
