@@ -14,10 +14,13 @@
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/wire.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
+#include "runtime/preproc/pool/triple_pool.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/semi2k.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -118,8 +121,28 @@ int parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
   return -1;
 }
 
+/// Pool sizes for one job: what the program header predicts, so the
+/// background thread makes ahead of time what this run will draw rather than
+/// spending the machine on material it never uses; clamped to [64, default].
+/// AND-triple words are bounded from above (a comparison of a short vector
+/// still takes whole 64-bit words: 123 per ltz, 63 per eqz).
+preproc::PoolConfig poolConfig(const bc::Program &prog, uint32_t parties) {
+  preproc::PoolConfig pc;
+  pc.parties = parties;
+  pc.truncShift = prog.fracBits;
+  const bc::PreprocNeeds &n = prog.needs;
+  if (!n.exact) return pc;
+  const uint64_t cmp = n.ltz + n.eqz;
+  // Kinds in PoolConfig order: triples, AND-triple words, daBits, edaBits, truncation pairs.
+  const std::array<uint64_t, preproc::kPoolKinds> want = {n.triples, n.ltz * 123 + n.eqz * 63,
+                                                          cmp, cmp, n.truncPairs};
+  for (size_t k = 0; k < want.size(); ++k)
+    pc.capacity[k] = std::clamp<uint64_t>(want[k], 64, pc.capacity[k]);
+  return pc;
+}
+
 void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
-              const vm::ProtocolStats &s, double onlineSeconds) {
+              const vm::ProtocolStats &s, double onlineSeconds, const std::string &poolStatus) {
   nlohmann::json j;
   j["outputs"] = nlohmann::json::array();
   for (const auto &o : outs)
@@ -127,7 +150,7 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
   j["stats"] = {
       {"rounds", s.rounds},   {"bytes_sent", s.bytesSent},   {"bytes_received", s.bytesReceived},
       {"triples", s.triples}, {"truncations", s.truncPairs}, {"ltz", s.ltz},
-      {"eqz", s.eqz},         {"online_seconds", onlineSeconds}};
+      {"eqz", s.eqz},         {"online_seconds", onlineSeconds}, {"pool", poolStatus}};
   std::ofstream f(path);
   f << j.dump() << "\n";
   if (!f) throw std::runtime_error("cannot write '" + path + "'");
@@ -189,21 +212,32 @@ int cmdParty(const std::vector<std::string> &args) {
     std::vector<vm::OutputValue> outs;
     vm::ProtocolStats stats;
     double onlineSeconds = 0;
+    std::string poolStatus;
     {
       auto online = mesh.channel(net::kOnlineChannel);
       auto prech = mesh.channel(net::kPreprocChannel);
       mesh.waitReady();
       log("all nodes connected");
       std::unique_ptr<dealer::DealerClient> dc;
-      std::unique_ptr<preproc::OtPreprocessing> ot;
+      std::unique_ptr<preproc::TriplePool> pool;
       vm::Preprocessing *pp;
       if (pre == "dealer") {
         dc = std::make_unique<dealer::DealerClient>(*prech, cfg.numParties());
         dc->prefetch(prog);
         pp = dc.get();
       } else {
-        ot = std::make_unique<preproc::OtPreprocessing>(*prech);
-        pp = ot.get();
+        // OT material is made by a background thread into bounded pools,
+        // ahead of the online phase, on the preprocessing channel.
+        preproc::OtOptions opt;
+        opt.parties = cfg.numParties();  // the mesh may also reach a dealer node
+        pool = preproc::makePooledPreprocessing(
+            *prech, preproc::makeOtPreprocessing(*prech, opt), [&] {
+              auto pc = poolConfig(prog, cfg.numParties());
+              // Each wait is logged with --verbose; --stats prints the totals.
+              pc.log = [&](const std::string &m) { log(m); };
+              return pc;
+            }());
+        pp = pool.get();
       }
       semi2k::Semi2k proto(*online, *pp);
       vm::RunOptions ro;
@@ -215,6 +249,7 @@ int cmdParty(const std::vector<std::string> &args) {
       onlineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       stats = proto.stats();
       if (dc) dc->finish();
+      if (pool) poolStatus = pool->statusLine();
       log("program finished: " + std::to_string(stats.rounds) + " rounds");
     }
     mesh.close();
@@ -225,7 +260,7 @@ int cmdParty(const std::vector<std::string> &args) {
       f << data::outputsJson(outs, prog.fracBits).dump(2) << "\n";
       if (!f) return fail("cannot write '" + a.outputJson + "'");
     }
-    if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats, onlineSeconds);
+    if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats, onlineSeconds, poolStatus);
     if (a.stats)
       std::cerr << ("stats (" + me + "): rounds " + std::to_string(stats.rounds) + ", bytes sent " +
                     std::to_string(stats.bytesSent) + ", received " +
@@ -233,7 +268,8 @@ int cmdParty(const std::vector<std::string> &args) {
                     std::to_string(stats.triples) + ", truncations " +
                     std::to_string(stats.truncPairs) + ", ltz " + std::to_string(stats.ltz) +
                     ", eqz " + std::to_string(stats.eqz) + ", online " +
-                    std::to_string(onlineSeconds) + " s\n");
+                    std::to_string(onlineSeconds) + " s\n" +
+                    (poolStatus.empty() ? "" : "stats (" + me + "): " + poolStatus + "\n"));
     return kExitOk;
   } catch (const std::exception &e) {
     // Every error type of the layers below is written never to hold data.

@@ -278,6 +278,8 @@ int runLocalCluster(const RunRequest &req) {
                 << ", triples " << s.value("triples", 0) << ", truncations "
                 << s.value("truncations", 0) << ", ltz " << s.value("ltz", 0) << ", eqz "
                 << s.value("eqz", 0) << ", online " << s.value("online_seconds", 0.0) << " s\n";
+      if (const std::string pool = s.value("pool", std::string()); !pool.empty())
+        std::cerr << "stats (party " << i << "): " << pool << "\n";
     }
   return kExitOk;
 }

@@ -88,6 +88,19 @@ def case_three_parties_ot():
     same_as_clear(3, "ot")
 
 
+def case_ot_pool_status():
+    # With OT preprocessing the material comes from a background pool; --stats
+    # shows every party's pool levels, generation rates and waits.
+    r = run(stats_args() + ["--protocol", "semi2k", "--parties", "2", "--preprocessing", "ot",
+                            "--stats"])
+    check(r.returncode == 0, "ot run failed: " + r.stderr)
+    for p in (0, 1):
+        line = [l for l in r.stderr.splitlines() if l.startswith("stats (party %d): pool " % p)]
+        check(len(line) == 1, "no pool status line for party %d:\n%s" % (p, r.stderr))
+        for field in ("triples=", "bool=", "dabits=", "edabits=", "trunc=", "waits="):
+            check(field in line[0], "pool status lacks %s: %s" % (field, line[0]))
+
+
 def case_no_secret_in_logs():
     args = ["run", os.path.join(HERE, "secret.smpc"), "--protocol", "semi2k", "--parties", "3",
             "--stats", "--input", "a=" + os.path.join(HERE, "secret_a.csv"),
