@@ -80,46 +80,7 @@ void ClearProtocol::runOne(InteractiveOp &op) {
                           " was not provided");
     std::copy(op.x.begin(), op.x.end(), op.out.begin());
     return;
-  case bc::Op::LdConst:
-  case bc::Op::MovP:
-  case bc::Op::MovS:
-  case bc::Op::Classify:
-  case bc::Op::SliceP:
-  case bc::Op::SliceS:
-  case bc::Op::SliceDynP:
-  case bc::Op::SliceDynS:
-  case bc::Op::StoreP:
-  case bc::Op::StoreS:
-  case bc::Op::StoreDynP:
-  case bc::Op::StoreDynS:
-  case bc::Op::AddP:
-  case bc::Op::SubP:
-  case bc::Op::MulP:
-  case bc::Op::NegP:
-  case bc::Op::DivP:
-  case bc::Op::ModP:
-  case bc::Op::FDivP:
-  case bc::Op::ShlP:
-  case bc::Op::ShrP:
-  case bc::Op::LtP:
-  case bc::Op::EqP:
-  case bc::Op::SumP:
-  case bc::Op::MatMulP:
-  case bc::Op::AddSS:
-  case bc::Op::AddSP:
-  case bc::Op::SubSS:
-  case bc::Op::SubSP:
-  case bc::Op::SubPS:
-  case bc::Op::NegS:
-  case bc::Op::MulSP:
-  case bc::Op::SumS:
-  case bc::Op::MatMulSP:
-  case bc::Op::MatMulPS:
-  case bc::Op::OutputP:
-  case bc::Op::Jmp:
-  case bc::Op::Jz:
-  case bc::Op::Jnz:
-  case bc::Op::Round:
+#include "vm/bytecode/noninteractive_cases.inc"
     break;
   }
   throw ProtocolError("clear protocol: instruction is not interactive");
