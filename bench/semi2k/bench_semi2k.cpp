@@ -9,6 +9,7 @@
 // Usage: bench_semi2k [--quick] [--local-only] [--only SCENARIO]
 //===----------------------------------------------------------------------===//
 #include "bench/semi2k/stockpile.h"
+#include "runtime/crypto/prg.h"
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
 #include "runtime/preproc/dealer/generator.h"
@@ -21,7 +22,6 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -42,13 +42,12 @@ using Body = std::function<void(semi2k::Semi2k &)>;
 struct Scenario {
   std::string name;
   uint64_t ops;
-  std::function<Body(std::mt19937_64 &)> make;
+  std::function<Body(crypto::Prg &)> make;
 };
 
-std::vector<uint64_t> rnd(size_t n, std::mt19937_64 &g) {
+std::vector<uint64_t> rnd(size_t n, crypto::Prg &g) {
   std::vector<uint64_t> v(n);
-  for (auto &e : v)
-    e = g();
+  g.fill(std::span<uint64_t>(v));
   return v;
 }
 
@@ -66,14 +65,14 @@ std::vector<Scenario> scenarios(bool quick) {
   const size_t mulN = quick ? 100000 : 1000000, cmpN = quick ? 10000 : 100000;
   const uint32_t mat = quick ? 32 : 128;
   std::vector<Scenario> s;
-  s.push_back({"mul", mulN, [=](std::mt19937_64 &g) -> Body {
+  s.push_back({"mul", mulN, [=](crypto::Prg &g) -> Body {
                  return [x = rnd(mulN, g), y = rnd(mulN, g),
                          z = std::vector<uint64_t>(mulN)](semi2k::Semi2k &p) mutable {
                    auto o = op(bc::Op::MulSS, x, y, z);
                    p.runGroup(std::span(&o, 1));
                  };
                }});
-  s.push_back({"dot", mulN, [=](std::mt19937_64 &g) -> Body {
+  s.push_back({"dot", mulN, [=](crypto::Prg &g) -> Body {
                  return [=, x = rnd(mulN, g), y = rnd(mulN, g),
                          z = std::vector<uint64_t>(1)](semi2k::Semi2k &p) mutable {
                    auto o = op(bc::Op::MatMulSS, x, y, z);
@@ -82,12 +81,12 @@ std::vector<Scenario> scenarios(bool quick) {
                  };
                }});
   s.push_back({"matmul" + std::to_string(mat) + "_sfix", uint64_t(mat) * mat * mat,
-               [=](std::mt19937_64 &g) -> Body {
+               [=](crypto::Prg &g) -> Body {
                  const size_t e = size_t(mat) * mat;
                  std::vector<uint64_t> x(e), y(e);
                  for (size_t i = 0; i < e; ++i) { // small fixed-point values
-                   x[i] = static_cast<uint64_t>(static_cast<int64_t>(g()) >> 40);
-                   y[i] = static_cast<uint64_t>(static_cast<int64_t>(g()) >> 40);
+                   x[i] = static_cast<uint64_t>(static_cast<int64_t>(g.next()) >> 40);
+                   y[i] = static_cast<uint64_t>(static_cast<int64_t>(g.next()) >> 40);
                  }
                  return [=, z = std::vector<uint64_t>(e),
                          t = std::vector<uint64_t>(e)](semi2k::Semi2k &p) mutable {
@@ -99,7 +98,7 @@ std::vector<Scenario> scenarios(bool quick) {
                    p.runGroup(std::span(&tr, 1));
                  };
                }});
-  s.push_back({"ltz", cmpN, [=](std::mt19937_64 &g) -> Body {
+  s.push_back({"ltz", cmpN, [=](crypto::Prg &g) -> Body {
                  return [x = rnd(cmpN, g),
                          z = std::vector<uint64_t>(cmpN)](semi2k::Semi2k &p) mutable {
                    auto o = op(bc::Op::LtzS, x, {}, z);
@@ -131,7 +130,8 @@ void benchCluster(uint32_t n, const std::string &transport, bool quick, const st
       }
       dealer::DealerClient dc(pre, n);
       bench::Stockpile pile(dc);
-      std::mt19937_64 g(42 + i); // operand shares: benchmark data only
+      // Operand shares, like every share, come from a libsodium-seeded PRG.
+      crypto::Prg g(crypto::seed_keygen());
       auto timed = [&](bench::Stockpile::Mode mode, double &out, vm::ProtocolStats *keep) {
         pile.mode = mode;
         semi2k::Semi2k proto(*ch, pile);
