@@ -8,6 +8,7 @@
 // copy of the longer loop for the remaining iterations, brings the rounds
 // down to the depth. Only loops whose bodies both communicate are fused.
 //===----------------------------------------------------------------------===//
+#include "compiler/ir/clone.h"
 #include "compiler/passes/passes.h"
 
 #include <unordered_map>
@@ -110,35 +111,6 @@ private:
     return c;
   }
 
-  // Deep copy of a block with fresh values for everything it defines.
-  Block cloneBlock(const Block &src, std::unordered_map<ValueId, ValueId> &map) {
-    Block nb;
-    for (ValueId a : src.args)
-      nb.args.push_back(map[a] = f.newValue(f.values[a].type, f.values[a].name));
-    for (const auto &in : src.insts)
-      nb.insts.push_back(cloneInst(*in, map));
-    return nb;
-  }
-
-  std::unique_ptr<Inst> cloneInst(const Inst &src, std::unordered_map<ValueId, ValueId> &map) {
-    auto c = std::make_unique<Inst>();
-    c->kind = src.kind;
-    c->op = src.op;
-    c->imms = src.imms;
-    c->constData = src.constData;
-    c->callee = src.callee;
-    c->loc = src.loc;
-    for (ValueId v : src.operands) {
-      auto it = map.find(v);
-      c->operands.push_back(it == map.end() ? v : it->second);
-    }
-    for (const Block &r : src.regions)
-      c->regions.push_back(cloneBlock(r, map));
-    for (ValueId r : src.results)
-      c->results.push_back(map[r] = f.newValue(f.values[r].type, f.values[r].name));
-    return c;
-  }
-
   // The remaining iterations [from, hi) of `loop`, starting from `inits`;
   // its results are the loop's original result values.
   void remainder(const Inst &loop, int64_t from, const std::vector<ValueId> &inits,
@@ -150,7 +122,7 @@ private:
     r->operands = {lo->results[0], loop.operands[1]};
     r->operands.insert(r->operands.end(), inits.begin(), inits.end());
     std::unordered_map<ValueId, ValueId> map;
-    r->regions.push_back(cloneBlock(loop.regions[0], map));
+    r->regions.push_back(cloneBlock(f, loop.regions[0], map));
     r->results = loop.results;
     out.push_back(std::move(lo));
     out.push_back(std::move(r));

@@ -8,6 +8,7 @@
 // rounds with that independent work. Runs once, at the top level of main,
 // just before scheduling, so code grows by at most one body per loop.
 //===----------------------------------------------------------------------===//
+#include "compiler/ir/clone.h"
 #include "compiler/passes/passes.h"
 
 #include <unordered_map>
@@ -120,30 +121,6 @@ private:
     return false;
   }
 
-  std::unique_ptr<Inst> clone(const Inst &src, std::unordered_map<ValueId, ValueId> &map) {
-    auto c = std::make_unique<Inst>();
-    c->kind = src.kind;
-    c->op = src.op;
-    c->imms = src.imms;
-    c->constData = src.constData;
-    c->callee = src.callee;
-    c->loc = src.loc;
-    for (ValueId v : src.operands) {
-      auto it = map.find(v);
-      c->operands.push_back(it == map.end() ? v : it->second);
-    }
-    for (const Block &r : src.regions) {
-      Block &nb = c->regions.emplace_back();
-      for (ValueId a : r.args)
-        nb.args.push_back(map[a] = f.newValue(f.values[a].type, f.values[a].name));
-      for (const auto &in : r.insts)
-        nb.insts.push_back(clone(*in, map));
-    }
-    for (ValueId r : src.results)
-      c->results.push_back(map[r] = f.newValue(f.values[r].type, f.values[r].name));
-    return c;
-  }
-
   void peel(std::unique_ptr<Inst> loop, std::vector<std::unique_ptr<Inst>> &out) {
     changed = true;
     const Block &body = loop->regions[0];
@@ -152,7 +129,7 @@ private:
     for (size_t k = 1; k < body.args.size(); ++k)
       map[body.args[k]] = loop->operands[1 + k];
     for (size_t k = 0; k + 1 < body.insts.size(); ++k)
-      out.push_back(clone(*body.insts[k], map));
+      out.push_back(cloneInst(f, *body.insts[k], map));
     // The loop continues from lo + 1 with the values the first iteration yields.
     auto next = std::make_unique<Inst>();
     next->kind = IrOp::Const;
