@@ -9,7 +9,7 @@ ValueId fresh(Function &f, ValueId old, std::unordered_map<ValueId, ValueId> &ma
   ValueInfo info = f.values[old];
   return map[old] = f.newValue(info.type, std::move(info.name));
 }
-}  // namespace
+} // namespace
 
 Block cloneBlock(Function &f, const Block &src, std::unordered_map<ValueId, ValueId> &map) {
   Block nb;
@@ -40,4 +40,4 @@ std::unique_ptr<Inst> cloneInst(Function &f, const Inst &src,
   return c;
 }
 
-}  // namespace smpc::ir
+} // namespace smpc::ir

@@ -21,4 +21,4 @@ std::unique_ptr<Inst> cloneInst(Function &f, const Inst &src,
 /// The same for a whole block, block arguments included.
 Block cloneBlock(Function &f, const Block &src, std::unordered_map<ValueId, ValueId> &map);
 
-}  // namespace smpc::ir
+} // namespace smpc::ir
