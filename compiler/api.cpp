@@ -7,20 +7,19 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/api.h"
 
-#include <pthread.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <exception>
-#include <functional>
-#include <sstream>
-
 #include "compiler/front/diagnostics.h"
 #include "compiler/front/parser.h"
 #include "compiler/lower/lower.h"
 #include "compiler/sema/modules.h"
 #include "compiler/sema/recursion.h"
 #include "vm/bytecode/serialize.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <pthread.h>
+#include <sstream>
 #ifdef SMPC_HAVE_BACKEND
 #include "compiler/backend/backend.h"
 #endif
@@ -61,14 +60,12 @@ void withBigStack(const std::function<void()> &fn) {
     return;
   }
   pthread_join(th, nullptr);
-  if (job.error)
-    std::rethrow_exception(job.error);
+  if (job.error) std::rethrow_exception(job.error);
 }
 
 bool wants(const std::vector<std::string> &list, const std::string &name) {
   for (const auto &s : list)
-    if (s == name || s == "all")
-      return true;
+    if (s == name || s == "all") return true;
   return false;
 }
 
@@ -95,16 +92,13 @@ bool validDumps(const Options &opts, std::ostream &diags) {
 /// printing diagnostics.
 bool frontEnd(const std::string &path, const std::string &source, const Options &opts,
               std::ostream &diags, ir::Module &mod) {
-  if (!validDumps(opts, diags))
-    return false;
+  if (!validDumps(opts, diags)) return false;
   bool ok = false;
   withBigStack([&] {
     front::Diagnostics d(diags, opts.color);
     sema::SemaProgram prog;
-    if (!sema::loadModules(d, path, source, opts.importPaths, defaultStdlibDir(), prog))
-      return;
-    if (!sema::bindParams(d, opts.defines, prog))
-      return;
+    if (!sema::loadModules(d, path, source, opts.importPaths, defaultStdlibDir(), prog)) return;
+    if (!sema::bindParams(d, opts.defines, prog)) return;
     // A -D that names no param is most likely a typo; say so, but go on.
     for (const auto &[name, value] : opts.defines) {
       bool declared = false;
@@ -116,8 +110,7 @@ bool frontEnd(const std::string &path, const std::string &source, const Options 
     }
     auto recursive = sema::findRecursion(d, prog);
     lower::lowerProgram(d, prog, recursive, opts.fracBits, mod);
-    if (d.hasErrors())
-      return;
+    if (d.hasErrors()) return;
     std::string err = ir::verify(mod);
     if (!err.empty()) {
       diags << "smpcc: internal compiler error: the lowered IR is invalid: " << err << "\n";
@@ -147,24 +140,21 @@ bool optimise(ir::Module &mod, const Options &opts, std::ostream &diags) {
 }
 #endif
 
-}  // namespace
+} // namespace
 
 std::string defaultStdlibDir() {
-  if (const char *env = std::getenv("SMPC_STDLIB"); env && *env)
-    return env;
+  if (const char *env = std::getenv("SMPC_STDLIB"); env && *env) return env;
   return SMPC_STDLIB_DIR;
 }
 
 std::optional<std::vector<InputSignature>> inspectInputs(const std::string &path,
                                                          const std::string &source,
-                                                         const Options &opts,
-                                                         std::ostream &diags) {
+                                                         const Options &opts, std::ostream &diags) {
   std::optional<std::vector<InputSignature>> out;
   withBigStack([&] {
     front::Diagnostics d(diags, opts.color);
     auto m = front::parseModule(d, d.addFile(path, source));
-    if (!m)
-      return;
+    if (!m) return;
     std::vector<InputSignature> sigs;
     for (const auto &in : m->inputs) {
       InputSignature s;
@@ -175,8 +165,7 @@ std::optional<std::vector<InputSignature>> inspectInputs(const std::string &path
         std::string p;
         if (dim->kind == front::ExprKind::Name)
           for (const auto &decl : m->params)
-            if (decl.name == dim->name)
-              p = dim->name;
+            if (decl.name == dim->name) p = dim->name;
         s.dimParams.push_back(p);
       }
       sigs.push_back(std::move(s));
@@ -207,11 +196,9 @@ bool check(const std::string &path, const std::string &source, const Options &op
 std::optional<Result> compile(const std::string &path, const std::string &source,
                               const Options &opts, std::ostream &diags) {
   ir::Module mod;
-  if (!frontEnd(path, source, opts, diags, mod))
-    return std::nullopt;
+  if (!frontEnd(path, source, opts, diags, mod)) return std::nullopt;
 #ifdef SMPC_HAVE_BACKEND
-  if (!optimise(mod, opts, diags))
-    return std::nullopt;
+  if (!optimise(mod, opts, diags)) return std::nullopt;
   Result r;
   r.program = backend::emit(mod);
   // The VM will verify the program again; checking here turns a program
@@ -233,11 +220,9 @@ std::optional<Result> compile(const std::string &path, const std::string &source
 std::optional<CostReport> cost(const std::string &path, const std::string &source,
                                const Options &opts, uint32_t parties, std::ostream &diags) {
   ir::Module mod;
-  if (!frontEnd(path, source, opts, diags, mod))
-    return std::nullopt;
+  if (!frontEnd(path, source, opts, diags, mod)) return std::nullopt;
 #ifdef SMPC_HAVE_BACKEND
-  if (!optimise(mod, opts, diags))
-    return std::nullopt;
+  if (!optimise(mod, opts, diags)) return std::nullopt;
   backend::Cost c = backend::estimate(mod, parties);
   CostReport r;
   r.parties = parties;
@@ -252,4 +237,4 @@ std::optional<CostReport> cost(const std::string &path, const std::string &sourc
 #endif
 }
 
-}  // namespace smpc::compiler
+} // namespace smpc::compiler

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,18 +14,16 @@
 #include <string>
 #include <vector>
 
-#include "vm/bytecode/program.h"
-
 namespace smpc::compiler {
 
 struct Options {
-  std::map<std::string, int64_t> defines;  // -D name=value
-  int optLevel = 2;                        // 0 or 2
+  std::map<std::string, int64_t> defines; // -D name=value
+  int optLevel = 2;                       // 0 or 2
   uint8_t fracBits = 16;
-  std::vector<std::string> importPaths;    // where `import m;` looks for m.smpc (stdlib first)
-  std::vector<std::string> dumpIrAfter;    // pass names, or "all"; "lower" = right after lowering
-  std::ostream *dumpStream = nullptr;      // where IR dumps go (default: the diagnostics stream)
-  bool color = false;                      // colored diagnostics
+  std::vector<std::string> importPaths; // where `import m;` looks for m.smpc (stdlib first)
+  std::vector<std::string> dumpIrAfter; // pass names, or "all"; "lower" = right after lowering
+  std::ostream *dumpStream = nullptr;   // where IR dumps go (default: the diagnostics stream)
+  bool color = false;                   // colored diagnostics
 };
 
 /// One declared input as written in the source, before parameters are bound.
@@ -50,7 +50,7 @@ struct CostReport {
   uint64_t rounds = 0;
   uint64_t bytesPerParty = 0;
   bc::PreprocNeeds needs;
-  std::string text;  // the human-readable report `smpcc cost` prints
+  std::string text; // the human-readable report `smpcc cost` prints
 };
 
 struct Result {
@@ -75,4 +75,4 @@ std::optional<CostReport> cost(const std::string &path, const std::string &sourc
 /// Directory of the installed or in-tree stdlib, used when importPaths is empty.
 std::string defaultStdlibDir();
 
-}  // namespace smpc::compiler
+} // namespace smpc::compiler

@@ -171,7 +171,7 @@ void benchDealer(uint32_t n, bool quick) {
     seeds.push_back(crypto::seed_keygen());
   dealer::Generator gen(seeds);
   const uint64_t count = quick ? 200000 : 2000000, batch = 1 << 16;
-  gen.corrections({{dealer::Kind::Triple}, batch});  // warm-up: first allocations
+  gen.corrections({{dealer::Kind::Triple}, batch}); // warm-up: first allocations
   const auto t0 = Clock::now();
   for (uint64_t done = 0; done < count; done += batch)
     gen.corrections({{dealer::Kind::Triple}, batch});

@@ -6,21 +6,21 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/ir/ir.h"
+#include "vm/bytecode/program.h"
+
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "compiler/ir/ir.h"
-#include "vm/bytecode/program.h"
-
 namespace smpc::backend {
 
 struct PassOptions {
   int optLevel = 2;
-  std::vector<std::string> dumpAfter;  // pass names or "all"
+  std::vector<std::string> dumpAfter; // pass names or "all"
   std::ostream *dump = nullptr;
-  bool verifyEach = false;             // run ir::verify after every pass
+  bool verifyEach = false; // run ir::verify after every pass
 };
 
 /// Runs the pass pipeline in place. Returns an error text (empty on success):
@@ -43,4 +43,4 @@ Cost estimate(const ir::Module &m, uint32_t parties);
 /// Names of the registered passes, in pipeline order.
 std::vector<std::string> passNames();
 
-}  // namespace smpc::backend
+} // namespace smpc::backend

@@ -6,14 +6,13 @@
 //   smpcc cost f.smpc --parties N [-D n=10]
 // Exit code 0 on success, 1 on user errors (diagnostics on stderr).
 //===----------------------------------------------------------------------===//
-#include <boost/program_options.hpp>
+#include "compiler/api.h"
+#include "vm/bytecode/serialize.h"
 
+#include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "compiler/api.h"
-#include "vm/bytecode/serialize.h"
 
 namespace po = boost::program_options;
 using namespace smpc;
@@ -35,8 +34,7 @@ int fail(const std::string &msg) {
 
 bool readFile(const std::string &path, std::string &out) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
+  if (!in) return false;
   std::ostringstream ss;
   ss << in.rdbuf();
   out = ss.str();
@@ -56,8 +54,7 @@ bool parseDefines(const std::vector<std::string> &defs, compiler::Options &opts)
     try {
       size_t used = 0;
       long long v = std::stoll(val, &used, 10);
-      if (used != val.size())
-        throw std::invalid_argument("trailing");
+      if (used != val.size()) throw std::invalid_argument("trailing");
       opts.defines[name] = v;
     } catch (const std::exception &) {
       fail("-D " + name + " needs an integer value, got '" + val + "'");
@@ -81,17 +78,16 @@ int run(int argc, char **argv) {
   std::string output, file;
   int optLevel = 2, fracBits = 16;
   unsigned parties = 0;
-  desc.add_options()
-      ("help,h", "show this help")
-      ("output,o", po::value(&output), "output file (compile)")
-      ("opt,O", po::value(&optLevel), "optimisation level: 0 or 2")
-      ("define,D", po::value(&defines)->composing(), "set a param: -D n=10")
-      ("include,I", po::value(&includes)->composing(), "add an import directory")
-      ("dump-ir-after", po::value(&dumps)->composing(), "print the IR after a pass (or 'lower', 'all')")
-      ("parties", po::value(&parties), "number of parties (cost)")
-      ("frac-bits", po::value(&fracBits), "fixed-point fractional bits (default 16)")
-      ("diagnostics-color", "color diagnostics")
-      ("file", po::value(&file), "input file");
+  desc.add_options()("help,h", "show this help")(
+      "output,o", po::value(&output), "output file (compile)")("opt,O", po::value(&optLevel),
+                                                               "optimisation level: 0 or 2")(
+      "define,D", po::value(&defines)->composing(), "set a param: -D n=10")(
+      "include,I", po::value(&includes)->composing(), "add an import directory")(
+      "dump-ir-after", po::value(&dumps)->composing(),
+      "print the IR after a pass (or 'lower', 'all')")("parties", po::value(&parties),
+                                                       "number of parties (cost)")(
+      "frac-bits", po::value(&fracBits), "fixed-point fractional bits (default 16)")(
+      "diagnostics-color", "color diagnostics")("file", po::value(&file), "input file");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -105,11 +101,9 @@ int run(int argc, char **argv) {
     std::cout << kUsage << desc;
     return 0;
   }
-  if (file.empty())
-    return fail("no input file; usage: smpcc " + cmd + " <file>");
+  if (file.empty()) return fail("no input file; usage: smpcc " + cmd + " <file>");
   std::string text;
-  if (!readFile(file, text))
-    return fail("cannot read '" + file + "'; check the path");
+  if (!readFile(file, text)) return fail("cannot read '" + file + "'; check the path");
 
   if (cmd == "disasm") {
     bc::Program prog;
@@ -122,12 +116,10 @@ int run(int argc, char **argv) {
   }
 
   compiler::Options opts;
-  if (!parseDefines(defines, opts))
-    return 1;
+  if (!parseDefines(defines, opts)) return 1;
   if (optLevel != 0 && optLevel != 2)
     return fail("-O takes 0 or 2, got " + std::to_string(optLevel));
-  if (fracBits < 1 || fracBits > 30)
-    return fail("--frac-bits must be between 1 and 30");
+  if (fracBits < 1 || fracBits > 30) return fail("--frac-bits must be between 1 and 30");
   opts.optLevel = optLevel;
   opts.fracBits = static_cast<uint8_t>(fracBits);
   opts.importPaths = includes;
@@ -135,32 +127,26 @@ int run(int argc, char **argv) {
   opts.dumpStream = &std::cout;
   opts.color = vm.count("diagnostics-color") > 0;
 
-  if (cmd == "check")
-    return compiler::check(file, text, opts, std::cerr) ? 0 : 1;
+  if (cmd == "check") return compiler::check(file, text, opts, std::cerr) ? 0 : 1;
   if (cmd == "cost") {
-    if (parties < 1)
-      return fail("cost needs --parties N (at least 1)");
+    if (parties < 1) return fail("cost needs --parties N (at least 1)");
     auto r = compiler::cost(file, text, opts, parties, std::cerr);
-    if (!r)
-      return 1;
+    if (!r) return 1;
     std::cout << r->text;
     return 0;
   }
-  if (output.empty())
-    return fail("compile needs an output file: -o <file.smpcb>");
+  if (output.empty()) return fail("compile needs an output file: -o <file.smpcb>");
   auto r = compiler::compile(file, text, opts, std::cerr);
-  if (!r)
-    return 1;
+  if (!r) return 1;
   std::vector<uint8_t> bytes = bc::writeProgram(r->program);
   std::ofstream out(output, std::ios::binary);
   out.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
   out.close();
-  if (!out)
-    return fail("cannot write '" + output + "'");
+  if (!out) return fail("cannot write '" + output + "'");
   return 0;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv) {
   try {

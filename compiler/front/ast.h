@@ -5,12 +5,12 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "llvm/Support/SMLoc.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "llvm/Support/SMLoc.h"
 
 namespace smpc::front {
 
@@ -23,7 +23,7 @@ using ExprP = std::unique_ptr<Expr>;
 /// optional (`:` alone selects the whole dimension).
 struct IndexPart {
   bool isRange = false;
-  ExprP lo, hi;  // single index: lo only
+  ExprP lo, hi; // single index: lo only
   SMLoc loc;
 };
 
@@ -31,12 +31,12 @@ enum class ExprKind : uint8_t { IntLit, FixLit, BoolLit, Name, Unary, Binary, Ca
 
 struct Expr {
   ExprKind kind;
-  SMLoc loc;                // first token
-  SMLoc opLoc;              // Binary: the operator (where operator errors point)
-  int64_t ival = 0;         // IntLit, BoolLit (0/1)
-  double fval = 0;          // FixLit
-  std::string name;         // Name, Call (callee), Unary/Binary (operator spelling)
-  std::vector<ExprP> kids;  // operands, call arguments, vector elements, indexed base
+  SMLoc loc;               // first token
+  SMLoc opLoc;             // Binary: the operator (where operator errors point)
+  int64_t ival = 0;        // IntLit, BoolLit (0/1)
+  double fval = 0;         // FixLit
+  std::string name;        // Name, Call (callee), Unary/Binary (operator spelling)
+  std::vector<ExprP> kids; // operands, call arguments, vector elements, indexed base
   std::vector<IndexPart> index;
   Expr(ExprKind k, SMLoc l) : kind(k), loc(l) {}
 };
@@ -57,14 +57,14 @@ enum class StmtKind : uint8_t { Let, Var, Assign, For, If, While, Return, Output
 struct Stmt {
   StmtKind kind;
   SMLoc loc;
-  std::string name;                 // Let/Var/Assign target/For variable/Output name
+  std::string name; // Let/Var/Assign target/For variable/Output name
   SMLoc nameLoc;
-  std::unique_ptr<TypeExpr> type;   // Let/Var annotation
-  ExprP value;                      // initialiser, assigned value, condition, return value
-  ExprP lo, hi;                     // For bounds
-  std::vector<IndexPart> target;    // Assign: element or slice target
-  std::string assignOp;             // "=", "+=", "-=", "*="
-  Block body, elseBody;             // For/While/If bodies
+  std::unique_ptr<TypeExpr> type; // Let/Var annotation
+  ExprP value;                    // initialiser, assigned value, condition, return value
+  ExprP lo, hi;                   // For bounds
+  std::vector<IndexPart> target;  // Assign: element or slice target
+  std::string assignOp;           // "=", "+=", "-=", "*="
+  Block body, elseBody;           // For/While/If bodies
   bool hasElse = false;
   bool toAll = false;               // Output
   std::vector<uint32_t> recipients; // Output
@@ -117,4 +117,4 @@ struct Module {
   std::vector<std::unique_ptr<FnDecl>> fns;
 };
 
-}  // namespace smpc::front
+} // namespace smpc::front

@@ -1,10 +1,10 @@
 //===- diagnostics.cpp - compile errors through llvm::SourceMgr -----------===//
 #include "compiler/front/diagnostics.h"
 
-#include <algorithm>
-
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_os_ostream.h"
+
+#include <algorithm>
 
 namespace smpc::front {
 
@@ -41,8 +41,7 @@ void Diagnostics::error(llvm::SMLoc loc, const std::string &msg) {
 }
 
 void Diagnostics::note(llvm::SMLoc loc, const std::string &msg) {
-  if (!pending_.empty())
-    pending_.back().push_back({loc, llvm::SourceMgr::DK_Note, msg});
+  if (!pending_.empty()) pending_.back().push_back({loc, llvm::SourceMgr::DK_Note, msg});
 }
 
 void Diagnostics::flush() {
@@ -65,15 +64,15 @@ void Diagnostics::flush() {
   pending_.clear();
 }
 
-void Diagnostics::errorNoLoc(const std::string &msg) { error({}, msg); }
+void Diagnostics::errorNoLoc(const std::string &msg) {
+  error({}, msg);
+}
 
 bc::SourceLoc Diagnostics::sourceLoc(llvm::SMLoc loc) const {
   bc::SourceLoc out;
-  if (!loc.isValid())
-    return out;
+  if (!loc.isValid()) return out;
   unsigned id = sm_.FindBufferContainingLoc(loc);
-  if (id == 0)
-    return out;
+  if (id == 0) return out;
   auto lc = sm_.getLineAndColumn(loc, id);
   out.file = id - 1;
   out.line = lc.first;
@@ -84,8 +83,7 @@ bc::SourceLoc Diagnostics::sourceLoc(llvm::SMLoc loc) const {
 llvm::SMLoc Diagnostics::locAt(unsigned id, size_t line, size_t col) const {
   const char *p = bufferStart(id), *end = p + bufferSize(id);
   for (size_t l = 1; l < line && p < end; ++p)
-    if (*p == '\n')
-      ++l;
+    if (*p == '\n') ++l;
   // Advance `col` code points (the lexer counts code points, not bytes).
   while (col > 0 && p < end && *p != '\n') {
     ++p;
@@ -103,4 +101,4 @@ std::vector<std::string> Diagnostics::fileNames() const {
   return out;
 }
 
-}  // namespace smpc::front
+} // namespace smpc::front

@@ -5,12 +5,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+
+#include "llvm/Support/SourceMgr.h"
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "llvm/Support/SourceMgr.h"
-#include "vm/bytecode/program.h"
 
 namespace smpc::front {
 
@@ -60,4 +61,4 @@ private:
   unsigned errors_ = 0;
 };
 
-}  // namespace smpc::front
+} // namespace smpc::front

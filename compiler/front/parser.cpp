@@ -7,15 +7,15 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/front/parser.h"
 
-#include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <cstdlib>
-
 #include "SmpcLexer.h"
 #include "SmpcParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/front/source_check.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 namespace smpc::front {
 namespace {
@@ -39,15 +39,14 @@ public:
       }
     if (!ascii)
       for (size_t i = 0; i < size; ++i)
-        if ((static_cast<unsigned char>(buf[i]) & 0xC0) != 0x80)
-          cpToByte_.push_back(i);
+        if ((static_cast<unsigned char>(buf[i]) & 0xC0) != 0x80) cpToByte_.push_back(i);
     size_ = size;
   }
   SMLoc at(size_t cpIndex) const {
-    size_t byte = cpToByte_.empty() ? cpIndex
-                  : cpIndex < cpToByte_.size() ? cpToByte_[cpIndex] : size_;
-    if (byte > size_)
-      byte = size_;
+    size_t byte = cpToByte_.empty()            ? cpIndex
+                  : cpIndex < cpToByte_.size() ? cpToByte_[cpIndex]
+                                               : size_;
+    if (byte > size_) byte = size_;
     return SMLoc::getFromPointer(buf_ + byte);
   }
   SMLoc at(antlr4::Token *t) const { return at(t->getStartIndex()); }
@@ -59,11 +58,9 @@ private:
 };
 
 std::string tokenText(antlr4::Token *t) {
-  if (!t || t->getType() == antlr4::Token::EOF)
-    return "end of file";
+  if (!t || t->getType() == antlr4::Token::EOF) return "end of file";
   std::string s = t->getText();
-  if (s.size() > 30)
-    s = s.substr(0, 30) + "...";
+  if (s.size() > 30) s = s.substr(0, 30) + "...";
   return "'" + s + "'";
 }
 
@@ -86,8 +83,8 @@ std::string friendly(std::string s) {
 class SyntaxErrors : public antlr4::BaseErrorListener {
 public:
   SyntaxErrors(Diagnostics &d, const LocMap &m) : diags_(d), map_(m) {}
-  void syntaxError(antlr4::Recognizer *, antlr4::Token *tok, size_t, size_t,
-                   const std::string &msg, std::exception_ptr) override {
+  void syntaxError(antlr4::Recognizer *, antlr4::Token *tok, size_t, size_t, const std::string &msg,
+                   std::exception_ptr) override {
     SMLoc loc = tok ? map_.at(tok) : SMLoc();
     std::string what;
     if (msg.rfind("missing ", 0) == 0) {
@@ -103,11 +100,11 @@ public:
     } else if (msg.rfind("mismatched input", 0) == 0) {
       size_t exp = msg.find("expecting ");
       what = "unexpected " + tokenText(tok);
-      if (exp != std::string::npos)
-        what += ", expected " + msg.substr(exp + 10);
+      if (exp != std::string::npos) what += ", expected " + msg.substr(exp + 10);
       what += "; fix the syntax here";
     } else {
-      what = "unexpected " + tokenText(tok) + "; this does not form a valid statement or "
+      what = "unexpected " + tokenText(tok) +
+             "; this does not form a valid statement or "
              "expression, fix the syntax here";
     }
     diags_.error(loc, friendly(what));
@@ -153,7 +150,8 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
                 text == "==" || text == "!=" || text == "&&" || text == "||" || text == "^";
     if (text == "-" || text == "!") {
       if (++unaryRun > kMaxChain)
-        return fail("more than " + std::to_string(kMaxChain) + " prefix operators in a row; "
+        return fail("more than " + std::to_string(kMaxChain) +
+                    " prefix operators in a row; "
                     "simplify the expression");
     } else {
       unaryRun = 0;
@@ -165,7 +163,8 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
                   " operators; split it using `let`");
     if (text == "if" && prevText == "else") {
       if (++elseIfRun.back() > kMaxChain)
-        return fail("more than " + std::to_string(kMaxChain) + " `else if` branches in a row; "
+        return fail("more than " + std::to_string(kMaxChain) +
+                    " `else if` branches in a row; "
                     "restructure the conditions");
     } else if (prevText == "}" && text != "else") {
       elseIfRun.back() = 0;
@@ -179,8 +178,7 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
     prevText = text;
     prevStart = t->getStartIndex();
     out.push_back(std::move(t));
-    if (type == antlr4::Token::EOF)
-      return true;
+    if (type == antlr4::Token::EOF) return true;
   }
 }
 
@@ -202,8 +200,7 @@ public:
         p.name = c->IDENT()->getText();
         p.loc = loc(c->IDENT());
         p.type = typeExpr(c->typeExpr());
-        if (c->expr())
-          p.init = expr(c->expr());
+        if (c->expr()) p.init = expr(c->expr());
         m->params.push_back(std::move(p));
       } else if (auto *c = dynamic_cast<SmpcParser::InputItemContext *>(item)) {
         InputDecl in;
@@ -241,8 +238,7 @@ private:
       f->generics.push_back(ids[i]->getText());
     for (auto *p : c->fnParam())
       f->params.push_back({p->IDENT()->getText(), typeExpr(p->typeExpr()), loc(p->IDENT())});
-    if (c->typeExpr())
-      f->ret = std::make_unique<TypeExpr>(typeExpr(c->typeExpr()));
+    if (c->typeExpr()) f->ret = std::make_unique<TypeExpr>(typeExpr(c->typeExpr()));
     f->body = block(c->block());
     return f;
   }
@@ -303,8 +299,7 @@ private:
     }
     if (auto *c = dynamic_cast<SmpcParser::ReturnStmtContext *>(ctx)) {
       auto s = std::make_unique<Stmt>(StmtKind::Return, l);
-      if (c->expr())
-        s->value = expr(c->expr());
+      if (c->expr()) s->value = expr(c->expr());
       return s;
     }
     if (auto *c = dynamic_cast<SmpcParser::OutputStmtContext *>(ctx)) {
@@ -342,13 +337,12 @@ private:
     return s;
   }
 
-  StmtP binding(StmtKind k, SMLoc l, antlr4::tree::TerminalNode *id,
-                SmpcParser::TypeExprContext *t, SmpcParser::ExprContext *e) {
+  StmtP binding(StmtKind k, SMLoc l, antlr4::tree::TerminalNode *id, SmpcParser::TypeExprContext *t,
+                SmpcParser::ExprContext *e) {
     auto s = std::make_unique<Stmt>(k, l);
     s->name = id->getText();
     s->nameLoc = loc(id);
-    if (t)
-      s->type = std::make_unique<TypeExpr>(typeExpr(t));
+    if (t) s->type = std::make_unique<TypeExpr>(typeExpr(t));
     s->value = expr(e);
     return s;
   }
@@ -358,10 +352,8 @@ private:
     p.loc = loc(ctx);
     if (auto *r = dynamic_cast<SmpcParser::RangeIndexContext *>(ctx)) {
       p.isRange = true;
-      if (r->lo)
-        p.lo = expr(r->lo);
-      if (r->hi)
-        p.hi = expr(r->hi);
+      if (r->lo) p.lo = expr(r->lo);
+      if (r->hi) p.hi = expr(r->hi);
     } else {
       p.lo = expr(dynamic_cast<SmpcParser::SingleIndexContext *>(ctx)->expr());
     }
@@ -370,8 +362,7 @@ private:
 
   ExprP expr(SmpcParser::ExprContext *ctx) {
     SMLoc l = loc(ctx);
-    if (auto *c = dynamic_cast<SmpcParser::ParenExprContext *>(ctx))
-      return expr(c->expr());
+    if (auto *c = dynamic_cast<SmpcParser::ParenExprContext *>(ctx)) return expr(c->expr());
     if (auto *c = dynamic_cast<SmpcParser::IntExprContext *>(ctx)) {
       auto e = std::make_unique<Expr>(ExprKind::IntLit, l);
       e->ival = intValue(c->INT(), INT64_MAX);
@@ -432,11 +423,10 @@ private:
   const LocMap &map_;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
-  if (!checkSourceText(diags, id))
-    return nullptr;
+  if (!checkSourceText(diags, id)) return nullptr;
   unsigned before = diags.errorCount();
   std::string text(diags.bufferStart(id), diags.bufferSize(id));
   LocMap map(diags.bufferStart(id), diags.bufferSize(id));
@@ -445,8 +435,7 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
     SmpcLexer lexer(&input);
     lexer.removeErrorListeners();
     std::vector<std::unique_ptr<antlr4::Token>> tokens;
-    if (!lexChecked(lexer, diags, map, tokens))
-      return nullptr;
+    if (!lexChecked(lexer, diags, map, tokens)) return nullptr;
     antlr4::ListTokenSource source(std::move(tokens));
     antlr4::CommonTokenStream stream(&source);
     SmpcParser parser(&stream);
@@ -454,12 +443,10 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);
     SmpcParser::FileContext *tree = parser.file();
-    if (diags.errorCount() != before)
-      return nullptr;
+    if (diags.errorCount() != before) return nullptr;
     AstBuilder builder(diags, map);
     auto m = builder.file(tree);
-    if (diags.errorCount() != before)
-      return nullptr;
+    if (diags.errorCount() != before) return nullptr;
     m->bufferId = id;
     m->path = diags.sourceMgr().getMemoryBuffer(id)->getBufferIdentifier().str();
     return m;
@@ -472,4 +459,4 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
   }
 }
 
-}  // namespace smpc::front
+} // namespace smpc::front

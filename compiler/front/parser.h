@@ -1,10 +1,10 @@
 //===- parser.h - source text to AST --------------------------------------===//
 #pragma once
 
-#include <memory>
-
 #include "compiler/front/ast.h"
 #include "compiler/front/diagnostics.h"
+
+#include <memory>
 
 namespace smpc::front {
 
@@ -16,4 +16,4 @@ inline constexpr unsigned kMaxNesting = 200;
 /// nullptr if there was any.
 std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id);
 
-}  // namespace smpc::front
+} // namespace smpc::front

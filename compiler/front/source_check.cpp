@@ -9,24 +9,27 @@ namespace smpc::front {
 // (bad lead byte, truncated, bad continuation, overlong or surrogate).
 static size_t utf8Length(const unsigned char *p, const unsigned char *end) {
   unsigned char c = p[0];
-  if (c < 0x80)
-    return 1;
+  if (c < 0x80) return 1;
   size_t n;
   uint32_t cp;
-  if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
-  else return 0;
-  if (size_t(end - p) < n)
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else
     return 0;
+  if (size_t(end - p) < n) return 0;
   for (size_t i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80)
-      return 0;
+    if ((p[i] & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (p[i] & 0x3F);
   }
   static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
 }
 
@@ -47,16 +50,15 @@ bool checkSourceText(Diagnostics &diags, unsigned id) {
     if (what) {
       char msg[200];
       std::snprintf(msg, sizeof msg,
-                    "%s 0x%02X at byte offset %zu (line %zu); save the file as UTF-8 text", what,
-                    c, size_t(p - begin), line);
+                    "%s 0x%02X at byte offset %zu (line %zu); save the file as UTF-8 text", what, c,
+                    size_t(p - begin), line);
       diags.error(llvm::SMLoc::getFromPointer(reinterpret_cast<const char *>(p)), msg);
       return false;
     }
-    if (c == '\n')
-      ++line;
+    if (c == '\n') ++line;
     p += n;
   }
   return true;
 }
 
-}  // namespace smpc::front
+} // namespace smpc::front

@@ -10,4 +10,4 @@ namespace smpc::front {
 /// returns false; a binary file would otherwise flood the user with errors.
 bool checkSourceText(Diagnostics &diags, unsigned id);
 
-}  // namespace smpc::front
+} // namespace smpc::front

@@ -23,13 +23,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/opcode.h"
+#include "vm/bytecode/program.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "vm/bytecode/opcode.h"
-#include "vm/bytecode/program.h"
 
 namespace smpc::ir {
 
@@ -39,8 +39,8 @@ enum class Vis : uint8_t { Public, Secret };
 struct Type {
   Vis vis = Vis::Public;
   bc::ElemType elem = bc::ElemType::Int;
-  uint8_t ndims = 0;            // 0 scalar, 1 vector, 2 matrix
-  uint32_t rows = 1, cols = 1;  // vector of n: rows = n, cols = 1
+  uint8_t ndims = 0;           // 0 scalar, 1 vector, 2 matrix
+  uint32_t rows = 1, cols = 1; // vector of n: rows = n, cols = 1
   uint32_t len() const { return rows * cols; }
   bool isSecret() const { return vis == Vis::Secret; }
   bool operator==(const Type &) const = default;
@@ -50,19 +50,19 @@ using ValueId = uint32_t;
 inline constexpr ValueId kNoValue = ~0u;
 
 enum class IrOp : uint8_t {
-  Bc,         // a bytecode operation, see `op`
-  Const,      // results[0] := constData (a public vector)
-  Call,       // results := callee(operands...); removed by the inliner
-  Return,     // ends a function body: returns operands
-  For,        // operands: lo, hi (public Int scalars), init...; regions[0] args:
-              // induction variable, carried...; results: carried at exit
-  If,         // operands: cond (public Bool scalar); regions[0] then, regions[1]
-              // else, each ending in Yield; results: yielded values
-  While,      // operands: init...; regions[0] args: carried..., ends in
-              // Condition(cond, carried...); regions[1] args: carried..., ends in
-              // Yield(next...); results: carried values when cond is false
-  Yield,      // ends a For/If/While-after region
-  Condition,  // ends a While-before region: operands cond, carried...
+  Bc,        // a bytecode operation, see `op`
+  Const,     // results[0] := constData (a public vector)
+  Call,      // results := callee(operands...); removed by the inliner
+  Return,    // ends a function body: returns operands
+  For,       // operands: lo, hi (public Int scalars), init...; regions[0] args:
+             // induction variable, carried...; results: carried at exit
+  If,        // operands: cond (public Bool scalar); regions[0] then, regions[1]
+             // else, each ending in Yield; results: yielded values
+  While,     // operands: init...; regions[0] args: carried..., ends in
+             // Condition(cond, carried...); regions[1] args: carried..., ends in
+             // Yield(next...); results: carried values when cond is false
+  Yield,     // ends a For/If/While-after region
+  Condition, // ends a While-before region: operands cond, carried...
 };
 
 struct Inst;
@@ -75,26 +75,26 @@ struct Block {
 
 struct Inst {
   IrOp kind = IrOp::Bc;
-  bc::Op op = bc::Op::MovP;     // when kind == Bc
+  bc::Op op = bc::Op::MovP; // when kind == Bc
   std::vector<ValueId> operands;
   std::vector<int64_t> imms;
   std::vector<ValueId> results;
   std::vector<Block> regions;
-  std::vector<uint64_t> constData;  // Const
-  uint32_t callee = 0;              // Call: index into Module::functions
+  std::vector<uint64_t> constData; // Const
+  uint32_t callee = 0;             // Call: index into Module::functions
   bc::SourceLoc loc;
 };
 
 /// Where a value comes from.
 struct ValueInfo {
   Type type;
-  std::string name;  // source-level name when known (for dumps only)
+  std::string name; // source-level name when known (for dumps only)
 };
 
 struct Function {
   std::string name;
-  std::vector<ValueInfo> values;  // indexed by ValueId
-  Block body;                     // args are the parameters; ends in Return
+  std::vector<ValueInfo> values; // indexed by ValueId
+  Block body;                    // args are the parameters; ends in Return
   std::vector<Type> resultTypes;
 
   ValueId newValue(Type t, std::string name = {}) {
@@ -108,9 +108,9 @@ struct Module {
   std::vector<Function> functions;
   uint32_t mainIndex = 0;
   uint8_t fracBits = 16;
-  std::vector<bc::IoEntry> inputs;   // indexed by Input's `n` immediate
-  std::vector<bc::IoEntry> outputs;  // indexed by Output*'s `o` immediate
-  std::vector<std::string> files;    // named by SourceLoc::file
+  std::vector<bc::IoEntry> inputs;  // indexed by Input's `n` immediate
+  std::vector<bc::IoEntry> outputs; // indexed by Output*'s `o` immediate
+  std::vector<std::string> files;   // named by SourceLoc::file
 };
 
 /// Textual form used by --dump-ir-after and the lit tests.
@@ -121,4 +121,4 @@ std::string print(const Module &m, const Function &f);
 /// Returns an empty string when valid (passes run it in debug/test builds).
 std::string verify(const Module &m);
 
-}  // namespace smpc::ir
+} // namespace smpc::ir

@@ -34,4 +34,4 @@ void Builder::terminator(ir::IrOp kind, std::vector<ir::ValueId> operands) {
   add(kind).operands = std::move(operands);
 }
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

@@ -1,9 +1,9 @@
 //===- builder.h - appends IR instructions to the current block -----------===//
 #pragma once
 
-#include <vector>
-
 #include "compiler/ir/ir.h"
+
+#include <vector>
 
 namespace smpc::lower {
 
@@ -24,4 +24,4 @@ public:
   void terminator(ir::IrOp kind, std::vector<ir::ValueId> operands);
 };
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

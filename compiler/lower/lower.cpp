@@ -1,10 +1,10 @@
 //===- lower.cpp - functions, instantiation, scopes and the main prologue -===//
 #include "compiler/lower/lower.h"
 
-#include <functional>
-
 #include "compiler/sema/const_eval.h"
 #include "vm/bytecode/limits.h"
+
+#include <functional>
 
 namespace smpc::lower {
 
@@ -43,8 +43,7 @@ static void pruneUnreached(ir::Module &m) {
   }
   std::function<void(ir::Block &)> renumber = [&](ir::Block &b) {
     for (auto &i : b.insts) {
-      if (i->kind == ir::IrOp::Call)
-        i->callee = static_cast<uint32_t>(newIndex[i->callee]);
+      if (i->kind == ir::IrOp::Call) i->callee = static_cast<uint32_t>(newIndex[i->callee]);
       for (auto &r : i->regions)
         renumber(r);
     }
@@ -67,7 +66,7 @@ void Lowerer::run() {
   } else if (const front::FnDecl &main = *it->second;
              !main.generics.empty() || !main.params.empty() || main.ret) {
     diags_.error(main.loc, "main takes no parameters and returns nothing; write `fn main()`");
-    instances_["main"] = 0;  // do not check it as an ordinary function below
+    instances_["main"] = 0; // do not check it as an ordinary function below
   } else {
     mod_.mainIndex = instantiate(main, {});
   }
@@ -76,8 +75,7 @@ void Lowerer::run() {
   for (const auto &[name, f] : prog_.fns)
     if (f->generics.empty() && !recursive_.count(f) && !instances_.count(f->name))
       instantiate(*f, {});
-  if (!diags_.hasErrors())
-    pruneUnreached(mod_);
+  if (!diags_.hasErrors()) pruneUnreached(mod_);
 }
 
 uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars) {
@@ -88,8 +86,7 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
       key += (i ? ", " : "") + f.generics[i] + "=" + std::to_string(shapeVars.at(f.generics[i]));
     key += ">";
   }
-  if (auto it = instances_.find(key); it != instances_.end())
-    return it->second;
+  if (auto it = instances_.find(key); it != instances_.end()) return it->second;
   uint32_t index = static_cast<uint32_t>(mod_.functions.size());
   mod_.functions.emplace_back();
   instances_[key] = index;
@@ -116,8 +113,7 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
     ctx.scopes[0][p.name] = VarInfo{v, false, p.loc};
   }
   ctx.retTy = f.ret ? sema::resolveType(diags_, *f.ret, ctx.consts) : Ty::voidTy();
-  if (!ctx.retTy.isVoid && !ctx.retTy.poison)
-    fn.resultTypes.push_back(ctx.retTy.t);
+  if (!ctx.retTy.isVoid && !ctx.retTy.poison) fn.resultTypes.push_back(ctx.retTy.t);
   mod_.functions[index].resultTypes = fn.resultTypes;
   mod_.functions[index].name = key;
 
@@ -135,8 +131,7 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
 
 void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
   at(f.loc);
-  if (ctx.isMain)
-    mainPrologue();
+  if (ctx.isMain) mainPrologue();
   const front::Block &body = f.body;
   for (size_t i = 0; i < body.size(); ++i) {
     const Stmt &s = *body[i];
@@ -152,8 +147,9 @@ void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
     at(s.loc);
     if (ctx.retTy.isVoid) {
       if (s.value)
-        diags_.error(s.value->loc, "function '" + f.name + "' declares no result type; add "
-                                   "`-> type` to its signature or remove the value");
+        diags_.error(s.value->loc, "function '" + f.name +
+                                       "' declares no result type; add "
+                                       "`-> type` to its signature or remove the value");
       b_.terminator(ir::IrOp::Return, {});
       return;
     }
@@ -206,8 +202,7 @@ void Lowerer::mainPrologue() {
       mod_.inputs.push_back(e);
       // A public-typed input is provided secretly by its owner and then
       // opened to everyone.
-      if (!t.secret())
-        v.id = b_.op(bc::Op::Open, t.t, {v.id});
+      if (!t.secret()) v.id = b_.op(bc::Op::Open, t.t, {v.id});
     }
     cur_->scopes[0][in.name] = VarInfo{v, false, in.loc};
   }
@@ -215,20 +210,20 @@ void Lowerer::mainPrologue() {
 
 VarInfo *Lowerer::lookup(const std::string &name) {
   for (auto it = cur_->scopes.rbegin(); it != cur_->scopes.rend(); ++it)
-    if (auto f = it->find(name); f != it->end())
-      return &f->second;
+    if (auto f = it->find(name); f != it->end()) return &f->second;
   return nullptr;
 }
 
 void Lowerer::define(const std::string &name, VarInfo v, SMLoc loc) {
   auto &scope = cur_->scopes.back();
   if (auto it = scope.find(name); it != scope.end()) {
-    diags_.error(loc, "'" + name + "' is already declared in this block; choose another name "
-                      "or assign to it (declare it with `var` to make it mutable)");
+    diags_.error(loc, "'" + name +
+                          "' is already declared in this block; choose another name "
+                          "or assign to it (declare it with `var` to make it mutable)");
     diags_.note(it->second.loc, "the earlier declaration is here");
     return;
   }
   scope[name] = v;
 }
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

@@ -8,18 +8,18 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <map>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include "compiler/front/ast.h"
 #include "compiler/front/diagnostics.h"
 #include "compiler/ir/ir.h"
 #include "compiler/lower/builder.h"
 #include "compiler/sema/modules.h"
 #include "compiler/sema/types.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace smpc::lower {
 
@@ -34,11 +34,15 @@ struct Val {
   Val(Ty t, ir::ValueId i) : ty(t), id(i) {}
   Ty ty;
   ir::ValueId id = ir::kNoValue;
-  std::optional<int64_t> cint;  // value of a public int scalar known at compile time
-  std::optional<double> cfix;   // value of a fix literal
-  bool intLit = false;          // an integer literal: adapts to fix context
+  std::optional<int64_t> cint; // value of a public int scalar known at compile time
+  std::optional<double> cfix;  // value of a fix literal
+  bool intLit = false;         // an integer literal: adapts to fix context
   bool poison() const { return ty.poison; }
-  static Val error() { Val v; v.ty = Ty::error(); return v; }
+  static Val error() {
+    Val v;
+    v.ty = Ty::error();
+    return v;
+  }
 };
 
 struct VarInfo {
@@ -63,10 +67,10 @@ public:
   struct FnCtx {
     const front::FnDecl *decl = nullptr;
     bool isMain = false;
-    sema::ConstEnv consts;  // params and shape variables
+    sema::ConstEnv consts; // params and shape variables
     std::vector<std::map<std::string, VarInfo>> scopes;
     Ty retTy;
-    unsigned depth = 0;     // statement nesting (0 = top level of the body)
+    unsigned depth = 0; // statement nesting (0 = top level of the body)
   };
   uint32_t instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars);
   void lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn);
@@ -104,7 +108,7 @@ public:
     int64_t off = 0;
     ir::ValueId dynOff = ir::kNoValue;
     int64_t D = 1, E = 0, F = 0;
-    Ty elemTy;  // type of the selected part
+    Ty elemTy; // type of the selected part
   };
   Access access(const Ty &base, const std::vector<front::IndexPart> &idx, SMLoc loc);
   Val readAccess(const Val &base, const Access &a);
@@ -145,4 +149,4 @@ public:
   std::set<std::string> outputNames_;
 };
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

@@ -1,6 +1,5 @@
 //===- lower_builtins.cpp - builtin functions and conversions -------------===//
 #include "compiler/lower/lower.h"
-
 #include "compiler/sema/const_eval.h"
 
 namespace smpc::lower {
@@ -15,19 +14,17 @@ struct Arity {
   size_t min, max;
 };
 constexpr Arity kArity[] = {
-    {"sum", 1, 1},    {"len", 1, 1},    {"rows", 1, 1},   {"cols", 1, 1},
-    {"transpose", 1, 1}, {"select", 3, 3}, {"reveal", 1, 1}, {"concat", 1, 64},
-    {"fill", 2, 3},   {"sint", 1, 1},   {"sfix", 1, 1},   {"int", 1, 1},
-    {"fix", 1, 1},    {"bool", 1, 1},   {"sbool", 1, 1},  {"min", 2, 2},
-    {"max", 2, 2},    {"abs", 1, 1},
+    {"sum", 1, 1},    {"len", 1, 1},    {"rows", 1, 1},    {"cols", 1, 1}, {"transpose", 1, 1},
+    {"select", 3, 3}, {"reveal", 1, 1}, {"concat", 1, 64}, {"fill", 2, 3}, {"sint", 1, 1},
+    {"sfix", 1, 1},   {"int", 1, 1},    {"fix", 1, 1},     {"bool", 1, 1}, {"sbool", 1, 1},
+    {"min", 2, 2},    {"max", 2, 2},    {"abs", 1, 1},
 };
-}  // namespace
+} // namespace
 
 Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
   const std::string &n = e.name;
   for (const Arity &a : kArity) {
-    if (n != a.name)
-      continue;
+    if (n != a.name) continue;
     size_t got = e.kids.size();
     if (got < a.min || got > a.max) {
       std::string want = a.min == a.max ? std::to_string(a.min)
@@ -38,8 +35,7 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
     }
   }
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].poison())
-      return Val::error();
+    if (args[i].poison()) return Val::error();
     if (args[i].ty.isVoid)
       return error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + n +
                                        "' is a call that returns nothing");
@@ -50,8 +46,7 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
     if (t.elem() == ElemType::Bool)
       return error(e.loc, "sum needs numbers, not " + sema::typeName(t) +
                               "; convert with sint(...) or int(...) first");
-    if (t.isScalar())
-      return x;
+    if (t.isScalar()) return x;
     Val r;
     r.ty = t.asScalar();
     r.id = b_.op(t.secret() ? Op::SumS : Op::SumP, r.ty.t, {x.id});
@@ -64,34 +59,27 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
     return constInt(n == "cols" ? t.t.cols : t.t.rows);
   }
   if (n == "transpose") {
-    if (t.t.ndims != 2)
-      return error(e.loc, "transpose needs a matrix, not " + sema::typeName(t));
+    if (t.t.ndims != 2) return error(e.loc, "transpose needs a matrix, not " + sema::typeName(t));
     Val r;
     r.ty = t;
     r.ty.t.rows = t.t.cols;
     r.ty.t.cols = t.t.rows;
-    r.id = b_.op(t.secret() ? Op::SliceS : Op::SliceP, r.ty.t, {x.id},
-                 {0, t.t.rows, 1, t.t.cols});
+    r.id = b_.op(t.secret() ? Op::SliceS : Op::SliceP, r.ty.t, {x.id}, {0, t.t.rows, 1, t.t.cols});
     return r;
   }
-  if (n == "select")
-    return selectVals(args[0], args[1], args[2], e.loc);
+  if (n == "select") return selectVals(args[0], args[1], args[2], e.loc);
   if (n == "reveal") {
-    if (!t.secret())
-      return x;
+    if (!t.secret()) return x;
     Val r;
     r.ty = t.withVis(Vis::Public);
     r.id = b_.op(Op::Open, r.ty.t, {x.id});
     return r;
   }
-  if (n == "concat")
-    return concat(args, e.loc);
-  if (n == "fill")
-    return fill(e, args);
+  if (n == "concat") return concat(args, e.loc);
+  if (n == "fill") return fill(e, args);
   if (n == "min" || n == "max") {
     Val c = binary("<", args[0], args[1], e.loc);
-    if (c.poison())
-      return c;
+    if (c.poison()) return c;
     return n == "min" ? selectVals(c, args[0], args[1], e.loc)
                       : selectVals(c, args[1], args[0], e.loc);
   }
@@ -129,22 +117,22 @@ Val Lowerer::convert(const std::string &to, Val v, SMLoc loc) {
     r.intLit = false;
   } else if (into == ElemType::Fix && v.cint && from == ElemType::Int) {
     r = constFix(static_cast<double>(*v.cint), loc);
-  } else if (into == ElemType::Fix) {  // int or bool -> fix: scale by 2^f
+  } else if (into == ElemType::Fix) { // int or bool -> fix: scale by 2^f
     if (s) {
       Val scale = constInt(int64_t(1) << f_);
       r.id = b_.op(Op::MulSP, res.t, {v.id, scale.id});
     } else {
       r.id = b_.op(Op::ShlP, res.t, {v.id}, {f_});
     }
-  } else if (from == ElemType::Fix && into == ElemType::Int) {  // floor
+  } else if (from == ElemType::Fix && into == ElemType::Int) { // floor
     r.id = truncFix(v.id, res.t);
-  } else if (into == ElemType::Bool) {  // x != 0
+  } else if (into == ElemType::Bool) { // x != 0
     ir::Type tb = res.t;
     Val zero = constInt(0, from);
     ir::ValueId eq = s ? b_.op(Op::EqzS, tb, {v.id}) : b_.op(Op::EqP, tb, {v.id, zero.id});
     Val one = constInt(1, ElemType::Bool);
     r.id = arith('-', one, Val{res, eq}, tb);
-  } else {  // bool -> int: same 0/1 ring values, new type
+  } else { // bool -> int: same 0/1 ring values, new type
     r.id = b_.op(s ? Op::MovS : Op::MovP, res.t, {v.id});
     r.cint = v.cint;
   }
@@ -169,12 +157,13 @@ Val Lowerer::concat(std::vector<Val> &args, SMLoc loc) {
   for (const auto &a : args) {
     if (matrices && (a.ty.t.ndims != 2 || a.ty.t.cols != cols))
       return error(loc, "shape mismatch: concat of matrices needs matrices with the same number "
-                        "of columns, got " + sema::typeName(args[0].ty) + " and " +
-                        sema::typeName(a.ty));
+                        "of columns, got " +
+                            sema::typeName(args[0].ty) + " and " + sema::typeName(a.ty));
     total += a.ty.t.len();
   }
   if (total > uint64_t(sema::kMaxElems))
-    return error(loc, "concat result has more than " + std::to_string(sema::kMaxElems) + " elements; concatenate fewer values");
+    return error(loc, "concat result has more than " + std::to_string(sema::kMaxElems) +
+                          " elements; concatenate fewer values");
   Ty res = Ty::scalar(anySecret ? Vis::Secret : Vis::Public, elem);
   res.t.ndims = matrices ? 2 : 1;
   res.t.rows = static_cast<uint32_t>(matrices ? total / cols : total);
@@ -187,8 +176,7 @@ Val Lowerer::concat(std::vector<Val> &args, SMLoc loc) {
   for (size_t i = 0; i < args.size(); ++i) {
     Ty part = res.withShape(args[i].ty);
     Val v = coerce(args[i], part, loc, "part " + std::to_string(i + 1) + " of concat");
-    if (v.poison())
-      return Val::error();
+    if (v.poison()) return Val::error();
     at(loc);
     int64_t n = part.t.len();
     acc.id = b_.op(anySecret ? Op::StoreS : Op::StoreP, res.t, {acc.id, v.id}, {off, n, 0, 1});
@@ -200,20 +188,22 @@ Val Lowerer::concat(std::vector<Val> &args, SMLoc loc) {
 Val Lowerer::fill(const Expr &e, std::vector<Val> &args) {
   Val &v = args[0];
   if (!v.ty.isScalar())
-    return error(e.kids[0]->loc, "fill's first argument must be a scalar, not " +
-                                     sema::typeName(v.ty));
+    return error(e.kids[0]->loc,
+                 "fill's first argument must be a scalar, not " + sema::typeName(v.ty));
   int64_t dims[2] = {1, 1};
   for (size_t i = 1; i < e.kids.size(); ++i) {
     auto d = sema::evalConst(diags_, *e.kids[i], cur_->consts, "a fill size");
-    if (!d)
-      return Val::error();
+    if (!d) return Val::error();
     if (*d < 1 || *d > sema::kMaxElems)
-      return error(e.kids[i]->loc, "fill size " + std::to_string(*d) + " is out of range; use "
-                                   "1 to " + std::to_string(sema::kMaxElems));
+      return error(e.kids[i]->loc, "fill size " + std::to_string(*d) +
+                                       " is out of range; use "
+                                       "1 to " +
+                                       std::to_string(sema::kMaxElems));
     dims[i - 1] = *d;
   }
   if (dims[0] * dims[1] > sema::kMaxElems)
-    return error(e.loc, "fill result has more than " + std::to_string(sema::kMaxElems) + " elements; use smaller sizes");
+    return error(e.loc, "fill result has more than " + std::to_string(sema::kMaxElems) +
+                            " elements; use smaller sizes");
   at(e.loc);
   Val r;
   r.ty = v.ty;
@@ -224,4 +214,4 @@ Val Lowerer::fill(const Expr &e, std::vector<Val> &args) {
   return r;
 }
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

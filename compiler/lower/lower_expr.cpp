@@ -1,6 +1,5 @@
 //===- lower_expr.cpp - names, calls, literals and indexing ---------------===//
 #include "compiler/lower/lower.h"
-
 #include "compiler/sema/const_eval.h"
 
 namespace smpc::lower {
@@ -47,16 +46,17 @@ Val Lowerer::name(const Expr &e) {
     r.intLit = false;
     return r;
   }
-  if (auto it = cur_->consts.find(e.name); it != cur_->consts.end())
-    return constInt(it->second);
+  if (auto it = cur_->consts.find(e.name); it != cur_->consts.end()) return constInt(it->second);
   for (const auto &in : prog_.modules[0]->inputs)
     if (in.name == e.name)
-      return error(e.loc, "input '" + e.name + "' can only be used in main; pass it to this "
-                          "function as an argument");
+      return error(e.loc, "input '" + e.name +
+                              "' can only be used in main; pass it to this "
+                              "function as an argument");
   if (prog_.fns.count(e.name) || sema::isBuiltinName(e.name))
     return error(e.loc, "'" + e.name + "' is a function; call it with " + e.name + "(...)");
-  return error(e.loc, "unknown name '" + e.name + "'; declare it with let or var before this "
-                      "use, or check the spelling");
+  return error(e.loc, "unknown name '" + e.name +
+                          "'; declare it with let or var before this "
+                          "use, or check the spelling");
 }
 
 Val Lowerer::call(const Expr &e) {
@@ -75,23 +75,22 @@ Val Lowerer::call(const Expr &e) {
       expr(*k);
     if (lookup(e.name) || cur_->consts.count(e.name))
       return error(e.loc, "'" + e.name + "' is a value, not a function; remove the parentheses");
-    return error(e.loc, "unknown function '" + e.name + "'; check the spelling or import the "
-                        "module that defines it");
+    return error(e.loc, "unknown function '" + e.name +
+                            "'; check the spelling or import the "
+                            "module that defines it");
   }
   const front::FnDecl &f = *it->second;
   std::vector<Val> args;
   for (const auto &k : e.kids)
     args.push_back(expr(*k));
   if (args.size() != f.params.size())
-    return error(e.loc, "'" + f.name + "' takes " + std::to_string(f.params.size()) +
-                            " argument" + (f.params.size() == 1 ? "" : "s") + " but " +
+    return error(e.loc, "'" + f.name + "' takes " + std::to_string(f.params.size()) + " argument" +
+                            (f.params.size() == 1 ? "" : "s") + " but " +
                             std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") +
                             " given; pass exactly " + std::to_string(f.params.size()));
-  if (recursive_.count(&f))
-    return Val::error();  // already reported
+  if (recursive_.count(&f)) return Val::error(); // already reported
   for (const auto &a : args)
-    if (a.poison())
-      return Val::error();
+    if (a.poison()) return Val::error();
   if (f.name == "main")
     return error(e.loc, "main cannot be called; move the shared code into another function");
   // Infer shape variables from the argument shapes.
@@ -102,7 +101,7 @@ Val Lowerer::call(const Expr &e) {
       return error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + f.name +
                                        "' is a call that returns nothing");
     if (pt.dims.size() != args[i].ty.t.ndims)
-      continue;  // reported by coerce below with the full types
+      continue; // reported by coerce below with the full types
     for (size_t d = 0; d < pt.dims.size(); ++d) {
       const Expr &de = *pt.dims[d];
       if (de.kind != ExprKind::Name ||
@@ -111,8 +110,8 @@ Val Lowerer::call(const Expr &e) {
       int64_t size = d == 0 ? args[i].ty.t.rows : args[i].ty.t.cols;
       auto [slot, fresh] = shapeVars.emplace(de.name, size);
       if (!fresh && slot->second != size)
-        return error(e.kids[i]->loc, "shape mismatch: '" + de.name + "' of '" + f.name +
-                                         "' is " + std::to_string(slot->second) +
+        return error(e.kids[i]->loc, "shape mismatch: '" + de.name + "' of '" + f.name + "' is " +
+                                         std::to_string(slot->second) +
                                          " from an earlier argument but " + std::to_string(size) +
                                          " here; pass arguments of matching sizes");
     }
@@ -123,15 +122,13 @@ Val Lowerer::call(const Expr &e) {
                               "' from the arguments; use it as a dimension of a parameter type");
   uint32_t index = instantiate(f, shapeVars);
   const ir::Function &callee = mod_.functions[index];
-  if (callee.body.args.size() != f.params.size())
-    return Val::error();  // the signature had errors
+  if (callee.body.args.size() != f.params.size()) return Val::error(); // the signature had errors
   std::vector<ir::ValueId> ops;
   for (size_t i = 0; i < args.size(); ++i) {
     Ty pt{callee.type(callee.body.args[i])};
     Val a = coerce(args[i], pt, e.kids[i]->loc,
                    "argument " + std::to_string(i + 1) + " of '" + f.name + "'");
-    if (a.poison())
-      return Val::error();
+    if (a.poison()) return Val::error();
     ops.push_back(a.id);
   }
   at(e.loc);
@@ -154,10 +151,8 @@ Val Lowerer::vectorLit(const Expr &e) {
   for (const auto &k : e.kids)
     elems.push_back(expr(*k));
   for (const auto &v : elems) {
-    if (v.poison())
-      return Val::error();
-    if (v.ty.isVoid)
-      return error(e.loc, "a vector element is a call that returns nothing");
+    if (v.poison()) return Val::error();
+    if (v.ty.isVoid) return error(e.loc, "a vector element is a call that returns nothing");
   }
   at(e.loc);
   const Ty &first = elems[0].ty;
@@ -187,7 +182,8 @@ Val Lowerer::vectorLit(const Expr &e) {
     res.t.cols = first.t.rows;
   }
   if (uint64_t(res.t.rows) * res.t.cols > uint64_t(sema::kMaxElems))
-    return error(e.loc, "this literal has more than " + std::to_string(sema::kMaxElems) + " elements; use fill or an input instead");
+    return error(e.loc, "this literal has more than " + std::to_string(sema::kMaxElems) +
+                            " elements; use fill or an input instead");
   // All public constants: one constant vector.
   bool allConst = !anySecret && first.isScalar();
   for (const auto &v : elems)
@@ -213,8 +209,7 @@ Val Lowerer::vectorLit(const Expr &e) {
   uint32_t width = first.t.len();
   for (uint32_t i = 0; i < n; ++i) {
     Val v = coerce(elems[i], part, e.kids[i]->loc, "an element of this literal");
-    if (v.poison())
-      return Val::error();
+    if (v.poison()) return Val::error();
     at(e.loc);
     acc.id = b_.op(anySecret ? Op::StoreS : Op::StoreP, res.t, {acc.id, v.id},
                    {int64_t(i) * width, width, 0, 1});
@@ -224,13 +219,10 @@ Val Lowerer::vectorLit(const Expr &e) {
 
 Val Lowerer::indexExpr(const Expr &e) {
   Val base = expr(*e.kids[0]);
-  if (base.poison())
-    return base;
-  if (base.ty.isVoid)
-    return error(e.loc, "cannot index a call that returns nothing");
+  if (base.poison()) return base;
+  if (base.ty.isVoid) return error(e.loc, "cannot index a call that returns nothing");
   Access a = access(base.ty, e.index, e.loc);
-  if (!a.ok)
-    return Val::error();
+  if (!a.ok) return Val::error();
   at(e.loc);
   return readAccess(base, a);
 }
@@ -252,9 +244,8 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
   }
   int64_t dims[2] = {base.t.rows, base.t.cols};
   int64_t lo[2] = {0, 0}, len[2] = {1, 1};
-  bool isRange[2] = {false, want == 2 && idx.size() == 1};  // m[i] is row i
-  if (isRange[1])
-    len[1] = dims[1];
+  bool isRange[2] = {false, want == 2 && idx.size() == 1}; // m[i] is row i
+  if (isRange[1]) len[1] = dims[1];
   ir::ValueId dyn[2] = {ir::kNoValue, ir::kNoValue};
   bool ok = true;
   for (size_t d = 0; d < idx.size(); ++d) {
@@ -262,10 +253,8 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
     if (p.isRange) {
       isRange[d] = true;
       std::optional<int64_t> l = int64_t(0), h = dims[d];
-      if (p.lo)
-        l = sema::evalConst(diags_, *p.lo, cur_->consts, "a slice bound");
-      if (p.hi)
-        h = sema::evalConst(diags_, *p.hi, cur_->consts, "a slice bound");
+      if (p.lo) l = sema::evalConst(diags_, *p.lo, cur_->consts, "a slice bound");
+      if (p.hi) h = sema::evalConst(diags_, *p.hi, cur_->consts, "a slice bound");
       if (!l || !h) {
         ok = false;
         continue;
@@ -273,8 +262,8 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
       if (*l < 0 || *h > dims[d] || *l >= *h) {
         diags_.error(p.loc, "slice " + std::to_string(*l) + ":" + std::to_string(*h) +
                                 " is empty or out of bounds for a dimension of size " +
-                                std::to_string(dims[d]) + "; use bounds 0 <= lo < hi <= " +
-                                std::to_string(dims[d]));
+                                std::to_string(dims[d]) +
+                                "; use bounds 0 <= lo < hi <= " + std::to_string(dims[d]));
         ok = false;
         continue;
       }
@@ -286,9 +275,10 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
     if (i.poison()) {
       ok = false;
     } else if (i.ty.secret()) {
-      diags_.error(p.lo->loc, "the index is secret (" + sema::typeName(i.ty) + "); indices must "
-                              "be public: reveal(i) first, or compare against every position "
-                              "and combine with select(c, a, b)");
+      diags_.error(p.lo->loc, "the index is secret (" + sema::typeName(i.ty) +
+                                  "); indices must "
+                                  "be public: reveal(i) first, or compare against every position "
+                                  "and combine with select(c, a, b)");
       ok = false;
     } else if (i.ty.isVoid || i.ty.elem() != ElemType::Int || !i.ty.isScalar()) {
       diags_.error(p.lo->loc, "an index must be an int scalar, not " + sema::typeName(i.ty) +
@@ -307,22 +297,28 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
       dyn[d] = i.id;
     }
   }
-  if (!ok)
-    return a;
+  if (!ok) return a;
   int64_t cols = want == 2 ? dims[1] : 1;
   a.ok = true;
   a.off = want == 2 ? lo[0] * cols + lo[1] : lo[0];
   if (want == 1) {
-    a.D = 1; a.E = 1; a.F = 0;
+    a.D = 1;
+    a.E = 1;
+    a.F = 0;
   } else {
-    a.D = len[1]; a.E = cols; a.F = 1;
+    a.D = len[1];
+    a.E = cols;
+    a.F = 1;
   }
   Ty t = base.asScalar();
   int ranges = int(isRange[0]) + int(want == 2 && isRange[1]);
   if (ranges == 2) {
-    t.t.ndims = 2; t.t.rows = uint32_t(len[0]); t.t.cols = uint32_t(len[1]);
+    t.t.ndims = 2;
+    t.t.rows = uint32_t(len[0]);
+    t.t.cols = uint32_t(len[1]);
   } else if (ranges == 1) {
-    t.t.ndims = 1; t.t.rows = uint32_t(isRange[0] ? len[0] : len[1]);
+    t.t.ndims = 1;
+    t.t.rows = uint32_t(isRange[0] ? len[0] : len[1]);
   }
   a.elemTy = t;
   if (dyn[0] != ir::kNoValue || dyn[1] != ir::kNoValue) {
@@ -357,8 +353,7 @@ Val Lowerer::readAccess(const Val &base, const Access &a) {
     r.id = b_.op(s ? Op::SliceDynS : Op::SliceDynP, r.ty.t, {base.id, a.dynOff}, {a.D, a.E, a.F});
     return r;
   }
-  if (a.off == 0 && r.ty.sameShape(base.ty))
-    return base;
+  if (a.off == 0 && r.ty.sameShape(base.ty)) return base;
   r.id = b_.op(s ? Op::SliceS : Op::SliceP, r.ty.t, {base.id}, {a.off, a.D, a.E, a.F});
   return r;
 }
@@ -372,9 +367,9 @@ Val Lowerer::writeAccess(const Val &base, const Access &a, Val value, SMLoc loc)
     r.id = b_.op(s ? Op::StoreDynS : Op::StoreDynP, base.ty.t, {base.id, value.id, a.dynOff},
                  {a.D, a.E, a.F});
   else
-    r.id = b_.op(s ? Op::StoreS : Op::StoreP, base.ty.t, {base.id, value.id},
-                 {a.off, a.D, a.E, a.F});
+    r.id =
+        b_.op(s ? Op::StoreS : Op::StoreP, base.ty.t, {base.id, value.id}, {a.off, a.D, a.E, a.F});
   return r;
 }
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

@@ -6,10 +6,9 @@
 // values, so && is a product, || is a+b-ab and ^ is a+b-2ab.
 //===----------------------------------------------------------------------===//
 #include "compiler/lower/lower.h"
+#include "compiler/sema/const_eval.h"
 
 #include <cmath>
-
-#include "compiler/sema/const_eval.h"
 
 namespace smpc::lower {
 
@@ -23,7 +22,9 @@ constexpr int kRecipExtraBits = 8;
 // one vector; keep that vector within the bytecode's register limit.
 constexpr uint64_t kMaxDivElems = uint64_t(1) << 28;
 
-static Ty pub(ElemType e) { return Ty::scalar(Vis::Public, e); }
+static Ty pub(ElemType e) {
+  return Ty::scalar(Vis::Public, e);
+}
 
 uint64_t Lowerer::fixRaw(double v) const {
   return static_cast<uint64_t>(static_cast<int64_t>(std::llround(std::ldexp(v, f_))));
@@ -61,8 +62,7 @@ Val Lowerer::literalToFix(const Val &v) {
 }
 
 Val Lowerer::toSecret(const Val &v) {
-  if (v.poison() || v.ty.secret())
-    return v;
+  if (v.poison() || v.ty.secret()) return v;
   Val r;
   r.ty = v.ty.withVis(Vis::Secret);
   r.id = b_.op(Op::Classify, r.ty.t, {v.id});
@@ -70,8 +70,7 @@ Val Lowerer::toSecret(const Val &v) {
 }
 
 Val Lowerer::broadcast(const Val &v, const Ty &shape) {
-  if (v.poison() || !v.ty.isScalar() || shape.isScalar())
-    return v;
+  if (v.poison() || !v.ty.isScalar() || shape.isScalar()) return v;
   Val r;
   r.ty = v.ty.withShape(shape);
   r.id = b_.op(v.ty.secret() ? Op::MovS : Op::MovP, r.ty.t, {v.id});
@@ -100,8 +99,7 @@ ir::ValueId Lowerer::arith(char k, const Val &a, const Val &b, const ir::Type &r
 }
 
 ir::ValueId Lowerer::truncFix(ir::ValueId v, const ir::Type &t) {
-  if (t.vis == Vis::Secret)
-    return b_.op(Op::TruncS, t, {v}, {f_});
+  if (t.vis == Vis::Secret) return b_.op(Op::TruncS, t, {v}, {f_});
   return b_.op(Op::ShrP, t, {v}, {f_});
 }
 
@@ -110,14 +108,13 @@ static bool isCompare(const std::string &op) {
 }
 
 Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
-  if (a.poison() || b.poison())
-    return Val::error();
+  if (a.poison() || b.poison()) return Val::error();
   if (a.ty.isVoid || b.ty.isVoid)
-    return error(loc, "an operand of '" + op + "' is a call that returns nothing; use a function "
-                      "that returns a value");
+    return error(loc, "an operand of '" + op +
+                          "' is a call that returns nothing; use a function "
+                          "that returns a value");
   at(loc);
-  if (op == "@")
-    return matmul(a, b, loc);
+  if (op == "@") return matmul(a, b, loc);
   bool logical = op == "&&" || op == "||" || op == "^";
   // Integer literals adapt to fix context; `fix * literal` needs no
   // truncation, so keep the literal an integer there.
@@ -128,8 +125,7 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
       b = literalToFix(b);
     if (b.ty.elem() == ElemType::Fix && a.ty.elem() == ElemType::Int && a.intLit)
       a = literalToFix(a);
-    if (a.poison() || b.poison())
-      return Val::error();
+    if (a.poison() || b.poison()) return Val::error();
   }
   std::string pair = sema::typeName(a.ty) + " and " + sema::typeName(b.ty);
   if (logical) {
@@ -159,15 +155,19 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
     if ((op == "/" || op == "%") && y == 0)
       return error(loc, "division by zero: the divisor is the constant 0; fix the divisor");
     int64_t r;
-    if (op == "+") r = static_cast<int64_t>(x + y);
-    else if (op == "-") r = static_cast<int64_t>(x - y);
-    else if (op == "*") r = static_cast<int64_t>(x * y);
-    else if (*b.cint == -1) r = op == "/" ? static_cast<int64_t>(0 - x) : 0;
-    else r = op == "/" ? *a.cint / *b.cint : *a.cint % *b.cint;
+    if (op == "+")
+      r = static_cast<int64_t>(x + y);
+    else if (op == "-")
+      r = static_cast<int64_t>(x - y);
+    else if (op == "*")
+      r = static_cast<int64_t>(x * y);
+    else if (*b.cint == -1)
+      r = op == "/" ? static_cast<int64_t>(0 - x) : 0;
+    else
+      r = op == "/" ? *a.cint / *b.cint : *a.cint % *b.cint;
     return constInt(r);
   }
-  if (isCompare(op))
-    return compare(op, a, b, loc, res.withElem(ElemType::Bool));
+  if (isCompare(op)) return compare(op, a, b, loc, res.withElem(ElemType::Bool));
 
   Val out;
   out.ty = res;
@@ -175,13 +175,11 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
     out.id = arith(op[0], a, b, res.t);
   } else if (op == "*" || op == "&&") {
     out.id = arith('*', a, b, res.t);
-    if (elem == ElemType::Fix && !rawIntScale)
-      out.id = truncFix(out.id, res.t);
+    if (elem == ElemType::Fix && !rawIntScale) out.id = truncFix(out.id, res.t);
   } else if (op == "||" || op == "^") {
     Val s{res, arith('+', a, b, res.t)};
     Val p{res, arith('*', a, b, res.t)};
-    if (op == "^")
-      p.id = arith('+', p, p, res.t);
+    if (op == "^") p.id = arith('+', p, p, res.t);
     out.id = arith('-', s, p, res.t);
   } else if (op == "/" || op == "%") {
     if ((b.cint && *b.cint == 0) || (b.cfix && *b.cfix == 0.0))
@@ -223,13 +221,16 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
 Val Lowerer::compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &res) {
   if (a.cint && b.cint && !res.secret() && res.isScalar()) {
     int64_t x = *a.cint, y = *b.cint;
-    bool r = op == "==" ? x == y : op == "!=" ? x != y : op == "<" ? x < y
-           : op == "<=" ? x <= y : op == ">" ? x > y : x >= y;
+    bool r = op == "=="   ? x == y
+             : op == "!=" ? x != y
+             : op == "<"  ? x < y
+             : op == "<=" ? x <= y
+             : op == ">"  ? x > y
+                          : x >= y;
     return constInt(r, ElemType::Bool);
   }
   bool swap = op == ">" || op == "<=";
-  if (swap)
-    std::swap(a, b);
+  if (swap) std::swap(a, b);
   bool negate = op == "<=" || op == ">=" || op == "!=";
   bool eq = op == "==" || op == "!=";
   Val out;
@@ -249,10 +250,8 @@ Val Lowerer::compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &r
 }
 
 Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
-  if (a.poison())
-    return a;
-  if (a.ty.isVoid)
-    return error(loc, "the operand of '" + op + "' is a call that returns nothing");
+  if (a.poison()) return a;
+  if (a.ty.isVoid) return error(loc, "the operand of '" + op + "' is a call that returns nothing");
   at(loc);
   if (op == "-") {
     if (a.ty.elem() == ElemType::Bool)
@@ -262,8 +261,7 @@ Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
       r.intLit = a.intLit;
       return r;
     }
-    if (a.cfix)
-      return constFix(-*a.cfix, loc);
+    if (a.cfix) return constFix(-*a.cfix, loc);
     Val r;
     r.ty = a.ty;
     r.id = b_.op(a.ty.secret() ? Op::NegS : Op::NegP, a.ty.t, {a.id});
@@ -295,37 +293,38 @@ Val Lowerer::matmul(Val a, Val b, SMLoc loc) {
                           std::to_string(k) + " and " + std::to_string(kb) + ") must agree");
   if (uint64_t(m) * n > uint64_t(sema::kMaxElems))
     return error(loc, "the result of " + pair + " would have " + std::to_string(uint64_t(m) * n) +
-                          " elements, more than the limit of " +
-                          std::to_string(sema::kMaxElems) + "; split the product");
+                          " elements, more than the limit of " + std::to_string(sema::kMaxElems) +
+                          "; split the product");
   Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   Ty res = Ty::scalar(vis, a.ty.elem());
   if (a.ty.t.ndims == 2 && b.ty.t.ndims == 2) {
-    res.t.ndims = 2; res.t.rows = m; res.t.cols = n;
+    res.t.ndims = 2;
+    res.t.rows = m;
+    res.t.cols = n;
   } else if (a.ty.t.ndims == 2) {
-    res.t.ndims = 1; res.t.rows = m;
+    res.t.ndims = 1;
+    res.t.rows = m;
   } else if (b.ty.t.ndims == 2) {
-    res.t.ndims = 1; res.t.rows = n;
+    res.t.ndims = 1;
+    res.t.rows = n;
   }
   bool sa = a.ty.secret(), sb = b.ty.secret();
   Op o = sa && sb ? Op::MatMulSS : sa ? Op::MatMulSP : sb ? Op::MatMulPS : Op::MatMulP;
   Val out;
   out.ty = res;
   out.id = b_.op(o, res.t, {a.id, b.id}, {m, k, n});
-  if (res.elem() == ElemType::Fix)
-    out.id = truncFix(out.id, res.t);
+  if (res.elem() == ElemType::Fix) out.id = truncFix(out.id, res.t);
   return out;
 }
 
 Val Lowerer::coerce(Val v, const Ty &target, SMLoc loc, const std::string &what) {
-  if (v.poison() || target.poison)
-    return Val::error();
+  if (v.poison() || target.poison) return Val::error();
   if (v.ty.isVoid)
-    return error(loc, "this call returns nothing, but " + what + " needs a " +
-                          sema::typeName(target));
+    return error(loc,
+                 "this call returns nothing, but " + what + " needs a " + sema::typeName(target));
   if (target.elem() == ElemType::Fix && v.ty.elem() == ElemType::Int && v.intLit) {
     Val f = literalToFix(v);
-    if (f.poison())
-      return f;
+    if (f.poison()) return f;
     v = f;
   }
   if (v.ty.elem() != target.elem())
@@ -337,9 +336,12 @@ Val Lowerer::coerce(Val v, const Ty &target, SMLoc loc, const std::string &what)
                           " but the value has shape " + sema::shapeName(v.ty) +
                           "; use a value of the same shape (fill(x, n) makes a vector)");
   if (v.ty.secret() && !target.secret())
-    return error(loc, "cannot use a secret " + sema::typeName(v.ty) + " as " + what + ", which "
-                      "is public " + sema::typeName(target) + "; make it secret or reveal(...) "
-                      "the value");
+    return error(loc, "cannot use a secret " + sema::typeName(v.ty) + " as " + what +
+                          ", which "
+                          "is public " +
+                          sema::typeName(target) +
+                          "; make it secret or reveal(...) "
+                          "the value");
   if (!v.ty.secret() && target.secret()) {
     at(loc);
     v = toSecret(v);
@@ -349,17 +351,13 @@ Val Lowerer::coerce(Val v, const Ty &target, SMLoc loc, const std::string &what)
 }
 
 Val Lowerer::selectVals(Val c, Val a, Val b, SMLoc loc) {
-  if (c.poison() || a.poison() || b.poison())
-    return Val::error();
+  if (c.poison() || a.poison() || b.poison()) return Val::error();
   if (c.ty.elem() != ElemType::Bool)
-    return error(loc, "the condition of select must be sbool or bool, not " +
-                          sema::typeName(c.ty) + "; compare first (e.g. `x > 0`)");
-  if (a.ty.elem() == ElemType::Fix && b.intLit)
-    b = literalToFix(b);
-  if (b.ty.elem() == ElemType::Fix && a.intLit)
-    a = literalToFix(a);
-  if (a.poison() || b.poison())
-    return Val::error();
+    return error(loc, "the condition of select must be sbool or bool, not " + sema::typeName(c.ty) +
+                          "; compare first (e.g. `x > 0`)");
+  if (a.ty.elem() == ElemType::Fix && b.intLit) b = literalToFix(b);
+  if (b.ty.elem() == ElemType::Fix && a.intLit) a = literalToFix(a);
+  if (a.poison() || b.poison()) return Val::error();
   if (a.ty.elem() != b.ty.elem())
     return error(loc, "type mismatch: select's branches are " + sema::typeName(a.ty) + " and " +
                           sema::typeName(b.ty) + "; convert one of them");
@@ -367,8 +365,8 @@ Val Lowerer::selectVals(Val c, Val a, Val b, SMLoc loc) {
   for (const Val *v : {&a, &b, &c})
     if (!v->ty.isScalar() && !v->ty.sameShape(shape))
       return error(loc, "shape mismatch in select: condition " + sema::typeName(c.ty) +
-                            ", branches " + sema::typeName(a.ty) + " and " +
-                            sema::typeName(b.ty) + "; use equal shapes or scalars");
+                            ", branches " + sema::typeName(a.ty) + " and " + sema::typeName(b.ty) +
+                            "; use equal shapes or scalars");
   at(loc);
   Vis vab = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   Vis vis = vab == Vis::Secret || c.ty.secret() ? Vis::Secret : Vis::Public;
@@ -435,7 +433,7 @@ Val Lowerer::divSecret(const Val &a, const Val &b, const Ty &res) {
   ir::ValueId mParts = b_.op(Op::MulSP, rep, {c, wK});
   Val M{Ty{tbInt}, b_.op(Op::SumS, tbInt, {mParts})};
 
-  const ir::Type tf = b.ty.t;  // secret fix, b's shape
+  const ir::Type tf = b.ty.t; // secret fix, b's shape
   Ty tfTy{tf};
   Val bn{tfTy, b_.op(Op::TruncS, tf, {b_.op(Op::MulSS, tf, {X.id, M.id})}, {K - f_})};
   Val c1 = constFix(24.0 / 17.0, SMLoc()), c2 = constFix(8.0 / 17.0, SMLoc());
@@ -447,11 +445,11 @@ Val Lowerer::divSecret(const Val &a, const Val &b, const Ty &res) {
     Val u{tfTy, arith('-', twoF, by, tf)};
     y.id = truncFix(b_.op(Op::MulSS, tf, {y.id, u.id}), tf);
   }
-  ir::Type tr = res.t;  // result shape: broadcast of a and b
+  ir::Type tr = res.t; // result shape: broadcast of a and b
   Val aM{res, b_.op(Op::TruncS, tr, {arith('*', a, M, tr)}, {K - f_})};
   Val q{res, truncFix(arith('*', aM, y, tr), tr)};
   Val out{res, arith('*', q, sgn, tr)};
   return out;
 }
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

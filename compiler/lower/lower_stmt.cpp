@@ -5,12 +5,10 @@
 // explicit loop-carried value, so loops stay loops in the IR.
 //===----------------------------------------------------------------------===//
 #include "compiler/lower/lower.h"
-
-#include <functional>
-
+#include "compiler/sema/const_eval.h"
 #include "vm/bytecode/limits.h"
 
-#include "compiler/sema/const_eval.h"
+#include <functional>
 
 namespace smpc::lower {
 
@@ -51,7 +49,7 @@ void Lowerer::stmt(const Stmt &s) {
     expr(*s.value);
     return;
   case StmtKind::Return:
-    return;  // handled by lowerBody/block
+    return; // handled by lowerBody/block
   }
 }
 
@@ -63,12 +61,12 @@ void Lowerer::letOrVar(const Stmt &s) {
   } else if (!v.poison() && v.ty.isVoid) {
     v = error(s.value->loc, "this call returns nothing, so it cannot initialise '" + s.name + "'");
   } else if (v.intLit) {
-    v.intLit = false;  // a named literal is an int from now on
+    v.intLit = false; // a named literal is an int from now on
   }
   if (b_.fn && v.id != ir::kNoValue && b_.fn->values[v.id].name.empty())
     b_.fn->values[v.id].name = s.name;
   if (s.kind == StmtKind::Var) {
-    v.cint.reset();  // a var can change: not a compile-time constant
+    v.cint.reset(); // a var can change: not a compile-time constant
     v.cfix.reset();
   }
   define(s.name, VarInfo{v, s.kind == StmtKind::Var, s.nameLoc}, s.nameLoc);
@@ -78,8 +76,9 @@ void Lowerer::assign(const Stmt &s) {
   VarInfo *var = lookup(s.name);
   if (!var) {
     if (cur_->consts.count(s.name))
-      diags_.error(s.nameLoc, "'" + s.name + "' is a compile-time constant and cannot be "
-                              "assigned; copy it into a `var` first");
+      diags_.error(s.nameLoc, "'" + s.name +
+                                  "' is a compile-time constant and cannot be "
+                                  "assigned; copy it into a `var` first");
     else
       diags_.error(s.nameLoc, "unknown name '" + s.name + "'; declare it first with `var " +
                                   s.name + " = ...;`");
@@ -87,8 +86,9 @@ void Lowerer::assign(const Stmt &s) {
     return;
   }
   if (!var->isMutable) {
-    diags_.error(s.nameLoc, "'" + s.name + "' is immutable; declare it with `var` instead of "
-                            "`let` to assign to it");
+    diags_.error(s.nameLoc, "'" + s.name +
+                                "' is immutable; declare it with `var` instead of "
+                                "`let` to assign to it");
     diags_.note(var->loc, "'" + s.name + "' is declared here");
     expr(*s.value);
     return;
@@ -102,16 +102,13 @@ void Lowerer::assign(const Stmt &s) {
   Val old = var->v;
   if (!s.target.empty()) {
     acc = access(var->v.ty, s.target, s.nameLoc);
-    if (!acc.ok)
-      return;
-    if (s.assignOp != "=")
-      old = readAccess(var->v, acc);
+    if (!acc.ok) return;
+    if (s.assignOp != "=") old = readAccess(var->v, acc);
   }
   Ty target = s.target.empty() ? var->v.ty : acc.elemTy;
   if (s.assignOp != "=") {
     value = binary(s.assignOp.substr(0, 1), old, value, s.value->loc);
-    if (value.poison())
-      return;
+    if (value.poison()) return;
   }
   if (!value.poison() && value.ty.secret() && !target.secret()) {
     diags_.error(s.value->loc, "cannot assign a secret " + sema::typeName(value.ty) +
@@ -122,8 +119,7 @@ void Lowerer::assign(const Stmt &s) {
     return;
   }
   Val v = coerce(value, target, s.value->loc, "'" + s.name + "'");
-  if (v.poison())
-    return;
+  if (v.poison()) return;
   if (s.target.empty()) {
     var->v = v;
     var->v.cint.reset();
@@ -140,24 +136,23 @@ std::vector<std::string> Lowerer::carriedVars(const front::Block &a, const front
   std::set<std::string> names;
   std::function<void(const front::Block &)> scan = [&](const front::Block &blk) {
     for (const auto &s : blk) {
-      if (s->kind == StmtKind::Assign)
-        names.insert(s->name);
+      if (s->kind == StmtKind::Assign) names.insert(s->name);
       scan(s->body);
       scan(s->elseBody);
     }
   };
   scan(a);
-  if (b)
-    scan(*b);
+  if (b) scan(*b);
   std::vector<std::string> out;
   for (const auto &n : names)
-    if (VarInfo *v = lookup(n); v && v->isMutable && !v->v.poison())
-      out.push_back(n);
+    if (VarInfo *v = lookup(n); v && v->isMutable && !v->v.poison()) out.push_back(n);
   return out;
 }
 
 // Type of a public int scalar, public bool scalar.
-static Ty pubScalar(bc::ElemType e) { return Ty::scalar(ir::Vis::Public, e); }
+static Ty pubScalar(bc::ElemType e) {
+  return Ty::scalar(ir::Vis::Public, e);
+}
 
 void Lowerer::forStmt(const Stmt &s) {
   Val lo = expr(*s.lo), hi = expr(*s.hi);
@@ -167,8 +162,8 @@ void Lowerer::forStmt(const Stmt &s) {
     if (v->poison()) {
       ok = false;
     } else if (v->ty.secret()) {
-      diags_.error(e.loc, "loop bounds must be public, but this one is " +
-                              sema::typeName(v->ty) + "; reveal(...) it first, or loop over "
+      diags_.error(e.loc, "loop bounds must be public, but this one is " + sema::typeName(v->ty) +
+                              "; reveal(...) it first, or loop over "
                               "a public range and use select(c, a, b) inside");
       ok = false;
     } else if (v->ty.elem() != bc::ElemType::Int || !v->ty.isScalar()) {
@@ -207,8 +202,7 @@ void Lowerer::forStmt(const Stmt &s) {
     }
   }
   define(s.name, VarInfo{iv, false, s.nameLoc}, s.nameLoc);
-  if (loop)
-    b_.block = &loop->regions[0];
+  if (loop) b_.block = &loop->regions[0];
   for (const auto &st : s.body) {
     if (st->kind == StmtKind::Return) {
       diags_.error(st->loc, "`return` may only be the last statement of a function, not inside "
@@ -270,8 +264,7 @@ void Lowerer::ifStmt(const Stmt &s) {
   }
   ir::Block *outer = b_.block;
   for (int side = 0; side < 2; ++side) {
-    if (br)
-      b_.block = &br->regions[side];
+    if (br) b_.block = &br->regions[side];
     block(side == 0 ? s.body : s.elseBody);
     std::vector<ir::ValueId> out;
     for (size_t i = 0; i < carried.size(); ++i) {
@@ -285,8 +278,7 @@ void Lowerer::ifStmt(const Stmt &s) {
     }
   }
   b_.block = outer;
-  if (!br)
-    return;
+  if (!br) return;
   for (size_t i = 0; i < carried.size(); ++i) {
     VarInfo *v = lookup(carried[i]);
     v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
@@ -364,14 +356,12 @@ void Lowerer::output(const Stmt &s) {
     diags_.error(s.nameLoc, "output '" + s.name + "' is declared twice; give it another name");
     return;
   }
-  if (v.poison())
-    return;
+  if (v.poison()) return;
   if (v.ty.isVoid) {
     diags_.error(s.value->loc, "this call returns nothing, so there is nothing to output");
     return;
   }
-  if (v.intLit)
-    v.intLit = false;
+  if (v.intLit) v.intLit = false;
   bc::IoEntry e;
   e.name = s.name;
   e.elem = v.ty.elem();
@@ -387,8 +377,7 @@ void Lowerer::output(const Stmt &s) {
                                            std::to_string(bc::kMaxParties - 1));
       return;
     }
-    if (seen.insert(s.recipients[i]).second)
-      e.recipients.push_back(s.recipients[i]);
+    if (seen.insert(s.recipients[i]).second) e.recipients.push_back(s.recipients[i]);
   }
   at(s.loc);
   int64_t index = static_cast<int64_t>(mod_.outputs.size());
@@ -400,4 +389,4 @@ void Lowerer::output(const Stmt &s) {
   out.imms = {index};
 }
 
-}  // namespace smpc::lower
+} // namespace smpc::lower

@@ -13,8 +13,7 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
     return e.ival;
   case ExprKind::Name: {
     auto it = env.find(e.name);
-    if (it != env.end())
-      return it->second;
+    if (it != env.end()) return it->second;
     d.error(e.loc, std::string(what) + " must be a compile-time constant, but '" + e.name +
                        "' is not a param or shape variable; use a literal or a param");
     return std::nullopt;
@@ -22,19 +21,16 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
   case ExprKind::Unary:
     if (e.name == "-") {
       auto v = evalConst(d, *e.kids[0], env, what);
-      if (v)
-        return -static_cast<uint64_t>(*v);
+      if (v) return -static_cast<uint64_t>(*v);
       return v;
     }
     break;
   case ExprKind::Binary: {
     const std::string &op = e.name;
-    if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%")
-      break;
+    if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%") break;
     auto a = evalConst(d, *e.kids[0], env, what);
     auto b = evalConst(d, *e.kids[1], env, what);
-    if (!a || !b)
-      return std::nullopt;
+    if (!a || !b) return std::nullopt;
     // Wrap-around like the ring; sizes are range-checked by the caller.
     uint64_t x = static_cast<uint64_t>(*a), y = static_cast<uint64_t>(*b);
     if (op == "+") return static_cast<int64_t>(x + y);
@@ -44,8 +40,7 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
       d.error(e.loc, "division by zero in a compile-time constant; fix the divisor");
       return std::nullopt;
     }
-    if (*b == -1)
-      return op == "/" ? static_cast<int64_t>(0 - x) : 0;
+    if (*b == -1) return op == "/" ? static_cast<int64_t>(0 - x) : 0;
     return op == "/" ? *a / *b : *a % *b;
   }
   default:
@@ -66,8 +61,7 @@ Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &
   int64_t dims[2] = {1, 1};
   for (size_t i = 0; i < t.dims.size(); ++i) {
     auto v = evalConst(d, *t.dims[i], env, "an array size");
-    if (!v)
-      return Ty::error();
+    if (!v) return Ty::error();
     if (*v < 1 || *v > kMaxElems) {
       d.error(t.dims[i]->loc, "array size " + std::to_string(*v) +
                                   " is out of range; sizes must be between 1 and " +
@@ -87,4 +81,4 @@ Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &
   return ty;
 }
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

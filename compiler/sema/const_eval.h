@@ -1,14 +1,14 @@
 //===- const_eval.h - compile-time integer expressions (shapes, params) ---===//
 #pragma once
 
+#include "compiler/front/ast.h"
+#include "compiler/front/diagnostics.h"
+#include "compiler/sema/types.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-
-#include "compiler/front/ast.h"
-#include "compiler/front/diagnostics.h"
-#include "compiler/sema/types.h"
 
 namespace smpc::sema {
 
@@ -27,4 +27,4 @@ Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &
 /// Largest number of elements of one value.
 inline constexpr int64_t kMaxElems = int64_t(1) << 24;
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

@@ -1,12 +1,12 @@
 //===- modules.cpp - the main file, its imports and its parameters --------===//
 #include "compiler/sema/modules.h"
 
+#include "compiler/front/parser.h"
+
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include "compiler/front/parser.h"
 
 namespace smpc::sema {
 
@@ -14,18 +14,16 @@ namespace fs = std::filesystem;
 
 bool isBuiltinName(const std::string &n) {
   static const std::set<std::string> kNames = {
-      "sum", "len", "rows", "cols", "transpose", "select", "reveal", "concat", "fill", "sint",
-      "sfix", "int", "fix", "bool", "sbool", "min", "max", "abs"};
+      "sum",  "len",  "rows", "cols", "transpose", "select", "reveal", "concat", "fill",
+      "sint", "sfix", "int",  "fix",  "bool",      "sbool",  "min",    "max",    "abs"};
   return kNames.count(n) > 0;
 }
 
 static bool readFile(const fs::path &p, std::string &out) {
   std::error_code ec;
-  if (!fs::is_regular_file(p, ec))
-    return false;
+  if (!fs::is_regular_file(p, ec)) return false;
   std::ifstream in(p, std::ios::binary);
-  if (!in)
-    return false;
+  if (!in) return false;
   std::ostringstream ss;
   ss << in.rdbuf();
   out = ss.str();
@@ -52,9 +50,8 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
                  SemaProgram &out) {
   bool ok = true;
   auto main = front::parseModule(d, d.addFile(path, source));
-  if (!main)
-    return false;
-  std::set<std::string> loaded;  // canonical paths of imported files
+  if (!main) return false;
+  std::set<std::string> loaded; // canonical paths of imported files
   std::error_code ec;
   loaded.insert(fs::weakly_canonical(path, ec).string());
   out.modules.push_back(std::move(main));
@@ -88,16 +85,15 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
         continue;
       }
       std::string canon = fs::weakly_canonical(found, ec).string();
-      if (!loaded.insert(canon).second)
-        continue;
+      if (!loaded.insert(canon).second) continue;
       auto m = front::parseModule(d, d.addFile(found.string(), text));
       if (!m) {
         ok = false;
         continue;
       }
       for (const auto &p : m->params)
-        d.error(p.loc, "an imported module cannot declare params; move '" + p.name +
-                           "' to the main file");
+        d.error(p.loc,
+                "an imported module cannot declare params; move '" + p.name + "' to the main file");
       for (const auto &in : m->inputs)
         d.error(in.loc, "an imported module cannot declare inputs; move '" + in.name +
                             "' to the main file");
@@ -132,12 +128,12 @@ bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &def
       else
         allBound = false;
     } else {
-      d.error(param.loc, "param '" + param.name + "' has no value; pass it with -D " +
-                             param.name + "=<value> or give it a default");
+      d.error(param.loc, "param '" + param.name + "' has no value; pass it with -D " + param.name +
+                             "=<value> or give it a default");
       allBound = false;
     }
   }
   return allBound;
 }
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

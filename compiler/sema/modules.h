@@ -1,21 +1,21 @@
 //===- modules.h - the main file, its imports and its parameters ----------===//
 #pragma once
 
+#include "compiler/front/ast.h"
+#include "compiler/front/diagnostics.h"
+#include "compiler/sema/const_eval.h"
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "compiler/front/ast.h"
-#include "compiler/front/diagnostics.h"
-#include "compiler/sema/const_eval.h"
-
 namespace smpc::sema {
 
 struct SemaProgram {
-  std::vector<std::unique_ptr<front::Module>> modules;  // [0] is the main file
-  std::map<std::string, const front::FnDecl *> fns;     // every function, by name
-  ConstEnv params;                                      // bound parameter values
+  std::vector<std::unique_ptr<front::Module>> modules; // [0] is the main file
+  std::map<std::string, const front::FnDecl *> fns;    // every function, by name
+  ConstEnv params;                                     // bound parameter values
 };
 
 /// Parses `path` and, transitively, every module it imports (searching the
@@ -35,4 +35,4 @@ bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &def
 /// Names that user functions may not take: the builtins.
 bool isBuiltinName(const std::string &name);
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

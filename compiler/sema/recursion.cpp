@@ -16,8 +16,7 @@ struct Call {
 void collectExpr(const SemaProgram &p, const front::Expr &e, std::vector<Call> &out) {
   if (e.kind == front::ExprKind::Call) {
     auto it = p.fns.find(e.name);
-    if (it != p.fns.end())
-      out.push_back({it->second, e.loc});
+    if (it != p.fns.end()) out.push_back({it->second, e.loc});
   }
   for (const auto &k : e.kids)
     collectExpr(p, *k, out);
@@ -30,8 +29,7 @@ void collectExpr(const SemaProgram &p, const front::Expr &e, std::vector<Call> &
 void collectBlock(const SemaProgram &p, const front::Block &b, std::vector<Call> &out) {
   for (const auto &s : b) {
     for (const front::Expr *e : {s->value.get(), s->lo.get(), s->hi.get()})
-      if (e)
-        collectExpr(p, *e, out);
+      if (e) collectExpr(p, *e, out);
     for (const auto &ix : s->target) {
       if (ix.lo) collectExpr(p, *ix.lo, out);
       if (ix.hi) collectExpr(p, *ix.hi, out);
@@ -41,7 +39,7 @@ void collectBlock(const SemaProgram &p, const front::Block &b, std::vector<Call>
   }
 }
 
-}  // namespace
+} // namespace
 
 std::set<const front::FnDecl *> findRecursion(front::Diagnostics &d, const SemaProgram &p) {
   std::map<const front::FnDecl *, std::vector<Call>> calls;
@@ -49,7 +47,7 @@ std::set<const front::FnDecl *> findRecursion(front::Diagnostics &d, const SemaP
     collectBlock(p, f->body, calls[f]);
 
   std::set<const front::FnDecl *> recursive;
-  std::map<const front::FnDecl *, int> state;  // 0 new, 1 on stack, 2 done
+  std::map<const front::FnDecl *, int> state; // 0 new, 1 on stack, 2 done
   std::vector<const front::FnDecl *> stack;
   // Depth is bounded by the number of functions.
   std::function<void(const front::FnDecl *)> visit = [&](const front::FnDecl *f) {
@@ -76,9 +74,8 @@ std::set<const front::FnDecl *> findRecursion(front::Diagnostics &d, const SemaP
     state[f] = 2;
   };
   for (const auto &[name, f] : p.fns)
-    if (state[f] == 0)
-      visit(f);
+    if (state[f] == 0) visit(f);
   return recursive;
 }
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

@@ -1,9 +1,9 @@
 //===- recursion.h - refuse recursive functions (call-graph cycles) -------===//
 #pragma once
 
-#include <set>
-
 #include "compiler/sema/modules.h"
+
+#include <set>
 
 namespace smpc::sema {
 
@@ -11,4 +11,4 @@ namespace smpc::sema {
 /// returns the functions on a cycle (the lowering skips calls to them).
 std::set<const front::FnDecl *> findRecursion(front::Diagnostics &d, const SemaProgram &p);
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

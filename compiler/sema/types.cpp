@@ -10,8 +10,7 @@ std::string elemName(ir::Vis v, bc::ElemType e) {
 }
 
 std::string shapeName(const Ty &t) {
-  if (t.t.ndims == 0)
-    return "scalar";
+  if (t.t.ndims == 0) return "scalar";
   // Appending (rather than "[" + ...) avoids a GCC 12 -Wrestrict false positive.
   std::string out = "[";
   out += std::to_string(t.t.rows);
@@ -24,13 +23,10 @@ std::string shapeName(const Ty &t) {
 }
 
 std::string typeName(const Ty &t) {
-  if (t.poison)
-    return "<error>";
-  if (t.isVoid)
-    return "nothing";
+  if (t.poison) return "<error>";
+  if (t.isVoid) return "nothing";
   std::string s = elemName(t.t.vis, t.t.elem);
-  if (t.t.ndims != 0)
-    s += shapeName(t);
+  if (t.t.ndims != 0) s += shapeName(t);
   return s;
 }
 
@@ -46,4 +42,4 @@ std::optional<Ty> elemFromName(const std::string &name) {
   return std::nullopt;
 }
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

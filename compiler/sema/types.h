@@ -1,10 +1,10 @@
 //===- types.h - static types of the checker: visibility, element, shape --===//
 #pragma once
 
+#include "compiler/ir/ir.h"
+
 #include <optional>
 #include <string>
-
-#include "compiler/ir/ir.h"
 
 namespace smpc::sema {
 
@@ -17,18 +17,46 @@ struct Ty {
   bool poison = false;
   bool isVoid = false;
 
-  static Ty error() { Ty x; x.poison = true; return x; }
-  static Ty voidTy() { Ty x; x.isVoid = true; return x; }
-  static Ty scalar(ir::Vis v, bc::ElemType e) { Ty x; x.t.vis = v; x.t.elem = e; return x; }
+  static Ty error() {
+    Ty x;
+    x.poison = true;
+    return x;
+  }
+  static Ty voidTy() {
+    Ty x;
+    x.isVoid = true;
+    return x;
+  }
+  static Ty scalar(ir::Vis v, bc::ElemType e) {
+    Ty x;
+    x.t.vis = v;
+    x.t.elem = e;
+    return x;
+  }
   bool secret() const { return t.vis == ir::Vis::Secret; }
   bool isScalar() const { return t.ndims == 0; }
   bc::ElemType elem() const { return t.elem; }
-  Ty withElem(bc::ElemType e) const { Ty x = *this; x.t.elem = e; return x; }
-  Ty withVis(ir::Vis v) const { Ty x = *this; x.t.vis = v; return x; }
-  Ty asScalar() const { Ty x = *this; x.t.ndims = 0; x.t.rows = x.t.cols = 1; return x; }
+  Ty withElem(bc::ElemType e) const {
+    Ty x = *this;
+    x.t.elem = e;
+    return x;
+  }
+  Ty withVis(ir::Vis v) const {
+    Ty x = *this;
+    x.t.vis = v;
+    return x;
+  }
+  Ty asScalar() const {
+    Ty x = *this;
+    x.t.ndims = 0;
+    x.t.rows = x.t.cols = 1;
+    return x;
+  }
   Ty withShape(const Ty &shape) const {
     Ty x = *this;
-    x.t.ndims = shape.t.ndims; x.t.rows = shape.t.rows; x.t.cols = shape.t.cols;
+    x.t.ndims = shape.t.ndims;
+    x.t.rows = shape.t.rows;
+    x.t.cols = shape.t.cols;
     return x;
   }
   bool sameShape(const Ty &o) const {
@@ -45,4 +73,4 @@ std::string shapeName(const Ty &t);
 /// Parses an element-type name; nullopt when `name` is not one.
 std::optional<Ty> elemFromName(const std::string &name);
 
-}  // namespace smpc::sema
+} // namespace smpc::sema

@@ -134,8 +134,8 @@ preproc::PoolConfig poolConfig(const bc::Program &prog, uint32_t parties) {
   if (!n.exact) return pc;
   const uint64_t cmp = n.ltz + n.eqz;
   // Kinds in PoolConfig order: triples, AND-triple words, daBits, edaBits, truncation pairs.
-  const std::array<uint64_t, preproc::kPoolKinds> want = {n.triples, n.ltz * 123 + n.eqz * 63,
-                                                          cmp, cmp, n.truncPairs};
+  const std::array<uint64_t, preproc::kPoolKinds> want = {n.triples, n.ltz * 123 + n.eqz * 63, cmp,
+                                                          cmp, n.truncPairs};
   for (size_t k = 0; k < want.size(); ++k)
     pc.capacity[k] = std::clamp<uint64_t>(want[k], 64, pc.capacity[k]);
   return pc;
@@ -147,10 +147,15 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
   j["outputs"] = nlohmann::json::array();
   for (const auto &o : outs)
     j["outputs"].push_back({{"name", o.entry.name}, {"data", o.data}});
-  j["stats"] = {
-      {"rounds", s.rounds},   {"bytes_sent", s.bytesSent},   {"bytes_received", s.bytesReceived},
-      {"triples", s.triples}, {"truncations", s.truncPairs}, {"ltz", s.ltz},
-      {"eqz", s.eqz},         {"online_seconds", onlineSeconds}, {"pool", poolStatus}};
+  j["stats"] = {{"rounds", s.rounds},
+                {"bytes_sent", s.bytesSent},
+                {"bytes_received", s.bytesReceived},
+                {"triples", s.triples},
+                {"truncations", s.truncPairs},
+                {"ltz", s.ltz},
+                {"eqz", s.eqz},
+                {"online_seconds", onlineSeconds},
+                {"pool", poolStatus}};
   std::ofstream f(path);
   f << j.dump() << "\n";
   if (!f) throw std::runtime_error("cannot write '" + path + "'");
@@ -229,14 +234,15 @@ int cmdParty(const std::vector<std::string> &args) {
         // OT material is made by a background thread into bounded pools,
         // ahead of the online phase, on the preprocessing channel.
         preproc::OtOptions opt;
-        opt.parties = cfg.numParties();  // the mesh may also reach a dealer node
-        pool = preproc::makePooledPreprocessing(
-            *prech, preproc::makeOtPreprocessing(*prech, opt), [&] {
-              auto pc = poolConfig(prog, cfg.numParties());
-              // Each wait is logged with --verbose; --stats prints the totals.
-              pc.log = [&](const std::string &m) { log(m); };
-              return pc;
-            }());
+        opt.parties = cfg.numParties(); // the mesh may also reach a dealer node
+        pool = preproc::makePooledPreprocessing(*prech, preproc::makeOtPreprocessing(*prech, opt),
+                                                [&] {
+                                                  auto pc = poolConfig(prog, cfg.numParties());
+                                                  // Each wait is logged with --verbose; --stats
+                                                  // prints the totals.
+                                                  pc.log = [&](const std::string &m) { log(m); };
+                                                  return pc;
+                                                }());
         pp = pool.get();
       }
       semi2k::Semi2k proto(*online, *pp);

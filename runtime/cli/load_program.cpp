@@ -20,7 +20,7 @@
 namespace smpc::cli {
 
 void printError(const std::string &msg) {
-  std::cerr << ("smpc: error: " + msg + "\n");  // one write: lines of concurrent nodes stay whole
+  std::cerr << ("smpc: error: " + msg + "\n"); // one write: lines of concurrent nodes stay whole
 }
 
 bool parseDefine(const std::string &arg, std::map<std::string, int64_t> &defines) {

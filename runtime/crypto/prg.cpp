@@ -3,10 +3,9 @@
 
 #include <cstring>
 #include <limits>
-#include <stdexcept>
-
 #include <openssl/evp.h>
 #include <sodium.h>
+#include <stdexcept>
 
 namespace smpc::crypto {
 
@@ -16,7 +15,7 @@ void ensureSodium() {
   // no entropy source, in which case nothing here may run.
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
 }
-}  // namespace
+} // namespace
 
 Seed seed_keygen() {
   ensureSodium();
@@ -37,7 +36,9 @@ Prg::~Prg() {
   if (ctx_) EVP_CIPHER_CTX_free(static_cast<EVP_CIPHER_CTX *>(ctx_));
 }
 
-Prg::Prg(Prg &&o) noexcept : ctx_(o.ctx_) { o.ctx_ = nullptr; }
+Prg::Prg(Prg &&o) noexcept : ctx_(o.ctx_) {
+  o.ctx_ = nullptr;
+}
 
 Prg &Prg::operator=(Prg &&o) noexcept {
   if (this != &o) {
@@ -73,4 +74,4 @@ uint64_t Prg::next() {
   return v;
 }
 
-}  // namespace smpc::crypto
+} // namespace smpc::crypto

@@ -37,7 +37,7 @@ public:
   uint64_t next();
 
 private:
-  void *ctx_ = nullptr;  // EVP_CIPHER_CTX, kept opaque to keep OpenSSL out of headers
+  void *ctx_ = nullptr; // EVP_CIPHER_CTX, kept opaque to keep OpenSSL out of headers
 };
 
-}  // namespace smpc::crypto
+} // namespace smpc::crypto

@@ -1,9 +1,8 @@
 //===- api_test.cpp - the compiler API seen from a tool --------------------===//
-#include <doctest/doctest.h>
-
-#include <sstream>
-
 #include "compiler/api.h"
+
+#include <doctest/doctest.h>
+#include <sstream>
 
 using namespace smpc;
 
@@ -21,7 +20,7 @@ fn main() {
 }
 )";
 
-}  // namespace
+} // namespace
 
 TEST_CASE("inspectInputs lists inputs with the params of their dimensions") {
   std::ostringstream diags;

@@ -4,14 +4,13 @@
 // splices, and runs the whole front end on each. Every run must end with
 // either success or diagnostics; the seed is printed on failure.
 //===----------------------------------------------------------------------===//
-#include <doctest/doctest.h>
+#include "compiler/api.h"
 
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include "compiler/api.h"
 
 using namespace smpc;
 
@@ -30,9 +29,10 @@ std::vector<std::string> samplePrograms() {
 }
 
 std::string mutate(std::string s, std::mt19937_64 &rng) {
-  static const char *kTokens[] = {"(", ")", "[", "]", "{", "}", ";", ",", "@", "..", "fn",
-                                  "for", "if", "reveal(", "sint", "sfix[", "0", "1.5", "-",
-                                  "return", "main", "x", "\xff", "\xc3", "=", "var"};
+  static const char *kTokens[] = {"(",    ")",     "[",    "]",   "{",   "}",      ";",
+                                  ",",    "@",     "..",   "fn",  "for", "if",     "reveal(",
+                                  "sint", "sfix[", "0",    "1.5", "-",   "return", "main",
+                                  "x",    "\xff",  "\xc3", "=",   "var"};
   int edits = 1 + int(rng() % 4);
   for (int i = 0; i < edits && !s.empty(); ++i) {
     size_t pos = rng() % s.size();
@@ -55,12 +55,12 @@ std::string mutate(std::string s, std::mt19937_64 &rng) {
   return s;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("mutated samples give a result or diagnostics, never a crash") {
   auto programs = samplePrograms();
   REQUIRE(!programs.empty());
-  const uint64_t seed = 20261125;  // test data only
+  const uint64_t seed = 20261125; // test data only
   std::mt19937_64 rng(seed);
   compiler::Options opts;
   opts.defines = {{"n", 4}, {"m", 3}, {"k", 2}, {"d", 3}};

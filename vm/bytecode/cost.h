@@ -5,16 +5,16 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cstdint>
-
 #include "vm/bytecode/opcode.h"
 #include "vm/bytecode/program.h"
+
+#include <cstdint>
 
 namespace smpc::bc {
 
 struct OpCost {
-  uint32_t rounds = 0;          // communication rounds (0 for local ops)
-  uint64_t bytesPerParty = 0;   // bytes sent by the busiest party
+  uint32_t rounds = 0;        // communication rounds (0 for local ops)
+  uint64_t bytesPerParty = 0; // bytes sent by the busiest party
   uint64_t triples = 0;
   uint64_t matTripleElems = 0;
   uint64_t truncPairs = 0;
@@ -24,9 +24,9 @@ struct OpCost {
 
 /// Shape of one instruction instance, enough to price it.
 struct OpShape {
-  uint64_t len = 0;              // vector length of the result (elementwise ops)
-  uint32_t m = 0, k = 0, n = 0;  // MatMulSS
-  uint32_t recipients = 0;       // OutputS: number of recipients (0 = all)
+  uint64_t len = 0;             // vector length of the result (elementwise ops)
+  uint32_t m = 0, k = 0, n = 0; // MatMulSS
+  uint32_t recipients = 0;      // OutputS: number of recipients (0 = all)
 };
 
 OpCost opCost(Op op, const OpShape &shape, uint32_t parties);
@@ -34,4 +34,4 @@ OpCost opCost(Op op, const OpShape &shape, uint32_t parties);
 /// Rounds an interactive instruction needs (independent of its length).
 uint32_t opRounds(Op op);
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

@@ -1,12 +1,12 @@
 //===- serialize.h - .smpcb files to and from Program ---------------------===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
-
-#include "vm/bytecode/program.h"
 
 namespace smpc::bc {
 
@@ -26,4 +26,4 @@ std::string verifyProgram(const Program &prog);
 /// Human-readable listing, one instruction per line, with source positions.
 std::string disassemble(const Program &prog);
 
-}  // namespace smpc::bc
+} // namespace smpc::bc

@@ -39,4 +39,4 @@ public:
   virtual uint64_t bytesReceived() const = 0;
 };
 
-}  // namespace smpc::vm
+} // namespace smpc::vm

@@ -101,7 +101,7 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
     return;
   }
 #include "vm/bytecode/noninteractive_cases.inc"
-    break;
+  break;
   }
   fail(st, "internal error: a local instruction reached the protocol");
 }

@@ -1,14 +1,14 @@
 //===- machine.h - the interpreter: runs a verified Program on a Protocol -===//
 #pragma once
 
+#include "vm/bytecode/program.h"
+#include "vm/core/protocol.h"
+
 #include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "vm/bytecode/program.h"
-#include "vm/core/protocol.h"
 
 namespace smpc::vm {
 
@@ -32,7 +32,7 @@ public:
 };
 
 struct RunOptions {
-  uint64_t maxSteps = 0;  // 0 = unlimited; else fail after this many instructions
+  uint64_t maxSteps = 0; // 0 = unlimited; else fail after this many instructions
 };
 
 /// Runs `prog` (already verified by readProgram/verifyProgram) to the end.
@@ -40,4 +40,4 @@ struct RunOptions {
 std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const InputValues &inputs,
                              const RunOptions &opts = {});
 
-}  // namespace smpc::vm
+} // namespace smpc::vm

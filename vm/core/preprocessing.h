@@ -42,4 +42,4 @@ public:
                           std::span<uint64_t> high) = 0;
 };
 
-}  // namespace smpc::vm
+} // namespace smpc::vm

@@ -11,13 +11,13 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/opcode.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "vm/bytecode/opcode.h"
 
 namespace smpc::vm {
 
@@ -27,15 +27,17 @@ using Share = uint64_t;
 /// length 1 have been broadcast by the VM already (all spans of an
 /// elementwise op have the same length).
 struct InteractiveOp {
-  bc::Op op;                        // MulSS, TruncS, MatMulSS, LtzS, EqzS, Open, Input, OutputS
-  std::span<const Share> x;         // first operand (shares); Input: owner's plaintext on the owner, empty elsewhere
+  bc::Op op; // MulSS, TruncS, MatMulSS, LtzS, EqzS, Open, Input, OutputS
+  std::span<const Share>
+      x; // first operand (shares); Input: owner's plaintext on the owner, empty elsewhere
   std::span<const Share> y;         // second operand (MulSS, MatMulSS)
   std::span<Share> out;             // result shares (or opened values for Open/OutputS)
   uint32_t m = 0, k = 0, n = 0;     // MatMulSS: x is m*k, y is k*n, out is m*n
   uint32_t shift = 0;               // TruncS
   uint32_t owner = 0;               // Input: the providing party
   std::vector<uint32_t> recipients; // OutputS: parties that learn it (empty = all)
-  bool receives = true;             // OutputS: set by the protocol: false when this party is not a recipient (out untouched)
+  bool receives = true; // OutputS: set by the protocol: false when this party is not a recipient
+                        // (out untouched)
 };
 
 /// Counters a protocol keeps about one run, printed by `smpc run --stats`.
@@ -70,4 +72,4 @@ public:
   virtual ProtocolStats stats() const = 0;
 };
 
-}  // namespace smpc::vm
+} // namespace smpc::vm

@@ -48,7 +48,7 @@ std::unique_ptr<Task> makeTask(vm::InteractiveOp &op, Context &ctx) {
     return makeInputTask(op, ctx);
   case bc::Op::OutputS:
     return makeOutputTask(op, ctx);
-  // Local and control-flow instructions never reach a protocol.
+    // Local and control-flow instructions never reach a protocol.
 #include "vm/bytecode/noninteractive_cases.inc"
     break;
   }
