@@ -88,6 +88,7 @@ struct Node {
   pid_t pid = -1;
   bool done = false;
   int status = 0;
+  bool isDealer = false;
 };
 
 } // namespace
@@ -161,7 +162,7 @@ int runLocalCluster(const RunRequest &req) {
       std::vector<std::string> a = {"dealer",         "--config",  at("cluster.json"), "--key",
                                     at("dealer.key"), "--program", at("prog.smpcb")};
       if (verbose) a.push_back("--verbose");
-      nodes.push_back({"the dealer", cluster::spawnSelf(a, "/dev/null")});
+      nodes.push_back({"the dealer", cluster::spawnSelf(a, "/dev/null"), false, 0, true});
     }
     for (uint32_t i = 0; i < n; ++i) {
       std::string id = std::to_string(i);
@@ -206,7 +207,7 @@ int runLocalCluster(const RunRequest &req) {
   // period to notice and report it themselves, then they are killed.
   const auto deadline = Clock::now() + std::chrono::seconds(envMs("SMPC_RUN_TIMEOUT_S", 3600));
   std::optional<Clock::time_point> killAt;
-  std::string firstFailure;
+  std::string firstFailure, dealerFailure;
   size_t running = nodes.size();
   while (running) {
     for (auto &nd : nodes) {
@@ -216,9 +217,12 @@ int runLocalCluster(const RunRequest &req) {
         nd.done = true;
         nd.status = st;
         --running;
-        if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && firstFailure.empty()) {
-          firstFailure = nd.name + " " + cluster::describeStatus(st);
-          killAt = Clock::now() + std::chrono::milliseconds(cfg.timeouts.peerMs + 1000);
+        if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+          // The dealer fails because a party did: name the party when there is one.
+          std::string &slot = nd.isDealer ? dealerFailure : firstFailure;
+          if (slot.empty()) slot = nd.name + " " + cluster::describeStatus(st);
+          if (!killAt)
+            killAt = Clock::now() + std::chrono::milliseconds(cfg.timeouts.peerMs + 1000);
         }
       }
     }
@@ -238,6 +242,7 @@ int runLocalCluster(const RunRequest &req) {
   }
   ::sigaction(SIGINT, &oldInt, nullptr);
   ::sigaction(SIGTERM, &oldTerm, nullptr);
+  if (firstFailure.empty()) firstFailure = dealerFailure;
   if (!firstFailure.empty()) {
     printError("the local cluster failed: " + firstFailure + " (the nodes' own errors are above)");
     return kExitFail;

@@ -101,6 +101,28 @@ def case_ot_pool_status():
             check(field in line[0], "pool status lacks %s: %s" % (field, line[0]))
 
 
+def case_runtime_error():
+    # A run-time error on the parties (index out of bounds) is reported with
+    # its source location by every party, and the launcher blames a party,
+    # not the dealer that merely lost its job.
+    with tempfile.TemporaryDirectory() as d:
+        prog = os.path.join(d, "oob.smpc")
+        with open(prog, "w") as f:
+            f.write("input x: sint[3] from party 0;\ninput k: int from party 1;\n"
+                    "fn main() {\n  output y = x[k] to all;\n}\n")
+        with open(os.path.join(d, "x.csv"), "w") as f:
+            f.write("1\n2\n3\n")
+        with open(os.path.join(d, "k.csv"), "w") as f:
+            f.write("7\n")
+        r = run(["run", prog, "--protocol", "semi2k", "--parties", "2", "--input",
+                 "x=" + os.path.join(d, "x.csv"), "--input", "k=" + os.path.join(d, "k.csv")])
+        check(r.returncode == 1, "exit %d: %s" % (r.returncode, r.stderr))
+        for p in (0, 1):
+            check("party %d: %s:4:14: index 7 is out of bounds" % (p, prog) in r.stderr, r.stderr)
+        last = r.stderr.strip().splitlines()[-1]
+        check(last.startswith("smpc: error: the local cluster failed: party "), last)
+
+
 def case_no_secret_in_logs():
     args = ["run", os.path.join(HERE, "secret.smpc"), "--protocol", "semi2k", "--parties", "3",
             "--stats", "--input", "a=" + os.path.join(HERE, "secret_a.csv"),
