@@ -30,46 +30,7 @@ uint32_t opRounds(Op op) {
   case Op::LtzS:
   case Op::EqzS:
     return 1 + kTreeLevels + 1; // open x + r, AND levels, bit to arithmetic
-  case Op::LdConst:
-  case Op::MovP:
-  case Op::MovS:
-  case Op::Classify:
-  case Op::SliceP:
-  case Op::SliceS:
-  case Op::SliceDynP:
-  case Op::SliceDynS:
-  case Op::StoreP:
-  case Op::StoreS:
-  case Op::StoreDynP:
-  case Op::StoreDynS:
-  case Op::AddP:
-  case Op::SubP:
-  case Op::MulP:
-  case Op::NegP:
-  case Op::DivP:
-  case Op::ModP:
-  case Op::FDivP:
-  case Op::ShlP:
-  case Op::ShrP:
-  case Op::LtP:
-  case Op::EqP:
-  case Op::SumP:
-  case Op::MatMulP:
-  case Op::AddSS:
-  case Op::AddSP:
-  case Op::SubSS:
-  case Op::SubSP:
-  case Op::SubPS:
-  case Op::NegS:
-  case Op::MulSP:
-  case Op::SumS:
-  case Op::MatMulSP:
-  case Op::MatMulPS:
-  case Op::OutputP:
-  case Op::Jmp:
-  case Op::Jz:
-  case Op::Jnz:
-  case Op::Round:
+#include "vm/bytecode/noninteractive_cases.inc"
     return 0;
   }
   return 0;
@@ -119,46 +80,7 @@ OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = (s.len + words * (2 * ands + 1)) * kWord * peers;
     break;
   }
-  case Op::LdConst:
-  case Op::MovP:
-  case Op::MovS:
-  case Op::Classify:
-  case Op::SliceP:
-  case Op::SliceS:
-  case Op::SliceDynP:
-  case Op::SliceDynS:
-  case Op::StoreP:
-  case Op::StoreS:
-  case Op::StoreDynP:
-  case Op::StoreDynS:
-  case Op::AddP:
-  case Op::SubP:
-  case Op::MulP:
-  case Op::NegP:
-  case Op::DivP:
-  case Op::ModP:
-  case Op::FDivP:
-  case Op::ShlP:
-  case Op::ShrP:
-  case Op::LtP:
-  case Op::EqP:
-  case Op::SumP:
-  case Op::MatMulP:
-  case Op::AddSS:
-  case Op::AddSP:
-  case Op::SubSS:
-  case Op::SubSP:
-  case Op::SubPS:
-  case Op::NegS:
-  case Op::MulSP:
-  case Op::SumS:
-  case Op::MatMulSP:
-  case Op::MatMulPS:
-  case Op::OutputP:
-  case Op::Jmp:
-  case Op::Jz:
-  case Op::Jnz:
-  case Op::Round:
+#include "vm/bytecode/noninteractive_cases.inc"
     break;
   }
   return c;
