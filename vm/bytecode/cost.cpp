@@ -30,7 +30,9 @@ uint32_t opRounds(Op op) {
   case Op::LtzS:
   case Op::EqzS:
     return 1 + kTreeLevels + 1; // open x + r, AND levels, bit to arithmetic
+    // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"
+    // clang-format on
     return 0;
   }
   return 0;
@@ -80,8 +82,10 @@ OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = (s.len + words * (2 * ands + 1)) * kWord * peers;
     break;
   }
+  // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"
-    break;
+  // clang-format on
+  break;
   }
   return c;
 }

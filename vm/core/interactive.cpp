@@ -100,7 +100,9 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
     pd.outputIndex = a[1];
     return;
   }
+  // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"
+  // clang-format on
   break;
   }
   fail(st, "internal error: a local instruction reached the protocol");

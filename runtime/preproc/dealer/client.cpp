@@ -152,12 +152,13 @@ uint64_t wordsFor(uint64_t elems) {
 }
 } // namespace
 
-void DealerClient::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
+void DealerClient::drawTriples(Kind kind, std::span<uint64_t> a, std::span<uint64_t> b,
+                               std::span<uint64_t> c) {
   checkSizes(a.size() == b.size() && b.size() == c.size());
   if (a.empty()) return;
   std::vector<uint64_t> w, corr;
-  draw({Kind::Triple}, a.size(), w, corr);
-  const uint64_t pw = prgWordsPerElem({Kind::Triple}, party_);
+  draw({kind}, a.size(), w, corr);
+  const uint64_t pw = prgWordsPerElem({kind}, party_);
   for (size_t e = 0; e < a.size(); ++e) {
     a[e] = w[pw * e];
     b[e] = w[pw * e + 1];
@@ -167,20 +168,13 @@ void DealerClient::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::sp
   wipe(corr);
 }
 
+void DealerClient::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
+  drawTriples(Kind::Triple, a, b, c);
+}
+
 void DealerClient::boolTriples(std::span<uint64_t> a, std::span<uint64_t> b,
                                std::span<uint64_t> c) {
-  checkSizes(a.size() == b.size() && b.size() == c.size());
-  if (a.empty()) return;
-  std::vector<uint64_t> w, corr;
-  draw({Kind::BoolTriple}, a.size(), w, corr);
-  const uint64_t pw = prgWordsPerElem({Kind::BoolTriple}, party_);
-  for (size_t e = 0; e < a.size(); ++e) {
-    a[e] = w[pw * e];
-    b[e] = w[pw * e + 1];
-    c[e] = party_ == 0 ? corr[e] : w[pw * e + 2];
-  }
-  wipe(w);
-  wipe(corr);
+  drawTriples(Kind::BoolTriple, a, b, c);
 }
 
 void DealerClient::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,

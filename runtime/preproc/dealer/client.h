@@ -74,6 +74,9 @@ private:
   /// the matching corrections.
   void draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
             std::vector<uint64_t> &corr);
+  /// Triples of either kind: a, b from the PRG, c from the PRG or (party 0)
+  /// the corrections.
+  void drawTriples(Kind kind, std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c);
   void request(const StreamKey &key, uint64_t count);
   void receiveOne();
 

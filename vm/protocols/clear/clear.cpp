@@ -80,7 +80,9 @@ void ClearProtocol::runOne(InteractiveOp &op) {
                           " was not provided");
     std::copy(op.x.begin(), op.x.end(), op.out.begin());
     return;
+    // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"
+    // clang-format on
     break;
   }
   throw ProtocolError("clear protocol: instruction is not interactive");

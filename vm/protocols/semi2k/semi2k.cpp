@@ -49,7 +49,9 @@ std::unique_ptr<Task> makeTask(vm::InteractiveOp &op, Context &ctx) {
   case bc::Op::OutputS:
     return makeOutputTask(op, ctx);
     // Local and control-flow instructions never reach a protocol.
+    // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"
+    // clang-format on
     break;
   }
   throw vm::ProtocolError("semi2k: '" + std::string(bc::info(op.op).mnemonic) +
