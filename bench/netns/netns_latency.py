@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Online time against rounds x latency across hosts: the stats sample with
+three parties and a dealer on four network namespaces (veth + bridge, tc tbf
+at 200 Mbit/s), with 0, 10 and 50 ms of one-way latency added by the
+transport (no netem in this kernel). Prints one `name value unit` line per
+figure; `latency_ratio` = (online with latency - online without) /
+(rounds x latency), 1.0 meaning each round costs exactly one latency.
+
+usage (root): python3 bench/netns/netns_latency.py [BUILD_DIR] [--sample stats] [--reps 3]
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "netns"))
+import netns_lib  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build_dir", nargs="?", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--sample", default="stats")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--latencies", default="0,10,50")
+    a = ap.parse_args()
+    why = netns_lib.netns_available()
+    if why:
+        sys.exit("netns_latency: " + why)
+    smpc = os.path.join(a.build_dir, "bin", "smpc")
+    d = os.path.join(ROOT, "samples", a.sample)
+    manifest = json.load(open(os.path.join(d, "sample.json")))
+    source = os.path.join(d, manifest["program"])
+    inputs = {k: os.path.join(d, v) for k, v in manifest["inputs"].items()}
+    owners = netns_lib.inputs_of(open(source).read())
+    topo = netns_lib.Topology(4)
+    base = None
+    try:
+        for lat in [int(x) for x in a.latencies.split(",")]:
+            with tempfile.TemporaryDirectory() as w:
+                c = netns_lib.SmpcCluster(smpc, topo, w, 3, latency_ms=lat, peer_ms=5000)
+                prog = c.compile(source, inputs)
+                times, rounds = [], 0
+                for rep in range(a.reps):
+                    procs = c.start(prog, inputs, owners, stats=True, tag="r%d" % rep)
+                    errs = {}
+                    for name, p in procs.items():
+                        _, errs[name] = p.communicate(timeout=600)
+                        if p.returncode != 0:
+                            sys.exit("%s failed: %s" % (name, errs[name]))
+                    m = re.search(r"stats \(party 0\): rounds (\d+),.*online ([0-9.e+-]+) s", errs[0])
+                    if not m:
+                        sys.exit("no --stats line from party 0: " + errs[0])
+                    rounds = int(m.group(1))
+                    times.append(float(m.group(2)))
+                online = statistics.median(times)
+                prefix = "netns.n3.%s" % a.sample
+                if lat == 0:
+                    base = online
+                    print("%s.rounds %d rounds" % (prefix, rounds))
+                print("%s.online_latency_%dms %.3f s" % (prefix, lat, online), flush=True)
+                if lat and base is not None:
+                    ideal = rounds * lat / 1000.0
+                    print("%s.rounds_x_latency_%dms %.3f s" % (prefix, lat, ideal))
+                    print("%s.latency_ratio_%dms %.3f ratio" % (prefix, lat, (online - base) / ideal),
+                          flush=True)
+    finally:
+        topo.close()
+
+
+if __name__ == "__main__":
+    main()
