@@ -12,13 +12,17 @@ item
   ;
 
 fnDecl
-  : 'fn' IDENT ('<' IDENT (',' IDENT)* '>')? '(' (fnParam (',' fnParam)*)? ')'
+  : 'fn' IDENT ('<' generic (',' generic)* '>')? '(' (fnParam (',' fnParam)*)? ')'
     ('->' typeExpr)? block
   ;
 
+// `k` is a shape variable; `T: num` an element-type variable with its bound.
+generic : IDENT (':' IDENT)? ;
+
 fnParam : IDENT ':' typeExpr ;
 
-typeExpr : IDENT ('[' expr (',' expr)? ']')? ;
+// `T.fix`: the element type T with its kind replaced (secrecy kept).
+typeExpr : IDENT ('.' IDENT)? ('[' expr (',' expr)? ']')? ;
 
 block : '{' stmt* '}' ;
 
@@ -48,7 +52,7 @@ index
   ;
 
 expr
-  : IDENT '(' (expr (',' expr)*)? ')'                    # CallExpr
+  : IDENT ('.' IDENT)? '(' (arg (',' arg)*)? ')'         # CallExpr
   | expr '[' index (',' index)? ']'                      # IndexExpr
   | op=('-' | '!') expr                                  # UnaryExpr
   | expr op=('*' | '/' | '%' | '@') expr                 # BinaryExpr
@@ -64,6 +68,9 @@ expr
   | ('true' | 'false')                                   # BoolExpr
   | IDENT                                                # NameExpr
   ;
+
+// A call argument, positional or named (`axis=1`).
+arg : (IDENT '=')? expr ;
 
 FIXLIT : [0-9]+ '.' [0-9]+ ([eE] [+-]? [0-9]+)? ;
 INT : [0-9]+ ;

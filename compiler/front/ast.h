@@ -31,19 +31,24 @@ enum class ExprKind : uint8_t { IntLit, FixLit, BoolLit, Name, Unary, Binary, Ca
 
 struct Expr {
   ExprKind kind;
-  SMLoc loc;               // first token
-  SMLoc opLoc;             // Binary: the operator (where operator errors point)
-  int64_t ival = 0;        // IntLit, BoolLit (0/1)
-  double fval = 0;         // FixLit
-  std::string name;        // Name, Call (callee), Unary/Binary (operator spelling)
-  std::vector<ExprP> kids; // operands, call arguments, vector elements, indexed base
+  SMLoc loc;                         // first token
+  SMLoc opLoc;                       // Binary: the operator (where operator errors point)
+  int64_t ival = 0;                  // IntLit, BoolLit (0/1)
+  double fval = 0;                   // FixLit
+  std::string name;                  // Name, Call (callee), Unary/Binary (operator spelling)
+  std::string member;                // Call of `T.fix(...)`: "fix" (name is "T")
+  std::vector<ExprP> kids;           // operands, call arguments, vector elements, indexed base
+  std::vector<std::string> argNames; // Call: name of each named argument (`axis=1`), else ""
+  std::vector<SMLoc> argLocs;        // Call: where each argument starts (its name if named)
   std::vector<IndexPart> index;
   Expr(ExprKind k, SMLoc l) : kind(k), loc(l) {}
 };
 
-/// `sfix[n, 3]`: element type name and dimension expressions.
+/// `sfix[n, 3]`: element type name and dimension expressions. `T.fix[n]`:
+/// the type variable T with its kind replaced by `fix` (derived = "fix").
 struct TypeExpr {
   std::string elem;
+  std::string derived;
   std::vector<ExprP> dims;
   SMLoc loc;
 };
@@ -78,10 +83,18 @@ struct FnParam {
   SMLoc loc;
 };
 
+/// `<k>` (shape variable, bound empty) or `<T: num>` (element-type variable).
+struct GenericParam {
+  std::string name;
+  std::string bound;
+  SMLoc loc;
+  bool isType() const { return !bound.empty(); }
+};
+
 struct FnDecl {
   std::string name;
   SMLoc loc;
-  std::vector<std::string> generics;
+  std::vector<GenericParam> generics;
   std::vector<FnParam> params;
   std::unique_ptr<TypeExpr> ret;
   Block body;

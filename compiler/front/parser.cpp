@@ -231,11 +231,13 @@ private:
 
   std::unique_ptr<FnDecl> fnDecl(SmpcParser::FnDeclContext *c) {
     auto f = std::make_unique<FnDecl>();
-    auto ids = c->IDENT();
-    f->name = ids[0]->getText();
-    f->loc = loc(ids[0]);
-    for (size_t i = 1; i < ids.size(); ++i)
-      f->generics.push_back(ids[i]->getText());
+    f->name = c->IDENT()->getText();
+    f->loc = loc(c->IDENT());
+    for (auto *g : c->generic()) {
+      auto ids = g->IDENT();
+      f->generics.push_back(
+          {ids[0]->getText(), ids.size() > 1 ? ids[1]->getText() : "", loc(ids[0])});
+    }
     for (auto *p : c->fnParam())
       f->params.push_back({p->IDENT()->getText(), typeExpr(p->typeExpr()), loc(p->IDENT())});
     if (c->typeExpr()) f->ret = std::make_unique<TypeExpr>(typeExpr(c->typeExpr()));
@@ -245,7 +247,9 @@ private:
 
   TypeExpr typeExpr(SmpcParser::TypeExprContext *c) {
     TypeExpr t;
-    t.elem = c->IDENT()->getText();
+    auto ids = c->IDENT();
+    t.elem = ids[0]->getText();
+    if (ids.size() > 1) t.derived = ids[1]->getText();
     t.loc = loc(c);
     for (auto *e : c->expr())
       t.dims.push_back(expr(e));
@@ -385,9 +389,14 @@ private:
     }
     if (auto *c = dynamic_cast<SmpcParser::CallExprContext *>(ctx)) {
       auto e = std::make_unique<Expr>(ExprKind::Call, l);
-      e->name = c->IDENT()->getText();
-      for (auto *a : c->expr())
-        e->kids.push_back(expr(a));
+      auto ids = c->IDENT();
+      e->name = ids[0]->getText();
+      if (ids.size() > 1) e->member = ids[1]->getText();
+      for (auto *a : c->arg()) {
+        e->argNames.push_back(a->IDENT() ? a->IDENT()->getText() : "");
+        e->argLocs.push_back(loc(a));
+        e->kids.push_back(expr(a->expr()));
+      }
       return e;
     }
     if (auto *c = dynamic_cast<SmpcParser::IndexExprContext *>(ctx)) {

@@ -58,6 +58,8 @@ static void pruneUnreached(ir::Module &m) {
 }
 
 void Lowerer::run() {
+  for (const auto &[name, f] : prog_.fns)
+    checkGenerics(*f);
   auto it = prog_.fns.find("main");
   if (it == prog_.fns.end() || it->second->moduleIndex != 0) {
     unsigned id = prog_.modules[0]->bufferId;
@@ -78,12 +80,50 @@ void Lowerer::run() {
   if (!diags_.hasErrors()) pruneUnreached(mod_);
 }
 
-uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars) {
+void Lowerer::checkGenerics(const front::FnDecl &f) {
+  std::set<std::string> seen;
+  for (const auto &g : f.generics) {
+    if (!seen.insert(g.name).second)
+      diags_.error(g.loc, "generic parameter '" + g.name + "' of '" + f.name +
+                              "' is declared twice; rename one");
+    if (sema::elemFromName(g.name) || sema::isBuiltinName(g.name))
+      diags_.error(g.loc, "'" + g.name + "' is a " +
+                              (sema::elemFromName(g.name) ? "type" : "builtin") +
+                              " name and cannot name a generic parameter; choose another name");
+    if (g.isType() && g.bound != "num" && g.bound != "any")
+      diags_.error(g.loc, "unknown bound '" + g.bound + "' for '" + g.name +
+                              "'; use num (int, fix, sint, sfix) or any (also bool, sbool)");
+  }
+  // A kind suffix in the signature (`T.real`) is reported here once; calls
+  // of such a function are not instantiated.
+  auto checkKind = [&](const front::TypeExpr &t) {
+    if (t.derived.empty()) return;
+    bool isVar = false;
+    for (const auto &g : f.generics)
+      isVar |= g.isType() && g.name == t.elem;
+    if (isVar && !sema::derivedElem(Ty(), t.derived)) {
+      diags_.error(t.loc, "unknown kind '" + t.derived + "' in '" + t.elem + "." + t.derived +
+                              "'; use " + t.elem + ".int, " + t.elem + ".fix or " + t.elem +
+                              ".bool");
+      badSignature_.insert(&f);
+    }
+  };
+  for (const auto &p : f.params)
+    checkKind(p.type);
+  if (f.ret) checkKind(*f.ret);
+}
+
+uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars,
+                              const sema::TypeEnv &typeVars) {
   std::string key = f.name;
   if (!f.generics.empty()) {
     key += "<";
-    for (size_t i = 0; i < f.generics.size(); ++i)
-      key += (i ? ", " : "") + f.generics[i] + "=" + std::to_string(shapeVars.at(f.generics[i]));
+    for (size_t i = 0; i < f.generics.size(); ++i) {
+      const front::GenericParam &g = f.generics[i];
+      key += (i ? ", " : "") + g.name + "=";
+      key +=
+          g.isType() ? sema::typeName(typeVars.at(g.name)) : std::to_string(shapeVars.at(g.name));
+    }
     key += ">";
   }
   if (auto it = instances_.find(key); it != instances_.end()) return it->second;
@@ -97,11 +137,12 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
   ctx.consts = prog_.params;
   for (const auto &[k, v] : shapeVars)
     ctx.consts[k] = v;
+  ctx.types = typeVars;
   ir::Function fn;
   fn.name = key;
   ctx.scopes.emplace_back();
   for (const auto &p : f.params) {
-    Ty t = sema::resolveType(diags_, p.type, ctx.consts);
+    Ty t = sema::resolveType(diags_, p.type, ctx.consts, &ctx.types);
     Val v;
     v.ty = t;
     if (!t.poison) {
@@ -112,7 +153,7 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
       diags_.error(p.loc, "parameter '" + p.name + "' is declared twice; rename one");
     ctx.scopes[0][p.name] = VarInfo{v, false, p.loc};
   }
-  ctx.retTy = f.ret ? sema::resolveType(diags_, *f.ret, ctx.consts) : Ty::voidTy();
+  ctx.retTy = f.ret ? sema::resolveType(diags_, *f.ret, ctx.consts, &ctx.types) : Ty::voidTy();
   if (!ctx.retTy.isVoid && !ctx.retTy.poison) fn.resultTypes.push_back(ctx.retTy.t);
   mod_.functions[index].resultTypes = fn.resultTypes;
   mod_.functions[index].name = key;

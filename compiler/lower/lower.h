@@ -68,12 +68,23 @@ public:
     const front::FnDecl *decl = nullptr;
     bool isMain = false;
     sema::ConstEnv consts; // params and shape variables
+    sema::TypeEnv types;   // element-type variables of a generic instance
     std::vector<std::map<std::string, VarInfo>> scopes;
     Ty retTy;
     unsigned depth = 0; // statement nesting (0 = top level of the body)
   };
-  uint32_t instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars);
+  uint32_t instantiate(const front::FnDecl &f, const sema::ConstEnv &shapeVars,
+                       const sema::TypeEnv &typeVars = {});
+  /// Binds the generic parameters of `f` from the argument types of a call;
+  /// false (after reporting) when they do not fit.
+  bool inferGenerics(const Expr &call, const front::FnDecl &f, std::vector<Val> &args,
+                     sema::ConstEnv &shapeVars, sema::TypeEnv &typeVars);
+  Ty resolve(const front::TypeExpr &t) {
+    return sema::resolveType(diags_, t, cur_->consts, &cur_->types);
+  }
   void lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn);
+  /// Reports duplicate, misnamed or unknown-bound generic parameters.
+  void checkGenerics(const front::FnDecl &f);
   void mainPrologue();
   VarInfo *lookup(const std::string &name);
   void define(const std::string &name, VarInfo v, SMLoc loc);
@@ -135,8 +146,14 @@ public:
   // ---- lower_builtins.cpp
   Val builtin(const Expr &e, std::vector<Val> &args);
   Val convert(const std::string &to, Val v, SMLoc loc);
+  Val convertTo(const Ty &target, const std::string &to, Val v, SMLoc loc);
   Val concat(std::vector<Val> &args, SMLoc loc);
   Val fill(const Expr &e, std::vector<Val> &args);
+
+  // ---- lower_reduce.cpp
+  /// sum, prod, max, min, argmax, argmin of x: all elements, or along `axis`
+  /// of a matrix; pairwise trees of depth ceil(log2 n).
+  Val reduce(const std::string &n, Val x, std::optional<int64_t> axis, SMLoc loc);
 
   front::Diagnostics &diags_;
   const sema::SemaProgram &prog_;
@@ -147,6 +164,7 @@ public:
   FnCtx *cur_ = nullptr;
   std::map<std::string, uint32_t> instances_;
   std::set<std::string> outputNames_;
+  std::set<const front::FnDecl *> badSignature_; // reported by checkGenerics
 };
 
 } // namespace smpc::lower

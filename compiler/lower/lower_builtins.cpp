@@ -1,6 +1,7 @@
 //===- lower_builtins.cpp - builtin functions and conversions -------------===//
 #include "compiler/lower/lower.h"
 #include "compiler/sema/const_eval.h"
+#include "compiler/sema/modules.h"
 
 namespace smpc::lower {
 
@@ -8,31 +9,39 @@ using bc::ElemType;
 using bc::Op;
 using ir::Vis;
 
-namespace {
-struct Arity {
-  const char *name;
-  size_t min, max;
-};
-constexpr Arity kArity[] = {
-    {"sum", 1, 1},    {"len", 1, 1},    {"rows", 1, 1},    {"cols", 1, 1}, {"transpose", 1, 1},
-    {"select", 3, 3}, {"reveal", 1, 1}, {"concat", 1, 64}, {"fill", 2, 3}, {"sint", 1, 1},
-    {"sfix", 1, 1},   {"int", 1, 1},    {"fix", 1, 1},     {"bool", 1, 1}, {"sbool", 1, 1},
-    {"min", 2, 2},    {"max", 2, 2},    {"abs", 1, 1},
-};
-} // namespace
-
 Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
   const std::string &n = e.name;
-  for (const Arity &a : kArity) {
-    if (n != a.name) continue;
-    size_t got = e.kids.size();
-    if (got < a.min || got > a.max) {
-      std::string want = a.min == a.max ? std::to_string(a.min)
-                                        : std::to_string(a.min) + " to " + std::to_string(a.max);
-      return error(e.loc, "'" + n + "' takes " + want + " argument" + (a.max == 1 ? "" : "s") +
-                              " but " + std::to_string(got) + (got == 1 ? " was" : " were") +
-                              " given");
+  const sema::BuiltinInfo &info = *sema::builtinInfo(n);
+  // Named arguments: only `axis=`, only where builtins.def allows it, after
+  // the positional ones.
+  std::optional<int64_t> axis;
+  size_t got = 0;
+  for (size_t i = 0; i < e.kids.size(); ++i) {
+    const std::string &an = e.argNames[i];
+    if (an.empty()) {
+      if (axis)
+        return error(e.argLocs[i], "a positional argument cannot follow axis=; put axis= last");
+      ++got;
+      continue;
     }
+    if (an != "axis" || !info.axis)
+      return error(e.argLocs[i], "'" + n + "' has no argument named '" + an + "'" +
+                                     (info.axis ? "; the only named argument is axis=" : ""));
+    if (axis) return error(e.argLocs[i], "axis= is given twice; keep one");
+    axis = sema::evalConst(diags_, *e.kids[i], cur_->consts, "axis");
+    if (!axis) return Val::error();
+    if (*axis != 0 && *axis != 1 && *axis != -1)
+      return error(e.kids[i]->loc, "axis " + std::to_string(*axis) +
+                                       " does not exist; use axis=0 (down the rows, one value "
+                                       "per column) or axis=1 (along each row)");
+  }
+  if (got < info.minArgs || got > info.maxArgs) {
+    std::string want = info.minArgs == info.maxArgs
+                           ? std::to_string(info.minArgs)
+                           : std::to_string(info.minArgs) + " to " + std::to_string(info.maxArgs);
+    return error(e.loc, "'" + n + "' takes " + want + " argument" + (info.maxArgs == 1 ? "" : "s") +
+                            " but " + std::to_string(got) + (got == 1 ? " was" : " were") +
+                            " given");
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].poison()) return Val::error();
@@ -40,18 +49,14 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
       return error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + n +
                                        "' is a call that returns nothing");
   }
+  if (axis && args.size() > 1)
+    return error(e.loc, "axis= applies to the one-argument form " + n + "(x, axis=...); " + n +
+                            "(a, b) is elementwise");
+  if (n == "sum" || n == "prod" || n == "argmax" || n == "argmin" ||
+      ((n == "max" || n == "min") && args.size() == 1))
+    return reduce(n, args[0], axis, e.loc);
   Val &x = args[0];
   const Ty &t = x.ty;
-  if (n == "sum") {
-    if (t.elem() == ElemType::Bool)
-      return error(e.loc, "sum needs numbers, not " + sema::typeName(t) +
-                              "; convert with sint(...) or int(...) first");
-    if (t.isScalar()) return x;
-    Val r;
-    r.ty = t.asScalar();
-    r.id = b_.op(t.secret() ? Op::SumS : Op::SumP, r.ty.t, {x.id});
-    return r;
-  }
   if (n == "len" || n == "rows" || n == "cols") {
     if (t.isScalar() || (n != "len" && t.t.ndims != 2))
       return error(e.loc, "'" + n + "' needs a " + (n == "len" ? "vector or matrix" : "matrix") +
@@ -102,7 +107,10 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
 }
 
 Val Lowerer::convert(const std::string &to, Val v, SMLoc loc) {
-  Ty target = *sema::elemFromName(to);
+  return convertTo(*sema::elemFromName(to), to, v, loc);
+}
+
+Val Lowerer::convertTo(const Ty &target, const std::string &to, Val v, SMLoc loc) {
   const Ty &t = v.ty;
   if (t.secret() && !target.secret())
     return error(loc, "cannot convert the secret " + sema::typeName(t) + " to public " + to +

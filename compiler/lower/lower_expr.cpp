@@ -52,6 +52,9 @@ Val Lowerer::name(const Expr &e) {
       return error(e.loc, "input '" + e.name +
                               "' can only be used in main; pass it to this "
                               "function as an argument");
+  if (cur_->types.count(e.name))
+    return error(e.loc, "'" + e.name + "' is a type variable, not a value; convert a value with " +
+                            e.name + "(x)");
   if (prog_.fns.count(e.name) || sema::isBuiltinName(e.name))
     return error(e.loc, "'" + e.name + "' is a function; call it with " + e.name + "(...)");
   return error(e.loc, "unknown name '" + e.name +
@@ -60,15 +63,49 @@ Val Lowerer::name(const Expr &e) {
 }
 
 Val Lowerer::call(const Expr &e) {
+  // `T(x)` and `T.fix(x)`: conversion to a type variable of this instance.
+  if (auto tv = cur_->types.find(e.name); tv != cur_->types.end() && !lookup(e.name)) {
+    std::vector<Val> args;
+    for (const auto &k : e.kids)
+      args.push_back(expr(*k));
+    std::string spelled = e.name + (e.member.empty() ? "" : "." + e.member);
+    std::optional<Ty> target = tv->second;
+    if (!e.member.empty()) target = sema::derivedElem(tv->second, e.member);
+    if (!target)
+      return error(e.loc, "unknown kind '" + e.member + "' in '" + spelled + "'; use " + e.name +
+                              ".int, " + e.name + ".fix or " + e.name + ".bool");
+    if (args.size() != 1 || !e.argNames[0].empty())
+      return error(e.loc, "the conversion '" + spelled + "' takes one argument");
+    if (args[0].poison()) return Val::error();
+    if (args[0].ty.isVoid)
+      return error(e.kids[0]->loc,
+                   "argument 1 of '" + spelled + "' is a call that returns nothing");
+    at(e.loc);
+    return convertTo(*target, spelled, args[0], e.loc);
+  }
+  if (!e.member.empty())
+    return error(e.loc, "'" + e.name + "." + e.member +
+                            "' is not a function; a kind suffix such as .fix applies only to type "
+                            "variables (<T: num>)");
   if (sema::isBuiltinName(e.name)) {
     std::vector<Val> args;
-    // fill's sizes are compile-time constants, not values.
+    // fill's sizes and named arguments (axis=) are compile-time constants,
+    // not values.
     size_t n = e.name == "fill" ? std::min<size_t>(1, e.kids.size()) : e.kids.size();
     for (size_t i = 0; i < n; ++i)
-      args.push_back(expr(*e.kids[i]));
+      if (e.argNames[i].empty()) args.push_back(expr(*e.kids[i]));
     at(e.loc);
     return builtin(e, args);
   }
+  for (size_t i = 0; i < e.argNames.size(); ++i)
+    if (!e.argNames[i].empty()) {
+      for (const auto &k : e.kids)
+        expr(*k);
+      return error(e.argLocs[i], "named arguments ('" + e.argNames[i] +
+                                     "=') are only for builtins such as sum(m, axis=0); pass "
+                                     "the arguments of '" +
+                                     e.name + "' by position");
+    }
   auto it = prog_.fns.find(e.name);
   if (it == prog_.fns.end()) {
     for (const auto &k : e.kids)
@@ -88,39 +125,18 @@ Val Lowerer::call(const Expr &e) {
                             (f.params.size() == 1 ? "" : "s") + " but " +
                             std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") +
                             " given; pass exactly " + std::to_string(f.params.size()));
-  if (recursive_.count(&f)) return Val::error(); // already reported
+  if (recursive_.count(&f) || badSignature_.count(&f)) return Val::error(); // already reported
   for (const auto &a : args)
     if (a.poison()) return Val::error();
   if (f.name == "main")
     return error(e.loc, "main cannot be called; move the shared code into another function");
-  // Infer shape variables from the argument shapes.
   sema::ConstEnv shapeVars;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const front::TypeExpr &pt = f.params[i].type;
-    if (args[i].ty.isVoid)
-      return error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + f.name +
-                                       "' is a call that returns nothing");
-    if (pt.dims.size() != args[i].ty.t.ndims)
-      continue; // reported by coerce below with the full types
-    for (size_t d = 0; d < pt.dims.size(); ++d) {
-      const Expr &de = *pt.dims[d];
-      if (de.kind != ExprKind::Name ||
-          std::find(f.generics.begin(), f.generics.end(), de.name) == f.generics.end())
-        continue;
-      int64_t size = d == 0 ? args[i].ty.t.rows : args[i].ty.t.cols;
-      auto [slot, fresh] = shapeVars.emplace(de.name, size);
-      if (!fresh && slot->second != size)
-        return error(e.kids[i]->loc, "shape mismatch: '" + de.name + "' of '" + f.name + "' is " +
-                                         std::to_string(slot->second) +
-                                         " from an earlier argument but " + std::to_string(size) +
-                                         " here; pass arguments of matching sizes");
-    }
-  }
-  for (const auto &g : f.generics)
-    if (!shapeVars.count(g))
-      return error(e.loc, "cannot infer the shape variable '" + g + "' of '" + f.name +
-                              "' from the arguments; use it as a dimension of a parameter type");
-  uint32_t index = instantiate(f, shapeVars);
+  sema::TypeEnv typeVars;
+  if (!inferGenerics(e, f, args, shapeVars, typeVars)) return Val::error();
+  unsigned errorsBefore = diags_.errorCount();
+  uint32_t index = instantiate(f, shapeVars, typeVars);
+  if (diags_.errorCount() != errorsBefore && !f.generics.empty())
+    diags_.note(e.loc, "in the instance " + mod_.functions[index].name + ", called here");
   const ir::Function &callee = mod_.functions[index];
   if (callee.body.args.size() != f.params.size()) return Val::error(); // the signature had errors
   std::vector<ir::ValueId> ops;
@@ -144,6 +160,92 @@ Val Lowerer::call(const Expr &e) {
   r.id = b_.fn->newValue(r.ty.t);
   c.results.push_back(r.id);
   return r;
+}
+
+namespace {
+const front::GenericParam *findGeneric(const front::FnDecl &f, const std::string &name) {
+  for (const auto &g : f.generics)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
+// Which element types a bound admits, as users read it.
+const char *boundMeaning(const std::string &bound) {
+  return bound == "num" ? "a number type (int, fix, sint or sfix)" : "an element type";
+}
+} // namespace
+
+bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<Val> &args,
+                            sema::ConstEnv &shapeVars, sema::TypeEnv &typeVars) {
+  std::set<std::string> fromLiteral; // bound only by integer literals so far
+  for (size_t i = 0; i < args.size(); ++i) {
+    const front::TypeExpr &pt = f.params[i].type;
+    const Ty &at = args[i].ty;
+    if (at.isVoid) {
+      error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + f.name +
+                                "' is a call that returns nothing");
+      return false;
+    }
+    // Element-type variable: T, T[k], T[m, n] (a derived T.fix binds nothing).
+    if (const auto *g = findGeneric(f, pt.elem); g && g->isType() && pt.derived.empty()) {
+      auto [slot, fresh] = typeVars.emplace(g->name, at.asScalar());
+      bool lit = args[i].intLit;
+      if (fresh) {
+        if (lit) fromLiteral.insert(g->name);
+      } else {
+        Ty &b = slot->second;
+        bool bLit = fromLiteral.count(g->name) > 0;
+        if (b.elem() != at.elem()) {
+          if (bLit && at.elem() == bc::ElemType::Fix) {
+            b = b.withElem(bc::ElemType::Fix);
+          } else if (!(lit && b.elem() == bc::ElemType::Fix)) {
+            error(e.kids[i]->loc, "type mismatch: '" + g->name + "' of '" + f.name + "' is " +
+                                      sema::typeName(b) + " from an earlier argument but " +
+                                      sema::typeName(at.asScalar()) +
+                                      " here; convert the arguments to one element type");
+            return false;
+          }
+        }
+        if (!lit) fromLiteral.erase(g->name);
+        if (at.secret()) b = b.withVis(ir::Vis::Secret);
+      }
+    }
+    if (pt.dims.size() != at.t.ndims) continue; // reported by coerce with the full types
+    for (size_t d = 0; d < pt.dims.size(); ++d) {
+      const Expr &de = *pt.dims[d];
+      const front::GenericParam *g = de.kind == ExprKind::Name ? findGeneric(f, de.name) : nullptr;
+      if (!g || g->isType()) continue;
+      int64_t size = d == 0 ? at.t.rows : at.t.cols;
+      auto [slot, fresh] = shapeVars.emplace(de.name, size);
+      if (!fresh && slot->second != size) {
+        error(e.kids[i]->loc, "shape mismatch: '" + de.name + "' of '" + f.name + "' is " +
+                                  std::to_string(slot->second) + " from an earlier argument but " +
+                                  std::to_string(size) + " here; pass arguments of matching sizes");
+        return false;
+      }
+    }
+  }
+  for (const auto &g : f.generics) {
+    if (g.isType()) {
+      auto b = typeVars.find(g.name);
+      if (b == typeVars.end()) {
+        error(e.loc, "cannot infer the type variable '" + g.name + "' of '" + f.name +
+                         "' from the arguments; use it as the element type of a parameter");
+        return false;
+      }
+      if (g.bound == "num" && b->second.elem() == bc::ElemType::Bool) {
+        error(e.loc, "'" + f.name + "' needs '" + g.name + "' to be " + boundMeaning(g.bound) +
+                         ", but the arguments make it " + sema::typeName(b->second) +
+                         "; convert them, e.g. with sint(...)");
+        return false;
+      }
+    } else if (!shapeVars.count(g.name)) {
+      error(e.loc, "cannot infer the shape variable '" + g.name + "' of '" + f.name +
+                       "' from the arguments; use it as a dimension of a parameter type");
+      return false;
+    }
+  }
+  return true;
 }
 
 Val Lowerer::vectorLit(const Expr &e) {

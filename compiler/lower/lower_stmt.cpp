@@ -56,7 +56,7 @@ void Lowerer::stmt(const Stmt &s) {
 void Lowerer::letOrVar(const Stmt &s) {
   Val v = expr(*s.value);
   if (s.type) {
-    Ty t = sema::resolveType(diags_, *s.type, cur_->consts);
+    Ty t = resolve(*s.type);
     v = t.poison ? Val::error() : coerce(v, t, s.value->loc, "'" + s.name + "'");
   } else if (!v.poison() && v.ty.isVoid) {
     v = error(s.value->loc, "this call returns nothing, so it cannot initialise '" + s.name + "'");

@@ -51,11 +51,40 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
   return std::nullopt;
 }
 
-Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &env) {
-  auto base = elemFromName(t.elem);
-  if (!base) {
-    d.error(t.loc, "unknown type '" + t.elem + "'; use one of sint, sfix, sbool, int, fix, bool");
-    return Ty::error();
+std::optional<Ty> derivedElem(const Ty &base, const std::string &derived) {
+  if (derived == "int") return base.withElem(bc::ElemType::Int);
+  if (derived == "fix") return base.withElem(bc::ElemType::Fix);
+  if (derived == "bool") return base.withElem(bc::ElemType::Bool);
+  return std::nullopt;
+}
+
+Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &env,
+               const TypeEnv *types) {
+  std::optional<Ty> base;
+  auto var = types ? types->find(t.elem) : TypeEnv::const_iterator();
+  if (types && var != types->end()) {
+    base = var->second;
+    if (!t.derived.empty()) {
+      base = derivedElem(var->second, t.derived);
+      if (!base) {
+        d.error(t.loc, "unknown kind '" + t.derived + "' in '" + t.elem + "." + t.derived +
+                           "'; use " + t.elem + ".int, " + t.elem + ".fix or " + t.elem + ".bool");
+        return Ty::error();
+      }
+    }
+  } else {
+    base = elemFromName(t.elem);
+    if (!base) {
+      d.error(t.loc, "unknown type '" + t.elem + "'; use one of sint, sfix, sbool, int, fix, bool" +
+                         " (or a type variable declared as <T: num>)");
+      return Ty::error();
+    }
+    if (!t.derived.empty()) {
+      d.error(t.loc, "'" + t.elem + "." + t.derived +
+                         "' is not a type; a kind suffix such as .fix applies only to type "
+                         "variables (<T: num>), write the type directly");
+      return Ty::error();
+    }
   }
   Ty ty = *base;
   int64_t dims[2] = {1, 1};

@@ -13,6 +13,8 @@
 namespace smpc::sema {
 
 using ConstEnv = std::map<std::string, int64_t>;
+/// Element-type variables of a generic instance (`T` -> sfix): scalar types.
+using TypeEnv = std::map<std::string, Ty>;
 
 /// Evaluates a compile-time integer expression: literals, names bound in
 /// `env` (parameters, shape variables), + - * / % and parentheses.
@@ -21,8 +23,14 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const front::Expr &e, co
                                  const char *what);
 
 /// Resolves a written type (element name and dimensions) to a checked type.
+/// The element may be a type variable of `types` (`T`, `T.fix`).
 /// Dimensions must be compile-time constants between 1 and 2^24.
-Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &env);
+Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &env,
+               const TypeEnv *types = nullptr);
+
+/// The element type a variable's kind-changing suffix gives: `T.fix` for
+/// T = sint is sfix. nullopt when `derived` is not int, fix or bool.
+std::optional<Ty> derivedElem(const Ty &base, const std::string &derived);
 
 /// Largest number of elements of one value.
 inline constexpr int64_t kMaxElems = int64_t(1) << 24;

@@ -12,11 +12,21 @@ namespace smpc::sema {
 
 namespace fs = std::filesystem;
 
+namespace {
+constexpr BuiltinInfo kBuiltins[] = {
+#define SMPC_BUILTIN(Name, Min, Max, Axis) {Name, Min, Max, Axis != 0},
+#include "compiler/sema/builtins.def"
+};
+} // namespace
+
+const BuiltinInfo *builtinInfo(const std::string &n) {
+  for (const BuiltinInfo &b : kBuiltins)
+    if (n == b.name) return &b;
+  return nullptr;
+}
+
 bool isBuiltinName(const std::string &n) {
-  static const std::set<std::string> kNames = {
-      "sum",  "len",  "rows", "cols", "transpose", "select", "reveal", "concat", "fill",
-      "sint", "sfix", "int",  "fix",  "bool",      "sbool",  "min",    "max",    "abs"};
-  return kNames.count(n) > 0;
+  return builtinInfo(n) != nullptr;
 }
 
 static bool readFile(const fs::path &p, std::string &out) {

@@ -32,7 +32,16 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
 bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &defines,
                 SemaProgram &p);
 
-/// Names that user functions may not take: the builtins.
+/// Names that user functions may not take: the builtins (builtins.def).
 bool isBuiltinName(const std::string &name);
+
+/// A builtin's signature from builtins.def.
+struct BuiltinInfo {
+  const char *name;
+  unsigned minArgs, maxArgs; // positional arguments
+  bool axis;                 // also takes `axis=`
+};
+/// nullptr when `name` is not a builtin.
+const BuiltinInfo *builtinInfo(const std::string &name);
 
 } // namespace smpc::sema

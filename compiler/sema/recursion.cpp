@@ -14,7 +14,7 @@ struct Call {
 };
 
 void collectExpr(const SemaProgram &p, const front::Expr &e, std::vector<Call> &out) {
-  if (e.kind == front::ExprKind::Call) {
+  if (e.kind == front::ExprKind::Call && e.member.empty()) {
     auto it = p.fns.find(e.name);
     if (it != p.fns.end()) out.push_back({it->second, e.loc});
   }
