@@ -125,6 +125,30 @@ for k, v in want.items():
 PY
 echo "image: stats sample with 3 parties from the image as UID $UIDN on a read-only root: ok"
 
+# The probe the chart's `helm test` pod and exec probes use works from the
+# shell-less image (against a stand-in HTTP server on the host's loopback
+# until `smpc node` serves /healthz).
+python3 - "$work/port" <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/healthz" else 503)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(srv.server_address[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+srv.serve_forever()
+PY
+probe=$!
+for _ in $(seq 50); do [ -f "$work/port" ] && break; sleep 0.1; done
+port="$(cat "$work/port")"
+out="$(run_in_image healthcheck "http://127.0.0.1:$port/healthz" 2>&1)" || { kill $probe; fail "healthcheck: $out"; }
+if out="$(run_in_image healthcheck "http://127.0.0.1:$port/readyz" 2>&1)"; then kill $probe; fail "readyz 503 passed"; fi
+kill $probe
+echo "image: smpc healthcheck from the image: ok"
+
 size="$(inspect '{{.Size}}')"
 echo "image_size_bytes $size bytes"
 echo "image_size_mib $(( size / 1048576 )) MiB"

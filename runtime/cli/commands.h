@@ -17,6 +17,7 @@ int cmdAsm(const std::vector<std::string> &args);
 int cmdDisasm(const std::vector<std::string> &args);
 int cmdOpcodes(const std::vector<std::string> &args);
 int cmdVersion(const std::vector<std::string> &args);
+int cmdHealthcheck(const std::vector<std::string> &args);
 
 /// How to turn a .smpc or .smpcb path into a verified program.
 struct LoadOptions {

@@ -19,6 +19,7 @@ static std::vector<Subcommand> table() {
       {"asm", "assemble the text `smpc disasm` prints into a .smpcb file", cmdAsm},
       {"opcodes", "print the instruction set as a markdown table", cmdOpcodes},
       {"version", "print the version of smpc and of its bytecode format", cmdVersion},
+      {"healthcheck", "GET a node's /healthz or /readyz; exit 0 on a 2xx answer", cmdHealthcheck},
   };
 #ifdef SMPC_HAVE_CLUSTER
   for (const Subcommand &s : clusterSubcommands())
