@@ -79,7 +79,8 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
           " payload bytes, frame has " + std::to_string(f.size() - kHeaderBytes);
     return std::nullopt;
   }
-  if ((h.type == FrameType::Heartbeat || h.type == FrameType::Bye) && h.length != 0) {
+  if ((h.type == FrameType::Bye && h.length != 0) ||
+      (h.type == FrameType::Heartbeat && h.length != 0 && h.length != kIncarnationBytes)) {
     why = "malformed frame: control frame with a payload";
     return std::nullopt;
   }

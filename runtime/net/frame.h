@@ -8,7 +8,9 @@
 //
 // Data frames carry a per-link, per-channel sequence number; a logical
 // message larger than kChunkBytes travels as several Data frames, the last
-// one flagged DataEnd. Heartbeat and Bye frames have sequence 0 and no payload.
+// one flagged DataEnd. Heartbeat and Bye frames have sequence 0; a Heartbeat
+// carries the sender mesh's random incarnation (kIncarnationBytes), a Bye
+// nothing.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -26,6 +28,7 @@ inline constexpr uint8_t kFrameVersion = 1;
 inline constexpr std::size_t kHeaderBytes = 40;
 inline constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 inline constexpr uint16_t kMaxChannels = 8;
+inline constexpr std::size_t kIncarnationBytes = 16;
 
 enum class FrameType : uint8_t { Data = 1, DataEnd = 2, Heartbeat = 3, Bye = 4 };
 

@@ -1,24 +1,16 @@
-//===- mesh.cpp - the I/O thread, ZAP handler and channels of a mesh ------===//
+//===- mesh.cpp - the I/O thread, ZAP handler and peer states of a mesh ---===//
 #include "runtime/net/mesh.h"
 
-#include "runtime/net/frame.h"
+#include "runtime/net/mesh_impl.h"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <mutex>
 #include <sodium.h>
 #include <sys/eventfd.h>
-#include <thread>
 #include <unistd.h>
-#include <zmq.hpp>
 
 namespace smpc::net {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using vm::NetError;
 
@@ -28,28 +20,6 @@ namespace {
 // must not make us buffer without bound.
 constexpr uint64_t kMaxMessageBytes = uint64_t(1) << 32;
 constexpr uint32_t kNoDest = 0xffffffffu;
-
-struct PeerState {
-  bool heard = false;       // any authenticated frame arrived
-  bool closed = false;      // Bye arrived
-  bool handshakeOk = false; // our DEALER completed CURVE with it
-  std::string dead;         // non-empty: why the peer is unusable
-  std::string handshakeProblem;
-  Clock::time_point lastHeard;
-  std::optional<Clock::time_point> disconnectedAt;
-};
-
-struct Link {
-  std::deque<std::vector<uint8_t>> q; // complete messages, in order
-  uint64_t nextSeq = 0;
-  std::vector<uint8_t> partial; // chunks of a message not yet complete
-};
-
-// ZeroMQ free callback for frames we built: payloads may hold shares.
-void wipeAndFree(void *data, void *size) {
-  sodium_memzero(data, reinterpret_cast<std::size_t>(size));
-  std::free(data);
-}
 
 // Appends to a buffer that may hold shares, wiping any block it outgrows.
 void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more) {
@@ -63,154 +33,86 @@ void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more) {
   buf.insert(buf.end(), more.begin(), more.end());
 }
 
-struct Outgoing {
-  uint32_t dest;
-  Clock::time_point due;
-  zmq::message_t msg;
-};
-
 } // namespace
 
-struct Mesh::Impl {
-  ClusterConfig cfg;
-  uint32_t self;
-  uint32_t nodes;
-  JobHash job;
-  MeshOptions opts;
-  milliseconds hbIvl, peerTimeout, connectTimeout, recvTimeout, latency, grace;
+void Mesh::Impl::wake() {
+  uint64_t one = 1;
+  [[maybe_unused]] auto r = ::write(wakeFd, &one, sizeof one);
+}
 
-  zmq::context_t ctx;
-  zmq::socket_t zap, router;
-  std::vector<zmq::socket_t> dealers;  // by node id; self's is unused
-  std::vector<zmq::socket_t> monitors; // PAIR sockets reading DEALER monitor events
-  int wakeFd = -1;
-  std::thread io;
-  Clock::time_point start;
-
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<PeerState> peers;
-  std::vector<std::vector<Link>> links; // [channel][peer]
-  std::vector<bool> taken;
-  std::deque<Outgoing> outbox; // filled by channels, drained by the I/O thread
-  bool closing = false, finished = false;
-  std::string ioError;
-  std::atomic<uint64_t> refused{0};
-
-  std::string name(uint32_t id) const { return cfg.nodeName(id); }
-  void log(const std::string &s) const {
-    if (opts.log) opts.log(s);
-  }
-  void wake() {
-    uint64_t one = 1;
-    [[maybe_unused]] auto r = ::write(wakeFd, &one, sizeof one);
-  }
-  // Marks a peer unusable (first reason wins) and wakes waiting receivers.
-  void kill(uint32_t p, const std::string &why) {
-    if (peers[p].dead.empty()) {
-      peers[p].dead = why;
-      log("peer failure: " + why);
-    }
-    cv.notify_all();
-  }
-
-  void setup(const SecretKey &key);
-  void ioLoop();
-  void handleZap();
-  void handleIncoming(zmq::message_t &msg);
-  void handleMonitor(uint32_t p);
-  void checkLiveness(Clock::time_point now);
-  bool sendNow(uint32_t dest, zmq::message_t &msg);
-  zmq::message_t control(FrameType t) const {
-    FrameHeader h;
-    h.type = t;
-    h.job = job;
-    zmq::message_t m(kHeaderBytes);
-    encodeHeader(h, static_cast<uint8_t *>(m.data()));
-    return m;
-  }
-};
-
-namespace {
-
-class MeshChannel final : public vm::Channel {
-public:
-  MeshChannel(Mesh::Impl *m, uint16_t id) : m_(m), id_(id), sendSeq_(m->nodes, 0) {}
-  uint32_t self() const override { return m_->self; }
-  uint32_t parties() const override { return m_->cfg.numParties(); }
-  uint64_t bytesSent() const override { return sent_; }
-  uint64_t bytesReceived() const override { return received_; }
-
-  void send(uint32_t to, std::span<const uint8_t> msg) override {
-    if (to >= m_->nodes || to == m_->self)
-      throw std::logic_error("Channel::send: invalid destination node " + std::to_string(to));
-    auto now = Clock::now();
-    std::vector<zmq::message_t> frames;
-    size_t off = 0;
-    do {
-      size_t n = std::min(kChunkBytes, msg.size() - off);
-      FrameHeader h;
-      h.type = off + n == msg.size() ? FrameType::DataEnd : FrameType::Data;
-      h.channel = id_;
-      h.job = m_->job;
-      h.seq = sendSeq_[to]++;
-      h.length = n;
-      // Our own buffer, so it can be wiped once ZeroMQ is done with it.
-      auto *p = static_cast<uint8_t *>(std::malloc(kHeaderBytes + n));
-      if (!p) throw std::bad_alloc();
-      encodeHeader(h, p);
-      if (n) std::memcpy(p + kHeaderBytes, msg.data() + off, n);
-      frames.emplace_back(p, kHeaderBytes + n, wipeAndFree,
-                          reinterpret_cast<void *>(kHeaderBytes + n));
-      off += n;
-    } while (off < msg.size());
-    {
-      std::lock_guard lk(m_->mu);
-      for (auto &f : frames) {
-        sent_ += f.size();
-        m_->outbox.push_back({to, now + m_->latency, std::move(f)});
-      }
-    }
-    m_->wake();
-  }
-
-  std::vector<uint8_t> recv(uint32_t from) override {
-    if (from >= m_->nodes || from == m_->self)
-      throw std::logic_error("Channel::recv: invalid source node " + std::to_string(from));
-    std::unique_lock lk(m_->mu);
-    auto deadline = Clock::now() + m_->recvTimeout;
-    for (;;) {
-      Link &l = m_->links[id_][from];
-      if (!l.q.empty()) {
-        std::vector<uint8_t> out = std::move(l.q.front());
-        l.q.pop_front();
-        received_ += out.size();
-        return out;
-      }
-      const PeerState &ps = m_->peers[from];
-      if (!ps.dead.empty()) throw NetError(ps.dead);
-      if (ps.closed)
-        throw NetError(m_->name(from) + " ended the job before sending the message this node "
-                                        "waits for");
-      if (!m_->ioError.empty()) throw NetError(m_->ioError);
-      if (m_->finished)
-        throw NetError("the network of " + m_->name(m_->self) +
-                       " was closed before the message from " + m_->name(from) + " arrived");
-      if (m_->cv.wait_until(lk, deadline) == std::cv_status::timeout && l.q.empty() &&
-          m_->peers[from].dead.empty())
-        throw NetError("timed out after " + std::to_string(m_->recvTimeout.count()) +
-                       " ms waiting for a message from " + m_->name(from) + " (timeouts.recv_ms)");
+void Mesh::Impl::kill(uint32_t p, const std::string &why) {
+  PeerState &ps = peers[p];
+  if (ps.dead.empty()) {
+    ps.dead = why;
+    ++ps.downs;
+    log("peer failure: " + why);
+    ps.up = false;
+    if (opts.multiplex) {
+      // Its jobs cannot go on: their messages in flight are lost.
+      for (auto &[key, st] : chans)
+        if (st->sequenced && st->failed.empty()) st->failed = why;
+      for (auto &[key, pf] : pending) // frames of its jobs that never started here
+        std::erase_if(pf.frames, [&](auto &fr) {
+          if (fr.first != p) return false;
+          pendingBytes[p] -= fr.second.size();
+          sodium_memzero(fr.second.data(), fr.second.size());
+          ++dropped;
+          return true;
+        });
+      events.push_back({p, false, why});
     }
   }
+  cv.notify_all();
+}
 
-private:
-  Mesh::Impl *m_;
-  uint16_t id_;
-  std::vector<uint64_t> sendSeq_;
-  uint64_t sent_ = 0, received_ = 0;
-};
+void Mesh::Impl::revive(uint32_t p) {
+  PeerState &ps = peers[p];
+  ps.dead.clear();
+  ps.closed = false;
+  ps.disconnectedAt.reset();
+  for (auto &[key, st] : chans) { // a fresh start for the links that survive
+    Link &l = st->links[p];
+    sodium_memzero(l.partial.data(), l.partial.size());
+    l.partial.clear();
+    l.nextSeq = 0;
+    l.error.clear();
+    st->sendSeq[p] = 0;
+  }
+  log("peer back: " + name(p));
+  markUp(p);
+}
 
-} // namespace
+void Mesh::Impl::markUp(uint32_t p) {
+  if (peers[p].up) return;
+  peers[p].up = true;
+  events.push_back({p, true, ""});
+  cv.notify_all();
+}
+
+void Mesh::Impl::fireEvents() {
+  std::vector<PeerEvent> ev;
+  {
+    std::lock_guard lk(mu);
+    ev.swap(events);
+  }
+  if (opts.onPeer)
+    for (auto &e : ev)
+      opts.onPeer(e.peer, e.up, e.why);
+}
+
+zmq::message_t Mesh::Impl::control(FrameType t) const {
+  FrameHeader h;
+  h.type = t;
+  h.job = job;
+  const bool withInc = t == FrameType::Heartbeat;
+  h.length = withInc ? kIncarnationBytes : 0;
+  zmq::message_t m(kHeaderBytes + h.length);
+  encodeHeader(h, static_cast<uint8_t *>(m.data()));
+  if (withInc)
+    std::memcpy(static_cast<uint8_t *>(m.data()) + kHeaderBytes, incarnation.data(),
+                kIncarnationBytes);
+  return m;
+}
 
 void Mesh::Impl::setup(const SecretKey &key) {
   if (key.publicKey() != cfg.node(self).publicKey)
@@ -273,7 +175,10 @@ bool Mesh::Impl::sendNow(uint32_t dest, zmq::message_t &msg) {
   // HWM is unlimited, so this fails only while the DEALER has no pipe (a
   // refused handshake tears it down until the next reconnect).
   try {
-    return bool(dealers[dest].send(msg, zmq::send_flags::dontwait));
+    const std::size_t n = msg.size();
+    if (!dealers[dest].send(msg, zmq::send_flags::dontwait)) return false;
+    sentBytes += n;
+    return true;
   } catch (const zmq::error_t &) {
     return false;
   }
@@ -336,18 +241,52 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
   }
   if (from >= nodes || from == self) return; // cannot happen with our ZAP handler
   auto data = std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size());
+  receivedBytes += data.size();
   std::string why;
   auto h = decodeHeader(data, why);
   std::lock_guard lk(mu);
   PeerState &ps = peers[from];
-  if (!ps.dead.empty()) return; // the link is already condemned
+  const bool multiplex = opts.multiplex;
+  if (!ps.dead.empty() && !multiplex) return; // the link is already condemned
   if (!ps.heard) log("connected: " + name(from));
+  if (!h) {
+    // A long-lived node keeps the peer: the frame is lost, and a job that
+    // needed it notices the gap in its sequence numbers.
+    if (multiplex) return log(name(from) + " sent a " + why + " (frame dropped)");
+    ps.heard = true, ps.lastHeard = Clock::now();
+    return kill(from, name(from) + " sent a " + why);
+  }
+  if (h->type == FrameType::Heartbeat || h->type == FrameType::Bye) {
+    if (h->job != job) {
+      if (multiplex)
+        return log(name(from) + " belongs to another cluster (its cluster id differs); frame "
+                                "dropped");
+      ps.heard = true, ps.lastHeard = Clock::now();
+      return kill(from, name(from) + " sent a frame for another job (job id mismatch); check "
+                                     "that every node uses the same cluster configuration");
+    }
+  }
+  if (multiplex) {
+    if (h->type == FrameType::Heartbeat && h->length == kIncarnationBytes) {
+      Incarnation inc;
+      std::memcpy(inc.data(), data.data() + kHeaderBytes, kIncarnationBytes);
+      if (ps.incarnation && *ps.incarnation != inc) kill(from, name(from) + " restarted");
+      ps.incarnation = inc;
+    }
+    ps.heard = true;
+    ps.lastHeard = Clock::now();
+    if (h->type == FrameType::Bye) {
+      ps.closed = true;
+      return kill(from, name(from) + " shut down");
+    }
+    if (!ps.dead.empty() && ps.handshakeOk)
+      revive(from);
+    else if (ps.handshakeOk)
+      markUp(from);
+    if (!ps.dead.empty()) return; // until our own link to it is back
+  }
   ps.heard = true;
   ps.lastHeard = Clock::now();
-  if (!h) return kill(from, name(from) + " sent a " + why);
-  if (h->job != job)
-    return kill(from, name(from) + " sent a frame for another job (job id mismatch); check that "
-                                   "every node uses the same cluster configuration");
   switch (h->type) {
   case FrameType::Heartbeat:
     return;
@@ -359,21 +298,84 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
   case FrameType::DataEnd:
     break;
   }
-  Link &l = links[h->channel][from];
-  std::string where = " on channel " + std::to_string(h->channel) + " (sequence " +
-                      std::to_string(h->seq) + ", expected " + std::to_string(l.nextSeq) + ")";
-  if (h->seq < l.nextSeq) return kill(from, name(from) + " sent a replayed message" + where);
-  if (h->seq > l.nextSeq)
-    return kill(from, name(from) + " skipped messages" + where +
-                          ": a message was lost, reordered or tampered with");
-  ++l.nextSeq;
-  if (l.partial.size() + h->length > kMaxMessageBytes)
-    return kill(from, name(from) + " sent a message larger than the 4 GiB limit");
-  appendWiping(l.partial, data.subspan(kHeaderBytes));
-  if (h->type == FrameType::DataEnd) {
+  handleData(from, *h, data.subspan(kHeaderBytes));
+}
+
+void Mesh::Impl::handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload) {
+  const ChanKey key{h.job, h.channel};
+  auto it = chans.find(key);
+  if (it != chans.end()) return deliver(*it->second, from, h, payload);
+  if (!opts.multiplex)
+    return kill(from, name(from) + " sent a frame for another job (job id mismatch); check that "
+                                   "every node uses the same cluster configuration");
+  // A job this node has finished, or not opened yet.
+  if (closedSet.count(key) ||
+      pendingBytes[from] + kHeaderBytes + payload.size() > kMaxPendingBytesPerPeer) {
+    ++dropped;
+    return;
+  }
+  auto &pf = pending[key];
+  if (pf.frames.empty()) pf.since = Clock::now();
+  std::vector<uint8_t> f(kHeaderBytes + payload.size());
+  encodeHeader(h, f.data());
+  std::copy(payload.begin(), payload.end(), f.begin() + kHeaderBytes);
+  pendingBytes[from] += f.size();
+  pf.frames.emplace_back(from, std::move(f));
+}
+
+void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
+                         std::span<const uint8_t> payload) {
+  Link &l = st.links[from];
+  if (!l.error.empty()) return; // this link already failed
+  auto failLink = [&](const std::string &why) {
+    l.error = why;
+    log("peer failure: " + why);
+    if (!opts.multiplex) return kill(from, why);
+    cv.notify_all();
+  };
+  if (st.sequenced) {
+    std::string where = " on channel " + std::to_string(h.channel) + " (sequence " +
+                        std::to_string(h.seq) + ", expected " + std::to_string(l.nextSeq) + ")";
+    if (h.seq < l.nextSeq) return failLink(name(from) + " sent a replayed message" + where);
+    if (h.seq > l.nextSeq)
+      return failLink(name(from) + " skipped messages" + where +
+                      ": a message was lost, reordered or tampered with");
+    ++l.nextSeq;
+  }
+  if (l.partial.size() + h.length > kMaxMessageBytes)
+    return failLink(name(from) + " sent a message larger than the 4 GiB limit");
+  appendWiping(l.partial, payload);
+  if (h.type == FrameType::DataEnd) {
     l.q.push_back(std::move(l.partial));
     l.partial = {};
     cv.notify_all();
+  }
+}
+
+void Mesh::Impl::dropPending(std::map<ChanKey, PendingFrames>::iterator it) {
+  for (auto &[from, f] : it->second.frames) {
+    pendingBytes[from] -= f.size();
+    sodium_memzero(f.data(), f.size());
+    ++dropped;
+  }
+  pending.erase(it);
+}
+
+void Mesh::Impl::expirePending(Clock::time_point now) {
+  std::lock_guard lk(mu);
+  for (auto it = pending.begin(); it != pending.end();) {
+    auto next = std::next(it);
+    if (now - it->second.since > kPendingTtl) dropPending(it);
+    it = next;
+  }
+}
+
+void Mesh::Impl::rememberClosed(const ChanKey &key) {
+  if (!closedSet.insert(key).second) return;
+  closedOrder.push_back(key);
+  if (closedOrder.size() > kRecentlyClosed) {
+    closedSet.erase(closedOrder.front());
+    closedOrder.pop_front();
   }
 }
 
@@ -389,6 +391,17 @@ void Mesh::Impl::handleMonitor(uint32_t p) {
   switch (event) {
   case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
     ps.handshakeOk = true;
+    ps.handshakeProblem.clear();
+    if (opts.multiplex) {
+      ps.disconnectedAt.reset();
+      // Heard from recently, and now our own link to it works again.
+      if (ps.heard && !ps.closed && Clock::now() - ps.lastHeard < peerTimeout) {
+        if (!ps.dead.empty())
+          revive(p);
+        else
+          markUp(p);
+      }
+    }
     cv.notify_all();
     break;
   case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
@@ -404,6 +417,7 @@ void Mesh::Impl::handleMonitor(uint32_t p) {
     break;
   case ZMQ_EVENT_DISCONNECTED:
     if (ps.handshakeOk && !ps.disconnectedAt) ps.disconnectedAt = Clock::now();
+    if (opts.multiplex) ps.handshakeOk = false; // until the DEALER reconnects
     break;
   default:
     break;
@@ -417,7 +431,8 @@ void Mesh::Impl::checkLiveness(Clock::time_point now) {
     PeerState &ps = peers[p];
     if (!ps.dead.empty() || ps.closed) continue;
     if (!ps.heard) {
-      if (now - start > connectTimeout)
+      // A long-lived node waits for its peers as long as it takes.
+      if (now - start > connectTimeout && !opts.multiplex)
         kill(p, name(p) + " did not connect within " + std::to_string(connectTimeout.count()) +
                     " ms (timeouts.connect_ms): check that it runs, that " + cfg.node(p).endpoint +
                     " is reachable" +
@@ -450,6 +465,7 @@ void Mesh::Impl::ioLoop() {
         nextHb = now + hbIvl;
       }
       checkLiveness(now);
+      if (opts.multiplex) expirePending(now);
       {
         std::lock_guard lk(mu);
         while (!outbox.empty()) {
@@ -519,6 +535,7 @@ void Mesh::Impl::ioLoop() {
           if (p >= self) ++p;
           handleMonitor(p);
         }
+      fireEvents();
     }
   } catch (const std::exception &e) {
     std::lock_guard lk(mu);
@@ -548,8 +565,18 @@ Mesh::Mesh(const ClusterConfig &cfg, uint32_t self, const SecretKey &key, MeshOp
   m.latency = milliseconds(cfg.latencyMs);
   m.grace = milliseconds(std::min<uint32_t>(500, t.peerMs / 2));
   m.peers.resize(m.nodes);
-  m.links.assign(kMaxChannels, std::vector<Link>(m.nodes));
-  m.taken.assign(kMaxChannels, false);
+  m.peers[self].up = true;
+  m.pendingBytes.assign(m.nodes, 0);
+  randombytes_buf(m.incarnation.data(), m.incarnation.size());
+  if (!m.opts.multiplex) // the configuration's job: every channel exists from the start
+    for (uint16_t id = 0; id < kMaxChannels; ++id) {
+      auto st = std::make_shared<ChanState>();
+      st->job = m.job;
+      st->id = id;
+      st->links.resize(m.nodes);
+      st->sendSeq.assign(m.nodes, 0);
+      m.chans[{m.job, id}] = st;
+    }
   m.wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m.wakeFd < 0) throw NetError("cannot create an eventfd for the network thread");
   try {
@@ -577,12 +604,53 @@ uint64_t Mesh::refusedConnections() const {
   return impl_->refused.load();
 }
 
+uint64_t Mesh::droppedFrames() const {
+  return impl_->dropped.load();
+}
+uint64_t Mesh::bytesSent() const {
+  return impl_->sentBytes.load();
+}
+uint64_t Mesh::bytesReceived() const {
+  return impl_->receivedBytes.load();
+}
+
 std::unique_ptr<vm::Channel> Mesh::channel(uint16_t id) {
   if (id >= kMaxChannels) throw std::logic_error("Mesh::channel: channel id out of range");
+  if (impl_->opts.multiplex) throw std::logic_error("Mesh::channel: use openJob on this mesh");
   std::lock_guard lk(impl_->mu);
-  if (impl_->taken[id]) throw std::logic_error("Mesh::channel: channel already taken");
-  impl_->taken[id] = true;
-  return std::make_unique<MeshChannel>(impl_.get(), id);
+  auto &st = impl_->chans.at({impl_->job, id});
+  if (st->taken) throw std::logic_error("Mesh::channel: channel already taken");
+  st->taken = true;
+  return makeMeshChannel(impl_.get(), st, false);
+}
+
+std::unique_ptr<JobChannel> Mesh::openJob(const std::string &jobId, uint16_t id, bool sequenced) {
+  if (id >= kMaxChannels) throw std::logic_error("Mesh::openJob: channel id out of range");
+  if (!impl_->opts.multiplex) throw std::logic_error("Mesh::openJob: the mesh is not multiplexed");
+  auto st = std::make_shared<ChanState>();
+  st->job = hashJobId(jobId);
+  st->id = id;
+  st->sequenced = sequenced;
+  st->links.resize(impl_->nodes);
+  st->sendSeq.assign(impl_->nodes, 0);
+  Impl &m = *impl_;
+  std::lock_guard lk(m.mu);
+  const ChanKey key{st->job, id};
+  if (!m.chans.emplace(key, st).second)
+    throw std::logic_error("Mesh::openJob: channel " + std::to_string(id) + " of job '" + jobId +
+                           "' is already open");
+  m.closedSet.erase(key); // reopened on purpose (tests): no longer closed
+  if (auto it = m.pending.find(key); it != m.pending.end()) {
+    for (auto &[from, f] : it->second.frames) {
+      std::string why;
+      if (auto h = decodeHeader(f, why))
+        m.deliver(*st, from, *h, std::span<const uint8_t>(f).subspan(kHeaderBytes));
+      m.pendingBytes[from] -= f.size();
+      sodium_memzero(f.data(), f.size());
+    }
+    m.pending.erase(it);
+  }
+  return makeMeshChannel(impl_.get(), st, true);
 }
 
 void Mesh::waitReady() {
@@ -592,14 +660,35 @@ void Mesh::waitReady() {
     std::string missing;
     for (uint32_t p = 0; p < m.nodes; ++p) {
       if (p == m.self) continue;
-      if (!m.peers[p].dead.empty()) throw NetError(m.peers[p].dead);
-      if (!m.peers[p].heard || !m.peers[p].handshakeOk)
+      const PeerState &ps = m.peers[p];
+      if (!ps.dead.empty() && !m.opts.multiplex) throw NetError(ps.dead);
+      if (m.opts.multiplex ? !ps.up : !ps.heard || !ps.handshakeOk)
         missing += (missing.empty() ? "" : ", ") + m.name(p);
     }
     if (missing.empty()) return;
     if (!m.ioError.empty()) throw NetError(m.ioError);
     m.cv.wait_for(lk, milliseconds(100));
   }
+}
+
+std::vector<PeerInfo> Mesh::peers() const {
+  const Impl &m = *impl_;
+  std::lock_guard lk(m.mu);
+  std::vector<PeerInfo> out;
+  auto now = Clock::now();
+  for (uint32_t p = 0; p < m.nodes; ++p) {
+    const PeerState &ps = m.peers[p];
+    PeerInfo i;
+    i.id = p;
+    i.up = p == m.self || (m.opts.multiplex ? ps.up : ps.heard && ps.dead.empty());
+    i.down = ps.dead;
+    i.downs = ps.downs;
+    if (ps.heard)
+      i.lastHeardMs =
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - ps.lastHeard).count();
+    out.push_back(i);
+  }
+  return out;
 }
 
 void Mesh::close() {

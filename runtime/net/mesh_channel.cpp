@@ -1,0 +1,165 @@
+//===- mesh_channel.cpp - vm::Channel over the mesh: send, recv, recvAny ---===//
+#include "runtime/net/mesh_impl.h"
+
+#include <cstring>
+#include <sodium.h>
+
+namespace smpc::net {
+
+using std::chrono::milliseconds;
+using vm::NetError;
+
+namespace {
+
+// ZeroMQ free callback for frames we built: payloads may hold shares.
+void wipeAndFree(void *data, void *size) {
+  sodium_memzero(data, reinterpret_cast<std::size_t>(size));
+  std::free(data);
+}
+
+class MeshChannel final : public JobChannel {
+public:
+  MeshChannel(Mesh::Impl *m, std::shared_ptr<ChanState> st, bool unregister)
+      : m_(m), st_(std::move(st)), unregister_(unregister) {}
+  ~MeshChannel() override {
+    if (!unregister_) return;
+    std::lock_guard lk(m_->mu);
+    m_->chans.erase({st_->job, st_->id});
+    m_->rememberClosed({st_->job, st_->id});
+    for (Link &l : st_->links) {
+      for (auto &msg : l.q)
+        sodium_memzero(msg.data(), msg.size());
+      sodium_memzero(l.partial.data(), l.partial.size());
+    }
+  }
+  uint32_t self() const override { return m_->self; }
+  uint32_t parties() const override { return m_->cfg.numParties(); }
+  uint64_t bytesSent() const override { return sent_; }
+  uint64_t bytesReceived() const override { return received_; }
+
+  void send(uint32_t to, std::span<const uint8_t> msg) override {
+    if (to >= m_->nodes || to == m_->self)
+      throw std::logic_error("Channel::send: invalid destination node " + std::to_string(to));
+    auto now = Clock::now();
+    std::vector<zmq::message_t> frames;
+    size_t off = 0;
+    uint64_t seq;
+    {
+      std::lock_guard lk(m_->mu);
+      if (!st_->failed.empty()) return; // nobody reads an aborted job's messages
+      seq = st_->sendSeq[to];
+      st_->sendSeq[to] += msg.empty() ? 1 : (msg.size() + kChunkBytes - 1) / kChunkBytes;
+    }
+    do {
+      size_t n = std::min(kChunkBytes, msg.size() - off);
+      FrameHeader h;
+      h.type = off + n == msg.size() ? FrameType::DataEnd : FrameType::Data;
+      h.channel = st_->id;
+      h.job = st_->job;
+      h.seq = seq++;
+      h.length = n;
+      // Our own buffer, so it can be wiped once ZeroMQ is done with it.
+      auto *p = static_cast<uint8_t *>(std::malloc(kHeaderBytes + n));
+      if (!p) throw std::bad_alloc();
+      encodeHeader(h, p);
+      if (n) std::memcpy(p + kHeaderBytes, msg.data() + off, n);
+      frames.emplace_back(p, kHeaderBytes + n, wipeAndFree,
+                          reinterpret_cast<void *>(kHeaderBytes + n));
+      off += n;
+    } while (off < msg.size());
+    {
+      std::lock_guard lk(m_->mu);
+      for (auto &f : frames) {
+        sent_ += f.size();
+        m_->outbox.push_back({to, now + m_->latency, std::move(f)});
+      }
+    }
+    m_->wake();
+  }
+
+  std::vector<uint8_t> recv(uint32_t from) override {
+    if (from >= m_->nodes || from == m_->self)
+      throw std::logic_error("Channel::recv: invalid source node " + std::to_string(from));
+    std::unique_lock lk(m_->mu);
+    auto deadline = Clock::now() + m_->recvTimeout;
+    for (;;) {
+      Link &l = st_->links[from];
+      if (!l.q.empty()) return take(l);
+      if (!l.error.empty()) throw NetError(l.error);
+      if (!st_->failed.empty()) throw NetError(st_->failed);
+      const PeerState &ps = m_->peers[from];
+      if (!ps.dead.empty()) throw NetError(ps.dead);
+      if (ps.closed)
+        throw NetError(m_->name(from) + " ended the job before sending the message this node "
+                                        "waits for");
+      if (!m_->ioError.empty()) throw NetError(m_->ioError);
+      if (m_->finished)
+        throw NetError("the network of " + m_->name(m_->self) +
+                       " was closed before the message from " + m_->name(from) + " arrived");
+      if (m_->cv.wait_until(lk, deadline) == std::cv_status::timeout && l.q.empty() &&
+          m_->peers[from].dead.empty() && st_->failed.empty())
+        throw NetError("timed out after " + std::to_string(m_->recvTimeout.count()) +
+                       " ms waiting for a message from " + m_->name(from) + " (timeouts.recv_ms)");
+    }
+  }
+
+  std::optional<std::pair<uint32_t, std::vector<uint8_t>>> recvAny(milliseconds timeout) override {
+    std::unique_lock lk(m_->mu);
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+      // Round robin, so one chatty peer cannot starve the others.
+      for (uint32_t i = 0; i < m_->nodes; ++i) {
+        uint32_t p = (next_ + i) % m_->nodes;
+        if (p != m_->self && !st_->links[p].q.empty()) {
+          next_ = p + 1;
+          return std::make_pair(p, take(st_->links[p]));
+        }
+      }
+      if (!st_->failed.empty()) throw NetError(st_->failed);
+      if (!m_->ioError.empty()) throw NetError(m_->ioError);
+      if (m_->finished) throw NetError("the network of " + m_->name(m_->self) + " was closed");
+      if (m_->cv.wait_until(lk, deadline) == std::cv_status::timeout) {
+        bool any = false;
+        for (uint32_t p = 0; p < m_->nodes; ++p)
+          any = any || (p != m_->self && !st_->links[p].q.empty());
+        if (!any) return std::nullopt;
+      }
+    }
+  }
+
+  std::string failure() const override {
+    std::lock_guard lk(m_->mu);
+    return st_->failed;
+  }
+
+  void abort(const std::string &why) override {
+    {
+      std::lock_guard lk(m_->mu);
+      if (st_->failed.empty()) st_->failed = why;
+    }
+    m_->cv.notify_all();
+  }
+
+private:
+  std::vector<uint8_t> take(Link &l) {
+    std::vector<uint8_t> out = std::move(l.q.front());
+    l.q.pop_front();
+    received_ += out.size();
+    return out;
+  }
+
+  Mesh::Impl *m_;
+  std::shared_ptr<ChanState> st_;
+  bool unregister_;
+  uint64_t sent_ = 0, received_ = 0;
+  uint32_t next_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<JobChannel> makeMeshChannel(Mesh::Impl *m, std::shared_ptr<ChanState> st,
+                                            bool unregister) {
+  return std::make_unique<MeshChannel>(m, std::move(st), unregister);
+}
+
+} // namespace smpc::net

@@ -1,0 +1,154 @@
+//===- mesh_impl.h - state shared by the mesh's I/O thread and channels ---===//
+//
+// Private to runtime/net. Everything below `mu` is guarded by it; the I/O
+// thread owns the sockets.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/net/frame.h"
+#include "runtime/net/mesh.h"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <zmq.hpp>
+
+namespace smpc::net {
+
+using Clock = std::chrono::steady_clock;
+
+/// Random per Mesh instance; heartbeats carry it so that peers can tell a
+/// restarted node from one that merely reconnected.
+using Incarnation = std::array<uint8_t, kIncarnationBytes>;
+
+struct PeerState {
+  bool heard = false;       // any authenticated frame arrived
+  bool closed = false;      // Bye arrived
+  bool handshakeOk = false; // our DEALER completed CURVE with it
+  std::string dead;         // non-empty: why the peer is unusable
+  std::string handshakeProblem;
+  Clock::time_point lastHeard;
+  std::optional<Clock::time_point> disconnectedAt;
+  std::optional<Incarnation> incarnation; // multiplexed meshes
+  uint64_t downs = 0;
+  bool up = false; // multiplexed: announced up (heard, our link works, not dead)
+};
+
+/// One direction of one (job, channel) link: complete messages in order.
+struct Link {
+  std::deque<std::vector<uint8_t>> q;
+  uint64_t nextSeq = 0;
+  std::vector<uint8_t> partial; // chunks of a message not yet complete
+  std::string error;            // a framing failure of this link
+};
+
+/// One open (job, channel) at this node.
+struct ChanState {
+  JobHash job{};
+  uint16_t id = 0;
+  bool sequenced = true;
+  bool taken = false;            // one-shot meshes: handed out by channel()
+  std::vector<Link> links;       // by peer
+  std::vector<uint64_t> sendSeq; // by peer
+  std::string failed;            // non-empty: every receive throws this
+};
+
+using ChanKey = std::pair<JobHash, uint16_t>;
+
+/// Multiplexed meshes: frames of a (job, channel) not open yet, because a
+/// fast peer may start a job a moment before this node opens it. Bounded in
+/// bytes per peer and in time; replayed through the checks on open.
+struct PendingFrames {
+  Clock::time_point since;
+  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> frames; // (from, whole frame)
+};
+inline constexpr std::size_t kMaxPendingBytesPerPeer = std::size_t(16) << 20;
+inline constexpr std::chrono::seconds kPendingTtl{60};
+inline constexpr std::size_t kRecentlyClosed = 4096;
+
+struct Outgoing {
+  uint32_t dest;
+  Clock::time_point due;
+  zmq::message_t msg;
+};
+
+struct PeerEvent {
+  uint32_t peer;
+  bool up;
+  std::string why;
+};
+
+struct Mesh::Impl {
+  ClusterConfig cfg;
+  uint32_t self;
+  uint32_t nodes;
+  JobHash job; // the configuration's job: one-shot channels, heartbeats, Bye
+  MeshOptions opts;
+  Incarnation incarnation{};
+  std::chrono::milliseconds hbIvl, peerTimeout, connectTimeout, recvTimeout, latency, grace;
+
+  zmq::context_t ctx;
+  zmq::socket_t zap, router;
+  std::vector<zmq::socket_t> dealers;  // by node id; self's is unused
+  std::vector<zmq::socket_t> monitors; // PAIR sockets reading DEALER monitor events
+  int wakeFd = -1;
+  std::thread io;
+  Clock::time_point start;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::vector<PeerState> peers;
+  std::map<ChanKey, std::shared_ptr<ChanState>> chans;
+  std::map<ChanKey, PendingFrames> pending;
+  std::vector<std::size_t> pendingBytes; // by peer
+  std::deque<ChanKey> closedOrder;       // recently closed (job, channel), oldest first
+  std::set<ChanKey> closedSet;
+  std::deque<Outgoing> outbox;   // filled by channels, drained by the I/O thread
+  std::vector<PeerEvent> events; // for opts.onPeer, fired outside the lock
+  bool closing = false, finished = false;
+  std::string ioError;
+  std::atomic<uint64_t> refused{0}, dropped{0}, sentBytes{0}, receivedBytes{0};
+
+  std::string name(uint32_t id) const { return cfg.nodeName(id); }
+  void log(const std::string &s) const {
+    if (opts.log) opts.log(s);
+  }
+  void wake();
+  /// Marks a peer unusable (first reason wins), fails the sequenced channels
+  /// it takes part in (multiplexed) and wakes waiting receivers. Needs mu.
+  void kill(uint32_t p, const std::string &why);
+  /// Multiplexed: a peer heard again after being down (or restarted). Needs mu.
+  void revive(uint32_t p);
+  void markUp(uint32_t p);
+  void fireEvents();
+
+  void setup(const SecretKey &key);
+  void ioLoop();
+  void handleZap();
+  void handleIncoming(zmq::message_t &msg);
+  void handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload);
+  /// Feeds a frame to an open channel's link: sequence checks, reassembly.
+  void deliver(ChanState &st, uint32_t from, const FrameHeader &h,
+               std::span<const uint8_t> payload);
+  /// Wipes and forgets pending frames (all of `key`'s, or the expired ones).
+  void dropPending(std::map<ChanKey, PendingFrames>::iterator it);
+  void expirePending(Clock::time_point now);
+  /// Called when a multiplexed channel closes: late frames are dropped.
+  void rememberClosed(const ChanKey &key);
+  void handleMonitor(uint32_t p);
+  void checkLiveness(Clock::time_point now);
+  bool sendNow(uint32_t dest, zmq::message_t &msg);
+  zmq::message_t control(FrameType t) const;
+};
+
+/// The channel object handed out by Mesh::channel and Mesh::openJob.
+std::unique_ptr<JobChannel> makeMeshChannel(Mesh::Impl *m, std::shared_ptr<ChanState> st,
+                                            bool unregister);
+
+} // namespace smpc::net
