@@ -6,7 +6,10 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config ccache git python3
   antlr4 default-jre-headless libantlr4-runtime-dev uuid-dev
-  llvm-14-dev llvm-14-tools
+  # LLVM 14's CMake package needs ZLIB::ZLIB (zlib1g-dev), which llvm-14-dev
+  # does not pull in; its other find_package()s (FFI, Terminfo, LibXml2, Z3)
+  # are satisfied by llvm-14-dev's own dependencies.
+  llvm-14-dev llvm-14-tools zlib1g-dev
   libzmq3-dev cppzmq-dev libsodium-dev libssl-dev libsqlite3-dev
   libboost-program-options1.74-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev
