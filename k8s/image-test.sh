@@ -48,7 +48,8 @@ if [ "$MODE" = context ]; then
 else
   bash k8s/make-base.sh
   podman build "${common[@]}" --build-arg SMPC_BUILD=source --build-arg "BUILD_BASE=$BASE" \
-    --volume "${CCACHE_DIR:-$HOME/.ccache}:/root/.ccache" . >"$work/build.log" 2>&1 ||
+    --volume "$(ccache -k cache_dir 2>/dev/null || echo "$HOME/.cache/ccache"):/root/.cache/ccache" . \
+    >"$work/build.log" 2>&1 ||
     { tail -30 "$work/build.log"; fail "podman build failed"; }
 fi
 echo "image: built $IMAGE ($MODE) in $(( $(date +%s) - t0 )) s"
