@@ -9,6 +9,7 @@
 #include "compiler/backend/backend.h"
 #include "compiler/backend/layout.h"
 #include "compiler/backend/regalloc.h"
+#include "vm/bytecode/emitter.h"
 
 #include <map>
 #include <stdexcept>
@@ -38,6 +39,7 @@ private:
   const Module &m;
   const Function &f;
   bc::Program &prog;
+  bc::Emitter out{prog};
   Allocation alloc;
   std::map<std::vector<uint64_t>, int64_t> constPool;
   std::map<std::pair<bool, uint32_t>, std::vector<uint32_t>> temps; // scratch registers
@@ -57,17 +59,11 @@ private:
   }
 
   size_t emit(bc::Op op, std::initializer_list<int64_t> a, const bc::SourceLoc &loc) {
-    bc::Instr in;
-    in.op = op;
-    size_t k = 0;
-    for (int64_t x : a)
-      in.a[k++] = x;
-    prog.code.push_back(in);
-    prog.srcmap.push_back(loc);
-    return prog.code.size() - 1;
+    return out.emit(op, a, loc);
   }
 
-  void patch(size_t at, size_t slot) { prog.code[at].a[slot] = int64_t(prog.code.size()); }
+  // Points jump operand `slot` of instruction `at` at the next instruction.
+  void patch(size_t at, unsigned slot) { out.patchTarget(at, slot, out.here()); }
 
   // dst[i] := src[i] for all i at once: sources that a later move would
   // overwrite are saved in scratch registers first.
@@ -138,39 +134,29 @@ private:
     }
   }
 
+  // Operands in opcodes.def order: the written register is the result, read
+  // registers are the IR operands in order, the rest the IR immediates.
   void bcInst(const Inst &in) {
-    const bc::OpInfo &oi = bc::info(in.op);
-    bc::Instr out;
-    out.op = in.op;
-    size_t nextOp = 0, nextImm = 0;
-    char first = oi.operands[0];
-    if ((first == 'U' || first == 'V') && reg(in.operands[0]) != reg(in.results[0])) {
+    bc::Instr instr;
+    instr.op = in.op;
+    if (bc::isStore(in.op) && reg(in.operands[0]) != reg(in.results[0])) {
       // The old vector is still needed: update a copy.
-      emit(first == 'U' ? bc::Op::MovS : bc::Op::MovP, {reg(in.results[0]), reg(in.operands[0])},
-           in.loc);
+      emit(bc::isSecret(bc::operandKind(in.op, 0)) ? bc::Op::MovS : bc::Op::MovP,
+           {reg(in.results[0]), reg(in.operands[0])}, in.loc);
     }
-    for (size_t k = 0; k < oi.operands.size(); ++k) {
-      switch (oi.operands[k]) {
-      case 'S':
-      case 'P':
-        out.a[k] = reg(in.results[0]);
-        break;
-      case 'U':
-      case 'V':
-        out.a[k] = reg(in.results[0]);
-        ++nextOp;
-        break;
-      case 's':
-      case 'p':
-        out.a[k] = reg(in.operands[nextOp++]);
-        break;
-      default:
-        out.a[k] = in.imms[nextImm++];
-        break;
+    size_t nextOp = 0, nextImm = 0;
+    for (unsigned k = 0; k < bc::numOperands(in.op); ++k) {
+      const bc::Operand kind = bc::operandKind(in.op, k);
+      if (bc::isWritten(kind)) {
+        instr.a[k] = reg(in.results[0]);
+        nextOp += bc::isRead(kind); // an in-place store also reads its old vector
+      } else if (bc::isRegister(kind)) {
+        instr.a[k] = reg(in.operands[nextOp++]);
+      } else {
+        instr.a[k] = in.imms[nextImm++];
       }
     }
-    prog.code.push_back(out);
-    prog.srcmap.push_back(in.loc);
+    out.emit(instr, in.loc);
   }
 
   void hoist(const Inst &loop, int loopDepth) {
@@ -213,7 +199,7 @@ private:
     hoist(in, loopDepth);
     const Block &before = in.regions[0], &after = in.regions[1];
     parallelMove(before.args, in.operands, 0, in.loc);
-    size_t head = prog.code.size();
+    size_t head = out.here();
     block(before, loopDepth + 1);
     const Inst &cond = term(before);
     parallelMove(after.args, cond.operands, 1, cond.loc);

@@ -174,11 +174,14 @@ private:
   // still read the operand, so only instructions alone in their round may.
   bool inPlaceOk(const Inst &in, size_t k) const {
     const bc::OpInfo &oi = bc::info(in.op);
-    if (oi.operands[0] == 'U' || oi.operands[0] == 'V') return k == 0;
-    if (oi.flags == bc::OpFlags::Interactive)
-      return !grouped.count(&in) && oi.operands[0] == 'S' &&
-             oi.operands.find('s') != std::string_view::npos;
-    return oi.flags == bc::OpFlags::Local && oi.len == bc::LenRule::Elementwise;
+    if (bc::isStore(in.op)) return k == 0;
+    if (oi.kind == bc::OpKind::Interactive) {
+      bool readsSecret = false;
+      for (bc::Operand o : oi.operands)
+        readsSecret |= o == bc::Operand::SR;
+      return !grouped.count(&in) && oi.operands[0] == bc::Operand::SW && readsSecret;
+    }
+    return oi.kind == bc::OpKind::Local && oi.len == bc::LenRule::Elementwise;
   }
 
   static const Inst &term(const Block &b) { return *b.insts.back(); }
@@ -318,11 +321,9 @@ private:
     for (const auto &ptr : b.insts) {
       const Inst &in = *ptr;
       switch (in.kind) {
-      case IrOp::Bc: {
-        char c = bc::info(in.op).operands[0];
-        if (c == 'U' || c == 'V') tryMerge(in.operands[0], in.results[0]);
+      case IrOp::Bc:
+        if (bc::isStore(in.op)) tryMerge(in.operands[0], in.results[0]);
         break;
-      }
       case IrOp::For: {
         const Block &body = in.regions[0];
         for (size_t k = 0; k < in.results.size(); ++k)

@@ -139,17 +139,17 @@ private:
     os << oi.mnemonic;
     size_t nextOp = 0, nextImm = 0;
     bool first = true;
-    for (char c : oi.operands) {
-      if (c == 'S' || c == 'P') continue;
+    for (bc::Operand c : oi.operands) {
+      if (bc::isWritten(c) && !bc::isRead(c)) continue; // the result, printed before `=`
       os << (first ? " " : ", ");
       first = false;
-      if (c == 's' || c == 'p' || c == 'U' || c == 'V') {
+      if (bc::isRegister(c)) {
         if (nextOp < in.operands.size())
           value(in.operands[nextOp++]);
         else
           os << "<missing>";
       } else if (nextImm < in.imms.size()) {
-        if (c == 'n' || c == 'o' || c == 'c') os << "#";
+        if (c != bc::Operand::Imm) os << "#"; // a table or constant index
         os << in.imms[nextImm++];
       } else {
         os << "<missing>";

@@ -245,23 +245,15 @@ private:
   }
 
   void bcInst(const Inst &in) {
-    switch (in.op) {
-    case bc::Op::LdConst:
-    case bc::Op::Jmp:
-    case bc::Op::Jz:
-    case bc::Op::Jnz:
-    case bc::Op::Round:
+    if (bc::isBackEndOnly(in.op))
       fail("this opcode is emitted by the back end and cannot appear in the IR");
-    default:
-      break;
-    }
     if (!in.regions.empty()) fail("a bytecode instruction has no regions");
     const bc::OpInfo &oi = bc::info(in.op);
     size_t reads = 0, imms = 0, writes = 0;
-    for (char c : oi.operands) {
-      if (c == 's' || c == 'p' || c == 'U' || c == 'V') ++reads;
-      if (c == 'S' || c == 'P' || c == 'U' || c == 'V') ++writes;
-      if (c == 'i' || c == 'n' || c == 'o' || c == 'c') ++imms;
+    for (bc::Operand c : oi.operands) {
+      reads += bc::isRegister(c) && bc::isRead(c);
+      writes += bc::isWritten(c);
+      imms += !bc::isRegister(c);
     }
     if (in.operands.size() != reads)
       fail("takes " + std::to_string(reads) + " register operands, got " +
@@ -274,12 +266,12 @@ private:
     std::vector<uint64_t> len; // per operand code, 0 for immediates
     std::vector<int64_t> imm;
     size_t nextOp = 0, nextImm = 0;
-    for (char c : oi.operands) {
+    for (bc::Operand c : oi.operands) {
       ValueId v = kNoValue;
-      if (c == 'S' || c == 'P')
-        v = in.results[0];
-      else if (c == 's' || c == 'p' || c == 'U' || c == 'V')
+      if (bc::isRead(c))
         v = in.operands[nextOp++];
+      else if (bc::isWritten(c))
+        v = in.results[0];
       if (v == kNoValue) {
         imm.push_back(in.imms[nextImm++]);
         len.push_back(0);
@@ -287,13 +279,12 @@ private:
       }
       imm.push_back(0);
       const Type &t = type(v);
-      bool secret = c == 'S' || c == 's' || c == 'U';
+      bool secret = bc::isSecret(c);
       if (t.isSecret() != secret)
         fail("operand " + pct(v) + " must be " + (secret ? "secret" : "public"));
       len.push_back(t.len());
     }
-    bool inPlace = oi.operands[0] == 'U' || oi.operands[0] == 'V';
-    if (inPlace && !(type(in.results[0]) == type(in.operands[0])))
+    if (bc::isStore(in.op) && !(type(in.results[0]) == type(in.operands[0])))
       fail("an in-place store has the type of the vector it updates");
     uint64_t resLen = writes ? type(in.results[0]).len() : 0;
     if (writes && resLen == 0) fail("result has length 0");
@@ -313,11 +304,11 @@ private:
       return; // bounds of slices and stores are checked by the bytecode verifier
     case bc::LenRule::Elementwise:
       for (size_t k = 1; k < oi.operands.size(); ++k) {
-        char c = oi.operands[k];
-        if ((c == 's' || c == 'p') && len[k] != resLen && len[k] != 1)
+        const bc::Operand c = oi.operands[k];
+        if (bc::isRegister(c) && len[k] != resLen && len[k] != 1)
           fail("operand " + std::to_string(k) + " has length " + std::to_string(len[k]) +
                ", result " + std::to_string(resLen));
-        if (c == 'i' && (imm[k] < 0 || imm[k] > 63))
+        if (c == bc::Operand::Imm && (imm[k] < 0 || imm[k] > 63))
           fail("shift " + std::to_string(imm[k]) + " is outside 0..63");
       }
       return;

@@ -93,8 +93,9 @@ private:
   // true with in.kind still Bc). Returns false when nothing applies.
   bool fold(Inst &in) {
     if (identity(in)) return true;
-    if (bc::info(in.op).operands.find_first_of("sSUV") != std::string_view::npos)
-      return false; // secret or in-place: nothing to compute at compile time
+    for (bc::Operand k : bc::info(in.op).operands)
+      if (bc::isSecret(k) || bc::isInPlace(k))
+        return false; // secret or in-place: nothing to compute at compile time
     std::vector<const Data *> ops;
     for (ValueId v : in.operands) {
       ops.push_back(cst(v));

@@ -17,19 +17,6 @@ using namespace ir;
 
 namespace {
 
-bool commutative(bc::Op op) {
-  switch (op) {
-  case bc::Op::AddP:
-  case bc::Op::MulP:
-  case bc::Op::EqP:
-  case bc::Op::AddSS:
-  case bc::Op::MulSS:
-    return true;
-  default:
-    return false;
-  }
-}
-
 class Cse {
 public:
   explicit Cse(Function &f) : f(f) {}
@@ -59,7 +46,7 @@ private:
   static void sortedPair(const Inst &in, ValueId &a, ValueId &b) {
     a = in.operands[0];
     b = in.operands[1];
-    if (in.kind == IrOp::Bc && commutative(in.op) && b < a) std::swap(a, b);
+    if (in.kind == IrOp::Bc && bc::isCommutative(in.op) && b < a) std::swap(a, b);
   }
 
   uint64_t hash(const Inst &in) const {
@@ -139,7 +126,7 @@ private:
   static bool candidate(const Inst &in) {
     if (in.kind == IrOp::Const) return true;
     if (in.kind != IrOp::Bc || in.results.size() != 1) return false;
-    return in.op != bc::Op::Input; // each input instruction reads its data once
+    return !bc::hasEffect(in.op); // e.g. each input instruction reads its data once
   }
 };
 

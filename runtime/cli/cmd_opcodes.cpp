@@ -7,6 +7,8 @@
 #include "vm/bytecode/cost.h"
 
 #include <iostream>
+#include <string>
+#include <utility>
 
 namespace smpc::cli {
 
@@ -42,16 +44,29 @@ const char *lenRuleName(bc::LenRule r) {
   return "?";
 }
 
-const char *flagName(bc::OpFlags f) {
-  switch (f) {
-  case bc::OpFlags::Local:
+const char *kindName(bc::OpKind k) {
+  switch (k) {
+  case bc::OpKind::Local:
     return "local";
-  case bc::OpFlags::Interactive:
+  case bc::OpKind::Interactive:
     return "interactive";
-  case bc::OpFlags::Jump:
+  case bc::OpKind::Jump:
     return "jump";
   }
   return "?";
+}
+
+std::string propNames(bc::Op op) {
+  static constexpr std::pair<bc::OpProp, const char *> kNames[] = {
+      {bc::OpProp::Commutative, "commutative"},
+      {bc::OpProp::MayTrap, "may trap"},
+      {bc::OpProp::HasEffect, "effect"},
+      {bc::OpProp::BackEndOnly, "back end only"},
+  };
+  std::string s;
+  for (const auto &[p, name] : kNames)
+    if (bc::has(op, p)) s += (s.empty() ? "" : ", ") + std::string(name);
+  return s.empty() ? "-" : s;
 }
 
 std::string escape(std::string_view s) {
@@ -72,14 +87,15 @@ int cmdOpcodes(const std::vector<std::string> &args) {
     printError("`smpc opcodes` takes no arguments");
     return kExitUsage;
   }
-  std::cout << "| # | mnemonic | operands | lengths | kind | semi2k rounds | semantics |\n"
-            << "|---|---|---|---|---|---|---|\n";
+  std::cout << "| # | mnemonic | operands | lengths | kind | properties | semi2k rounds | "
+               "semantics |\n"
+            << "|---|---|---|---|---|---|---|---|\n";
   for (unsigned i = 0; i < bc::kNumOps; ++i) {
     const bc::Op op = static_cast<bc::Op>(i);
     const bc::OpInfo &oi = bc::info(op);
-    std::cout << "| " << i << " | `" << oi.mnemonic << "` | `" << oi.operands << "` | "
-              << lenRuleName(oi.len) << " | " << flagName(oi.flags) << " | " << bc::opRounds(op)
-              << " | " << escape(oi.synopsis) << " |\n";
+    std::cout << "| " << i << " | `" << oi.mnemonic << "` | `" << bc::operandCodes(op) << "` | "
+              << lenRuleName(oi.len) << " | " << kindName(oi.kind) << " | " << propNames(op)
+              << " | " << bc::opRounds(op) << " | " << escape(oi.synopsis) << " |\n";
   }
   return kExitOk;
 }

@@ -68,13 +68,35 @@ Result runSmpc(const std::string &args) {
 
 } // namespace
 
+// The instruction table of docs/bytecode.md: from its header row to the
+// first line that is not a table row.
+std::string docsOpcodeTable() {
+  std::istringstream in(slurp(fs::path(SMPC_DOCS_DIR) / "bytecode.md"));
+  std::string line, table;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("| # | mnemonic |", 0) == 0) inside = true;
+    if (inside && line.rfind("|", 0) != 0) break;
+    if (inside) table += line + "\n";
+  }
+  return table;
+}
+
+TEST_CASE("docs/bytecode.md shows exactly what `smpc opcodes` prints") {
+  Result r = runSmpc("opcodes");
+  REQUIRE(r.code == 0);
+  CHECK_MESSAGE(docsOpcodeTable() == r.out,
+                "regenerate the table in docs/bytecode.md with `smpc opcodes`");
+}
+
 TEST_CASE("version, opcodes, help") {
   Result r = runSmpc("version");
   CHECK(r.code == 0);
   CHECK(r.out.find("(bytecode version 1)") != std::string::npos);
   r = runSmpc("opcodes");
   CHECK(r.code == 0);
-  CHECK(r.out.find("| `mul.ss` | `Sss` | elementwise | interactive | 1 |") != std::string::npos);
+  CHECK(r.out.find("| `mul.ss` | `Sss` | elementwise | interactive | commutative | 1 |") !=
+        std::string::npos);
   r = runSmpc("--help");
   CHECK(r.code == 0);
   CHECK(r.out.find("run ") != std::string::npos);

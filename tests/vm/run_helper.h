@@ -9,6 +9,21 @@
 
 namespace smpc::testing {
 
+/// Every instruction the VM tests execute, per opcode (test_main.cpp checks
+/// that each opcode ran at least once).
+inline vm::OpCounts &opsExecuted() {
+  static vm::OpCounts counts{};
+  return counts;
+}
+
+/// Run options that count executed opcodes into opsExecuted().
+inline vm::RunOptions countingOptions(uint64_t maxSteps = 0) {
+  vm::RunOptions ro;
+  ro.maxSteps = maxSteps;
+  ro.opCounts = &opsExecuted();
+  return ro;
+}
+
 /// Verifies (REQUIREs validity), runs on the clear protocol, returns the
 /// outputs by name.
 inline std::map<std::string, std::vector<uint64_t>> runClear(const bc::Program &p,
@@ -19,8 +34,7 @@ inline std::map<std::string, std::vector<uint64_t>> runClear(const bc::Program &
   INFO(err);
   REQUIRE(err.empty());
   vm::ClearProtocol proto(3);
-  vm::RunOptions ro;
-  ro.maxSteps = maxSteps;
+  vm::RunOptions ro = countingOptions(maxSteps);
   std::map<std::string, std::vector<uint64_t>> out;
   for (auto &o : vm::run(p, proto, in, ro))
     out[o.entry.name] = o.data;

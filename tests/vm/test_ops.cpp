@@ -36,14 +36,14 @@ std::vector<uint64_t> secBinary(Op op, std::vector<uint64_t> a, std::vector<uint
   auto sa = pb.sreg(uint32_t(a.size())), sb = pb.sreg(uint32_t(b.size())), r = pb.sreg(n);
   pb.emit(Op::Classify, {sa, pa});
   pb.emit(Op::Classify, {sb, pbr});
-  std::string_view ops = bc::info(op).operands;
+  const bc::OperandList &ops = bc::info(op).operands;
   if (imm >= 0)
     pb.emit(op, {r, sa, imm});
   else if (ops.size() == 2)
     pb.emit(op, {r, sa});
-  else if (ops[2] == 'p')
+  else if (ops[2] == bc::Operand::PR)
     pb.emit(op, {r, sa, pbr});
-  else if (ops[1] == 'p')
+  else if (ops[1] == bc::Operand::PR)
     pb.emit(op, {r, pa, sb});
   else
     pb.emit(op, {r, sa, sb});
@@ -193,6 +193,36 @@ TEST_CASE("dynamic slices and stores in a loop: reverse a secret vector") {
   CHECK(runClear(pb.prog, {{"v", u({1, 2, 3, 4, 5})}})["r"] == u({5, 4, 3, 2, 1}));
 }
 
+TEST_CASE("public moves broadcast; secret slices; open reveals") {
+  CHECK(pubBinary(Op::MovP, u({-3}), u({0}), 3) == u({-3, -3, -3}));
+  bc::ProgramBuilder pb;
+  auto m = pb.pconst(u({1, 2, 3, 4, 5, 6}));
+  auto sm = pb.sreg(6), col = pb.sreg(2), opened = pb.preg(2);
+  pb.emit(Op::Classify, {sm, m});
+  pb.emit(Op::SliceS, {col, sm, 2, 1, 3, 0}); // column 2 of a 2x3 matrix: 3 6
+  pb.emit(Op::Open, {opened, col});
+  pb.emit(Op::OutputP, {opened, pb.output("col", ElemType::Int, 2, 1, {}, false)});
+  CHECK(runClear(pb.prog)["col"] == u({3, 6}));
+}
+
+TEST_CASE("dynamic public slices and stores: rotate a vector by a run-time offset") {
+  bc::ProgramBuilder pb;
+  auto v = pb.pconst(u({10, 20, 30, 40})), r = pb.pconst(u({0, 0, 0, 0}));
+  auto e = pb.preg(), off = pb.pconst({1}), dst = pb.pconst({0});
+  auto one = pb.pconst({1}), three = pb.pconst({3});
+  // r[dst] := v[off] for (off, dst) = (1, 0), (2, 1), (3, 2); then r[3] := v[0].
+  for (int k = 0; k < 3; ++k) {
+    pb.emit(Op::SliceDynP, {e, v, off, 1, 1, 0});
+    pb.emit(Op::StoreDynP, {r, e, dst, 1, 1, 0});
+    pb.emit(Op::AddP, {off, off, one});
+    pb.emit(Op::AddP, {dst, dst, one});
+  }
+  pb.emit(Op::SliceP, {e, v, 0, 1, 1, 0});
+  pb.emit(Op::StoreDynP, {r, e, three, 1, 1, 0});
+  pb.emit(Op::OutputP, {r, pb.output("r", ElemType::Int, 4, 1, {}, false)});
+  CHECK(runClear(pb.prog)["r"] == u({20, 30, 40, 10}));
+}
+
 TEST_CASE("jumps: a public loop and conditional branches") {
   CHECK(runClear(loopProgram(10), {{"x", u({3})}})["r"] == u({135}));
   CHECK(runClear(loopProgram(0), {{"x", u({3})}})["r"] == u({0}));
@@ -247,7 +277,7 @@ TEST_CASE("outputs: recipients, secret and public, table order") {
   pb.emit(Op::OutputP, {p, o0});
   pb.emit(Op::OutputS, {s, o1});
   vm::ClearProtocol proto;
-  auto outs = vm::run(pb.prog, proto, {});
+  auto outs = vm::run(pb.prog, proto, {}, countingOptions());
   REQUIRE(outs.size() == 2);
   CHECK(outs[0].entry.name == "second");
   CHECK(outs[1].entry.name == "first");
@@ -259,8 +289,7 @@ namespace {
 std::string runtimeError(const bc::Program &p, const vm::InputValues &in = {}, uint64_t steps = 0) {
   REQUIRE(bc::verifyProgram(p) == "");
   vm::ClearProtocol proto;
-  vm::RunOptions ro;
-  ro.maxSteps = steps;
+  vm::RunOptions ro = countingOptions(steps);
   try {
     vm::run(p, proto, in, ro);
   } catch (const vm::RuntimeError &e) {

@@ -195,34 +195,15 @@ private:
     p.outputs.push_back(e);
   }
 
-  int64_t operand(char code, std::string_view t, size_t k, std::string_view mn) {
+  int64_t operand(Operand kind, std::string_view t, size_t k, std::string_view mn) {
     t = trim(t);
-    auto prefixed = [&](std::string_view pre, const char *what) -> int64_t {
-      if (t.substr(0, pre.size()) != pre)
-        fail("operand " + std::to_string(k + 1) + " of " + std::string(mn) + " must be " + what +
-             " (" + std::string(pre) + "N), got '" + std::string(t) + "'");
-      return count(t.substr(pre.size()), what);
-    };
-    switch (code) {
-    case 'S':
-    case 's':
-    case 'U':
-      return prefixed("s", "a secret register");
-    case 'P':
-    case 'p':
-    case 'V':
-      return prefixed("p", "a public register");
-    case 'j':
-      return prefixed("@", "a jump target");
-    case 'n':
-      return prefixed("in", "an input");
-    case 'o':
-      return prefixed("out", "an output");
-    case 'c':
-      return prefixed("c", "a constant");
-    default:
-      return integer(t, "an immediate");
-    }
+    if (kind == Operand::Imm) return integer(t, "an immediate");
+    const std::string_view pre = info(kind).prefix;
+    const std::string what(info(kind).what);
+    if (t.substr(0, pre.size()) != pre)
+      fail("operand " + std::to_string(k + 1) + " of " + std::string(mn) + " must be " + what +
+           " (" + std::string(pre) + "N), got '" + std::string(t) + "'");
+    return count(t.substr(pre.size()), what.c_str());
   }
 
   void instruction(std::string_view s, std::string_view comment) {
@@ -246,7 +227,7 @@ private:
       if (c == std::string_view::npos) break;
       rest = rest.substr(c + 1);
     }
-    const std::string_view codes = info(*op).operands;
+    const OperandList &codes = info(*op).operands;
     if (ops.size() != codes.size())
       fail(std::string(mn) + " takes " + std::to_string(codes.size()) + " operands, got " +
            std::to_string(ops.size()));

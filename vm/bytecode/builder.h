@@ -1,16 +1,17 @@
 //===- builder.h - building Programs by hand (tests, benchmarks, tools) ---===//
 //
-// Allocates registers, constants and table entries and appends instructions,
-// checking the operand count against opcodes.def. The result still has to
-// pass verifyProgram; the builder does not second-guess lengths.
+// Allocates registers, constants and table entries and appends instructions
+// through appendInstr (emitter.h), which checks the operand count against
+// opcodes.def. The result still has to pass verifyProgram; the builder does
+// not second-guess indices or lengths (tests build invalid programs on
+// purpose).
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/emitter.h"
 #include "vm/bytecode/program.h"
 
-#include <cassert>
 #include <initializer_list>
-#include <stdexcept>
 #include <string>
 
 namespace smpc::bc {
@@ -67,16 +68,8 @@ public:
   }
   /// Appends one instruction; `line` (if nonzero) goes to the source map.
   size_t emit(Op op, std::initializer_list<int64_t> operands, uint32_t line = 0, uint32_t col = 0) {
-    if (operands.size() != info(op).operands.size())
-      throw std::logic_error("wrong operand count for " + std::string(info(op).mnemonic));
-    Instr in;
-    in.op = op;
-    size_t k = 0;
-    for (int64_t v : operands)
-      in.a[k++] = v;
-    prog.code.push_back(in);
-    prog.srcmap.push_back(SourceLoc{0, line, col});
-    return prog.code.size() - 1;
+    return appendInstr(prog, op, std::span(operands.begin(), operands.size()),
+                       SourceLoc{0, line, col});
   }
   size_t here() const { return prog.code.size(); }
   Program prog;

@@ -32,33 +32,8 @@ std::string shape(const IoEntry &e) {
   return s;
 }
 
-std::string tagged(const char *tag, int64_t v) {
-  std::string s(tag);
-  s.append(std::to_string(v));
-  return s;
-}
-
-std::string operand(char code, int64_t v) {
-  switch (code) {
-  case 'S':
-  case 's':
-  case 'U':
-    return tagged("s", v);
-  case 'P':
-  case 'p':
-  case 'V':
-    return tagged("p", v);
-  case 'j':
-    return tagged("@", v);
-  case 'n':
-    return tagged("in", v);
-  case 'o':
-    return tagged("out", v);
-  case 'c':
-    return tagged("c", v);
-  default:
-    return std::to_string(v);
-  }
+std::string operand(Operand k, int64_t v) {
+  return std::string(info(k).prefix) + std::to_string(v);
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-//===- opcode.cpp - opcode lookup by mnemonic ------------------------------===//
+//===- opcode.cpp - opcode lookup by mnemonic, operand letters -------------===//
 #include "vm/bytecode/opcode.h"
 
 namespace smpc::bc {
@@ -7,6 +7,13 @@ std::optional<Op> opFromMnemonic(std::string_view mnemonic) {
   for (unsigned i = 0; i < kNumOps; ++i)
     if (kOpInfo[i].mnemonic == mnemonic) return static_cast<Op>(i);
   return std::nullopt;
+}
+
+std::string operandCodes(Op op) {
+  std::string s;
+  for (Operand k : info(op).operands)
+    s += info(k).code;
+  return s;
 }
 
 } // namespace smpc::bc

@@ -119,11 +119,6 @@ IoEntry readIo(Reader &r) {
   return e;
 }
 
-// Operand encoding: immediates are 8 bytes, everything else 4 bytes.
-bool isImmediate(char code) {
-  return code == 'i';
-}
-
 } // namespace
 
 std::vector<uint8_t> writeProgram(const Program &p) {
@@ -154,9 +149,9 @@ std::vector<uint8_t> writeProgram(const Program &p) {
   w.u32(static_cast<uint32_t>(p.code.size()));
   for (const Instr &in : p.code) {
     w.u16(static_cast<uint16_t>(in.op));
-    std::string_view ops = info(in.op).operands;
+    const OperandList &ops = info(in.op).operands;
     for (size_t k = 0; k < ops.size(); ++k) {
-      if (isImmediate(ops[k]))
+      if (encodedBytes(ops[k]) == 8)
         w.u64(static_cast<uint64_t>(in.a[k]));
       else
         w.u32(static_cast<uint32_t>(in.a[k]));
@@ -230,10 +225,10 @@ static void decode(Reader &r, Program &p) {
       r.fail("instruction " + std::to_string(i) + " has unknown opcode " + std::to_string(op));
     Instr &in = p.code[i];
     in.op = static_cast<Op>(op);
-    std::string_view ops = info(in.op).operands;
+    const OperandList &ops = info(in.op).operands;
     for (size_t k = 0; k < ops.size(); ++k)
-      in.a[k] = isImmediate(ops[k]) ? static_cast<int64_t>(r.u64("operand"))
-                                    : static_cast<int64_t>(r.u32("operand"));
+      in.a[k] = encodedBytes(ops[k]) == 8 ? static_cast<int64_t>(r.u64("operand"))
+                                          : static_cast<int64_t>(r.u32("operand"));
   }
   PreprocNeeds &n = p.needs;
   for (uint64_t *v : {&n.triples, &n.matTripleElems, &n.truncPairs, &n.ltz, &n.eqz, &n.rounds})

@@ -116,8 +116,7 @@ private:
 
   // Length of register operand k of `in`, after checking its index and bank.
   uint64_t reg(size_t pc, const Instr &in, unsigned k) {
-    char code = info(in.op).operands[k];
-    bool secret = code == 'S' || code == 's' || code == 'U';
+    bool secret = isSecret(operandKind(in.op, k));
     const auto &bank = secret ? p.sregLen : p.pregLen;
     int64_t r = in.a[k];
     if (r < 0 || uint64_t(r) >= bank.size())
@@ -127,30 +126,40 @@ private:
     return bank[r];
   }
 
-  static bool isReg(char c) { return std::string_view("SsPpUV").find(c) != std::string_view::npos; }
-
   void instr(size_t pc, const Instr &in) {
     if (static_cast<unsigned>(in.op) >= kNumOps)
       fail("instruction " + std::to_string(pc) + " has an unknown opcode");
     const OpInfo &oi = info(in.op);
     uint64_t len[kMaxOperands] = {};
     for (unsigned k = 0; k < oi.operands.size(); ++k) {
-      char c = oi.operands[k];
       int64_t v = in.a[k];
-      if (isReg(c)) {
+      switch (oi.operands[k]) {
+      case Operand::SW:
+      case Operand::SR:
+      case Operand::SU:
+      case Operand::PW:
+      case Operand::PR:
+      case Operand::PU:
         len[k] = reg(pc, in, k);
-      } else if (c == 'j') {
+        break;
+      case Operand::Tgt:
         if (v < 0 || uint64_t(v) > p.code.size())
           failAt(pc, "jump target " + std::to_string(v) + " is outside the program");
-      } else if (c == 'n') {
+        break;
+      case Operand::In:
         if (v < 0 || uint64_t(v) >= p.inputs.size())
           failAt(pc, "input index " + std::to_string(v) + " is not in the input table");
-      } else if (c == 'o') {
+        break;
+      case Operand::Out:
         if (v < 0 || uint64_t(v) >= p.outputs.size())
           failAt(pc, "output index " + std::to_string(v) + " is not in the output table");
-      } else if (c == 'c') {
+        break;
+      case Operand::Cst:
         if (v < 0 || uint64_t(v) >= p.consts.size())
           failAt(pc, "constant index " + std::to_string(v) + " is not in the constant pool");
+        break;
+      case Operand::Imm:
+        break; // checked per LenRule below
       }
     }
     for (unsigned k = static_cast<unsigned>(oi.operands.size()); k < kMaxOperands; ++k)
@@ -173,12 +182,12 @@ private:
       return;
     case LenRule::Elementwise:
       for (unsigned k = 1; k < oi.operands.size(); ++k) {
-        char c = oi.operands[k];
-        if ((c == 's' || c == 'p') && len[k] != len[0] && len[k] != 1)
+        const Operand c = oi.operands[k];
+        if (isRegister(c) && len[k] != len[0] && len[k] != 1)
           failAt(pc, "operand " + std::to_string(k + 1) + " has length " + std::to_string(len[k]) +
                          " but the result has length " + std::to_string(len[0]) +
                          " (must be equal or 1)");
-        if (c == 'i' && (a[k] < 0 || a[k] > 63))
+        if (c == Operand::Imm && (a[k] < 0 || a[k] > 63))
           failAt(pc, "shift " + std::to_string(a[k]) + " is outside 0..63");
       }
       return;
@@ -255,14 +264,13 @@ private:
   }
 
   // Registers an interactive instruction writes and reads, as (bank, index).
-  void effects(const Instr &in, std::set<std::pair<char, int64_t>> &w,
-               std::set<std::pair<char, int64_t>> &r) {
-    std::string_view ops = info(in.op).operands;
+  void effects(const Instr &in, std::set<std::pair<Bank, int64_t>> &w,
+               std::set<std::pair<Bank, int64_t>> &r) {
+    const OperandList &ops = info(in.op).operands;
     for (size_t k = 0; k < ops.size(); ++k) {
-      char c = ops[k];
-      char bank = (c == 'S' || c == 's' || c == 'U') ? 's' : 'p';
-      if (c == 'S' || c == 'P' || c == 'U' || c == 'V') w.insert({bank, in.a[k]});
-      if (c == 's' || c == 'p' || c == 'U' || c == 'V') r.insert({bank, in.a[k]});
+      const Bank bank = info(ops[k]).bank;
+      if (isWritten(ops[k])) w.insert({bank, in.a[k]});
+      if (isRead(ops[k])) r.insert({bank, in.a[k]});
     }
   }
 
@@ -273,11 +281,11 @@ private:
       uint64_t n = uint64_t(p.code[pc].a[0]);
       if (pc + n >= p.code.size())
         failAt(pc, "group of " + std::to_string(n) + " runs past the end of the program");
-      std::set<std::pair<char, int64_t>> written, read;
+      std::set<std::pair<Bank, int64_t>> written, read;
       for (size_t q = pc + 1; q <= pc + n; ++q) {
         if (!isInteractive(p.code[q].op))
           failAt(pc, "instruction " + std::to_string(q) + " in the group is not interactive");
-        std::set<std::pair<char, int64_t>> w, r;
+        std::set<std::pair<Bank, int64_t>> w, r;
         effects(p.code[q], w, r);
         for (const auto &x : r)
           if (written.count(x))
@@ -300,9 +308,11 @@ private:
     }
     for (size_t pc = 0; pc < p.code.size(); ++pc) {
       const Instr &in = p.code[pc];
-      int64_t t = in.op == Op::Jmp ? in.a[0] : (in.op == Op::Jz || in.op == Op::Jnz) ? in.a[1] : -1;
-      if (t >= 0 && inside[t])
-        failAt(pc, "jumps into the middle of a round group at instruction " + std::to_string(t));
+      for (unsigned k = 0; k < numOperands(in.op); ++k) {
+        int64_t t = in.a[k];
+        if (operandKind(in.op, k) == Operand::Tgt && inside[t])
+          failAt(pc, "jumps into the middle of a round group at instruction " + std::to_string(t));
+      }
     }
   }
 

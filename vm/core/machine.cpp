@@ -133,6 +133,7 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
     if (opts.maxSteps && ++steps > opts.maxSteps)
       fail(st, "step limit of " + std::to_string(opts.maxSteps) + " instructions exceeded");
     size_t next = st.pc + 1;
+    if (opts.opCounts) ++(*opts.opCounts)[static_cast<unsigned>(in.op)];
     switch (in.op) {
     case bc::Op::LdConst:
       P[a[0]] = prog.consts[a[1]];
@@ -280,6 +281,9 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
     case bc::Op::Round:
       if (opts.maxSteps && (steps += uint64_t(a[0])) > opts.maxSteps)
         fail(st, "step limit of " + std::to_string(opts.maxSteps) + " instructions exceeded");
+      if (opts.opCounts)
+        for (size_t q = st.pc + 1; q <= st.pc + size_t(a[0]); ++q)
+          ++(*opts.opCounts)[static_cast<unsigned>(prog.code[q].op)];
       runInteractive(st, st.pc + 1, size_t(a[0]));
       next = st.pc + 1 + size_t(a[0]);
       break;

@@ -4,6 +4,7 @@
 #include "vm/bytecode/program.h"
 #include "vm/core/protocol.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -31,8 +32,12 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// Executions per opcode, indexed by bc::Op (the tests' opcode coverage).
+using OpCounts = std::array<uint64_t, bc::kNumOps>;
+
 struct RunOptions {
-  uint64_t maxSteps = 0; // 0 = unlimited; else fail after this many instructions
+  uint64_t maxSteps = 0;        // 0 = unlimited; else fail after this many instructions
+  OpCounts *opCounts = nullptr; // when set, counts every instruction executed
 };
 
 /// Runs `prog` (already verified by readProgram/verifyProgram) to the end.
