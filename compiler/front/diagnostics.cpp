@@ -30,7 +30,11 @@ void Diagnostics::print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const s
   if (loc.isValid())
     sm_.PrintMessage(out, loc, kind, msg, {}, {}, color_);
   else
-    out << "smpcc: " << (kind == llvm::SourceMgr::DK_Error ? "error: " : "note: ") << msg << "\n";
+    out << "smpcc: "
+        << (kind == llvm::SourceMgr::DK_Error     ? "error: "
+            : kind == llvm::SourceMgr::DK_Warning ? "warning: "
+                                                  : "note: ")
+        << msg << "\n";
   out.flush();
   os_.flush();
 }
@@ -38,6 +42,11 @@ void Diagnostics::print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const s
 void Diagnostics::error(llvm::SMLoc loc, const std::string &msg) {
   ++errors_;
   pending_.push_back({{loc, llvm::SourceMgr::DK_Error, msg}});
+}
+
+void Diagnostics::warning(llvm::SMLoc loc, const std::string &msg) {
+  ++warnings_;
+  pending_.push_back({{loc, llvm::SourceMgr::DK_Warning, msg}});
 }
 
 void Diagnostics::note(llvm::SMLoc loc, const std::string &msg) {

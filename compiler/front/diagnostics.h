@@ -32,10 +32,13 @@ public:
 
   void error(llvm::SMLoc loc, const std::string &msg);
   void note(llvm::SMLoc loc, const std::string &msg);
+  /// A warning: printed like an error, but compilation goes on.
+  void warning(llvm::SMLoc loc, const std::string &msg);
   /// An error without a source position (e.g. a file that cannot be read).
   void errorNoLoc(const std::string &msg);
 
   unsigned errorCount() const { return errors_; }
+  unsigned warningCount() const { return warnings_; }
   bool hasErrors() const { return errors_ > 0; }
 
   /// Source position for the bytecode source map; file = bufferId - 1.
@@ -59,6 +62,7 @@ private:
   std::ostream &os_;
   bool color_;
   unsigned errors_ = 0;
+  unsigned warnings_ = 0;
 };
 
 } // namespace smpc::front

@@ -139,9 +139,12 @@ public:
   ir::ValueId arith(char k, const Val &a, const Val &b, const ir::Type &res);
   ir::ValueId truncFix(ir::ValueId v, const ir::Type &t);
   Val divSecret(const Val &a, const Val &b, const Ty &res);
+  ir::ValueId divByConstant(const Val &a, uint64_t bRaw, const ir::Type &res);
   Val selectVals(Val c, Val a, Val b, SMLoc loc);
   Val broadcast(const Val &v, const Ty &shape);
   uint64_t fixRaw(double v) const;
+  /// Warns when a constant's fixed-point value `raw` is far from `exact`.
+  void warnImprecise(double exact, uint64_t raw, SMLoc loc, const std::string &what);
 
   // ---- lower_builtins.cpp
   Val builtin(const Expr &e, std::vector<Val> &args);

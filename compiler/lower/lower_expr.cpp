@@ -17,8 +17,11 @@ Val Lowerer::expr(const Expr &e) {
     v.intLit = true;
     return v;
   }
-  case ExprKind::FixLit:
-    return constFix(e.fval, e.loc);
+  case ExprKind::FixLit: {
+    Val v = constFix(e.fval, e.loc);
+    if (!v.poison()) warnImprecise(e.fval, fixRaw(e.fval), e.loc, "the literal");
+    return v;
+  }
   case ExprKind::BoolLit:
     return constInt(e.ival, ElemType::Bool);
   case ExprKind::Name:

@@ -8,7 +8,9 @@
 #include "compiler/lower/lower.h"
 #include "compiler/sema/const_eval.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdio>
 
 namespace smpc::lower {
 
@@ -28,6 +30,22 @@ static Ty pub(ElemType e) {
 
 uint64_t Lowerer::fixRaw(double v) const {
   return static_cast<uint64_t>(static_cast<int64_t>(std::llround(std::ldexp(v, f_))));
+}
+
+void Lowerer::warnImprecise(double exact, uint64_t raw, SMLoc loc, const std::string &what) {
+  // Warn when a constant keeps less than about 7 significant bits: its
+  // fixed-point value is more than 1% off the exact one.
+  if (exact == 0.0 || !std::isfinite(exact)) return;
+  double held = std::ldexp(static_cast<double>(static_cast<int64_t>(raw)), -f_);
+  double off = std::fabs(held - exact) / std::fabs(exact);
+  if (off <= 0.01) return;
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%s %.5g is held as %.5g with %d fractional bits (%.3g%% off)",
+                what.c_str(), exact, held, int(f_), off * 100);
+  diags_.warning(loc, std::string(buf) +
+                          "; divide by a constant instead of multiplying by its small "
+                          "reciprocal (a division by a constant is exact to 2 units of 2^-" +
+                          std::to_string(f_) + "), or use larger units");
 }
 
 Val Lowerer::constInt(int64_t v, ElemType e) {
@@ -184,6 +202,23 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
   } else if (op == "/" || op == "%") {
     if ((b.cint && *b.cint == 0) || (b.cfix && *b.cfix == 0.0))
       return error(loc, "division by zero: the divisor is the constant 0; fix the divisor");
+    if (b.cfix && fixRaw(*b.cfix) == 0)
+      return error(loc, "division by zero: the divisor rounds to 0 with " + std::to_string(f_) +
+                            " fractional bits; divide by a larger value");
+    if (op == "/" && a.cfix && b.cfix && vis == Vis::Public && shape.isScalar()) {
+      // A constant quotient of two fix constants: keep it as a constant (so
+      // a division by it takes the precise path) and say when it keeps
+      // little of the exact value, as 1.0 / 60000.0 does (one unit).
+      __int128 q = (static_cast<__int128>(static_cast<int64_t>(fixRaw(*a.cfix))) << f_) /
+                   static_cast<int64_t>(fixRaw(*b.cfix));
+      if (q >= INT64_MIN && q <= INT64_MAX) {
+        out.id = b_.op(Op::FDivP, res.t, {a.id, b.id});
+        out.cfix = std::ldexp(static_cast<double>(static_cast<int64_t>(q)), -f_);
+        warnImprecise(*a.cfix / *b.cfix, static_cast<uint64_t>(static_cast<int64_t>(q)), loc,
+                      "the quotient");
+        return out;
+      }
+    }
     if (op == "%") {
       if (elem != ElemType::Int || vis == Vis::Secret)
         return error(loc, "'%' needs public int operands, not " + pair +
@@ -197,6 +232,8 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
     } else if (!b.ty.secret()) {
       if (!a.ty.secret()) {
         out.id = b_.op(Op::FDivP, res.t, {a.id, b.id});
+      } else if (b.cfix) {
+        out.id = divByConstant(a, fixRaw(*b.cfix), res.t);
       } else {
         // Multiply by the public reciprocal, computed with kRecipExtraBits
         // more fractional bits than the values (1/110 has only 3 significant
@@ -216,6 +253,43 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
     }
   }
   return out;
+}
+
+ir::ValueId Lowerer::divByConstant(const Val &a, uint64_t bRaw, const ir::Type &res) {
+  // a / b = a_raw * 2^f / B in raw terms (B = b's raw value, b a constant).
+  // With E = ceil(log2 |B|), 2^(f+E) / |B| lies in [2^f, 2^(f+1)]: hold it
+  // with 2f + 2 significant bits as m_hi + m_lo / 2^(f+1), each part below
+  // 2^(f+1), and truncate a * m_hi by E and a * m_lo by E + f + 1 in the
+  // same round. Error: below 2 units of 2^-f, plus 2^-(2f+2) relative,
+  // whatever the size of b (a reciprocal with a fixed number of fractional
+  // bits keeps few digits of 1/60000); range |a| < 2^(61-2f) (2^29 for
+  // f = 16), so that |a_raw m| < 2^62. Trailing zeros are dropped: a power
+  // of two is one truncation (valid for any sfix a), and a divisor below 1
+  // whose reciprocal is an integer is a plain multiplication.
+  bool neg = static_cast<int64_t>(bRaw) < 0;
+  unsigned __int128 B = neg ? static_cast<unsigned __int128>(0 - bRaw) : bRaw;
+  int E = 0;
+  while ((static_cast<unsigned __int128>(1) << E) < B)
+    ++E;
+  const int L = f_ + 1;
+  auto part = [&](unsigned __int128 m, int shift) -> ir::ValueId {
+    while (shift > 0 && (m & 1) == 0) {
+      m >>= 1;
+      --shift;
+    }
+    int64_t mul = neg ? -static_cast<int64_t>(m) : static_cast<int64_t>(m);
+    ir::ValueId prod = a.id;
+    if (mul != 1) prod = b_.op(Op::MulSP, res, {a.id, constInt(mul).id});
+    return shift == 0 ? prod : b_.op(Op::TruncS, res, {prod}, {shift});
+  };
+  if (E + L > 62) // |b| >= 2^(62-2f-1): one part is all the range allows
+    return part((((static_cast<unsigned __int128>(1) << (f_ + E)) + B / 2) / B), E);
+  unsigned __int128 m = ((static_cast<unsigned __int128>(1) << (f_ + E + L)) + B / 2) / B;
+  unsigned __int128 lo = m & ((static_cast<unsigned __int128>(1) << L) - 1);
+  ir::ValueId hi = part(m >> L, E);
+  if (lo == 0) return hi;
+  Val h{Ty{res}, hi}, l{Ty{res}, part(lo, E + L)};
+  return arith('+', h, l, res);
 }
 
 Val Lowerer::compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &res) {

@@ -262,9 +262,44 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
   CHECK(after.needs.triples == 4);
 }
 
+TEST_CASE("trunc-merge: chains of single-use truncations become one, up to 62 bits") {
+  TestModule t({1}, {1, 1, 1, 1});
+  Builder b = t.builder();
+  ValueId x = b.op(bc::Op::Input, {}, {0}, sfix());
+  ValueId t1 = b.op(bc::Op::TruncS, {x}, {16}, sfix());
+  ValueId t2 = b.op(bc::Op::TruncS, {t1}, {8}, sfix());
+  ValueId t3 = b.op(bc::Op::TruncS, {t2}, {4}, sfix());
+  b.opNoResult(bc::Op::OutputS, {t3}, {0});
+  // A truncation with two uses stays; one that would exceed 62 bits too.
+  ValueId u1 = b.op(bc::Op::TruncS, {x}, {16}, sfix());
+  ValueId u2 = b.op(bc::Op::TruncS, {u1}, {2}, sfix());
+  b.opNoResult(bc::Op::OutputS, {u1}, {1});
+  ValueId v1 = b.op(bc::Op::TruncS, {x}, {40}, sfix());
+  ValueId v2 = b.op(bc::Op::TruncS, {v1}, {30}, sfix());
+  b.opNoResult(bc::Op::OutputS, {u2}, {2});
+  b.opNoResult(bc::Op::OutputS, {v2}, {3});
+  b.ret({});
+  CHECK(passes::runTruncMerge(t.m));
+  REQUIRE(verify(t.m) == "");
+  std::vector<std::pair<ValueId, int64_t>> truncs;
+  for (const auto &in : t.fn().body.insts)
+    if (in->kind == IrOp::Bc && in->op == bc::Op::TruncS)
+      truncs.push_back({in->operands[0], in->imms[0]});
+  // t1 16, t2 -> (x, 24), t3 -> (x, 28); u1, u2 unchanged; v1, v2 unchanged.
+  REQUIRE(truncs.size() == 7);
+  CHECK(truncs[1] == std::make_pair(x, int64_t(24)));
+  CHECK(truncs[2] == std::make_pair(x, int64_t(28)));
+  CHECK(truncs[4] == std::make_pair(u1, int64_t(2)));
+  CHECK(truncs[6] == std::make_pair(v1, int64_t(30)));
+  CHECK_FALSE(passes::runTruncMerge(t.m));
+  CHECK(passes::runDce(t.m));
+  CHECK(countOps(t.fn().body, bc::Op::TruncS) == 5);
+}
+
 TEST_CASE("pipeline: -O0 only inlines, -O2 runs all passes, dumps name the pass") {
-  CHECK(backend::passNames() == std::vector<std::string>{"inline", "constfold", "cse", "licm",
-                                                         "dce", "fuse", "peel", "schedule"});
+  CHECK(backend::passNames() == std::vector<std::string>{"inline", "constfold", "trunc-merge",
+                                                         "cse", "licm", "dce", "fuse", "peel",
+                                                         "schedule"});
   TestModule t({1}, {1});
   Builder b = t.builder();
   ValueId x = b.op(bc::Op::Input, {}, {0}, sint());
