@@ -1,6 +1,7 @@
 //===- run_helper.h - verify and run a hand-built program on clear --------===//
 #pragma once
 
+#include "tests/vm/planar_protocol.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/machine.h"
 #include "vm/protocols/clear/clear.h"
@@ -25,7 +26,8 @@ inline vm::RunOptions countingOptions(uint64_t maxSteps = 0) {
 }
 
 /// Verifies (REQUIREs validity), runs on the clear protocol, returns the
-/// outputs by name.
+/// outputs by name. Also runs it with shares of 2 and 3 words
+/// (planar_protocol.h) and checks that the outputs are the same.
 inline std::map<std::string, std::vector<uint64_t>> runClear(const bc::Program &p,
                                                              const vm::InputValues &in = {},
                                                              vm::ProtocolStats *stats = nullptr,
@@ -39,6 +41,14 @@ inline std::map<std::string, std::vector<uint64_t>> runClear(const bc::Program &
   for (auto &o : vm::run(p, proto, in, ro))
     out[o.entry.name] = o.data;
   if (stats) *stats = proto.stats();
+  for (uint32_t w : {2u, 3u}) {
+    PlanarProtocol planar(w);
+    std::map<std::string, std::vector<uint64_t>> got;
+    for (auto &o : vm::run(p, planar, in, ro))
+      got[o.entry.name] = o.data;
+    INFO("share width " << w);
+    CHECK(got == out);
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 //===- test_ops.cpp - every opcode on hand-built programs under clear -----===//
 #include "tests/bytecode/samples.h"
 #include "tests/vm/run_helper.h"
+#include "vm/bytecode/limits.h"
 #include "vm/core/errors.h"
 
 #include <doctest/doctest.h>
@@ -351,4 +352,20 @@ TEST_CASE("the clear protocol reports its own misuse as ProtocolError") {
   op.out = out;
   CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
                        "clear protocol: input of party 0 was not provided", vm::ProtocolError);
+}
+
+TEST_CASE("a protocol's share width is checked before anything is allocated") {
+  bc::ProgramBuilder pb;
+  auto s = pb.sreg(uint32_t(bc::kMaxVectorLen) - 1); // with the constant: the limit
+  pb.emit(Op::Classify, {s, pb.pconst({1})});
+  REQUIRE(bc::verifyProgram(pb.prog) == "");
+  PlanarProtocol wide(8), tooWide(9);
+  CHECK_THROWS_WITH_AS(vm::run(pb.prog, wide, {}),
+                       "the program's registers need 2147483641 ring words under protocol "
+                       "'planar-test', more than the VM's limit of 1073741824; use a protocol "
+                       "with narrower shares or smaller vectors",
+                       vm::RuntimeError);
+  CHECK_THROWS_WITH_AS(vm::run(pb.prog, tooWide, {}),
+                       "protocol 'planar-test' reports a share width of 9; the VM supports 1 to 8",
+                       vm::RuntimeError);
 }

@@ -1,8 +1,8 @@
 //===- interactive.cpp - turns a round group into InteractiveOps ----------===//
 //
 // Operands of length 1 are broadcast into scratch buffers (the protocol sees
-// equal lengths); a result that aliases an operand register goes to a
-// scratch buffer first, so a protocol may write `out` while reading `x`.
+// equal lengths; secret operands plane by plane); a result that aliases an operand register goes to
+// a scratch buffer first, so a protocol may write `out` while reading `x`.
 //===----------------------------------------------------------------------===//
 #include "vm/core/local_ops.h"
 #include "vm/core/state.h"
@@ -24,8 +24,9 @@ struct Pending {
   }
 };
 
-std::span<const Share> operand(const Reg &r, size_t n, Vec &scratch) {
-  return broadcast(r, n, scratch);
+// A secret operand of n elements: w planes, each broadcast if of length 1.
+std::span<const Share> operand(const State &st, const Reg &r, size_t n, Vec &scratch) {
+  return broadcastW(r, n, st.w, scratch);
 }
 
 // Points op.out at `dst`, or at scratch when dst is also read by the op.
@@ -47,12 +48,12 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
   op.op = in.op;
   switch (in.op) {
   case bc::Op::MulSS:
-    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
-    op.y = operand(S[a[2]], S[a[0]].size(), pd.by);
+    op.x = operand(st, S[a[1]], st.slen(S[a[0]]), pd.bx);
+    op.y = operand(st, S[a[2]], st.slen(S[a[0]]), pd.by);
     setOut(pd, S[a[0]], {&S[a[1]], &S[a[2]]});
     return;
   case bc::Op::TruncS:
-    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    op.x = operand(st, S[a[1]], st.slen(S[a[0]]), pd.bx);
     op.shift = uint32_t(a[2]);
     setOut(pd, S[a[0]], {&S[a[1]]});
     return;
@@ -66,11 +67,11 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
     return;
   case bc::Op::LtzS:
   case bc::Op::EqzS:
-    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    op.x = operand(st, S[a[1]], st.slen(S[a[0]]), pd.bx);
     setOut(pd, S[a[0]], {&S[a[1]]});
     return;
   case bc::Op::Open:
-    op.x = operand(S[a[1]], st.p[a[0]].size(), pd.bx);
+    op.x = operand(st, S[a[1]], st.p[a[0]].size(), pd.bx);
     op.out = st.p[a[0]];
     return;
   case bc::Op::Input: {

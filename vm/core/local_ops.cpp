@@ -5,6 +5,49 @@
 
 namespace smpc::vm::detail {
 
+namespace {
+
+void gatherPlane(uint64_t *out, size_t outLen, const uint64_t *src, int64_t off, int64_t cols,
+                 int64_t rs, int64_t cs) {
+  const size_t rows = outLen / size_t(cols);
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t base = off + int64_t(r) * rs;
+    uint64_t *o = out + r * size_t(cols);
+    if (cs == 1) {
+      for (int64_t c = 0; c < cols; ++c)
+        o[c] = src[size_t(base + c)];
+    } else {
+      for (int64_t c = 0; c < cols; ++c)
+        o[c] = src[size_t(base + c * cs)];
+    }
+  }
+}
+
+void scatterPlane(uint64_t *dst, const uint64_t *in, size_t inLen, int64_t off, int64_t cols,
+                  int64_t rs, int64_t cs) {
+  const size_t rows = inLen / size_t(cols);
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t base = off + int64_t(r) * rs;
+    const uint64_t *i = in + r * size_t(cols);
+    for (int64_t c = 0; c < cols; ++c)
+      dst[size_t(base + c * cs)] = i[c];
+  }
+}
+
+void matmulPlane(uint64_t *o, const uint64_t *a, const uint64_t *b, uint32_t d, uint32_t e,
+                 uint32_t f) {
+  for (uint32_t i = 0; i < d; ++i, o += f) {
+    for (uint32_t k = 0; k < e; ++k) {
+      const uint64_t x = a[size_t(i) * e + k];
+      const uint64_t *row = b + size_t(k) * f;
+      for (uint32_t j = 0; j < f; ++j)
+        o[j] += x * row[j];
+    }
+  }
+}
+
+} // namespace
+
 void wipe(Vec &v) {
   sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
@@ -15,38 +58,34 @@ const Vec &broadcast(const Vec &v, size_t n, Vec &scratch) {
   return scratch;
 }
 
-void gather(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs) {
+const Vec &broadcastPlanes(const Vec &v, size_t n, uint32_t w, Vec &scratch) {
+  scratch.resize(n * w);
+  for (uint32_t j = 0; j < w; ++j)
+    std::fill(scratch.begin() + ptrdiff_t(j * n), scratch.begin() + ptrdiff_t((j + 1) * n), v[j]);
+  return scratch;
+}
+
+void gather(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs,
+            uint32_t w) {
   Vec tmp;
   Vec &out = (&dst == &src) ? tmp : dst;
   if (&out == &tmp) tmp.resize(dst.size());
-  const size_t rows = dst.size() / size_t(cols);
-  for (size_t r = 0; r < rows; ++r) {
-    const int64_t base = off + int64_t(r) * rs;
-    uint64_t *o = out.data() + r * size_t(cols);
-    if (cs == 1) {
-      for (int64_t c = 0; c < cols; ++c)
-        o[c] = src[size_t(base + c)];
-    } else {
-      for (int64_t c = 0; c < cols; ++c)
-        o[c] = src[size_t(base + c * cs)];
-    }
-  }
+  const size_t nd = dst.size() / w, ns = src.size() / w;
+  for (uint32_t j = 0; j < w; ++j)
+    gatherPlane(out.data() + j * nd, nd, src.data() + j * ns, off, cols, rs, cs);
   if (&out == &tmp) {
     dst.swap(tmp);
     wipe(tmp);
   }
 }
 
-void scatter(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs) {
+void scatter(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, int64_t cs,
+             uint32_t w) {
   Vec copy;
   const Vec &in = (&dst == &src) ? (copy = src) : src;
-  const size_t rows = in.size() / size_t(cols);
-  for (size_t r = 0; r < rows; ++r) {
-    const int64_t base = off + int64_t(r) * rs;
-    const uint64_t *i = in.data() + r * size_t(cols);
-    for (int64_t c = 0; c < cols; ++c)
-      dst[size_t(base + c * cs)] = i[c];
-  }
+  const size_t nd = dst.size() / w, ni = in.size() / w;
+  for (uint32_t j = 0; j < w; ++j)
+    scatterPlane(dst.data() + j * nd, in.data() + j * ni, ni, off, cols, rs, cs);
   wipe(copy);
 }
 
@@ -73,17 +112,14 @@ void sumGroups(Vec &dst, const Vec &src) {
   wipe(out);
 }
 
-void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32_t f) {
-  Vec out(size_t(d) * f, 0);
-  for (uint32_t i = 0; i < d; ++i) {
-    uint64_t *o = out.data() + size_t(i) * f;
-    for (uint32_t k = 0; k < e; ++k) {
-      const uint64_t x = a[size_t(i) * e + k];
-      const uint64_t *row = b.data() + size_t(k) * f;
-      for (uint32_t j = 0; j < f; ++j)
-        o[j] += x * row[j];
-    }
-  }
+void matmul(Vec &dst, const Vec &a, const Vec &b, uint32_t d, uint32_t e, uint32_t f, uint32_t wa,
+            uint32_t wb) {
+  const uint32_t w = wa > wb ? wa : wb;
+  const size_t od = size_t(d) * f, ad = size_t(d) * e, bd = size_t(e) * f;
+  Vec out(od * w, 0);
+  for (uint32_t j = 0; j < w; ++j)
+    matmulPlane(out.data() + j * od, a.data() + (wa > 1 ? j * ad : 0),
+                b.data() + (wb > 1 ? j * bd : 0), d, e, f);
   dst.swap(out);
   wipe(out);
 }

@@ -86,8 +86,9 @@ void dynBoundsCheck(State &st, int64_t off, uint64_t denseLen, const bc::Instr &
 
 void addPublicTo(State &st, Reg &dst, const Reg &s, const Reg &p) {
   Reg sb, pb;
-  const Reg &sv = broadcast(s, dst.size(), sb);
-  const Reg &pv = broadcast(p, dst.size(), pb);
+  const size_t n = st.slen(dst);
+  const Reg &sv = broadcastW(s, n, st.w, sb);
+  const Reg &pv = broadcast(p, n, pb);
   if (&sv == &dst) {
     Reg tmp(dst.size());
     st.proto.addPublic(sv, pv, tmp);
@@ -108,14 +109,17 @@ void receivePublicOutput(State &st, uint32_t idx, const Reg &v) {
   if (mine) st.outputs[idx] = v;
 }
 
-} // namespace
-
-std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const InputValues &inputs,
-                             const RunOptions &opts) {
-  State st{prog, proto, inputs, {}, {}, {}, 0};
+// Runs the program. Planar = false fixes the share width at 1: clear and
+// semi2k get the plain helpers with no width checks at all.
+template <bool Planar>
+std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
+                                 const InputValues &inputs, const RunOptions &opts,
+                                 uint32_t width) {
+  State st{prog, proto, inputs, {}, {}, width, {}, 0};
+  const uint32_t w = Planar ? width : 1;
   st.s.reserve(prog.sregLen.size());
   for (uint32_t l : prog.sregLen)
-    st.s.emplace_back(l, 0);
+    st.s.emplace_back(size_t(l) * w, 0);
   st.p.reserve(prog.pregLen.size());
   for (uint32_t l : prog.pregLen)
     st.p.emplace_back(l, 0);
@@ -126,6 +130,7 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
   const size_t end = prog.code.size();
   uint64_t steps = 0;
   Reg scratch;
+  auto slen = [w](const Reg &r) { return Planar ? r.size() / w : r.size(); };
 
   while (st.pc < end) {
     const bc::Instr &in = prog.code[st.pc];
@@ -142,38 +147,38 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
       map1(P[a[0]], P[a[1]], [](uint64_t x) { return x; });
       break;
     case bc::Op::MovS:
-      map1(S[a[0]], S[a[1]], [](uint64_t x) { return x; });
+      map1W(S[a[0]], S[a[1]], w, [](uint64_t x) { return x; });
       break;
     case bc::Op::Classify:
-      proto.classify(broadcast(P[a[1]], S[a[0]].size(), scratch), S[a[0]]);
+      proto.classify(broadcast(P[a[1]], slen(S[a[0]]), scratch), S[a[0]]);
       break;
     case bc::Op::SliceP:
       gather(P[a[0]], P[a[1]], a[2], a[3], a[4], a[5]);
       break;
     case bc::Op::SliceS:
-      gather(S[a[0]], S[a[1]], a[2], a[3], a[4], a[5]);
+      gather(S[a[0]], S[a[1]], a[2], a[3], a[4], a[5], w);
       break;
     case bc::Op::SliceDynP:
       dynBoundsCheck(st, dynOffset(st, in), P[a[0]].size(), in, P[a[1]].size());
       gather(P[a[0]], P[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
       break;
     case bc::Op::SliceDynS:
-      dynBoundsCheck(st, dynOffset(st, in), S[a[0]].size(), in, S[a[1]].size());
-      gather(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
+      dynBoundsCheck(st, dynOffset(st, in), slen(S[a[0]]), in, slen(S[a[1]]));
+      gather(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5], w);
       break;
     case bc::Op::StoreP:
       scatter(P[a[0]], P[a[1]], a[2], a[3], a[4], a[5]);
       break;
     case bc::Op::StoreS:
-      scatter(S[a[0]], S[a[1]], a[2], a[3], a[4], a[5]);
+      scatter(S[a[0]], S[a[1]], a[2], a[3], a[4], a[5], w);
       break;
     case bc::Op::StoreDynP:
       dynBoundsCheck(st, dynOffset(st, in), P[a[1]].size(), in, P[a[0]].size());
       scatter(P[a[0]], P[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
       break;
     case bc::Op::StoreDynS:
-      dynBoundsCheck(st, dynOffset(st, in), S[a[1]].size(), in, S[a[0]].size());
-      scatter(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5]);
+      dynBoundsCheck(st, dynOffset(st, in), slen(S[a[1]]), in, slen(S[a[0]]));
+      scatter(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5], w);
       break;
     case bc::Op::AddP:
       map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x + y; });
@@ -220,13 +225,13 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
       matmul(P[a[0]], P[a[1]], P[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]));
       break;
     case bc::Op::AddSS:
-      map2(S[a[0]], S[a[1]], S[a[2]], [](uint64_t x, uint64_t y) { return x + y; });
+      map2W(S[a[0]], S[a[1]], S[a[2]], w, [](uint64_t x, uint64_t y) { return x + y; });
       break;
     case bc::Op::AddSP:
       addPublicTo(st, S[a[0]], S[a[1]], P[a[2]]);
       break;
     case bc::Op::SubSS:
-      map2(S[a[0]], S[a[1]], S[a[2]], [](uint64_t x, uint64_t y) { return x - y; });
+      map2W(S[a[0]], S[a[1]], S[a[2]], w, [](uint64_t x, uint64_t y) { return x - y; });
       break;
     case bc::Op::SubSP: {
       Reg neg(P[a[2]].size());
@@ -236,25 +241,25 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
     }
     case bc::Op::SubPS: {
       Reg neg(S[a[2]].size());
-      map1(neg, S[a[2]], [](uint64_t x) { return uint64_t(0) - x; });
+      map1W(neg, S[a[2]], w, [](uint64_t x) { return uint64_t(0) - x; });
       addPublicTo(st, S[a[0]], neg, P[a[1]]);
       wipe(neg);
       break;
     }
     case bc::Op::NegS:
-      map1(S[a[0]], S[a[1]], [](uint64_t x) { return uint64_t(0) - x; });
+      map1W(S[a[0]], S[a[1]], w, [](uint64_t x) { return uint64_t(0) - x; });
       break;
-    case bc::Op::MulSP:
-      map2(S[a[0]], S[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x * y; });
+    case bc::Op::MulSP: // a public value is a constant of the share ring: plane by plane
+      map2SP(S[a[0]], S[a[1]], P[a[2]], w, [](uint64_t x, uint64_t y) { return x * y; });
       break;
     case bc::Op::SumS:
       sumGroups(S[a[0]], S[a[1]]);
       break;
     case bc::Op::MatMulSP:
-      matmul(S[a[0]], S[a[1]], P[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]));
+      matmul(S[a[0]], S[a[1]], P[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]), w, 1);
       break;
     case bc::Op::MatMulPS:
-      matmul(S[a[0]], P[a[1]], S[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]));
+      matmul(S[a[0]], P[a[1]], S[a[2]], uint32_t(a[3]), uint32_t(a[4]), uint32_t(a[5]), 1, w);
       break;
     case bc::Op::MulSS:
     case bc::Op::TruncS:
@@ -295,6 +300,29 @@ std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const Inp
   for (size_t i = 0; i < prog.outputs.size(); ++i)
     if (st.outputs[i]) result.push_back(OutputValue{prog.outputs[i], std::move(*st.outputs[i])});
   return result;
+}
+
+} // namespace
+
+std::vector<OutputValue> run(const bc::Program &prog, Protocol &proto, const InputValues &inputs,
+                             const RunOptions &opts) {
+  const uint32_t w = proto.shareWidth();
+  if (w == 0 || w > kMaxShareWidth)
+    throw RuntimeError("protocol '" + std::string(proto.name()) + "' reports a share width of " +
+                       std::to_string(w) + "; the VM supports 1 to " +
+                       std::to_string(kMaxShareWidth));
+  uint64_t words = 0;
+  for (uint32_t l : prog.sregLen)
+    words += uint64_t(l) * w;
+  for (uint32_t l : prog.pregLen)
+    words += l;
+  if (words > kMaxRegisterWords)
+    throw RuntimeError("the program's registers need " + std::to_string(words) +
+                       " ring words under protocol '" + std::string(proto.name()) +
+                       "', more than the VM's limit of " + std::to_string(kMaxRegisterWords) +
+                       "; use a protocol with narrower shares or smaller vectors");
+  return w == 1 ? runWith<false>(prog, proto, inputs, opts, 1)
+                : runWith<true>(prog, proto, inputs, opts, w);
 }
 
 } // namespace smpc::vm

@@ -35,6 +35,10 @@ public:
 /// Executions per opcode, indexed by bc::Op (the tests' opcode coverage).
 using OpCounts = std::array<uint64_t, bc::kNumOps>;
 
+/// Words all registers together may take under a protocol (8 GiB): the
+/// verifier bounds elements, a protocol multiplies secret ones by its width.
+inline constexpr uint64_t kMaxRegisterWords = uint64_t(1) << 30;
+
 struct RunOptions {
   uint64_t maxSteps = 0;        // 0 = unlimited; else fail after this many instructions
   OpCounts *opCounts = nullptr; // when set, counts every instruction executed

@@ -1,9 +1,15 @@
 //===- protocol.h - what the VM asks of an MPC protocol -------------------===//
 //
-// The interpreter does linear work on share vectors itself (add, sub, neg,
-// mul by public, sums, slices, local matrix products): for additive sharing
-// over Z_2^64 those are the same for every party. Everything that depends on
-// the sharing scheme or needs communication goes through this interface.
+// A protocol holds each secret ring element as `shareWidth()` words: 1 for
+// additive sharing (semi2k) and the plaintext reference (clear), 2 for
+// replicated sharing among three parties, d for a Shamir share in the Galois
+// ring GR(2^64, d). Secret registers are planar: a register of n elements is
+// w planes of n words, plane j at [j*n, (j+1)*n). Every sharing the VM meets
+// is linear over Z_2^64 word by word, so the interpreter does the linear
+// work itself, plane by plane (add, sub, neg, multiplication by a public
+// value, sums, slices, stores, products with public matrices). What depends
+// on the sharing scheme -- making a sharing of a public value, adding a
+// public value -- or needs communication goes through this interface.
 //
 // Interactive instructions arrive in round groups (bytecode `round`): all
 // operations of one group are independent, so a protocol runs them together
@@ -23,9 +29,14 @@ namespace smpc::vm {
 
 using Share = uint64_t;
 
+/// Largest share width the VM accepts (a Shamir share for up to 255 parties).
+inline constexpr uint32_t kMaxShareWidth = 8;
+
 /// One interactive operation. Spans point into VM registers; inputs of
 /// length 1 have been broadcast by the VM already (all spans of an
-/// elementwise op have the same length).
+/// elementwise op have the same element count). Spans of shares are planar:
+/// w = shareWidth() planes, so x, y and out hold w words per element; the
+/// plaintext of Input (x) and the opened values of Open/OutputS (out) hold one.
 struct InteractiveOp {
   bc::Op op; // MulSS, TruncS, MatMulSS, LtzS, EqzS, Open, Input, OutputS
   std::span<const Share>
@@ -58,10 +69,14 @@ public:
   virtual std::string_view name() const = 0;
   virtual uint32_t partyId() const = 0;
   virtual uint32_t numParties() const = 0;
+  /// Words per secret element (see the top of this file).
+  virtual uint32_t shareWidth() const { return 1; }
 
-  /// out := sharing of the public vector p (no communication).
+  /// out := sharing of the public vector p (no communication); out holds
+  /// w planes of p.size() words.
   virtual void classify(std::span<const uint64_t> p, std::span<Share> out) = 0;
-  /// out := s + p for a secret s and public p (same length).
+  /// out := s + p for a secret s and public p (same element count; s and out
+  /// planar).
   virtual void addPublic(std::span<const Share> s, std::span<const uint64_t> p,
                          std::span<Share> out) = 0;
 

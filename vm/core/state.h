@@ -15,9 +15,13 @@ struct State {
   const bc::Program &prog;
   Protocol &proto;
   const InputValues &inputs;
-  std::vector<Reg> s, p;                   // secret and public banks
+  std::vector<Reg> s, p;                   // secret (planar, w planes) and public banks
+  uint32_t w = 1;                          // share width: proto.shareWidth()
   std::vector<std::optional<Reg>> outputs; // per output-table entry, once received
   size_t pc = 0;
+
+  /// Element count of secret register r (its words are w planes of this).
+  size_t slen(const Reg &r) const { return w == 1 ? r.size() : r.size() / w; }
 };
 
 /// Throws RuntimeError for the instruction at st.pc, prefixed with its
