@@ -81,8 +81,7 @@ bool validDumps(const Options &opts, std::ostream &diags) {
       std::string list;
       for (const auto &k : known)
         list += (list.empty() ? "" : ", ") + k;
-      diags << "smpcc: error: unknown pass '" << d << "' in --dump-ir-after; use one of: " << list
-            << "\n";
+      front::Diagnostics(diags, opts.color).emit({}, front::diag::UnknownDumpPass, d, list);
       return false;
     }
   return true;
@@ -104,9 +103,7 @@ bool frontEnd(const std::string &path, const std::string &source, const Options 
       bool declared = false;
       for (const auto &p : prog.modules[0]->params)
         declared |= p.name == name;
-      if (!declared)
-        diags << "smpcc: warning: -D " << name << " does not name a param of this program; "
-              << "it is ignored\n";
+      if (!declared) d.emit({}, front::diag::UnusedDefine, name);
     }
     auto recursive = sema::findRecursion(d, prog);
     lower::lowerProgram(d, prog, recursive, opts.fracBits, mod);
@@ -206,8 +203,7 @@ std::optional<Result> compile(const std::string &path, const std::string &source
   // compile-time error instead of a load-time one.
   std::string err = bc::verifyProgram(r.program);
   if (!err.empty()) {
-    diags << "smpcc: error: the compiled program is not valid bytecode: " << err
-          << "; if the program uses very large values, use smaller sizes\n";
+    front::Diagnostics(diags, opts.color).emit({}, front::diag::InvalidBytecodeOutput, err);
     return std::nullopt;
   }
   return r;

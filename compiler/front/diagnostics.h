@@ -1,10 +1,12 @@
 //===- diagnostics.h - compile errors through llvm::SourceMgr -------------===//
 //
 // Every message is `file:line:col: error: <what to do>`, the source line and
-// a caret. Owns the SourceMgr holding every loaded file.
+// a caret. Owns the SourceMgr holding every loaded file. Messages are
+// declared once, in diagnostics.def, and emitted by name (diag::X).
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/front/diagnostic_kind.h"
 #include "vm/bytecode/program.h"
 
 #include "llvm/Support/SourceMgr.h"
@@ -30,12 +32,14 @@ public:
   const char *bufferStart(unsigned id) const;
   size_t bufferSize(unsigned id) const;
 
-  void error(llvm::SMLoc loc, const std::string &msg);
-  void note(llvm::SMLoc loc, const std::string &msg);
-  /// A warning: printed like an error, but compilation goes on.
-  void warning(llvm::SMLoc loc, const std::string &msg);
-  /// An error without a source position (e.g. a file that cannot be read).
-  void errorNoLoc(const std::string &msg);
+  /// Reports diagnostic `d` of diagnostics.def at `loc` (an invalid loc for
+  /// one without a source position). A note belongs to the error or warning
+  /// emitted just before it.
+  template <unsigned N, class... A> void emit(llvm::SMLoc loc, Diag<N> d, const A &...args) {
+    static_assert(sizeof...(A) == N, "this diagnostic takes another number of arguments; see "
+                                     "its format in diagnostics.def");
+    report(loc, d.kind, {DiagArg(args).take()...});
+  }
 
   unsigned errorCount() const { return errors_; }
   unsigned warningCount() const { return warnings_; }
@@ -48,7 +52,9 @@ public:
   std::vector<std::string> fileNames() const;
 
 private:
+  void report(llvm::SMLoc loc, DiagKind kind, const std::vector<std::string> &args);
   void print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const std::string &msg);
+  void recordCoverage();
   struct Entry {
     llvm::SMLoc loc;
     llvm::SourceMgr::DiagKind kind;
@@ -63,6 +69,7 @@ private:
   bool color_;
   unsigned errors_ = 0;
   unsigned warnings_ = 0;
+  std::vector<bool> emitted_ = std::vector<bool>(kNumDiagKinds); // by DiagKind
 };
 
 } // namespace smpc::front

@@ -86,28 +86,21 @@ public:
   void syntaxError(antlr4::Recognizer *, antlr4::Token *tok, size_t, size_t, const std::string &msg,
                    std::exception_ptr) override {
     SMLoc loc = tok ? map_.at(tok) : SMLoc();
-    std::string what;
+    std::string token = friendly(tokenText(tok));
+    size_t exp = msg.find("expecting ");
+    std::string expected = exp == std::string::npos ? "" : friendly(msg.substr(exp + 10));
     if (msg.rfind("missing ", 0) == 0) {
       size_t at = msg.find(" at ");
-      what = "expected " + msg.substr(8, at == std::string::npos ? std::string::npos : at - 8) +
-             " before " + tokenText(tok) + "; insert it";
-    } else if (msg.rfind("extraneous input", 0) == 0) {
-      what = "unexpected " + tokenText(tok) + "; remove it or fix the code before it";
-      size_t exp = msg.find("expecting ");
-      if (exp != std::string::npos)
-        what = "unexpected " + tokenText(tok) + " (expected " + msg.substr(exp + 10) +
-               "); remove it or fix the code before it";
-    } else if (msg.rfind("mismatched input", 0) == 0) {
-      size_t exp = msg.find("expecting ");
-      what = "unexpected " + tokenText(tok);
-      if (exp != std::string::npos) what += ", expected " + msg.substr(exp + 10);
-      what += "; fix the syntax here";
+      diags_.emit(loc, diag::SyntaxMissing,
+                  friendly(msg.substr(8, at == std::string::npos ? std::string::npos : at - 8)),
+                  token);
+    } else if (msg.rfind("extraneous input", 0) == 0 && !expected.empty()) {
+      diags_.emit(loc, diag::SyntaxExtraneous, token, expected);
+    } else if (msg.rfind("mismatched input", 0) == 0 && !expected.empty()) {
+      diags_.emit(loc, diag::SyntaxMismatched, token, expected);
     } else {
-      what = "unexpected " + tokenText(tok) +
-             "; this does not form a valid statement or "
-             "expression, fix the syntax here";
+      diags_.emit(loc, diag::SyntaxInvalid, token);
     }
-    diags_.error(loc, friendly(what));
   }
 
 private:
@@ -128,14 +121,12 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
     std::unique_ptr<antlr4::Token> t = lexer.nextToken();
     size_t type = t->getType();
     std::string text = type == antlr4::Token::EOF ? "" : t->getText();
-    auto fail = [&](const std::string &msg) {
-      diags.error(map.at(t.get()), msg);
+    auto fail = [&](Diag<1> kind, unsigned limit) {
+      diags.emit(map.at(t.get()), kind, limit);
       return false;
     };
     if (text == "(" || text == "[" || text == "{") {
-      if (++depth > kMaxNesting)
-        return fail("brackets are nested more than " + std::to_string(kMaxNesting) +
-                    " levels deep; split the expression using `let`");
+      if (++depth > kMaxNesting) return fail(diag::NestingTooDeep, kMaxNesting);
       binRun.push_back(0);
       elseIfRun.push_back(0);
     } else if (text == ")" || text == "]" || text == "}") {
@@ -149,30 +140,23 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
                 text == "@" || text == "<" || text == ">" || text == "<=" || text == ">=" ||
                 text == "==" || text == "!=" || text == "&&" || text == "||" || text == "^";
     if (text == "-" || text == "!") {
-      if (++unaryRun > kMaxChain)
-        return fail("more than " + std::to_string(kMaxChain) +
-                    " prefix operators in a row; "
-                    "simplify the expression");
+      if (++unaryRun > kMaxChain) return fail(diag::PrefixChainTooLong, kMaxChain);
     } else {
       unaryRun = 0;
     }
     if (text == ";" || text == "," || text == "{" || text == "}")
       binRun.back() = 0;
     else if (isOp && ++binRun.back() > kMaxChain)
-      return fail("expression has more than " + std::to_string(kMaxChain) +
-                  " operators; split it using `let`");
+      return fail(diag::OperatorChainTooLong, kMaxChain);
     if (text == "if" && prevText == "else") {
-      if (++elseIfRun.back() > kMaxChain)
-        return fail("more than " + std::to_string(kMaxChain) +
-                    " `else if` branches in a row; "
-                    "restructure the conditions");
+      if (++elseIfRun.back() > kMaxChain) return fail(diag::ElseIfChainTooLong, kMaxChain);
     } else if (prevText == "}" && text != "else") {
       elseIfRun.back() = 0;
     }
     // "/" directly followed by "*" can only come from a block comment the
     // lexer could not close.
     if (text == "*" && prevText == "/" && t->getStartIndex() == prevStart + 1) {
-      diags.error(map.at(prevStart), "this /* comment is never closed; add */ where it ends");
+      diags.emit(map.at(prevStart), diag::UnclosedComment);
       return false;
     }
     prevText = text;
@@ -222,8 +206,7 @@ private:
     errno = 0;
     unsigned long long v = std::strtoull(s.c_str(), nullptr, 10);
     if (errno == ERANGE || v > max) {
-      diags_.error(loc(n), "integer literal " + s + " is too large; the largest allowed is " +
-                               std::to_string(max));
+      diags_.emit(loc(n), diag::IntegerLiteralTooLarge, s, max);
       return 0;
     }
     return static_cast<int64_t>(v);
@@ -319,8 +302,7 @@ private:
       } else {
         auto *all = dynamic_cast<SmpcParser::AllRecipientsContext *>(c->recipients());
         if (all->IDENT()->getText() != "all")
-          diags_.error(loc(all->IDENT()), "expected `all` or `party N` after `to`, not '" +
-                                              all->IDENT()->getText() + "'");
+          diags_.emit(loc(all->IDENT()), diag::BadRecipients, all->IDENT()->getText());
         s->toAll = true;
       }
       return s;
@@ -462,8 +444,7 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
   } catch (const std::exception &) {
     // The recovering strategy should never throw; if the runtime does,
     // report it as a syntax problem rather than crash.
-    diags.error(SMLoc::getFromPointer(diags.bufferStart(id)),
-                "the parser gave up on this file; check its syntax");
+    diags.emit(SMLoc::getFromPointer(diags.bufferStart(id)), diag::ParserGaveUp);
     return nullptr;
   }
 }

@@ -40,19 +40,13 @@ bool checkSourceText(Diagnostics &diags, unsigned id) {
   for (auto *p = begin; p < end;) {
     unsigned char c = *p;
     size_t n = utf8Length(p, end);
-    const char *what = nullptr;
-    if (n == 0)
-      what = "invalid UTF-8 byte";
-    else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-      what = "unexpected control byte";
-    else if (c == 0x7F)
-      what = "unexpected control byte";
-    if (what) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg,
-                    "%s 0x%02X at byte offset %zu (line %zu); save the file as UTF-8 text", what, c,
-                    size_t(p - begin), line);
-      diags.error(llvm::SMLoc::getFromPointer(reinterpret_cast<const char *>(p)), msg);
+    bool invalid = n == 0, control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+    if (invalid || control) {
+      char hex[3];
+      std::snprintf(hex, sizeof hex, "%02X", c);
+      auto loc = llvm::SMLoc::getFromPointer(reinterpret_cast<const char *>(p));
+      diags.emit(loc, invalid ? diag::InvalidUtf8Byte : diag::ControlByte, hex, size_t(p - begin),
+                 line);
       return false;
     }
     if (c == '\n') ++line;

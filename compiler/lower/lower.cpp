@@ -63,11 +63,10 @@ void Lowerer::run() {
   auto it = prog_.fns.find("main");
   if (it == prog_.fns.end() || it->second->moduleIndex != 0) {
     unsigned id = prog_.modules[0]->bufferId;
-    diags_.error(SMLoc::getFromPointer(diags_.bufferStart(id)),
-                 "this program has no `fn main()`; add one with the program's statements");
+    diags_.emit(SMLoc::getFromPointer(diags_.bufferStart(id)), diag::NoMain);
   } else if (const front::FnDecl &main = *it->second;
              !main.generics.empty() || !main.params.empty() || main.ret) {
-    diags_.error(main.loc, "main takes no parameters and returns nothing; write `fn main()`");
+    diags_.emit(main.loc, diag::MainSignature);
     instances_["main"] = 0; // do not check it as an ordinary function below
   } else {
     mod_.mainIndex = instantiate(main, {});
@@ -83,16 +82,12 @@ void Lowerer::run() {
 void Lowerer::checkGenerics(const front::FnDecl &f) {
   std::set<std::string> seen;
   for (const auto &g : f.generics) {
-    if (!seen.insert(g.name).second)
-      diags_.error(g.loc, "generic parameter '" + g.name + "' of '" + f.name +
-                              "' is declared twice; rename one");
+    if (!seen.insert(g.name).second) diags_.emit(g.loc, diag::GenericRedeclared, g.name, f.name);
     if (sema::elemFromName(g.name) || sema::isBuiltinName(g.name))
-      diags_.error(g.loc, "'" + g.name + "' is a " +
-                              (sema::elemFromName(g.name) ? "type" : "builtin") +
-                              " name and cannot name a generic parameter; choose another name");
+      diags_.emit(g.loc, diag::GenericNamedLikeTypeOrBuiltin, g.name,
+                  sema::elemFromName(g.name) ? "type" : "builtin");
     if (g.isType() && g.bound != "num" && g.bound != "any")
-      diags_.error(g.loc, "unknown bound '" + g.bound + "' for '" + g.name +
-                              "'; use num (int, fix, sint, sfix) or any (also bool, sbool)");
+      diags_.emit(g.loc, diag::UnknownGenericBound, g.bound, g.name);
   }
   // A kind suffix in the signature (`T.real`) is reported here once; calls
   // of such a function are not instantiated.
@@ -102,9 +97,7 @@ void Lowerer::checkGenerics(const front::FnDecl &f) {
     for (const auto &g : f.generics)
       isVar |= g.isType() && g.name == t.elem;
     if (isVar && !sema::derivedElem(Ty(), t.derived)) {
-      diags_.error(t.loc, "unknown kind '" + t.derived + "' in '" + t.elem + "." + t.derived +
-                              "'; use " + t.elem + ".int, " + t.elem + ".fix or " + t.elem +
-                              ".bool");
+      diags_.emit(t.loc, diag::UnknownKindSuffix, t.derived, t.elem);
       badSignature_.insert(&f);
     }
   };
@@ -149,8 +142,7 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
       v.id = fn.newValue(t.t, p.name);
       fn.body.args.push_back(v.id);
     }
-    if (ctx.scopes[0].count(p.name))
-      diags_.error(p.loc, "parameter '" + p.name + "' is declared twice; rename one");
+    if (ctx.scopes[0].count(p.name)) diags_.emit(p.loc, diag::ParameterRedeclared, p.name);
     ctx.scopes[0][p.name] = VarInfo{v, false, p.loc};
   }
   ctx.retTy = f.ret ? sema::resolveType(diags_, *f.ret, ctx.consts, &ctx.types) : Ty::voidTy();
@@ -181,22 +173,17 @@ void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
       continue;
     }
     if (i + 1 != body.size()) {
-      diags_.error(s.loc, "`return` may only be the last statement of a function; keep the "
-                          "result in a var and return it at the end");
+      diags_.emit(s.loc, diag::ReturnNotLast);
       continue;
     }
     at(s.loc);
     if (ctx.retTy.isVoid) {
-      if (s.value)
-        diags_.error(s.value->loc, "function '" + f.name +
-                                       "' declares no result type; add "
-                                       "`-> type` to its signature or remove the value");
+      if (s.value) diags_.emit(s.value->loc, diag::ReturnValueWithoutResultType, f.name);
       b_.terminator(ir::IrOp::Return, {});
       return;
     }
     if (!s.value) {
-      diags_.error(s.loc, "function '" + f.name + "' must return a " + sema::typeName(ctx.retTy) +
-                              "; write `return <value>;`");
+      diags_.emit(s.loc, diag::ReturnWithoutValue, f.name, sema::typeName(ctx.retTy));
       return;
     }
     Val v = coerce(expr(*s.value), ctx.retTy, s.value->loc, "the return value");
@@ -204,8 +191,7 @@ void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
     return;
   }
   if (!ctx.retTy.isVoid) {
-    diags_.error(f.loc, "function '" + f.name + "' must end with `return <value>;` giving a " +
-                            sema::typeName(ctx.retTy));
+    diags_.emit(f.loc, diag::MissingReturn, f.name, sema::typeName(ctx.retTy));
     return;
   }
   b_.terminator(ir::IrOp::Return, {});
@@ -216,13 +202,11 @@ void Lowerer::mainPrologue() {
     at(in.loc);
     Ty t = sema::resolveType(diags_, in.type, cur_->consts);
     if (prog_.params.count(in.name) || cur_->scopes[0].count(in.name)) {
-      diags_.error(in.loc, "'" + in.name + "' is already declared; rename this input");
+      diags_.emit(in.loc, diag::InputRedeclared, in.name);
       continue;
     }
     if (in.party >= bc::kMaxParties) {
-      diags_.error(in.loc, "input '" + in.name + "' names party " + std::to_string(in.party) +
-                               ", but parties are numbered 0 to " +
-                               std::to_string(bc::kMaxParties - 1));
+      diags_.emit(in.loc, diag::InputPartyOutOfRange, in.name, in.party, bc::kMaxParties - 1);
       t = Ty::error();
     }
     Val v;
@@ -258,10 +242,8 @@ VarInfo *Lowerer::lookup(const std::string &name) {
 void Lowerer::define(const std::string &name, VarInfo v, SMLoc loc) {
   auto &scope = cur_->scopes.back();
   if (auto it = scope.find(name); it != scope.end()) {
-    diags_.error(loc, "'" + name +
-                          "' is already declared in this block; choose another name "
-                          "or assign to it (declare it with `var` to make it mutable)");
-    diags_.note(it->second.loc, "the earlier declaration is here");
+    diags_.emit(loc, diag::NameRedeclared, name);
+    diags_.emit(it->second.loc, diag::EarlierDeclarationHere);
     return;
   }
   scope[name] = v;

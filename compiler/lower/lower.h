@@ -23,6 +23,7 @@
 
 namespace smpc::lower {
 
+namespace diag = front::diag;
 using front::Expr;
 using front::SMLoc;
 using front::Stmt;
@@ -89,8 +90,9 @@ public:
   VarInfo *lookup(const std::string &name);
   void define(const std::string &name, VarInfo v, SMLoc loc);
   void at(SMLoc loc) { b_.loc = diags_.sourceLoc(loc); }
-  Val error(SMLoc loc, const std::string &msg) {
-    diags_.error(loc, msg);
+  /// Reports diagnostic `d` and returns the poison value.
+  template <unsigned N, class... A> Val error(SMLoc loc, front::Diag<N> d, const A &...args) {
+    diags_.emit(loc, d, args...);
     return Val::error();
   }
 

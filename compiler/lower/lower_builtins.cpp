@@ -19,39 +19,31 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
   for (size_t i = 0; i < e.kids.size(); ++i) {
     const std::string &an = e.argNames[i];
     if (an.empty()) {
-      if (axis)
-        return error(e.argLocs[i], "a positional argument cannot follow axis=; put axis= last");
+      if (axis) return error(e.argLocs[i], diag::PositionalAfterAxis);
       ++got;
       continue;
     }
     if (an != "axis" || !info.axis)
-      return error(e.argLocs[i], "'" + n + "' has no argument named '" + an + "'" +
-                                     (info.axis ? "; the only named argument is axis=" : ""));
-    if (axis) return error(e.argLocs[i], "axis= is given twice; keep one");
+      return info.axis ? error(e.argLocs[i], diag::UnknownNamedArgumentAxis, n, an)
+                       : error(e.argLocs[i], diag::UnknownNamedArgument, n, an);
+    if (axis) return error(e.argLocs[i], diag::AxisTwice);
     axis = sema::evalConst(diags_, *e.kids[i], cur_->consts, "axis");
     if (!axis) return Val::error();
     if (*axis != 0 && *axis != 1 && *axis != -1)
-      return error(e.kids[i]->loc, "axis " + std::to_string(*axis) +
-                                       " does not exist; use axis=0 (down the rows, one value "
-                                       "per column) or axis=1 (along each row)");
+      return error(e.kids[i]->loc, diag::AxisOutOfRange, *axis);
   }
   if (got < info.minArgs || got > info.maxArgs) {
     std::string want = info.minArgs == info.maxArgs
                            ? std::to_string(info.minArgs)
                            : std::to_string(info.minArgs) + " to " + std::to_string(info.maxArgs);
-    return error(e.loc, "'" + n + "' takes " + want + " argument" + (info.maxArgs == 1 ? "" : "s") +
-                            " but " + std::to_string(got) + (got == 1 ? " was" : " were") +
-                            " given");
+    return error(e.loc, diag::BuiltinArgCount, n, want, info.maxArgs == 1 ? "" : "s", got,
+                 got == 1 ? "was" : "were");
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].poison()) return Val::error();
-    if (args[i].ty.isVoid)
-      return error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + n +
-                                       "' is a call that returns nothing");
+    if (args[i].ty.isVoid) return error(e.kids[i]->loc, diag::VoidArgument, i + 1, n);
   }
-  if (axis && args.size() > 1)
-    return error(e.loc, "axis= applies to the one-argument form " + n + "(x, axis=...); " + n +
-                            "(a, b) is elementwise");
+  if (axis && args.size() > 1) return error(e.loc, diag::AxisWithTwoArguments, n);
   if (n == "sum" || n == "prod" || n == "argmax" || n == "argmin" ||
       ((n == "max" || n == "min") && args.size() == 1))
     return reduce(n, args[0], axis, e.loc);
@@ -59,12 +51,12 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
   const Ty &t = x.ty;
   if (n == "len" || n == "rows" || n == "cols") {
     if (t.isScalar() || (n != "len" && t.t.ndims != 2))
-      return error(e.loc, "'" + n + "' needs a " + (n == "len" ? "vector or matrix" : "matrix") +
-                              ", not " + sema::typeName(t));
+      return error(e.loc, diag::BuiltinNeedsArray, n, n == "len" ? "vector or matrix" : "matrix",
+                   sema::typeName(t));
     return constInt(n == "cols" ? t.t.cols : t.t.rows);
   }
   if (n == "transpose") {
-    if (t.t.ndims != 2) return error(e.loc, "transpose needs a matrix, not " + sema::typeName(t));
+    if (t.t.ndims != 2) return error(e.loc, diag::TransposeNeedsMatrix, sema::typeName(t));
     Val r;
     r.ty = t;
     r.ty.t.rows = t.t.cols;
@@ -89,8 +81,7 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
                       : selectVals(c, args[1], args[0], e.loc);
   }
   if (n == "abs") {
-    if (t.elem() == ElemType::Bool)
-      return error(e.loc, "abs needs a number, not " + sema::typeName(t));
+    if (t.elem() == ElemType::Bool) return error(e.loc, diag::AbsNeedsNumber, sema::typeName(t));
     // x * (1 - 2 * (x < 0)): the sign factor is an integer, no truncation.
     ir::Type tb = t.t, ti = t.t;
     tb.elem = ElemType::Bool;
@@ -113,8 +104,7 @@ Val Lowerer::convert(const std::string &to, Val v, SMLoc loc) {
 Val Lowerer::convertTo(const Ty &target, const std::string &to, Val v, SMLoc loc) {
   const Ty &t = v.ty;
   if (t.secret() && !target.secret())
-    return error(loc, "cannot convert the secret " + sema::typeName(t) + " to public " + to +
-                          "; use reveal(x) to open it (every party learns the value)");
+    return error(loc, diag::SecretToPublicConversion, sema::typeName(t), to);
   Ty res = target.withShape(t).withVis(t.t.vis);
   ElemType from = t.elem(), into = target.elem();
   Val r;
@@ -164,14 +154,11 @@ Val Lowerer::concat(std::vector<Val> &args, SMLoc loc) {
   uint32_t cols = matrices ? args[0].ty.t.cols : 1;
   for (const auto &a : args) {
     if (matrices && (a.ty.t.ndims != 2 || a.ty.t.cols != cols))
-      return error(loc, "shape mismatch: concat of matrices needs matrices with the same number "
-                        "of columns, got " +
-                            sema::typeName(args[0].ty) + " and " + sema::typeName(a.ty));
+      return error(loc, diag::ConcatColumnMismatch, sema::typeName(args[0].ty),
+                   sema::typeName(a.ty));
     total += a.ty.t.len();
   }
-  if (total > uint64_t(sema::kMaxElems))
-    return error(loc, "concat result has more than " + std::to_string(sema::kMaxElems) +
-                          " elements; concatenate fewer values");
+  if (total > uint64_t(sema::kMaxElems)) return error(loc, diag::ConcatTooLarge, sema::kMaxElems);
   Ty res = Ty::scalar(anySecret ? Vis::Secret : Vis::Public, elem);
   res.t.ndims = matrices ? 2 : 1;
   res.t.rows = static_cast<uint32_t>(matrices ? total / cols : total);
@@ -195,23 +182,16 @@ Val Lowerer::concat(std::vector<Val> &args, SMLoc loc) {
 
 Val Lowerer::fill(const Expr &e, std::vector<Val> &args) {
   Val &v = args[0];
-  if (!v.ty.isScalar())
-    return error(e.kids[0]->loc,
-                 "fill's first argument must be a scalar, not " + sema::typeName(v.ty));
+  if (!v.ty.isScalar()) return error(e.kids[0]->loc, diag::FillOfArray, sema::typeName(v.ty));
   int64_t dims[2] = {1, 1};
   for (size_t i = 1; i < e.kids.size(); ++i) {
     auto d = sema::evalConst(diags_, *e.kids[i], cur_->consts, "a fill size");
     if (!d) return Val::error();
     if (*d < 1 || *d > sema::kMaxElems)
-      return error(e.kids[i]->loc, "fill size " + std::to_string(*d) +
-                                       " is out of range; use "
-                                       "1 to " +
-                                       std::to_string(sema::kMaxElems));
+      return error(e.kids[i]->loc, diag::FillSizeOutOfRange, *d, sema::kMaxElems);
     dims[i - 1] = *d;
   }
-  if (dims[0] * dims[1] > sema::kMaxElems)
-    return error(e.loc, "fill result has more than " + std::to_string(sema::kMaxElems) +
-                            " elements; use smaller sizes");
+  if (dims[0] * dims[1] > sema::kMaxElems) return error(e.loc, diag::FillTooLarge, sema::kMaxElems);
   at(e.loc);
   Val r;
   r.ty = v.ty;

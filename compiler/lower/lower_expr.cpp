@@ -51,18 +51,11 @@ Val Lowerer::name(const Expr &e) {
   }
   if (auto it = cur_->consts.find(e.name); it != cur_->consts.end()) return constInt(it->second);
   for (const auto &in : prog_.modules[0]->inputs)
-    if (in.name == e.name)
-      return error(e.loc, "input '" + e.name +
-                              "' can only be used in main; pass it to this "
-                              "function as an argument");
-  if (cur_->types.count(e.name))
-    return error(e.loc, "'" + e.name + "' is a type variable, not a value; convert a value with " +
-                            e.name + "(x)");
+    if (in.name == e.name) return error(e.loc, diag::InputOutsideMain, e.name);
+  if (cur_->types.count(e.name)) return error(e.loc, diag::TypeVariableAsValue, e.name);
   if (prog_.fns.count(e.name) || sema::isBuiltinName(e.name))
-    return error(e.loc, "'" + e.name + "' is a function; call it with " + e.name + "(...)");
-  return error(e.loc, "unknown name '" + e.name +
-                          "'; declare it with let or var before this "
-                          "use, or check the spelling");
+    return error(e.loc, diag::FunctionAsValue, e.name);
+  return error(e.loc, diag::UnknownName, e.name);
 }
 
 Val Lowerer::call(const Expr &e) {
@@ -74,22 +67,15 @@ Val Lowerer::call(const Expr &e) {
     std::string spelled = e.name + (e.member.empty() ? "" : "." + e.member);
     std::optional<Ty> target = tv->second;
     if (!e.member.empty()) target = sema::derivedElem(tv->second, e.member);
-    if (!target)
-      return error(e.loc, "unknown kind '" + e.member + "' in '" + spelled + "'; use " + e.name +
-                              ".int, " + e.name + ".fix or " + e.name + ".bool");
+    if (!target) return error(e.loc, diag::UnknownKindSuffix, e.member, e.name);
     if (args.size() != 1 || !e.argNames[0].empty())
-      return error(e.loc, "the conversion '" + spelled + "' takes one argument");
+      return error(e.loc, diag::ConversionArgCount, spelled);
     if (args[0].poison()) return Val::error();
-    if (args[0].ty.isVoid)
-      return error(e.kids[0]->loc,
-                   "argument 1 of '" + spelled + "' is a call that returns nothing");
+    if (args[0].ty.isVoid) return error(e.kids[0]->loc, diag::VoidArgument, 1, spelled);
     at(e.loc);
     return convertTo(*target, spelled, args[0], e.loc);
   }
-  if (!e.member.empty())
-    return error(e.loc, "'" + e.name + "." + e.member +
-                            "' is not a function; a kind suffix such as .fix applies only to type "
-                            "variables (<T: num>)");
+  if (!e.member.empty()) return error(e.loc, diag::KindSuffixOnFunction, e.name, e.member);
   if (sema::isBuiltinName(e.name)) {
     std::vector<Val> args;
     // fill's sizes and named arguments (axis=) are compile-time constants,
@@ -104,42 +90,34 @@ Val Lowerer::call(const Expr &e) {
     if (!e.argNames[i].empty()) {
       for (const auto &k : e.kids)
         expr(*k);
-      return error(e.argLocs[i], "named arguments ('" + e.argNames[i] +
-                                     "=') are only for builtins such as sum(m, axis=0); pass "
-                                     "the arguments of '" +
-                                     e.name + "' by position");
+      return error(e.argLocs[i], diag::NamedArgumentToFunction, e.argNames[i], e.name);
     }
   auto it = prog_.fns.find(e.name);
   if (it == prog_.fns.end()) {
     for (const auto &k : e.kids)
       expr(*k);
     if (lookup(e.name) || cur_->consts.count(e.name))
-      return error(e.loc, "'" + e.name + "' is a value, not a function; remove the parentheses");
-    return error(e.loc, "unknown function '" + e.name +
-                            "'; check the spelling or import the "
-                            "module that defines it");
+      return error(e.loc, diag::ValueCalled, e.name);
+    return error(e.loc, diag::UnknownFunction, e.name);
   }
   const front::FnDecl &f = *it->second;
   std::vector<Val> args;
   for (const auto &k : e.kids)
     args.push_back(expr(*k));
   if (args.size() != f.params.size())
-    return error(e.loc, "'" + f.name + "' takes " + std::to_string(f.params.size()) + " argument" +
-                            (f.params.size() == 1 ? "" : "s") + " but " +
-                            std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") +
-                            " given; pass exactly " + std::to_string(f.params.size()));
+    return error(e.loc, diag::FunctionArgCount, f.name, f.params.size(),
+                 f.params.size() == 1 ? "" : "s", args.size(), args.size() == 1 ? "was" : "were");
   if (recursive_.count(&f) || badSignature_.count(&f)) return Val::error(); // already reported
   for (const auto &a : args)
     if (a.poison()) return Val::error();
-  if (f.name == "main")
-    return error(e.loc, "main cannot be called; move the shared code into another function");
+  if (f.name == "main") return error(e.loc, diag::MainCalled);
   sema::ConstEnv shapeVars;
   sema::TypeEnv typeVars;
   if (!inferGenerics(e, f, args, shapeVars, typeVars)) return Val::error();
   unsigned errorsBefore = diags_.errorCount();
   uint32_t index = instantiate(f, shapeVars, typeVars);
   if (diags_.errorCount() != errorsBefore && !f.generics.empty())
-    diags_.note(e.loc, "in the instance " + mod_.functions[index].name + ", called here");
+    diags_.emit(e.loc, diag::InstanceCalledHere, mod_.functions[index].name);
   const ir::Function &callee = mod_.functions[index];
   if (callee.body.args.size() != f.params.size()) return Val::error(); // the signature had errors
   std::vector<ir::ValueId> ops;
@@ -185,8 +163,7 @@ bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<V
     const front::TypeExpr &pt = f.params[i].type;
     const Ty &at = args[i].ty;
     if (at.isVoid) {
-      error(e.kids[i]->loc, "argument " + std::to_string(i + 1) + " of '" + f.name +
-                                "' is a call that returns nothing");
+      error(e.kids[i]->loc, diag::VoidArgument, i + 1, f.name);
       return false;
     }
     // Element-type variable: T, T[k], T[m, n] (a derived T.fix binds nothing).
@@ -202,10 +179,8 @@ bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<V
           if (bLit && at.elem() == bc::ElemType::Fix) {
             b = b.withElem(bc::ElemType::Fix);
           } else if (!(lit && b.elem() == bc::ElemType::Fix)) {
-            error(e.kids[i]->loc, "type mismatch: '" + g->name + "' of '" + f.name + "' is " +
-                                      sema::typeName(b) + " from an earlier argument but " +
-                                      sema::typeName(at.asScalar()) +
-                                      " here; convert the arguments to one element type");
+            error(e.kids[i]->loc, diag::TypeVariableMismatch, g->name, f.name, sema::typeName(b),
+                  sema::typeName(at.asScalar()));
             return false;
           }
         }
@@ -221,9 +196,7 @@ bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<V
       int64_t size = d == 0 ? at.t.rows : at.t.cols;
       auto [slot, fresh] = shapeVars.emplace(de.name, size);
       if (!fresh && slot->second != size) {
-        error(e.kids[i]->loc, "shape mismatch: '" + de.name + "' of '" + f.name + "' is " +
-                                  std::to_string(slot->second) + " from an earlier argument but " +
-                                  std::to_string(size) + " here; pass arguments of matching sizes");
+        error(e.kids[i]->loc, diag::ShapeVariableMismatch, de.name, f.name, slot->second, size);
         return false;
       }
     }
@@ -232,19 +205,16 @@ bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<V
     if (g.isType()) {
       auto b = typeVars.find(g.name);
       if (b == typeVars.end()) {
-        error(e.loc, "cannot infer the type variable '" + g.name + "' of '" + f.name +
-                         "' from the arguments; use it as the element type of a parameter");
+        error(e.loc, diag::TypeVariableNotInferred, g.name, f.name);
         return false;
       }
       if (g.bound == "num" && b->second.elem() == bc::ElemType::Bool) {
-        error(e.loc, "'" + f.name + "' needs '" + g.name + "' to be " + boundMeaning(g.bound) +
-                         ", but the arguments make it " + sema::typeName(b->second) +
-                         "; convert them, e.g. with sint(...)");
+        error(e.loc, diag::TypeVariableBound, f.name, g.name, boundMeaning(g.bound),
+              sema::typeName(b->second));
         return false;
       }
     } else if (!shapeVars.count(g.name)) {
-      error(e.loc, "cannot infer the shape variable '" + g.name + "' of '" + f.name +
-                       "' from the arguments; use it as a dimension of a parameter type");
+      error(e.loc, diag::ShapeVariableNotInferred, g.name, f.name);
       return false;
     }
   }
@@ -257,21 +227,18 @@ Val Lowerer::vectorLit(const Expr &e) {
     elems.push_back(expr(*k));
   for (const auto &v : elems) {
     if (v.poison()) return Val::error();
-    if (v.ty.isVoid) return error(e.loc, "a vector element is a call that returns nothing");
+    if (v.ty.isVoid) return error(e.loc, diag::VoidVectorElement);
   }
   at(e.loc);
   const Ty &first = elems[0].ty;
-  if (first.t.ndims == 2)
-    return error(e.loc, "vector literals nest at most two levels ([[1, 2], [3, 4]])");
+  if (first.t.ndims == 2) return error(e.loc, diag::LiteralTooDeep);
   bool anyFix = false, anySecret = false;
   for (const auto &v : elems) {
     anyFix |= v.ty.elem() == ElemType::Fix;
     anySecret |= v.ty.secret();
     if (!v.ty.sameShape(first))
-      return error(v.ty.isScalar() || first.isScalar() ? e.loc : e.loc,
-                   "shape mismatch: the elements of this literal have different shapes (" +
-                       sema::shapeName(first) + " and " + sema::shapeName(v.ty) +
-                       "); every row needs the same length");
+      return error(e.loc, diag::LiteralShapeMismatch, sema::shapeName(first),
+                   sema::shapeName(v.ty));
   }
   ElemType elem = anyFix ? ElemType::Fix : first.elem();
   Ty part = Ty::scalar(anySecret ? Vis::Secret : Vis::Public, elem).withShape(first);
@@ -287,8 +254,7 @@ Val Lowerer::vectorLit(const Expr &e) {
     res.t.cols = first.t.rows;
   }
   if (uint64_t(res.t.rows) * res.t.cols > uint64_t(sema::kMaxElems))
-    return error(e.loc, "this literal has more than " + std::to_string(sema::kMaxElems) +
-                            " elements; use fill or an input instead");
+    return error(e.loc, diag::LiteralTooLarge, sema::kMaxElems);
   // All public constants: one constant vector.
   bool allConst = !anySecret && first.isScalar();
   for (const auto &v : elems)
@@ -297,8 +263,7 @@ Val Lowerer::vectorLit(const Expr &e) {
     std::vector<uint64_t> data;
     for (const auto &v : elems) {
       if (v.ty.elem() != elem && !(elem == ElemType::Fix && v.intLit))
-        return error(e.loc, "type mismatch: this literal mixes " + sema::typeName(first) + " and " +
-                                sema::typeName(v.ty) + " elements; convert them to one type");
+        return error(e.loc, diag::LiteralTypeMismatch, sema::typeName(first), sema::typeName(v.ty));
       if (elem == ElemType::Fix)
         data.push_back(v.cfix ? fixRaw(*v.cfix) : fixRaw(static_cast<double>(*v.cint)));
       else
@@ -325,7 +290,7 @@ Val Lowerer::vectorLit(const Expr &e) {
 Val Lowerer::indexExpr(const Expr &e) {
   Val base = expr(*e.kids[0]);
   if (base.poison()) return base;
-  if (base.ty.isVoid) return error(e.loc, "cannot index a call that returns nothing");
+  if (base.ty.isVoid) return error(e.loc, diag::IndexOfVoid);
   Access a = access(base.ty, e.index, e.loc);
   if (!a.ok) return Val::error();
   at(e.loc);
@@ -336,15 +301,13 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
                                 SMLoc loc) {
   Access a;
   if (base.isScalar()) {
-    diags_.error(loc, "cannot index the scalar " + sema::typeName(base) +
-                          "; only vectors and matrices have elements");
+    diags_.emit(loc, diag::IndexOfScalar, sema::typeName(base));
     return a;
   }
   size_t want = base.t.ndims;
   if (idx.size() > want || (want == 1 && idx.size() != 1)) {
-    diags_.error(loc, sema::typeName(base) + " takes " + std::to_string(want) + " ind" +
-                          (want == 1 ? "ex" : "ices") + ", but " + std::to_string(idx.size()) +
-                          " were given");
+    diags_.emit(loc, diag::IndexCount, sema::typeName(base), want, want == 1 ? "ex" : "ices",
+                idx.size());
     return a;
   }
   int64_t dims[2] = {base.t.rows, base.t.cols};
@@ -365,10 +328,7 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
         continue;
       }
       if (*l < 0 || *h > dims[d] || *l >= *h) {
-        diags_.error(p.loc, "slice " + std::to_string(*l) + ":" + std::to_string(*h) +
-                                " is empty or out of bounds for a dimension of size " +
-                                std::to_string(dims[d]) +
-                                "; use bounds 0 <= lo < hi <= " + std::to_string(dims[d]));
+        diags_.emit(p.loc, diag::SliceOutOfBounds, *l, *h, dims[d]);
         ok = false;
         continue;
       }
@@ -380,21 +340,14 @@ Lowerer::Access Lowerer::access(const Ty &base, const std::vector<front::IndexPa
     if (i.poison()) {
       ok = false;
     } else if (i.ty.secret()) {
-      diags_.error(p.lo->loc, "the index is secret (" + sema::typeName(i.ty) +
-                                  "); indices must "
-                                  "be public: reveal(i) first, or compare against every position "
-                                  "and combine with select(c, a, b)");
+      diags_.emit(p.lo->loc, diag::SecretIndex, sema::typeName(i.ty));
       ok = false;
     } else if (i.ty.isVoid || i.ty.elem() != ElemType::Int || !i.ty.isScalar()) {
-      diags_.error(p.lo->loc, "an index must be an int scalar, not " + sema::typeName(i.ty) +
-                                  "; convert it with int(...)");
+      diags_.emit(p.lo->loc, diag::IndexNotInt, sema::typeName(i.ty));
       ok = false;
     } else if (i.cint) {
       if (*i.cint < 0 || *i.cint >= dims[d]) {
-        diags_.error(p.lo->loc, "index " + std::to_string(*i.cint) +
-                                    " is out of bounds for a dimension of size " +
-                                    std::to_string(dims[d]) + "; use an index from 0 to " +
-                                    std::to_string(dims[d] - 1));
+        diags_.emit(p.lo->loc, diag::IndexOutOfBounds, *i.cint, dims[d], dims[d] - 1);
         ok = false;
       }
       lo[d] = i.cint.value_or(0);

@@ -39,13 +39,13 @@ void Lowerer::warnImprecise(double exact, uint64_t raw, SMLoc loc, const std::st
   double held = std::ldexp(static_cast<double>(static_cast<int64_t>(raw)), -f_);
   double off = std::fabs(held - exact) / std::fabs(exact);
   if (off <= 0.01) return;
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "%s %.5g is held as %.5g with %d fractional bits (%.3g%% off)",
-                what.c_str(), exact, held, int(f_), off * 100);
-  diags_.warning(loc, std::string(buf) +
-                          "; divide by a constant instead of multiplying by its small "
-                          "reciprocal (a division by a constant is exact to 2 units of 2^-" +
-                          std::to_string(f_) + "), or use larger units");
+  auto num = [](const char *fmt, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, v);
+    return std::string(buf);
+  };
+  diags_.emit(loc, diag::ImpreciseFixConstant, what, num("%.5g", exact), num("%.5g", held), f_,
+              num("%.3g", off * 100));
 }
 
 Val Lowerer::constInt(int64_t v, ElemType e) {
@@ -58,9 +58,7 @@ Val Lowerer::constInt(int64_t v, ElemType e) {
 
 Val Lowerer::constFix(double v, SMLoc loc) {
   if (!std::isfinite(v) || std::fabs(v) >= std::ldexp(1.0, 62 - f_))
-    return error(loc, "fixed-point constant is out of range; with " + std::to_string(f_) +
-                          " fractional bits its magnitude must stay below 2^" +
-                          std::to_string(62 - f_));
+    return error(loc, diag::FixConstantOutOfRange, f_, 62 - f_);
   Val r;
   r.ty = pub(ElemType::Fix);
   r.id = b_.constant(r.ty.t, {fixRaw(v)});
@@ -127,10 +125,7 @@ static bool isCompare(const std::string &op) {
 
 Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
   if (a.poison() || b.poison()) return Val::error();
-  if (a.ty.isVoid || b.ty.isVoid)
-    return error(loc, "an operand of '" + op +
-                          "' is a call that returns nothing; use a function "
-                          "that returns a value");
+  if (a.ty.isVoid || b.ty.isVoid) return error(loc, diag::VoidOperand, op);
   at(loc);
   if (op == "@") return matmul(a, b, loc);
   bool logical = op == "&&" || op == "||" || op == "^";
@@ -148,19 +143,14 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
   std::string pair = sema::typeName(a.ty) + " and " + sema::typeName(b.ty);
   if (logical) {
     if (a.ty.elem() != ElemType::Bool || b.ty.elem() != ElemType::Bool)
-      return error(loc, "operator '" + op + "' needs bool or sbool operands, not " + pair +
-                            "; compare the values first (e.g. `x != 0`)");
+      return error(loc, diag::LogicalNeedsBool, op, pair);
   } else if (!rawIntScale && a.ty.elem() != b.ty.elem()) {
-    return error(loc, "type mismatch: cannot apply '" + op + "' to " + pair +
-                          "; convert one operand, e.g. with " +
-                          sema::elemName(a.ty.t.vis, a.ty.elem()) + "(...)");
+    return error(loc, diag::OperandTypeMismatch, op, pair, sema::elemName(a.ty.t.vis, a.ty.elem()));
   } else if (a.ty.elem() == ElemType::Bool && !(op == "==" || op == "!=")) {
-    return error(loc, "operator '" + op + "' needs numbers, not " + pair +
-                          "; convert booleans with sint(...) or int(...)");
+    return error(loc, diag::ArithmeticOnBool, op, pair);
   }
   if (!a.ty.sameShape(b.ty) && !a.ty.isScalar() && !b.ty.isScalar())
-    return error(loc, "shape mismatch: cannot apply '" + op + "' to " + pair +
-                          "; the operands need the same shape, or one must be a scalar");
+    return error(loc, diag::OperandShapeMismatch, op, pair);
   Ty shape = a.ty.isScalar() ? b.ty : a.ty;
   Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   ElemType elem = rawIntScale ? ElemType::Fix : a.ty.elem();
@@ -170,8 +160,7 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
   if (a.cint && b.cint && !isCompare(op) && !logical && elem == ElemType::Int &&
       vis == Vis::Public && shape.isScalar()) {
     uint64_t x = static_cast<uint64_t>(*a.cint), y = static_cast<uint64_t>(*b.cint);
-    if ((op == "/" || op == "%") && y == 0)
-      return error(loc, "division by zero: the divisor is the constant 0; fix the divisor");
+    if ((op == "/" || op == "%") && y == 0) return error(loc, diag::DivisionByConstantZero);
     int64_t r;
     if (op == "+")
       r = static_cast<int64_t>(x + y);
@@ -201,10 +190,8 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
     out.id = arith('-', s, p, res.t);
   } else if (op == "/" || op == "%") {
     if ((b.cint && *b.cint == 0) || (b.cfix && *b.cfix == 0.0))
-      return error(loc, "division by zero: the divisor is the constant 0; fix the divisor");
-    if (b.cfix && fixRaw(*b.cfix) == 0)
-      return error(loc, "division by zero: the divisor rounds to 0 with " + std::to_string(f_) +
-                            " fractional bits; divide by a larger value");
+      return error(loc, diag::DivisionByConstantZero);
+    if (b.cfix && fixRaw(*b.cfix) == 0) return error(loc, diag::DivisorRoundsToZero, f_);
     if (op == "/" && a.cfix && b.cfix && vis == Vis::Public && shape.isScalar()) {
       // A constant quotient of two fix constants: keep it as a constant (so
       // a division by it takes the precise path) and say when it keeps
@@ -221,13 +208,10 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
     }
     if (op == "%") {
       if (elem != ElemType::Int || vis == Vis::Secret)
-        return error(loc, "'%' needs public int operands, not " + pair +
-                              "; compute the remainder on public values");
+        return error(loc, diag::RemainderNeedsPublicInt, pair);
       out.id = b_.op(Op::ModP, res.t, {a.id, b.id});
     } else if (elem == ElemType::Int) {
-      if (vis == Vis::Secret)
-        return error(loc, "division of secret integers is not supported (" + pair +
-                              "); convert to sfix first, e.g. sfix(a) / sfix(b)");
+      if (vis == Vis::Secret) return error(loc, diag::SecretIntegerDivision, pair);
       out.id = b_.op(Op::DivP, res.t, {a.id, b.id});
     } else if (!b.ty.secret()) {
       if (!a.ty.secret()) {
@@ -246,8 +230,7 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
         out.id = b_.op(Op::TruncS, res.t, {prod}, {f_ + kRecipExtraBits});
       }
     } else if (uint64_t(b.ty.t.len()) * (2 * f_ + 4) > kMaxDivElems) {
-      return error(loc, "a secret division of " + std::to_string(b.ty.t.len()) +
-                            " elements at once is too large; divide in smaller parts");
+      return error(loc, diag::SecretDivisionTooLarge, b.ty.t.len());
     } else {
       out.id = divSecret(a, b, res).id;
     }
@@ -325,11 +308,10 @@ Val Lowerer::compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &r
 
 Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
   if (a.poison()) return a;
-  if (a.ty.isVoid) return error(loc, "the operand of '" + op + "' is a call that returns nothing");
+  if (a.ty.isVoid) return error(loc, diag::VoidUnaryOperand, op);
   at(loc);
   if (op == "-") {
-    if (a.ty.elem() == ElemType::Bool)
-      return error(loc, "cannot negate a " + sema::typeName(a.ty) + "; use '!' for booleans");
+    if (a.ty.elem() == ElemType::Bool) return error(loc, diag::NegateBool, sema::typeName(a.ty));
     if (a.cint && a.ty.elem() == ElemType::Int) {
       Val r = constInt(static_cast<int64_t>(0 - static_cast<uint64_t>(*a.cint)));
       r.intLit = a.intLit;
@@ -341,9 +323,7 @@ Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
     r.id = b_.op(a.ty.secret() ? Op::NegS : Op::NegP, a.ty.t, {a.id});
     return r;
   }
-  if (a.ty.elem() != ElemType::Bool)
-    return error(loc, "'!' needs a bool or sbool, not " + sema::typeName(a.ty) +
-                          "; compare first (e.g. `x == 0`)");
+  if (a.ty.elem() != ElemType::Bool) return error(loc, diag::NotNeedsBool, sema::typeName(a.ty));
   Val one = constInt(1, ElemType::Bool);
   Val r;
   r.ty = a.ty;
@@ -353,22 +333,16 @@ Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
 
 Val Lowerer::matmul(Val a, Val b, SMLoc loc) {
   std::string pair = sema::typeName(a.ty) + " @ " + sema::typeName(b.ty);
-  if (a.ty.isScalar() || b.ty.isScalar())
-    return error(loc, "'@' needs vectors or matrices, not " + pair + "; use '*' for scalars");
+  if (a.ty.isScalar() || b.ty.isScalar()) return error(loc, diag::MatMulOfScalar, pair);
   if (a.ty.elem() != b.ty.elem() || a.ty.elem() == ElemType::Bool)
-    return error(loc, "type mismatch: cannot compute " + pair +
-                          "; both operands need the same numeric element type");
+    return error(loc, diag::MatMulTypeMismatch, pair);
   uint32_t m = a.ty.t.ndims == 2 ? a.ty.t.rows : 1;
   uint32_t k = a.ty.t.ndims == 2 ? a.ty.t.cols : a.ty.t.rows;
   uint32_t kb = b.ty.t.rows;
   uint32_t n = b.ty.t.ndims == 2 ? b.ty.t.cols : 1;
-  if (k != kb)
-    return error(loc, "shape mismatch: cannot compute " + pair + "; the inner dimensions (" +
-                          std::to_string(k) + " and " + std::to_string(kb) + ") must agree");
+  if (k != kb) return error(loc, diag::MatMulShapeMismatch, pair, k, kb);
   if (uint64_t(m) * n > uint64_t(sema::kMaxElems))
-    return error(loc, "the result of " + pair + " would have " + std::to_string(uint64_t(m) * n) +
-                          " elements, more than the limit of " + std::to_string(sema::kMaxElems) +
-                          "; split the product");
+    return error(loc, diag::MatMulTooLarge, pair, uint64_t(m) * n, sema::kMaxElems);
   Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   Ty res = Ty::scalar(vis, a.ty.elem());
   if (a.ty.t.ndims == 2 && b.ty.t.ndims == 2) {
@@ -393,29 +367,20 @@ Val Lowerer::matmul(Val a, Val b, SMLoc loc) {
 
 Val Lowerer::coerce(Val v, const Ty &target, SMLoc loc, const std::string &what) {
   if (v.poison() || target.poison) return Val::error();
-  if (v.ty.isVoid)
-    return error(loc,
-                 "this call returns nothing, but " + what + " needs a " + sema::typeName(target));
+  if (v.ty.isVoid) return error(loc, diag::VoidValue, what, sema::typeName(target));
   if (target.elem() == ElemType::Fix && v.ty.elem() == ElemType::Int && v.intLit) {
     Val f = literalToFix(v);
     if (f.poison()) return f;
     v = f;
   }
   if (v.ty.elem() != target.elem())
-    return error(loc, "type mismatch: " + what + " is " + sema::typeName(target) +
-                          " but the value is " + sema::typeName(v.ty) + "; convert it with " +
-                          sema::elemName(target.t.vis, target.elem()) + "(...)");
+    return error(loc, diag::ValueTypeMismatch, what, sema::typeName(target), sema::typeName(v.ty),
+                 sema::elemName(target.t.vis, target.elem()));
   if (!v.ty.sameShape(target))
-    return error(loc, "shape mismatch: " + what + " has shape " + sema::shapeName(target) +
-                          " but the value has shape " + sema::shapeName(v.ty) +
-                          "; use a value of the same shape (fill(x, n) makes a vector)");
+    return error(loc, diag::ValueShapeMismatch, what, sema::shapeName(target),
+                 sema::shapeName(v.ty));
   if (v.ty.secret() && !target.secret())
-    return error(loc, "cannot use a secret " + sema::typeName(v.ty) + " as " + what +
-                          ", which "
-                          "is public " +
-                          sema::typeName(target) +
-                          "; make it secret or reveal(...) "
-                          "the value");
+    return error(loc, diag::SecretAsPublic, sema::typeName(v.ty), what, sema::typeName(target));
   if (!v.ty.secret() && target.secret()) {
     at(loc);
     v = toSecret(v);
@@ -427,20 +392,17 @@ Val Lowerer::coerce(Val v, const Ty &target, SMLoc loc, const std::string &what)
 Val Lowerer::selectVals(Val c, Val a, Val b, SMLoc loc) {
   if (c.poison() || a.poison() || b.poison()) return Val::error();
   if (c.ty.elem() != ElemType::Bool)
-    return error(loc, "the condition of select must be sbool or bool, not " + sema::typeName(c.ty) +
-                          "; compare first (e.g. `x > 0`)");
+    return error(loc, diag::SelectConditionNotBool, sema::typeName(c.ty));
   if (a.ty.elem() == ElemType::Fix && b.intLit) b = literalToFix(b);
   if (b.ty.elem() == ElemType::Fix && a.intLit) a = literalToFix(a);
   if (a.poison() || b.poison()) return Val::error();
   if (a.ty.elem() != b.ty.elem())
-    return error(loc, "type mismatch: select's branches are " + sema::typeName(a.ty) + " and " +
-                          sema::typeName(b.ty) + "; convert one of them");
+    return error(loc, diag::SelectTypeMismatch, sema::typeName(a.ty), sema::typeName(b.ty));
   Ty shape = !a.ty.isScalar() ? a.ty : !b.ty.isScalar() ? b.ty : c.ty;
   for (const Val *v : {&a, &b, &c})
     if (!v->ty.isScalar() && !v->ty.sameShape(shape))
-      return error(loc, "shape mismatch in select: condition " + sema::typeName(c.ty) +
-                            ", branches " + sema::typeName(a.ty) + " and " + sema::typeName(b.ty) +
-                            "; use equal shapes or scalars");
+      return error(loc, diag::SelectShapeMismatch, sema::typeName(c.ty), sema::typeName(a.ty),
+                   sema::typeName(b.ty));
   at(loc);
   Vis vab = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   Vis vis = vab == Vis::Secret || c.ty.secret() ? Vis::Secret : Vis::Public;

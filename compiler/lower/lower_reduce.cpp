@@ -35,14 +35,12 @@ Ty partTy(const Ty &elem, int64_t len, bool full) {
 
 Val Lowerer::reduce(const std::string &n, Val x, std::optional<int64_t> axis, SMLoc loc) {
   const Ty &t = x.ty;
-  if (t.elem() == ElemType::Bool)
-    return error(loc, n + " needs numbers, not " + sema::typeName(t) +
-                          "; convert with sint(...) or int(...) first");
+  if (t.elem() == ElemType::Bool) return error(loc, diag::ReduceOfBool, n, sema::typeName(t));
   const bool arg = n == "argmax" || n == "argmin";
   const Ty idxElem = Ty::scalar(t.t.vis, ElemType::Int);
   if (axis && t.t.ndims != 2 && !(t.t.ndims == 1 && *axis != 1))
-    return error(loc, "axis=" + std::to_string(*axis) + " needs a matrix, but " + n + " is given " +
-                          sema::typeName(t) + (t.t.ndims == 1 ? "; a vector has only axis=0" : ""));
+    return t.t.ndims == 1 ? error(loc, diag::AxisOfVector, *axis, n, sema::typeName(t))
+                          : error(loc, diag::AxisOfScalar, *axis, n, sema::typeName(t));
   if (t.isScalar()) {
     if (!arg) return x;
     Val zero = constInt(0);

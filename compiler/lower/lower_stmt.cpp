@@ -19,8 +19,7 @@ void Lowerer::block(const front::Block &b) {
   ++cur_->depth;
   for (const auto &s : b) {
     if (s->kind == StmtKind::Return) {
-      diags_.error(s->loc, "`return` may only be the last statement of a function, not inside "
-                           "a loop or branch; keep the result in a var and return it at the end");
+      diags_.emit(s->loc, diag::ReturnInsideBlock);
       continue;
     }
     stmt(*s);
@@ -59,7 +58,7 @@ void Lowerer::letOrVar(const Stmt &s) {
     Ty t = resolve(*s.type);
     v = t.poison ? Val::error() : coerce(v, t, s.value->loc, "'" + s.name + "'");
   } else if (!v.poison() && v.ty.isVoid) {
-    v = error(s.value->loc, "this call returns nothing, so it cannot initialise '" + s.name + "'");
+    v = error(s.value->loc, diag::VoidInitialiser, s.name);
   } else if (v.intLit) {
     v.intLit = false; // a named literal is an int from now on
   }
@@ -76,20 +75,15 @@ void Lowerer::assign(const Stmt &s) {
   VarInfo *var = lookup(s.name);
   if (!var) {
     if (cur_->consts.count(s.name))
-      diags_.error(s.nameLoc, "'" + s.name +
-                                  "' is a compile-time constant and cannot be "
-                                  "assigned; copy it into a `var` first");
+      diags_.emit(s.nameLoc, diag::AssignToConstant, s.name);
     else
-      diags_.error(s.nameLoc, "unknown name '" + s.name + "'; declare it first with `var " +
-                                  s.name + " = ...;`");
+      diags_.emit(s.nameLoc, diag::AssignToUnknownName, s.name);
     expr(*s.value);
     return;
   }
   if (!var->isMutable) {
-    diags_.error(s.nameLoc, "'" + s.name +
-                                "' is immutable; declare it with `var` instead of "
-                                "`let` to assign to it");
-    diags_.note(var->loc, "'" + s.name + "' is declared here");
+    diags_.emit(s.nameLoc, diag::AssignToImmutable, s.name);
+    diags_.emit(var->loc, diag::DeclaredHere, s.name);
     expr(*s.value);
     return;
   }
@@ -111,11 +105,8 @@ void Lowerer::assign(const Stmt &s) {
     if (value.poison()) return;
   }
   if (!value.poison() && value.ty.secret() && !target.secret()) {
-    diags_.error(s.value->loc, "cannot assign a secret " + sema::typeName(value.ty) +
-                                   " to the public variable '" + s.name +
-                                   "'; declare it secret (e.g. " +
-                                   sema::typeName(target.withVis(ir::Vis::Secret)) +
-                                   ") or reveal(...) the value");
+    diags_.emit(s.value->loc, diag::SecretToPublicVariable, sema::typeName(value.ty), s.name,
+                sema::typeName(target.withVis(ir::Vis::Secret)));
     return;
   }
   Val v = coerce(value, target, s.value->loc, "'" + s.name + "'");
@@ -162,13 +153,10 @@ void Lowerer::forStmt(const Stmt &s) {
     if (v->poison()) {
       ok = false;
     } else if (v->ty.secret()) {
-      diags_.error(e.loc, "loop bounds must be public, but this one is " + sema::typeName(v->ty) +
-                              "; reveal(...) it first, or loop over "
-                              "a public range and use select(c, a, b) inside");
+      diags_.emit(e.loc, diag::SecretLoopBound, sema::typeName(v->ty));
       ok = false;
     } else if (v->ty.elem() != bc::ElemType::Int || !v->ty.isScalar()) {
-      diags_.error(e.loc, "loop bounds must be int scalars, but this one is " +
-                              sema::typeName(v->ty) + "; convert it with int(...)");
+      diags_.emit(e.loc, diag::LoopBoundNotInt, sema::typeName(v->ty));
       ok = false;
     }
   }
@@ -205,8 +193,7 @@ void Lowerer::forStmt(const Stmt &s) {
   if (loop) b_.block = &loop->regions[0];
   for (const auto &st : s.body) {
     if (st->kind == StmtKind::Return) {
-      diags_.error(st->loc, "`return` may only be the last statement of a function, not inside "
-                            "a loop; keep the result in a var and return it at the end");
+      diags_.emit(st->loc, diag::ReturnInsideLoop);
       continue;
     }
     stmt(*st);
@@ -234,21 +221,14 @@ void Lowerer::forStmt(const Stmt &s) {
   }
 }
 
-static std::string secretCondition(const char *what, const Ty &t) {
-  return std::string("the condition of `") + what + "` is secret (" + sema::typeName(t) +
-         "); branch only on public values: use select(c, a, b) to pick between values, "
-         "or reveal(c) first";
-}
-
 void Lowerer::ifStmt(const Stmt &s) {
   Val c = expr(*s.value);
   bool ok = !c.poison();
   if (ok && c.ty.secret()) {
-    diags_.error(s.value->loc, secretCondition("if", c.ty));
+    diags_.emit(s.value->loc, diag::SecretCondition, "if", sema::typeName(c.ty));
     ok = false;
   } else if (ok && (c.ty.elem() != bc::ElemType::Bool || !c.ty.isScalar())) {
-    diags_.error(s.value->loc, "the condition of `if` must be a bool scalar, but it is " +
-                                   sema::typeName(c.ty) + "; compare it, e.g. `x != 0`");
+    diags_.emit(s.value->loc, diag::ConditionNotBool, "if", sema::typeName(c.ty));
     ok = false;
   }
   std::vector<std::string> carried = carriedVars(s.body, &s.elseBody);
@@ -310,11 +290,10 @@ void Lowerer::whileStmt(const Stmt &s) {
   Val c = expr(*s.value);
   bool ok = !c.poison();
   if (ok && c.ty.secret()) {
-    diags_.error(s.value->loc, secretCondition("while", c.ty));
+    diags_.emit(s.value->loc, diag::SecretCondition, "while", sema::typeName(c.ty));
     ok = false;
   } else if (ok && (c.ty.elem() != bc::ElemType::Bool || !c.ty.isScalar())) {
-    diags_.error(s.value->loc, "the condition of `while` must be a bool scalar, but it is " +
-                                   sema::typeName(c.ty) + "; compare it, e.g. `x != 0`");
+    diags_.emit(s.value->loc, diag::ConditionNotBool, "while", sema::typeName(c.ty));
     ok = false;
   }
   at(s.loc);
@@ -348,17 +327,16 @@ void Lowerer::whileStmt(const Stmt &s) {
 void Lowerer::output(const Stmt &s) {
   Val v = expr(*s.value);
   if (!cur_->isMain || cur_->depth > 0) {
-    diags_.error(s.loc, "`output` is only allowed at the top level of main; compute the value "
-                        "into a var and output it there");
+    diags_.emit(s.loc, diag::OutputNotAtTopLevel);
     return;
   }
   if (!outputNames_.insert(s.name).second) {
-    diags_.error(s.nameLoc, "output '" + s.name + "' is declared twice; give it another name");
+    diags_.emit(s.nameLoc, diag::OutputRedeclared, s.name);
     return;
   }
   if (v.poison()) return;
   if (v.ty.isVoid) {
-    diags_.error(s.value->loc, "this call returns nothing, so there is nothing to output");
+    diags_.emit(s.value->loc, diag::OutputOfVoid);
     return;
   }
   if (v.intLit) v.intLit = false;
@@ -372,9 +350,8 @@ void Lowerer::output(const Stmt &s) {
   std::set<uint32_t> seen;
   for (size_t i = 0; i < s.recipients.size(); ++i) {
     if (s.recipients[i] >= bc::kMaxParties) {
-      diags_.error(s.recipientLocs[i], "party " + std::to_string(s.recipients[i]) +
-                                           " is out of range; parties are numbered 0 to " +
-                                           std::to_string(bc::kMaxParties - 1));
+      diags_.emit(s.recipientLocs[i], diag::RecipientOutOfRange, s.recipients[i],
+                  bc::kMaxParties - 1);
       return;
     }
     if (seen.insert(s.recipients[i]).second) e.recipients.push_back(s.recipients[i]);

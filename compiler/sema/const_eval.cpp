@@ -14,8 +14,7 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
   case ExprKind::Name: {
     auto it = env.find(e.name);
     if (it != env.end()) return it->second;
-    d.error(e.loc, std::string(what) + " must be a compile-time constant, but '" + e.name +
-                       "' is not a param or shape variable; use a literal or a param");
+    d.emit(e.loc, front::diag::NotAConstantName, what, e.name);
     return std::nullopt;
   }
   case ExprKind::Unary:
@@ -37,7 +36,7 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
     if (op == "-") return static_cast<int64_t>(x - y);
     if (op == "*") return static_cast<int64_t>(x * y);
     if (*b == 0) {
-      d.error(e.loc, "division by zero in a compile-time constant; fix the divisor");
+      d.emit(e.loc, front::diag::ConstDivisionByZero);
       return std::nullopt;
     }
     if (*b == -1) return op == "/" ? static_cast<int64_t>(0 - x) : 0;
@@ -46,8 +45,7 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
   default:
     break;
   }
-  d.error(e.loc, std::string(what) + " must be a compile-time integer constant (literals, "
-                                     "params, shape variables and + - * / %)");
+  d.emit(e.loc, front::diag::NotAConstantExpr, what);
   return std::nullopt;
 }
 
@@ -67,22 +65,18 @@ Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &
     if (!t.derived.empty()) {
       base = derivedElem(var->second, t.derived);
       if (!base) {
-        d.error(t.loc, "unknown kind '" + t.derived + "' in '" + t.elem + "." + t.derived +
-                           "'; use " + t.elem + ".int, " + t.elem + ".fix or " + t.elem + ".bool");
+        d.emit(t.loc, front::diag::UnknownKindSuffix, t.derived, t.elem);
         return Ty::error();
       }
     }
   } else {
     base = elemFromName(t.elem);
     if (!base) {
-      d.error(t.loc, "unknown type '" + t.elem + "'; use one of sint, sfix, sbool, int, fix, bool" +
-                         " (or a type variable declared as <T: num>)");
+      d.emit(t.loc, front::diag::UnknownType, t.elem);
       return Ty::error();
     }
     if (!t.derived.empty()) {
-      d.error(t.loc, "'" + t.elem + "." + t.derived +
-                         "' is not a type; a kind suffix such as .fix applies only to type "
-                         "variables (<T: num>), write the type directly");
+      d.emit(t.loc, front::diag::KindSuffixOnType, t.elem, t.derived);
       return Ty::error();
     }
   }
@@ -92,16 +86,13 @@ Ty resolveType(front::Diagnostics &d, const front::TypeExpr &t, const ConstEnv &
     auto v = evalConst(d, *t.dims[i], env, "an array size");
     if (!v) return Ty::error();
     if (*v < 1 || *v > kMaxElems) {
-      d.error(t.dims[i]->loc, "array size " + std::to_string(*v) +
-                                  " is out of range; sizes must be between 1 and " +
-                                  std::to_string(kMaxElems));
+      d.emit(t.dims[i]->loc, front::diag::ArraySizeOutOfRange, *v, kMaxElems);
       return Ty::error();
     }
     dims[i] = *v;
   }
   if (dims[0] * dims[1] > kMaxElems) {
-    d.error(t.loc, "this matrix has more than " + std::to_string(kMaxElems) +
-                       " elements; use smaller sizes");
+    d.emit(t.loc, front::diag::MatrixTooLarge, kMaxElems);
     return Ty::error();
   }
   ty.t.ndims = static_cast<uint8_t>(t.dims.size());

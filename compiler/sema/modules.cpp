@@ -44,13 +44,13 @@ static void addFns(front::Diagnostics &d, front::Module &m, unsigned index, Sema
   for (auto &f : m.fns) {
     f->moduleIndex = index;
     if (isBuiltinName(f->name)) {
-      d.error(f->loc, "'" + f->name + "' is a builtin function; choose another name");
+      d.emit(f->loc, front::diag::FunctionNamedLikeBuiltin, f->name);
       continue;
     }
     auto [it, fresh] = out.fns.emplace(f->name, f.get());
     if (!fresh) {
-      d.error(f->loc, "function '" + f->name + "' is already defined; rename one of them");
-      d.note(it->second->loc, "the first definition is here");
+      d.emit(f->loc, front::diag::FunctionRedefined, f->name);
+      d.emit(it->second->loc, front::diag::FirstDefinitionHere);
     }
   }
 }
@@ -89,8 +89,7 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
         std::string searched;
         for (const auto &dir : dirs)
           searched += (searched.empty() ? "" : ", ") + dir.string();
-        d.error(imp.loc, "cannot find module '" + imp.name + "' (searched " + searched +
-                             "); check the name or add its directory with -I");
+        d.emit(imp.loc, front::diag::ModuleNotFound, imp.name, searched);
         ok = false;
         continue;
       }
@@ -102,11 +101,9 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
         continue;
       }
       for (const auto &p : m->params)
-        d.error(p.loc,
-                "an imported module cannot declare params; move '" + p.name + "' to the main file");
+        d.emit(p.loc, front::diag::ParamInImportedModule, p.name);
       for (const auto &in : m->inputs)
-        d.error(in.loc, "an imported module cannot declare inputs; move '" + in.name +
-                            "' to the main file");
+        d.emit(in.loc, front::diag::InputInImportedModule, in.name);
       unsigned index = static_cast<unsigned>(out.modules.size());
       out.modules.push_back(std::move(m));
       addFns(d, *out.modules.back(), index, out);
@@ -124,9 +121,9 @@ bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &def
     // A wrong type is reported, but the value is still bound so that the
     // rest of the program can be checked.
     if (param.type.elem != "int" || !param.type.dims.empty())
-      d.error(param.type.loc, "params must have type int; change the type of '" + param.name + "'");
+      d.emit(param.type.loc, front::diag::ParamNotInt, param.name);
     if (p.params.count(param.name)) {
-      d.error(param.loc, "param '" + param.name + "' is declared twice; remove one");
+      d.emit(param.loc, front::diag::ParamRedeclared, param.name);
       continue;
     }
     auto it = defines.find(param.name);
@@ -138,8 +135,7 @@ bool bindParams(front::Diagnostics &d, const std::map<std::string, int64_t> &def
       else
         allBound = false;
     } else {
-      d.error(param.loc, "param '" + param.name + "' has no value; pass it with -D " + param.name +
-                             "=<value> or give it a default");
+      d.emit(param.loc, front::diag::ParamWithoutValue, param.name);
       allBound = false;
     }
   }

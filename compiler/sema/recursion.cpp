@@ -63,9 +63,7 @@ std::set<const front::FnDecl *> findRecursion(front::Diagnostics &d, const SemaP
           fresh |= recursive.insert(*it).second;
         }
         path += c.callee->name;
-        if (fresh)
-          d.error(c.loc, "recursive call (" + path +
-                             "); recursion is not supported, rewrite it as a loop");
+        if (fresh) d.emit(c.loc, front::diag::RecursiveCall, path);
       } else if (state[c.callee] == 0) {
         visit(c.callee);
       }

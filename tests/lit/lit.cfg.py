@@ -2,6 +2,7 @@
 # lowering). Run through ctest (test `lit`) or directly:
 #   python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv <build>/tests/lit
 import os
+import shutil
 import lit.formats
 
 config.name = "smpc"
@@ -21,3 +22,11 @@ config.substitutions.append(("%not", not_tool))
 config.environment["SMPC_STDLIB"] = getattr(config, "stdlib", "")
 if os.path.exists(smpc):
     config.available_features.add("smpc")
+
+# Diagnostic coverage: every smpcc run records the diagnostics it reported in
+# a fresh file here; the ctest test `diagnostics_coverage` reads them.
+cov = getattr(config, "diag_coverage_dir", None)
+if cov:
+    shutil.rmtree(cov, ignore_errors=True)
+    os.makedirs(cov, exist_ok=True)
+    config.environment["SMPC_DIAG_COVERAGE_DIR"] = cov
