@@ -1,6 +1,6 @@
 //===- arith_tasks.cpp - Beaver multiplication, matrix product, truncation ===//
 #include "vm/core/errors.h"
-#include "vm/protocols/semi2k/ring.h"
+#include "vm/protocols/common/ring.h"
 #include "vm/protocols/semi2k/task.h"
 
 #include <string>
@@ -62,9 +62,9 @@ public:
     const uint64_t *e = ef_.data(), *f = ef_.data() + mk_;
     std::copy(c_.data(), c_.data() + c_.size(), op_.out.begin());
     uint64_t *z = op_.out.data();
-    matmulAdd(e, b_.data(), z, op_.m, op_.k, op_.n);
-    matmulAdd(a_.data(), f, z, op_.m, op_.k, op_.n);
-    if (ctx_.leader()) matmulAdd(e, f, z, op_.m, op_.k, op_.n);
+    protocols::matmulAdd(e, b_.data(), z, op_.m, op_.k, op_.n);
+    protocols::matmulAdd(a_.data(), f, z, op_.m, op_.k, op_.n);
+    if (ctx_.leader()) protocols::matmulAdd(e, f, z, op_.m, op_.k, op_.n);
     done_ = true;
   }
 

@@ -1,5 +1,5 @@
 //===- exchange.cpp - batching the messages of one round ------------------===//
-#include "vm/protocols/semi2k/exchange.h"
+#include "vm/protocols/common/exchange.h"
 
 #include "vm/core/errors.h"
 
@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <string>
 
-namespace smpc::semi2k {
+namespace smpc::protocols {
 
 Exchange::Exchange(uint32_t self, uint32_t parties)
     : self_(self), parties_(parties), out_(parties), in_(parties), cursor_(parties, 0) {}
@@ -125,4 +125,4 @@ void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t>
   }
 }
 
-} // namespace smpc::semi2k
+} // namespace smpc::protocols

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace smpc::semi2k {
+namespace smpc::protocols {
 
 /// c += a (m x k) @ b (k x n), row-major, mod 2^64 (i-k-j order streams rows).
 inline void matmulAdd(const uint64_t *a, const uint64_t *b, uint64_t *c, uint64_t m, uint64_t k,
@@ -19,4 +19,4 @@ inline void matmulAdd(const uint64_t *a, const uint64_t *b, uint64_t *c, uint64_
   }
 }
 
-} // namespace smpc::semi2k
+} // namespace smpc::protocols

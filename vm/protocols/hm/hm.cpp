@@ -1,0 +1,110 @@
+//===- hm.cpp - the round-group driver and the one-step ops ---------------===//
+#include "vm/protocols/hm/hm.h"
+
+#include "vm/core/errors.h"
+
+#include <algorithm>
+#include <string>
+
+namespace smpc::hm {
+
+namespace {
+
+void checkLen(bool ok, const char *what) {
+  if (!ok) throw vm::ProtocolError(std::string(what) + ": operand lengths do not match");
+}
+
+} // namespace
+
+HmProtocol::HmProtocol(vm::Channel &ch) : ch_(ch), ex_(ch.self(), ch.parties()) {}
+
+std::unique_ptr<Task> HmProtocol::makeTask(vm::InteractiveOp &op) {
+  const uint32_t w = shareWidth();
+  switch (op.op) {
+  case bc::Op::MulSS: {
+    const size_t n = op.out.size() / w;
+    checkLen(op.out.size() == n * w && op.x.size() == op.out.size() && op.y.size() == op.out.size(),
+             "mul.ss");
+    return std::make_unique<StepTask>(mul(op.x, op.y, op.out, n));
+  }
+  case bc::Op::MatMulSS:
+    if (!op.m || !op.k || !op.n)
+      throw vm::ProtocolError("matmul.ss: matrix dimensions must be positive");
+    checkLen(op.x.size() == uint64_t(op.m) * op.k * w && op.y.size() == uint64_t(op.k) * op.n * w &&
+                 op.out.size() == uint64_t(op.m) * op.n * w,
+             "matmul.ss");
+    return std::make_unique<StepTask>(matmul(op.x, op.y, op.out, op.m, op.k, op.n));
+  case bc::Op::TruncS:
+    checkLen(op.x.size() == op.out.size() && op.out.size() % w == 0, "trunc.s");
+    if (op.shift < 1 || op.shift > 62)
+      throw vm::ProtocolError("trunc.s: shift must be between 1 and 62, got " +
+                              std::to_string(op.shift));
+    stats_.truncPairs += op.out.size() / w;
+    return trunc(op);
+  case bc::Op::LtzS:
+  case bc::Op::EqzS:
+    checkLen(op.x.size() == op.out.size() && op.out.size() % w == 0,
+             op.op == bc::Op::LtzS ? "ltz.s" : "eqz.s");
+    return makeCompareTask(*this, op);
+  case bc::Op::Open:
+    checkLen(op.x.size() == op.out.size() * w, "open");
+    return std::make_unique<StepTask>(
+        open(op.x, op.out, op.out.size(), std::vector<bool>(numParties(), true)));
+  case bc::Op::Input: {
+    const size_t n = op.out.size() / w;
+    if (op.owner >= numParties())
+      throw vm::ProtocolError("input: owner party " + std::to_string(op.owner) +
+                              " does not exist in a job of " + std::to_string(numParties()) +
+                              " parties");
+    if (partyId() == op.owner && op.x.size() != n)
+      throw vm::ProtocolError("input: the owner's data has " + std::to_string(op.x.size()) +
+                              " elements, expected " + std::to_string(n));
+    return std::make_unique<StepTask>(input(op.owner, op.x, op.out, n));
+  }
+  case bc::Op::OutputS: {
+    checkLen(op.x.size() == op.out.size() * w, "output.s");
+    std::vector<bool> to(numParties(), op.recipients.empty());
+    for (uint32_t r : op.recipients) {
+      if (r >= numParties())
+        throw vm::ProtocolError("output.s: recipient party " + std::to_string(r) +
+                                " does not exist in a job of " + std::to_string(numParties()) +
+                                " parties");
+      to[r] = true;
+    }
+    op.receives = to[partyId()];
+    return std::make_unique<StepTask>(open(op.x, op.out, op.out.size(), to));
+  }
+  // Local and control-flow instructions never reach a protocol.
+  // clang-format off
+#include "vm/bytecode/noninteractive_cases.inc"
+  // clang-format on
+  break;
+  }
+  throw vm::ProtocolError(std::string(name()) + ": '" + std::string(bc::info(op.op).mnemonic) +
+                          "' is not an interactive instruction");
+}
+
+void HmProtocol::runGroup(std::span<vm::InteractiveOp> ops) {
+  // Tasks are made in op order, identical on every party (they draw
+  // correlated randomness as they are made).
+  std::vector<std::unique_ptr<Task>> tasks;
+  tasks.reserve(ops.size());
+  for (auto &op : ops)
+    tasks.push_back(makeTask(op));
+  Exchange &ex = ex_;
+  ex.reset();
+  auto pending = [&] {
+    return std::any_of(tasks.begin(), tasks.end(), [](const auto &t) { return !t->done(); });
+  };
+  while (pending()) {
+    for (auto &t : tasks)
+      if (!t->done()) t->send(ex);
+    stats_.bytesSent += ex.transfer(ch_, stats_.bytesReceived);
+    for (auto &t : tasks)
+      if (!t->done()) t->receive(ex);
+    ex.checkConsumed();
+    ++stats_.rounds;
+  }
+}
+
+} // namespace smpc::hm

@@ -1,0 +1,240 @@
+//===- shamir.cpp - seeds, local operations and the primitives ------------===//
+#include "vm/protocols/shamir/shamir.h"
+
+#include "vm/core/errors.h"
+#include "vm/protocols/hm/bits.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sodium.h>
+#include <string>
+
+namespace smpc::shamir {
+
+namespace {
+
+/// A task that is finished when made (material taken from the pool).
+class ReadyTask final : public hm::Task {
+public:
+  ReadyTask() { done_ = true; }
+  void send(Exchange &) override {}
+  void receive(Exchange &) override {}
+};
+
+/// trunc.s as in semi2k (docs/protocols.md), with r = sum 2^i b_i for 64
+/// random bits b_i, so msb = b_63 and high = sum_{f<=i<63} 2^(i-f) b_i are
+/// linear in them: open c = x + 2^62 + r, then
+/// result = (c mod 2^63 >> f) - 2^(62-f) + b 2^(63-f) - high with
+/// b = msb(c) XOR b_63.
+class TruncTask final : public hm::Task {
+public:
+  TruncTask(Shamir &p, vm::InteractiveOp &op)
+      : out_(op.out), d_(p.params().d()), n_(op.out.size() / d_), f_(op.shift) {
+    const size_t n = n_, dn = d_ * n;
+    Words bits = Words::uninit(64 * dn);
+    p.material().take(Kind::RandBit, 64 * n, bits.span());
+    msb_ = Words(dn), high_ = Words(dn);
+    Words masked(dn);
+    for (uint32_t q = 0; q < d_; ++q) {
+      const uint64_t *bq = bits.data() + q * 64 * n;
+      for (size_t e = 0; e < n; ++e) {
+        const uint64_t *be = bq + e * 64;
+        uint64_t r = 0, high = 0;
+        for (unsigned b = 0; b < 64; ++b)
+          r += be[b] << b;
+        for (unsigned b = f_; b < 63; ++b)
+          high += be[b] << (b - f_);
+        masked[q * n + e] = op.x[q * n + e] + r;
+        msb_[q * n + e] = be[63];
+        high_[q * n + e] = high;
+      }
+    }
+    for (size_t e = 0; e < n; ++e)
+      masked[e] += uint64_t(1) << 62; // a public constant: plane 0
+    masked_ = std::move(masked);
+    c_ = Words(n);
+    step_ = makeOpen<ArithAlg>(p.ctx(), false, masked_.span(), c_.span(), n,
+                               std::vector<bool>(p.numParties(), true));
+  }
+  void send(Exchange &ex) override { step_->send(ex); }
+  void receive(Exchange &ex) override {
+    step_->receive(ex);
+    const uint32_t f = f_;
+    const uint64_t low63 = ~(uint64_t(1) << 63), top = uint64_t(1) << (63 - f);
+    for (uint32_t q = 0; q < d_; ++q)
+      for (size_t e = 0; e < n_; ++e) {
+        const uint64_t cm = c_[e] >> 63;
+        out_[q * n_ + e] = msb_[q * n_ + e] * (1 - 2 * cm) * top - high_[q * n_ + e];
+      }
+    for (size_t e = 0; e < n_; ++e) {
+      const uint64_t cm = c_[e] >> 63;
+      out_[e] += ((c_[e] & low63) >> f) - (uint64_t(1) << (62 - f)) + cm * top;
+    }
+    done_ = true;
+  }
+
+private:
+  std::span<uint64_t> out_;
+  uint32_t d_;
+  size_t n_;
+  uint32_t f_;
+  Words msb_, high_, masked_, c_;
+  std::unique_ptr<hm::Step> step_;
+};
+
+} // namespace
+
+std::vector<crypto::Seed> Shamir::agreeSeeds(vm::Channel &ch) {
+  (void)Params::make(ch.parties()); // refuses a party count out of range first
+  const uint32_t me = ch.self(), n = ch.parties();
+  std::vector<crypto::Seed> seeds(n);
+  // The lower id of each pair draws the pair's seed.
+  for (uint32_t j = me + 1; j < n; ++j) {
+    seeds[j] = crypto::seed_keygen();
+    ch.send(j, seeds[j]);
+  }
+  for (uint32_t j = 0; j < me; ++j) {
+    std::vector<uint8_t> m = ch.recv(j);
+    if (m.size() != crypto::kSeedBytes)
+      throw vm::ProtocolError("shamir: party " + std::to_string(j) +
+                              " sent a malformed seed message at the start of the job");
+    std::memcpy(seeds[j].data(), m.data(), m.size());
+    sodium_memzero(m.data(), m.size());
+  }
+  return seeds;
+}
+
+Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg)
+    : Shamir(online, background, cfg, agreeSeeds(online)) {}
+
+Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg,
+               std::vector<crypto::Seed> seeds)
+    : hm::HmProtocol(online), P_(Params::make(online.parties())), seeds_(std::move(seeds)),
+      streams_(online.self(), seeds_, 0), ctx_{P_, online.self(), streams_} {
+  if (background.self() != online.self() || background.parties() < online.parties())
+    throw vm::ProtocolError("shamir: the background channel does not connect the same parties "
+                            "as the online channel");
+  mat_ = std::make_unique<Material>(background, P_, seeds_, cfg);
+}
+
+Shamir::~Shamir() {
+  mat_.reset();
+  for (auto &s : seeds_)
+    sodium_memzero(s.data(), s.size());
+}
+
+// A public value is the constant polynomial: plane 0 on every party.
+void Shamir::classify(std::span<const uint64_t> p, std::span<vm::Share> out) {
+  std::fill(out.begin(), out.end(), 0);
+  std::copy(p.begin(), p.end(), out.begin());
+}
+
+void Shamir::addPublic(std::span<const vm::Share> s, std::span<const uint64_t> p,
+                       std::span<vm::Share> out) {
+  if (out.data() != s.data()) std::copy(s.begin(), s.end(), out.begin());
+  for (size_t i = 0; i < p.size(); ++i)
+    out[i] += p[i];
+}
+
+void Shamir::xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) {
+  for (size_t i = 0; i < c.size(); ++i)
+    b[i] ^= c[i];
+}
+
+std::unique_ptr<hm::Step> Shamir::mul(std::span<const uint64_t> x, std::span<const uint64_t> y,
+                                      std::span<uint64_t> z, size_t n) {
+  const size_t dn = size_t(P_.d()) * n;
+  Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn);
+  mat_->take(Kind::ArithDouble, n, rt.span(), r2t.span());
+  grMulVec(P_.ext, x.data(), y.data(), prod.data(), n);
+  return makeReduce<ArithAlg>(ctx_, std::move(prod), std::move(rt), std::move(r2t), z, n);
+}
+
+std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<const uint64_t> y,
+                                         std::span<uint64_t> z, uint32_t m, uint32_t k,
+                                         uint32_t n) {
+  const size_t mn = size_t(m) * n, dn = size_t(P_.d()) * mn;
+  Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn);
+  mat_->take(Kind::ArithDouble, mn, rt.span(), r2t.span());
+  grMatMul(P_.ext, x.data(), y.data(), prod.data(), m, k, n);
+  return makeReduce<ArithAlg>(ctx_, std::move(prod), std::move(rt), std::move(r2t), z, mn);
+}
+
+std::unique_ptr<hm::Step> Shamir::band(std::span<const uint64_t> a, std::span<const uint64_t> b,
+                                       std::span<uint64_t> c, size_t nw) {
+  const size_t dn = size_t(P_.d()) * nw;
+  Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn);
+  mat_->take(Kind::BoolDouble, nw, rt.span(), r2t.span());
+  gfMulVec(P_.ext, a.data(), b.data(), prod.data(), nw);
+  return makeReduce<BoolAlg>(ctx_, std::move(prod), std::move(rt), std::move(r2t), c, nw);
+}
+
+std::unique_ptr<hm::Step> Shamir::open(std::span<const uint64_t> x, std::span<uint64_t> out,
+                                       size_t n, const std::vector<bool> &to) {
+  return makeOpen<ArithAlg>(ctx_, false, x, out, n, to);
+}
+
+std::unique_ptr<hm::Step> Shamir::openBool(std::span<const uint64_t> b, std::span<uint64_t> out,
+                                           size_t nw) {
+  return makeOpen<BoolAlg>(ctx_, false, b, out, nw, std::vector<bool>(P_.N, true));
+}
+
+std::unique_ptr<hm::Step> Shamir::input(uint32_t owner, std::span<const uint64_t> plain,
+                                        std::span<uint64_t> out, size_t n) {
+  return makeDeal<ArithAlg>(ctx_, owner, false, plain, out, n);
+}
+
+// x = sum over parties j <= t of coef0(lambda_j x_j) (Z_2^64 additive
+// shares, each known to one party); each of them shares the bits of its part.
+std::unique_ptr<hm::Step> Shamir::toBoolNumbers(std::span<const uint64_t> x, size_t n,
+                                                bool minusOne, std::vector<Words> &numbers) {
+  const size_t L = 64 * hm::wordsFor(n);
+  numbers.clear();
+  for (uint32_t j = 0; j <= P_.t; ++j)
+    numbers.emplace_back(size_t(P_.d()) * L);
+  Words plain;
+  const uint32_t me = partyId();
+  if (me <= P_.t) {
+    Words y = Words::uninit(n);
+    coef0Vec(P_.ext, coef0Row(P_.ext, P_.lamQ[me]), x.data(), y.data(), n);
+    if (minusOne && me == P_.t)
+      for (size_t i = 0; i < n; ++i)
+        y[i] -= 1;
+    plain = Words::uninit(L);
+    hm::sliceBits(y.data(), n, plain.data());
+  }
+  auto g = std::make_unique<StepGroup>();
+  for (uint32_t j = 0; j <= P_.t; ++j)
+    g->add(makeDeal<BoolAlg>(ctx_, j, false, plain.span(), numbers[j].span(), L));
+  return g;
+}
+
+std::unique_ptr<hm::Task> Shamir::daBits(size_t n, Words &arith, Words &bits) {
+  const size_t R = hm::wordsFor(n), d = P_.d();
+  Words a = Words::uninit(d * 64 * R);
+  bits = Words(d * R);
+  mat_->take(Kind::DaBit64, R, a.span(), bits.span());
+  arith = Words(d * n);
+  for (size_t q = 0; q < d; ++q)
+    std::copy(a.data() + q * 64 * R, a.data() + q * 64 * R + n, arith.data() + q * n);
+  return std::make_unique<ReadyTask>();
+}
+
+std::unique_ptr<hm::Task> Shamir::trunc(vm::InteractiveOp &op) {
+  return std::make_unique<TruncTask>(*this, op);
+}
+
+MaterialConfig materialConfigFor(const bc::PreprocNeeds &needs) {
+  MaterialConfig c;
+  const uint64_t cmp = needs.ltz + needs.eqz;
+  // Boolean words per comparison: ~250 ANDs (ltz, with carry-save adders
+  // for N > 3), ~130 (eqz), 64 elements to a word.
+  const std::array<uint64_t, kKinds> want = {needs.triples + needs.matTripleElems,
+                                             (needs.ltz * 250 + needs.eqz * 130) / 64 + 1,
+                                             64 * needs.truncPairs, cmp / 64 + 1};
+  for (size_t k = 0; k < kKinds; ++k)
+    c.capacity[k] = std::clamp<size_t>(want[k], 64, c.capacity[k]);
+  return c;
+}
+
+} // namespace smpc::shamir

@@ -1,0 +1,206 @@
+//===- sharing.cpp - the deal, open and reduce steps ----------------------===//
+#include "vm/protocols/shamir/sharing.h"
+
+#include "vm/protocols/common/ring.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sodium.h>
+
+namespace smpc::shamir {
+
+namespace {
+
+crypto::Seed derive(const crypto::Seed &pair, uint32_t from, uint32_t to, uint8_t purpose) {
+  uint8_t msg[9];
+  std::memcpy(msg, &from, 4);
+  std::memcpy(msg + 4, &to, 4);
+  msg[8] = purpose;
+  crypto::Seed s;
+  crypto_generichash(s.data(), s.size(), msg, sizeof msg, pair.data(), pair.size());
+  return s;
+}
+
+template <class Alg> class DealStep final : public Step {
+public:
+  DealStep(Ctx &c, uint32_t dealer, bool degree2t, std::span<const uint64_t> secret,
+           std::span<uint64_t> out, size_t n)
+      : c_(c), dl_(degree2t ? c.P.deal2T[dealer] : c.P.dealT[dealer]), dealer_(dealer), out_(out),
+        n_(n) {
+    const Ext &e = c.P.ext;
+    const size_t dn = size_t(e.d) * n;
+    if (c.self != dealer) {
+      if (dl_.isFree[c.self]) c.streams.from(dealer).fill(out.first(dn));
+      return;
+    }
+    std::vector<Words> free;
+    for (uint32_t f : dl_.free) {
+      free.push_back(Words::uninit(dn));
+      c.streams.to(f).fill(free.back().span());
+    }
+    sends_.resize(c.P.N);
+    for (uint32_t k = 0; k < c.P.N; ++k) {
+      if (dl_.isFree[k]) continue;
+      Words share(dn);
+      const auto &coef = dl_.coef[k];
+      Alg::scaleConsts(e, coef[0], secret.data(), share.data(), n);
+      for (size_t m = 0; m < free.size(); ++m)
+        Alg::scale(e, coef[1 + m], free[m].data(), share.data(), n, true);
+      if (k == c.self)
+        std::copy(share.data(), share.data() + dn, out.begin());
+      else
+        sends_[k] = std::move(share);
+    }
+  }
+  void send(Exchange &ex) override {
+    if (c_.self != dealer_) return;
+    for (uint32_t k = 0; k < c_.P.N; ++k)
+      if (k != c_.self && !dl_.isFree[k]) ex.put(k, sends_[k].span());
+  }
+  void receive(Exchange &ex) override {
+    if (c_.self == dealer_ || dl_.isFree[c_.self]) return;
+    auto in = ex.take(dealer_, size_t(c_.P.ext.d) * n_);
+    std::copy(in.begin(), in.end(), out_.begin());
+  }
+
+private:
+  Ctx &c_;
+  const Dealing &dl_;
+  uint32_t dealer_;
+  std::span<uint64_t> out_;
+  size_t n_;
+  std::vector<Words> sends_;
+};
+
+template <class Alg> class OpenStep final : public Step {
+public:
+  OpenStep(Ctx &c, bool degree2t, std::span<const uint64_t> x, std::span<uint64_t> out, size_t n,
+           const std::vector<bool> &to)
+      : c_(c), lam_(degree2t ? c.P.lamO : c.P.lamQ), out_(out), n_(n), to_(to) {
+    if (c.self < lam_.size()) {
+      mine_ = Words::uninit(n);
+      Alg::coef0(c.P.ext, lam_[c.self], x.data(), mine_.data(), n);
+    }
+  }
+  void send(Exchange &ex) override {
+    if (c_.self >= lam_.size()) return;
+    for (uint32_t p = 0; p < c_.P.N; ++p)
+      if (p != c_.self && to_[p]) ex.put(p, mine_.span());
+  }
+  void receive(Exchange &ex) override {
+    if (!to_[c_.self]) return;
+    if (c_.self < lam_.size())
+      std::copy(mine_.data(), mine_.data() + n_, out_.begin());
+    else
+      std::fill(out_.begin(), out_.begin() + ptrdiff_t(n_), 0);
+    for (uint32_t j = 0; j < lam_.size(); ++j) {
+      if (j == c_.self) continue;
+      auto in = ex.take(j, n_);
+      for (size_t i = 0; i < n_; ++i)
+        out_[i] = Alg::combine(out_[i], in[i]);
+    }
+  }
+
+private:
+  Ctx &c_;
+  const std::vector<Gr> &lam_;
+  std::span<uint64_t> out_;
+  size_t n_;
+  std::vector<bool> to_;
+  Words mine_;
+};
+
+template <class Alg> class ReduceStep final : public Step {
+public:
+  ReduceStep(Ctx &c, Words prod, Words rt, Words r2t, std::span<uint64_t> z, size_t n)
+      : prod_(std::move(prod)), rt_(std::move(rt)), z_(z), e_(Words::uninit(n)) {
+    for (size_t i = 0; i < prod_.size(); ++i)
+      prod_[i] = Alg::minus(prod_[i], r2t[i]);
+    open_ = std::make_unique<OpenStep<Alg>>(c, true, prod_.span(), e_.span(), n,
+                                            std::vector<bool>(c.P.N, true));
+  }
+  void send(Exchange &ex) override { open_->send(ex); }
+  void receive(Exchange &ex) override {
+    open_->receive(ex);
+    std::copy(rt_.data(), rt_.data() + rt_.size(), z_.begin());
+    addToPlane0<Alg>(z_, e_.span());
+  }
+
+private:
+  Words prod_, rt_;
+  std::span<uint64_t> z_;
+  Words e_;
+  std::unique_ptr<Step> open_;
+};
+
+} // namespace
+
+Streams::Streams(uint32_t self, const std::vector<crypto::Seed> &pairSeeds, uint8_t purpose)
+    : own_(crypto::seed_keygen()) {
+  const uint32_t n = uint32_t(pairSeeds.size());
+  to_.resize(n), from_.resize(n);
+  for (uint32_t p = 0; p < n; ++p) {
+    if (p == self) continue;
+    crypto::Seed a = derive(pairSeeds[p], self, p, purpose),
+                 b = derive(pairSeeds[p], p, self, purpose);
+    to_[p] = std::make_unique<crypto::Prg>(a);
+    from_[p] = std::make_unique<crypto::Prg>(b);
+    sodium_memzero(a.data(), a.size());
+    sodium_memzero(b.data(), b.size());
+  }
+}
+
+template <class Alg>
+std::unique_ptr<Step> makeDeal(Ctx &c, uint32_t dealer, bool degree2t,
+                               std::span<const uint64_t> secret, std::span<uint64_t> out,
+                               size_t n) {
+  return std::make_unique<DealStep<Alg>>(c, dealer, degree2t, secret, out, n);
+}
+
+template <class Alg>
+std::unique_ptr<Step> makeOpen(Ctx &c, bool degree2t, std::span<const uint64_t> x,
+                               std::span<uint64_t> out, size_t n, const std::vector<bool> &to) {
+  return std::make_unique<OpenStep<Alg>>(c, degree2t, x, out, n, to);
+}
+
+template <class Alg>
+std::unique_ptr<Step> makeReduce(Ctx &c, Words prod, Words rt, Words r2t, std::span<uint64_t> z,
+                                 size_t n) {
+  return std::make_unique<ReduceStep<Alg>>(c, std::move(prod), std::move(rt), std::move(r2t), z, n);
+}
+
+template std::unique_ptr<Step> makeDeal<ArithAlg>(Ctx &, uint32_t, bool, std::span<const uint64_t>,
+                                                  std::span<uint64_t>, size_t);
+template std::unique_ptr<Step> makeDeal<BoolAlg>(Ctx &, uint32_t, bool, std::span<const uint64_t>,
+                                                 std::span<uint64_t>, size_t);
+template std::unique_ptr<Step> makeOpen<ArithAlg>(Ctx &, bool, std::span<const uint64_t>,
+                                                  std::span<uint64_t>, size_t,
+                                                  const std::vector<bool> &);
+template std::unique_ptr<Step> makeOpen<BoolAlg>(Ctx &, bool, std::span<const uint64_t>,
+                                                 std::span<uint64_t>, size_t,
+                                                 const std::vector<bool> &);
+template std::unique_ptr<Step> makeReduce<ArithAlg>(Ctx &, Words, Words, Words, std::span<uint64_t>,
+                                                    size_t);
+template std::unique_ptr<Step> makeReduce<BoolAlg>(Ctx &, Words, Words, Words, std::span<uint64_t>,
+                                                   size_t);
+
+void grMatMul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, uint32_t m,
+              uint32_t k, uint32_t n) {
+  const uint32_t d = e.d;
+  const size_t mk = size_t(m) * k, kn = size_t(k) * n, mn = size_t(m) * n;
+  Words t((2 * d - 1) * mn);
+  for (uint32_t a = 0; a < d; ++a)
+    for (uint32_t b = 0; b < d; ++b)
+      protocols::matmulAdd(x + a * mk, y + b * kn, t.data() + (a + b) * mn, m, k, n);
+  for (uint32_t p = 2 * d - 2; p >= d; --p)
+    for (uint32_t j = 0; j < d; ++j)
+      if ((e.low >> j) & 1) {
+        uint64_t *lo = t.data() + (p - d + j) * mn;
+        const uint64_t *hi = t.data() + p * mn;
+        for (size_t i = 0; i < mn; ++i)
+          lo[i] -= hi[i];
+      }
+  std::copy(t.data(), t.data() + d * mn, z);
+}
+
+} // namespace smpc::shamir

@@ -1,0 +1,140 @@
+//===- sharing.h - dealing, opening and degree reduction, for both rings --===//
+//
+// The same three steps serve arithmetic values (GR(2^64, d), ArithAlg) and
+// bits (GF(2^d) bit-sliced, BoolAlg), online and in the background thread:
+//
+// * DealStep: a party shares values it knows with a degree-D polynomial.
+//   The D parties after the dealer draw their shares from the stream the
+//   dealer shares with each of them (no message); the others get theirs
+//   from the dealer. For D = 2t = N-1 nothing is sent at all.
+// * OpenStep: every secret is a constant of the ring, so it is the sum of
+//   the constant coefficients of lambda_i * share_i over a reconstructing
+//   set: each of those parties sends that one word (not d) to each
+//   recipient.
+// * ReduceStep (Damgard-Nielsen 2007): a product of two degree-t sharings
+//   is a degree-2t sharing; with a double sharing (r of degree t and 2t) the
+//   parties open p - r (degree 2t, all 2t+1 needed) to everyone and keep
+//   [r]_t + (p - r).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/crypto/prg.h"
+#include "vm/protocols/hm/hm.h"
+#include "vm/protocols/shamir/params.h"
+
+#include <memory>
+#include <vector>
+
+namespace smpc::shamir {
+
+using hm::Exchange;
+using hm::Step;
+using hm::Words;
+
+/// Pairwise streams of one thread: for every peer, one for the shares this
+/// party deals to it and one for the shares it deals to this party, each
+/// derived from the pair's seed, the direction and the thread's purpose.
+class Streams {
+public:
+  Streams(uint32_t self, const std::vector<crypto::Seed> &pairSeeds, uint8_t purpose);
+  crypto::Prg &to(uint32_t peer) { return *to_[peer]; }
+  crypto::Prg &from(uint32_t peer) { return *from_[peer]; }
+  crypto::Prg &own() { return own_; }
+
+private:
+  std::vector<std::unique_ptr<crypto::Prg>> to_, from_;
+  crypto::Prg own_;
+};
+
+/// What the steps of one thread share.
+struct Ctx {
+  const Params &P;
+  uint32_t self;
+  Streams &streams;
+};
+
+/// Arithmetic: GR(2^64, d) planar vectors of n elements; opens add.
+struct ArithAlg {
+  static constexpr bool kBool = false;
+  static void scale(const Ext &e, const Gr &c, const uint64_t *x, uint64_t *z, size_t n, bool acc) {
+    grScaleVec(e, c, x, z, n, acc);
+  }
+  static void scaleConsts(const Ext &e, const Gr &c, const uint64_t *s, uint64_t *z, size_t n) {
+    grScaleConstsVec(e, c, s, z, n);
+  }
+  static void coef0(const Ext &e, const Gr &c, const uint64_t *x, uint64_t *out, size_t n) {
+    coef0Vec(e, coef0Row(e, c), x, out, n);
+  }
+  static uint64_t combine(uint64_t a, uint64_t b) { return a + b; }
+  static uint64_t minus(uint64_t a, uint64_t b) { return a - b; }
+  static void mul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, size_t n) {
+    grMulVec(e, x, y, z, n);
+  }
+};
+
+/// Bits: GF(2^d) bit-sliced vectors of n words; opens XOR.
+struct BoolAlg {
+  static constexpr bool kBool = true;
+  static void scale(const Ext &e, const Gr &c, const uint64_t *x, uint64_t *z, size_t n, bool acc) {
+    gfScaleVec(e, c, x, z, n, acc);
+  }
+  static void scaleConsts(const Ext &e, const Gr &c, const uint64_t *s, uint64_t *z, size_t n) {
+    gfScaleConstsVec(e, c, s, z, n);
+  }
+  static void coef0(const Ext &e, const Gr &c, const uint64_t *x, uint64_t *out, size_t n) {
+    gfCoef0Vec(e, c, x, out, n);
+  }
+  static uint64_t combine(uint64_t a, uint64_t b) { return a ^ b; }
+  static uint64_t minus(uint64_t a, uint64_t b) { return a ^ b; }
+  static void mul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, size_t n) {
+    gfMulVec(e, x, y, z, n);
+  }
+};
+
+/// Party `dealer` shares `secret` (n constants, on the dealer only) with
+/// degree t or 2t into out (d planes of n).
+template <class Alg>
+std::unique_ptr<Step> makeDeal(Ctx &c, uint32_t dealer, bool degree2t,
+                               std::span<const uint64_t> secret, std::span<uint64_t> out, size_t n);
+
+/// out := the constant x (degree t, or 2t with `degree2t`) opened to the
+/// parties with to[p]; n elements (arith) or words (bool).
+template <class Alg>
+std::unique_ptr<Step> makeOpen(Ctx &c, bool degree2t, std::span<const uint64_t> x,
+                               std::span<uint64_t> out, size_t n, const std::vector<bool> &to);
+
+/// z := degree-t sharing of the degree-2t sharing `prod` (taken over),
+/// with a double sharing (rt, r2t), all d planes of n.
+template <class Alg>
+std::unique_ptr<Step> makeReduce(Ctx &c, Words prod, Words rt, Words r2t, std::span<uint64_t> z,
+                                 size_t n);
+
+/// Several steps of one round as one.
+class StepGroup final : public Step {
+public:
+  void add(std::unique_ptr<Step> s) { steps_.push_back(std::move(s)); }
+  void send(Exchange &ex) override {
+    for (auto &s : steps_)
+      s->send(ex);
+  }
+  void receive(Exchange &ex) override {
+    for (auto &s : steps_)
+      s->receive(ex);
+  }
+
+private:
+  std::vector<std::unique_ptr<Step>> steps_;
+};
+
+/// z += x planar d*n and plane 0 of z += e (arith) / ^= e (bool).
+template <class Alg> void addToPlane0(std::span<uint64_t> z, std::span<const uint64_t> e) {
+  for (size_t i = 0; i < e.size(); ++i)
+    z[i] = Alg::combine(z[i], e[i]);
+}
+
+/// Local product of GR matrices x (m x k) and y (k x n), planar: a degree-2t
+/// sharing of the product when x and y are degree-t sharings.
+void grMatMul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, uint32_t m,
+              uint32_t k, uint32_t n);
+
+} // namespace smpc::shamir
