@@ -179,15 +179,15 @@ void backendOnly(int n) {
   Builder b(f, f.body);
   Type sfix = scalarType(Vis::Secret, bc::ElemType::Fix);
   Type fix = scalarType(Vis::Public, bc::ElemType::Fix);
-  ValueId v = b.op(bc::Op::Input, {}, {0}, sfix);
+  ValueId v = b.op(bc::Op::Input, sfix, {}, {0});
   for (int i = 0; i < n; ++i) {
     if (i % 10 == 9) {
-      v = b.op(bc::Op::TruncS, {b.op(bc::Op::MulSS, {v, v}, {}, sfix)}, {16}, sfix);
+      v = b.op(bc::Op::TruncS, sfix, {b.op(bc::Op::MulSS, sfix, {v, v})}, {16});
       continue;
     }
-    ValueId half = b.constant({32768}, fix), one = b.constant({65536}, fix);
-    v = b.op(bc::Op::TruncS, {b.op(bc::Op::MulSP, {v, half}, {}, sfix)}, {16}, sfix);
-    v = b.op(bc::Op::AddSP, {v, one}, {}, sfix);
+    ValueId half = b.constant(fix, {32768}), one = b.constant(fix, {65536});
+    v = b.op(bc::Op::TruncS, sfix, {b.op(bc::Op::MulSP, sfix, {v, half})}, {16});
+    v = b.op(bc::Op::AddSP, sfix, {v, one});
   }
   b.opNoResult(bc::Op::OutputS, {v}, {0});
   b.ret({});

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smpc::front {
@@ -29,13 +31,32 @@ struct IndexPart {
 
 enum class ExprKind : uint8_t { IntLit, FixLit, BoolLit, Name, Unary, Binary, Call, Index, Vector };
 
+enum class BinaryOp : uint8_t {
+#define SMPC_BINARY(Id, Spelling) Id,
+#include "compiler/front/operators.def"
+};
+enum class UnaryOp : uint8_t {
+#define SMPC_UNARY(Id, Spelling) Id,
+#include "compiler/front/operators.def"
+};
+
+/// How an operator is written in source ("+", "<=", "!").
+std::string_view spelling(BinaryOp op);
+std::string_view spelling(UnaryOp op);
+std::optional<BinaryOp> binaryOpFromSpelling(std::string_view s);
+std::optional<UnaryOp> unaryOpFromSpelling(std::string_view s);
+/// == != < <= > >=
+bool isComparison(BinaryOp op);
+
 struct Expr {
   ExprKind kind;
   SMLoc loc;                         // first token
   SMLoc opLoc;                       // Binary: the operator (where operator errors point)
   int64_t ival = 0;                  // IntLit, BoolLit (0/1)
   double fval = 0;                   // FixLit
-  std::string name;                  // Name, Call (callee), Unary/Binary (operator spelling)
+  std::string name;                  // Name, Call (callee)
+  BinaryOp binOp{};                  // Binary
+  UnaryOp unOp{};                    // Unary
   std::string member;                // Call of `T.fix(...)`: "fix" (name is "T")
   std::vector<ExprP> kids;           // operands, call arguments, vector elements, indexed base
   std::vector<std::string> argNames; // Call: name of each named argument (`axis=1`), else ""
@@ -64,12 +85,12 @@ struct Stmt {
   SMLoc loc;
   std::string name; // Let/Var/Assign target/For variable/Output name
   SMLoc nameLoc;
-  std::unique_ptr<TypeExpr> type; // Let/Var annotation
-  ExprP value;                    // initialiser, assigned value, condition, return value
-  ExprP lo, hi;                   // For bounds
-  std::vector<IndexPart> target;  // Assign: element or slice target
-  std::string assignOp;           // "=", "+=", "-=", "*="
-  Block body, elseBody;           // For/While/If bodies
+  std::unique_ptr<TypeExpr> type;   // Let/Var annotation
+  ExprP value;                      // initialiser, assigned value, condition, return value
+  ExprP lo, hi;                     // For bounds
+  std::vector<IndexPart> target;    // Assign: element or slice target
+  std::optional<BinaryOp> compound; // Assign: Add, Sub, Mul for +=, -=, *=; none for =
+  Block body, elseBody;             // For/While/If bodies
   bool hasElse = false;
   bool toAll = false;               // Output
   std::vector<uint32_t> recipients; // Output

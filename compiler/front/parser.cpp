@@ -136,10 +136,8 @@ bool lexChecked(SmpcLexer &lexer, Diagnostics &diags, const LocMap &map,
         elseIfRun.pop_back();
       }
     }
-    bool isOp = text == "+" || text == "-" || text == "*" || text == "/" || text == "%" ||
-                text == "@" || text == "<" || text == ">" || text == "<=" || text == ">=" ||
-                text == "==" || text == "!=" || text == "&&" || text == "||" || text == "^";
-    if (text == "-" || text == "!") {
+    bool isOp = binaryOpFromSpelling(text).has_value();
+    if (unaryOpFromSpelling(text)) {
       if (++unaryRun > kMaxChain) return fail(diag::PrefixChainTooLong, kMaxChain);
     } else {
       unaryRun = 0;
@@ -313,7 +311,8 @@ private:
       s->nameLoc = loc(c->IDENT());
       for (auto *i : c->index())
         s->target.push_back(index(i));
-      s->assignOp = c->op->getText();
+      if (std::string op = c->op->getText(); op != "=") // "+=" is Add, ...
+        s->compound = binaryOpFromSpelling(op.substr(0, op.size() - 1));
       s->value = expr(c->expr());
       return s;
     }
@@ -390,7 +389,7 @@ private:
     }
     if (auto *c = dynamic_cast<SmpcParser::UnaryExprContext *>(ctx)) {
       auto e = std::make_unique<Expr>(ExprKind::Unary, l);
-      e->name = c->op->getText();
+      e->unOp = unaryOpFromSpelling(c->op->getText()).value(); // the grammar allows only these
       e->kids.push_back(expr(c->expr()));
       return e;
     }
@@ -398,7 +397,7 @@ private:
       // Point binary operators at the operator, where the caret helps most.
       auto e = std::make_unique<Expr>(ExprKind::Binary, l);
       e->opLoc = map_.at(c->op);
-      e->name = c->op->getText();
+      e->binOp = binaryOpFromSpelling(c->op->getText()).value();
       e->kids.push_back(expr(c->expr(0)));
       e->kids.push_back(expr(c->expr(1)));
       return e;

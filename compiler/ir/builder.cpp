@@ -14,31 +14,31 @@ Type matrixType(Vis vis, bc::ElemType elem, uint32_t rows, uint32_t cols) {
 }
 
 Inst &Builder::append(IrOp kind) {
-  blk->insts.push_back(std::make_unique<Inst>());
-  Inst &in = *blk->insts.back();
+  block_->insts.push_back(std::make_unique<Inst>());
+  Inst &in = *block_->insts.back();
   in.kind = kind;
-  in.loc = loc;
+  in.loc = loc_;
   return in;
 }
 
-ValueId Builder::constant(std::vector<uint64_t> data, Type t) {
+ValueId Builder::constant(Type t, std::vector<uint64_t> data) {
   Inst &in = append(IrOp::Const);
   in.constData = std::move(data);
-  in.results.push_back(f.newValue(t));
+  in.results.push_back(fn_->newValue(t));
   return in.results[0];
 }
 
 ValueId Builder::intConst(int64_t v) {
-  return constant({static_cast<uint64_t>(v)}, scalarType(Vis::Public, bc::ElemType::Int));
+  return constant(scalarType(Vis::Public, bc::ElemType::Int), {static_cast<uint64_t>(v)});
 }
 
-ValueId Builder::op(bc::Op op, std::vector<ValueId> operands, std::vector<int64_t> imms,
-                    Type result) {
+ValueId Builder::op(bc::Op op, Type result, std::vector<ValueId> operands,
+                    std::vector<int64_t> imms) {
   Inst &in = append(IrOp::Bc);
   in.op = op;
   in.operands = std::move(operands);
   in.imms = std::move(imms);
-  in.results.push_back(f.newValue(result));
+  in.results.push_back(fn_->newValue(result));
   return in.results[0];
 }
 
@@ -55,12 +55,12 @@ Inst &Builder::forLoop(ValueId lo, ValueId hi, std::vector<ValueId> inits) {
   in.operands = {lo, hi};
   in.regions.resize(1);
   Block &body = in.regions[0];
-  body.args.push_back(f.newValue(scalarType(Vis::Public, bc::ElemType::Int)));
+  body.args.push_back(fn_->newValue(scalarType(Vis::Public, bc::ElemType::Int)));
   for (ValueId v : inits) {
     in.operands.push_back(v);
-    Type t = f.type(v);
-    body.args.push_back(f.newValue(t));
-    in.results.push_back(f.newValue(t));
+    Type t = fn_->type(v);
+    body.args.push_back(fn_->newValue(t));
+    in.results.push_back(fn_->newValue(t));
   }
   return in;
 }
@@ -70,7 +70,7 @@ Inst &Builder::ifOp(ValueId cond, const std::vector<Type> &resultTypes) {
   in.operands = {cond};
   in.regions.resize(2);
   for (const Type &t : resultTypes)
-    in.results.push_back(f.newValue(t));
+    in.results.push_back(fn_->newValue(t));
   return in;
 }
 
@@ -78,11 +78,11 @@ Inst &Builder::whileOp(std::vector<ValueId> inits, const std::vector<Type> &carr
   Inst &in = append(IrOp::While);
   in.regions.resize(2);
   for (ValueId v : inits)
-    in.regions[0].args.push_back(f.newValue(f.type(v)));
+    in.regions[0].args.push_back(fn_->newValue(fn_->type(v)));
   in.operands = std::move(inits);
   for (const Type &t : carriedTypes) {
-    in.regions[1].args.push_back(f.newValue(t));
-    in.results.push_back(f.newValue(t));
+    in.regions[1].args.push_back(fn_->newValue(t));
+    in.results.push_back(fn_->newValue(t));
   }
   return in;
 }
@@ -92,7 +92,7 @@ ValueId Builder::call(uint32_t callee, const Module &m, std::vector<ValueId> arg
   in.callee = callee;
   in.operands = std::move(args);
   for (const Type &t : m.functions[callee].resultTypes)
-    in.results.push_back(f.newValue(t));
+    in.results.push_back(fn_->newValue(t));
   return in.results.empty() ? kNoValue : in.results[0];
 }
 

@@ -1,7 +1,7 @@
 //===- builder.h - helpers to append IR instructions to a block -----------===//
 //
 // Used by the lowering, by passes that create instructions and by the unit
-// tests that build IR by hand. A Builder appends to one block at a time.
+// tests that build IR by hand.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -15,20 +15,32 @@ Type scalarType(Vis vis, bc::ElemType elem);
 Type vectorType(Vis vis, bc::ElemType elem, uint32_t n);
 Type matrixType(Vis vis, bc::ElemType elem, uint32_t rows, uint32_t cols);
 
+/// The one way to create IR instructions: the lowering, passes and the unit
+/// tests that build IR by hand all append through a Builder. It appends to
+/// one block of one function at a time, giving each instruction the current
+/// source position; it is a cheap value (save and restore it freely).
 class Builder {
 public:
-  Builder(Function &f, Block &b) : f(f), blk(&b) {}
+  Builder() = default;
+  Builder(Function &f, Block &b) : fn_(&f), block_(&b) {}
 
-  void setBlock(Block &b) { blk = &b; }
-  Block &block() { return *blk; }
-  void setLoc(bc::SourceLoc l) { loc = l; }
+  void setInsertionPoint(Function &f, Block &b) {
+    fn_ = &f;
+    block_ = &b;
+  }
+  void setBlock(Block &b) { block_ = &b; }
+  void setLoc(bc::SourceLoc l) { loc_ = l; }
+  Function *function() const { return fn_; } // null until an insertion point is set
+  Block *block() const { return block_; }
 
+  /// An instruction of `kind` with no operands yet.
+  Inst &append(IrOp kind);
   /// A public constant of type `t` (data.size() == t.len()).
-  ValueId constant(std::vector<uint64_t> data, Type t);
+  ValueId constant(Type t, std::vector<uint64_t> data);
   /// A public Int scalar constant.
   ValueId intConst(int64_t v);
   /// A bytecode operation with one result of type `result`.
-  ValueId op(bc::Op op, std::vector<ValueId> operands, std::vector<int64_t> imms, Type result);
+  ValueId op(bc::Op op, Type result, std::vector<ValueId> operands, std::vector<int64_t> imms = {});
   /// A bytecode operation without a result (outputs).
   Inst &opNoResult(bc::Op op, std::vector<ValueId> operands, std::vector<int64_t> imms);
   /// for iv = lo to hi iter(inits): creates the body's arguments and the
@@ -45,11 +57,9 @@ public:
   void ret(std::vector<ValueId> values);
 
 private:
-  Function &f;
-  Block *blk;
-  bc::SourceLoc loc;
-
-  Inst &append(IrOp kind);
+  Function *fn_ = nullptr;
+  Block *block_ = nullptr;
+  bc::SourceLoc loc_;
 };
 
 } // namespace smpc::ir

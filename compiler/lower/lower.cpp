@@ -150,10 +150,9 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
   mod_.functions[index].resultTypes = fn.resultTypes;
   mod_.functions[index].name = key;
 
-  Builder saved = b_;
+  ir::Builder saved = b_;
   FnCtx *savedCtx = cur_;
-  b_.fn = &fn;
-  b_.block = &fn.body;
+  b_.setInsertionPoint(fn, fn.body);
   cur_ = &ctx;
   lowerBody(f, ctx, fn);
   b_ = saved;
@@ -179,7 +178,7 @@ void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
     at(s.loc);
     if (ctx.retTy.isVoid) {
       if (s.value) diags_.emit(s.value->loc, diag::ReturnValueWithoutResultType, f.name);
-      b_.terminator(ir::IrOp::Return, {});
+      b_.ret({});
       return;
     }
     if (!s.value) {
@@ -187,14 +186,14 @@ void Lowerer::lowerBody(const front::FnDecl &f, FnCtx &ctx, ir::Function &fn) {
       return;
     }
     Val v = coerce(expr(*s.value), ctx.retTy, s.value->loc, "the return value");
-    b_.terminator(ir::IrOp::Return, {v.id});
+    b_.ret({v.id});
     return;
   }
   if (!ctx.retTy.isVoid) {
     diags_.emit(f.loc, diag::MissingReturn, f.name, sema::typeName(ctx.retTy));
     return;
   }
-  b_.terminator(ir::IrOp::Return, {});
+  b_.ret({});
 }
 
 void Lowerer::mainPrologue() {
@@ -223,7 +222,7 @@ void Lowerer::mainPrologue() {
       ir::Type st = t.t;
       st.vis = ir::Vis::Secret;
       v.id = b_.op(bc::Op::Input, st, {}, {static_cast<int64_t>(mod_.inputs.size())});
-      b_.fn->values[v.id].name = in.name;
+      b_.function()->values[v.id].name = in.name;
       mod_.inputs.push_back(e);
       // A public-typed input is provided secretly by its owner and then
       // opened to everyone.

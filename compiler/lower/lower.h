@@ -10,8 +10,8 @@
 
 #include "compiler/front/ast.h"
 #include "compiler/front/diagnostics.h"
+#include "compiler/ir/builder.h"
 #include "compiler/ir/ir.h"
-#include "compiler/lower/builder.h"
 #include "compiler/sema/modules.h"
 #include "compiler/sema/types.h"
 
@@ -24,9 +24,11 @@
 namespace smpc::lower {
 
 namespace diag = front::diag;
+using front::BinaryOp;
 using front::Expr;
 using front::SMLoc;
 using front::Stmt;
+using front::UnaryOp;
 using sema::Ty;
 
 /// A checked, lowered expression.
@@ -89,7 +91,7 @@ public:
   void mainPrologue();
   VarInfo *lookup(const std::string &name);
   void define(const std::string &name, VarInfo v, SMLoc loc);
-  void at(SMLoc loc) { b_.loc = diags_.sourceLoc(loc); }
+  void at(SMLoc loc) { b_.setLoc(diags_.sourceLoc(loc)); }
   /// Reports diagnostic `d` and returns the poison value.
   template <unsigned N, class... A> Val error(SMLoc loc, front::Diag<N> d, const A &...args) {
     diags_.emit(loc, d, args...);
@@ -128,9 +130,9 @@ public:
   Val writeAccess(const Val &base, const Access &a, Val value, SMLoc loc);
 
   // ---- lower_ops.cpp
-  Val binary(const std::string &op, Val a, Val b, SMLoc loc);
-  Val unary(const std::string &op, Val a, SMLoc loc);
-  Val compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &res);
+  Val binary(BinaryOp op, Val a, Val b, SMLoc loc);
+  Val unary(UnaryOp op, Val a, SMLoc loc);
+  Val compare(BinaryOp op, Val a, Val b, SMLoc loc, const Ty &res);
   Val matmul(Val a, Val b, SMLoc loc);
   Val coerce(Val v, const Ty &target, SMLoc loc, const std::string &what);
   Val literalToFix(const Val &v);
@@ -138,7 +140,7 @@ public:
   Val constInt(int64_t v, bc::ElemType e = bc::ElemType::Int);
   Val constFix(double v, SMLoc loc);
   Val constVec(const Ty &t, std::vector<uint64_t> data);
-  ir::ValueId arith(char k, const Val &a, const Val &b, const ir::Type &res);
+  ir::ValueId arith(BinaryOp k, const Val &a, const Val &b, const ir::Type &res);
   ir::ValueId truncFix(ir::ValueId v, const ir::Type &t);
   Val divSecret(const Val &a, const Val &b, const Ty &res);
   ir::ValueId divByConstant(const Val &a, uint64_t bRaw, const ir::Type &res);
@@ -165,7 +167,7 @@ public:
   const std::set<const front::FnDecl *> &recursive_;
   uint8_t f_;
   ir::Module &mod_;
-  Builder b_;
+  ir::Builder b_;
   FnCtx *cur_ = nullptr;
   std::map<std::string, uint32_t> instances_;
   std::set<std::string> outputNames_;

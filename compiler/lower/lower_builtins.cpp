@@ -75,7 +75,7 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
   if (n == "concat") return concat(args, e.loc);
   if (n == "fill") return fill(e, args);
   if (n == "min" || n == "max") {
-    Val c = binary("<", args[0], args[1], e.loc);
+    Val c = binary(BinaryOp::Lt, args[0], args[1], e.loc);
     if (c.poison()) return c;
     return n == "min" ? selectVals(c, args[0], args[1], e.loc)
                       : selectVals(c, args[1], args[0], e.loc);
@@ -89,9 +89,9 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
     Val zero = constInt(0, t.elem());
     Val neg{Ty{tb}, t.secret() ? b_.op(Op::LtzS, tb, {x.id}) : b_.op(Op::LtP, tb, {x.id, zero.id})};
     Val two = constInt(2), one = constInt(1);
-    Val n2{Ty{ti}, arith('*', neg, two, ti)};
-    Val sgn{Ty{ti}, arith('-', one, n2, ti)};
-    Val r{t, arith('*', x, sgn, t.t)};
+    Val n2{Ty{ti}, arith(BinaryOp::Mul, neg, two, ti)};
+    Val sgn{Ty{ti}, arith(BinaryOp::Sub, one, n2, ti)};
+    Val r{t, arith(BinaryOp::Mul, x, sgn, t.t)};
     return r;
   }
   return convert(n, x, e.loc);
@@ -129,7 +129,7 @@ Val Lowerer::convertTo(const Ty &target, const std::string &to, Val v, SMLoc loc
     Val zero = constInt(0, from);
     ir::ValueId eq = s ? b_.op(Op::EqzS, tb, {v.id}) : b_.op(Op::EqP, tb, {v.id, zero.id});
     Val one = constInt(1, ElemType::Bool);
-    r.id = arith('-', one, Val{res, eq}, tb);
+    r.id = arith(BinaryOp::Sub, one, Val{res, eq}, tb);
   } else { // bool -> int: same 0/1 ring values, new type
     r.id = b_.op(s ? Op::MovS : Op::MovP, res.t, {v.id});
     r.cint = v.cint;

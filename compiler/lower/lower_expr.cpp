@@ -27,11 +27,11 @@ Val Lowerer::expr(const Expr &e) {
   case ExprKind::Name:
     return name(e);
   case ExprKind::Unary:
-    return unary(e.name, expr(*e.kids[0]), e.loc);
+    return unary(e.unOp, expr(*e.kids[0]), e.loc);
   case ExprKind::Binary: {
     Val a = expr(*e.kids[0]);
     Val b = expr(*e.kids[1]);
-    return binary(e.name, a, b, e.opLoc);
+    return binary(e.binOp, a, b, e.opLoc);
   }
   case ExprKind::Call:
     return call(e);
@@ -129,7 +129,7 @@ Val Lowerer::call(const Expr &e) {
     ops.push_back(a.id);
   }
   at(e.loc);
-  ir::Inst &c = b_.add(ir::IrOp::Call);
+  ir::Inst &c = b_.append(ir::IrOp::Call);
   c.callee = index;
   c.operands = ops;
   Val r;
@@ -138,7 +138,7 @@ Val Lowerer::call(const Expr &e) {
     return r;
   }
   r.ty = Ty{callee.resultTypes[0]};
-  r.id = b_.fn->newValue(r.ty.t);
+  r.id = b_.function()->newValue(r.ty.t);
   c.results.push_back(r.id);
   return r;
 }

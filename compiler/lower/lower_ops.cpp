@@ -93,20 +93,20 @@ Val Lowerer::broadcast(const Val &v, const Ty &shape) {
   return r;
 }
 
-ir::ValueId Lowerer::arith(char k, const Val &a, const Val &b, const ir::Type &res) {
+ir::ValueId Lowerer::arith(BinaryOp k, const Val &a, const Val &b, const ir::Type &res) {
   bool sa = a.ty.secret(), sb = b.ty.secret();
   switch (k) {
-  case '+':
+  case BinaryOp::Add:
     if (sa && sb) return b_.op(Op::AddSS, res, {a.id, b.id});
     if (sa) return b_.op(Op::AddSP, res, {a.id, b.id});
     if (sb) return b_.op(Op::AddSP, res, {b.id, a.id});
     return b_.op(Op::AddP, res, {a.id, b.id});
-  case '-':
+  case BinaryOp::Sub:
     if (sa && sb) return b_.op(Op::SubSS, res, {a.id, b.id});
     if (sa) return b_.op(Op::SubSP, res, {a.id, b.id});
     if (sb) return b_.op(Op::SubPS, res, {a.id, b.id});
     return b_.op(Op::SubP, res, {a.id, b.id});
-  default:
+  default: // Mul, the only other operator asked for
     if (sa && sb) return b_.op(Op::MulSS, res, {a.id, b.id});
     if (sa) return b_.op(Op::MulSP, res, {a.id, b.id});
     if (sb) return b_.op(Op::MulSP, res, {b.id, a.id});
@@ -119,20 +119,16 @@ ir::ValueId Lowerer::truncFix(ir::ValueId v, const ir::Type &t) {
   return b_.op(Op::ShrP, t, {v}, {f_});
 }
 
-static bool isCompare(const std::string &op) {
-  return op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=";
-}
-
-Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
+Val Lowerer::binary(BinaryOp op, Val a, Val b, SMLoc loc) {
   if (a.poison() || b.poison()) return Val::error();
-  if (a.ty.isVoid || b.ty.isVoid) return error(loc, diag::VoidOperand, op);
+  if (a.ty.isVoid || b.ty.isVoid) return error(loc, diag::VoidOperand, spelling(op));
   at(loc);
-  if (op == "@") return matmul(a, b, loc);
-  bool logical = op == "&&" || op == "||" || op == "^";
+  if (op == BinaryOp::MatMul) return matmul(a, b, loc);
+  bool logical = op == BinaryOp::And || op == BinaryOp::Or || op == BinaryOp::Xor;
   // Integer literals adapt to fix context; `fix * literal` needs no
   // truncation, so keep the literal an integer there.
-  bool rawIntScale = op == "*" && ((a.ty.elem() == ElemType::Fix && b.intLit) ||
-                                   (b.ty.elem() == ElemType::Fix && a.intLit));
+  bool rawIntScale = op == BinaryOp::Mul && ((a.ty.elem() == ElemType::Fix && b.intLit) ||
+                                             (b.ty.elem() == ElemType::Fix && a.intLit));
   if (!rawIntScale) {
     if (a.ty.elem() == ElemType::Fix && b.ty.elem() == ElemType::Int && b.intLit)
       b = literalToFix(b);
@@ -143,56 +139,46 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
   std::string pair = sema::typeName(a.ty) + " and " + sema::typeName(b.ty);
   if (logical) {
     if (a.ty.elem() != ElemType::Bool || b.ty.elem() != ElemType::Bool)
-      return error(loc, diag::LogicalNeedsBool, op, pair);
+      return error(loc, diag::LogicalNeedsBool, spelling(op), pair);
   } else if (!rawIntScale && a.ty.elem() != b.ty.elem()) {
-    return error(loc, diag::OperandTypeMismatch, op, pair, sema::elemName(a.ty.t.vis, a.ty.elem()));
-  } else if (a.ty.elem() == ElemType::Bool && !(op == "==" || op == "!=")) {
-    return error(loc, diag::ArithmeticOnBool, op, pair);
+    return error(loc, diag::OperandTypeMismatch, spelling(op), pair,
+                 sema::elemName(a.ty.t.vis, a.ty.elem()));
+  } else if (a.ty.elem() == ElemType::Bool && !(op == BinaryOp::Eq || op == BinaryOp::Ne)) {
+    return error(loc, diag::ArithmeticOnBool, spelling(op), pair);
   }
   if (!a.ty.sameShape(b.ty) && !a.ty.isScalar() && !b.ty.isScalar())
-    return error(loc, diag::OperandShapeMismatch, op, pair);
+    return error(loc, diag::OperandShapeMismatch, spelling(op), pair);
   Ty shape = a.ty.isScalar() ? b.ty : a.ty;
   Vis vis = a.ty.secret() || b.ty.secret() ? Vis::Secret : Vis::Public;
   ElemType elem = rawIntScale ? ElemType::Fix : a.ty.elem();
   Ty res = Ty::scalar(vis, elem).withShape(shape);
 
   // Public int scalars known at compile time fold to constants.
-  if (a.cint && b.cint && !isCompare(op) && !logical && elem == ElemType::Int &&
-      vis == Vis::Public && shape.isScalar()) {
-    uint64_t x = static_cast<uint64_t>(*a.cint), y = static_cast<uint64_t>(*b.cint);
-    if ((op == "/" || op == "%") && y == 0) return error(loc, diag::DivisionByConstantZero);
-    int64_t r;
-    if (op == "+")
-      r = static_cast<int64_t>(x + y);
-    else if (op == "-")
-      r = static_cast<int64_t>(x - y);
-    else if (op == "*")
-      r = static_cast<int64_t>(x * y);
-    else if (*b.cint == -1)
-      r = op == "/" ? static_cast<int64_t>(0 - x) : 0;
-    else
-      r = op == "/" ? *a.cint / *b.cint : *a.cint % *b.cint;
-    return constInt(r);
+  if (a.cint && b.cint && sema::isIntArith(op) && elem == ElemType::Int && vis == Vis::Public &&
+      shape.isScalar()) {
+    std::optional<int64_t> r = sema::foldIntArith(op, *a.cint, *b.cint);
+    if (!r) return error(loc, diag::DivisionByConstantZero);
+    return constInt(*r);
   }
-  if (isCompare(op)) return compare(op, a, b, loc, res.withElem(ElemType::Bool));
+  if (front::isComparison(op)) return compare(op, a, b, loc, res.withElem(ElemType::Bool));
 
   Val out;
   out.ty = res;
-  if (op == "+" || op == "-") {
-    out.id = arith(op[0], a, b, res.t);
-  } else if (op == "*" || op == "&&") {
-    out.id = arith('*', a, b, res.t);
+  if (op == BinaryOp::Add || op == BinaryOp::Sub) {
+    out.id = arith(op, a, b, res.t);
+  } else if (op == BinaryOp::Mul || op == BinaryOp::And) {
+    out.id = arith(BinaryOp::Mul, a, b, res.t);
     if (elem == ElemType::Fix && !rawIntScale) out.id = truncFix(out.id, res.t);
-  } else if (op == "||" || op == "^") {
-    Val s{res, arith('+', a, b, res.t)};
-    Val p{res, arith('*', a, b, res.t)};
-    if (op == "^") p.id = arith('+', p, p, res.t);
-    out.id = arith('-', s, p, res.t);
-  } else if (op == "/" || op == "%") {
+  } else if (op == BinaryOp::Or || op == BinaryOp::Xor) {
+    Val s{res, arith(BinaryOp::Add, a, b, res.t)};
+    Val p{res, arith(BinaryOp::Mul, a, b, res.t)};
+    if (op == BinaryOp::Xor) p.id = arith(BinaryOp::Add, p, p, res.t);
+    out.id = arith(BinaryOp::Sub, s, p, res.t);
+  } else if (op == BinaryOp::Div || op == BinaryOp::Mod) {
     if ((b.cint && *b.cint == 0) || (b.cfix && *b.cfix == 0.0))
       return error(loc, diag::DivisionByConstantZero);
     if (b.cfix && fixRaw(*b.cfix) == 0) return error(loc, diag::DivisorRoundsToZero, f_);
-    if (op == "/" && a.cfix && b.cfix && vis == Vis::Public && shape.isScalar()) {
+    if (op == BinaryOp::Div && a.cfix && b.cfix && vis == Vis::Public && shape.isScalar()) {
       // A constant quotient of two fix constants: keep it as a constant (so
       // a division by it takes the precise path) and say when it keeps
       // little of the exact value, as 1.0 / 60000.0 does (one unit).
@@ -206,7 +192,7 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
         return out;
       }
     }
-    if (op == "%") {
+    if (op == BinaryOp::Mod) {
       if (elem != ElemType::Int || vis == Vis::Secret)
         return error(loc, diag::RemainderNeedsPublicInt, pair);
       out.id = b_.op(Op::ModP, res.t, {a.id, b.id});
@@ -226,7 +212,7 @@ Val Lowerer::binary(const std::string &op, Val a, Val b, SMLoc loc) {
         // truncation's range.
         Val scale = constFix(std::ldexp(1.0, kRecipExtraBits), loc);
         Val r{b.ty, b_.op(Op::FDivP, b.ty.t, {scale.id, b.id})};
-        ir::ValueId prod = arith('*', a, r, res.t);
+        ir::ValueId prod = arith(BinaryOp::Mul, a, r, res.t);
         out.id = b_.op(Op::TruncS, res.t, {prod}, {f_ + kRecipExtraBits});
       }
     } else if (uint64_t(b.ty.t.len()) * (2 * f_ + 4) > kMaxDivElems) {
@@ -272,45 +258,45 @@ ir::ValueId Lowerer::divByConstant(const Val &a, uint64_t bRaw, const ir::Type &
   ir::ValueId hi = part(m >> L, E);
   if (lo == 0) return hi;
   Val h{Ty{res}, hi}, l{Ty{res}, part(lo, E + L)};
-  return arith('+', h, l, res);
+  return arith(BinaryOp::Add, h, l, res);
 }
 
-Val Lowerer::compare(const std::string &op, Val a, Val b, SMLoc loc, const Ty &res) {
+Val Lowerer::compare(BinaryOp op, Val a, Val b, SMLoc loc, const Ty &res) {
   if (a.cint && b.cint && !res.secret() && res.isScalar()) {
     int64_t x = *a.cint, y = *b.cint;
-    bool r = op == "=="   ? x == y
-             : op == "!=" ? x != y
-             : op == "<"  ? x < y
-             : op == "<=" ? x <= y
-             : op == ">"  ? x > y
-                          : x >= y;
+    bool r = op == BinaryOp::Eq   ? x == y
+             : op == BinaryOp::Ne ? x != y
+             : op == BinaryOp::Lt ? x < y
+             : op == BinaryOp::Le ? x <= y
+             : op == BinaryOp::Gt ? x > y
+                                  : x >= y;
     return constInt(r, ElemType::Bool);
   }
-  bool swap = op == ">" || op == "<=";
+  bool swap = op == BinaryOp::Gt || op == BinaryOp::Le;
   if (swap) std::swap(a, b);
-  bool negate = op == "<=" || op == ">=" || op == "!=";
-  bool eq = op == "==" || op == "!=";
+  bool negate = op == BinaryOp::Le || op == BinaryOp::Ge || op == BinaryOp::Ne;
+  bool eq = op == BinaryOp::Eq || op == BinaryOp::Ne;
   Val out;
   out.ty = res;
   if (res.secret()) {
     ir::Type diff = res.withElem(a.ty.elem()).t;
-    Val d{Ty{diff}, arith('-', a, b, diff)};
+    Val d{Ty{diff}, arith(BinaryOp::Sub, a, b, diff)};
     out.id = b_.op(eq ? Op::EqzS : Op::LtzS, res.t, {d.id});
   } else {
     out.id = b_.op(eq ? Op::EqP : Op::LtP, res.t, {a.id, b.id});
   }
   if (negate) {
     Val one = constInt(1, ElemType::Bool);
-    out.id = arith('-', one, out, res.t);
+    out.id = arith(BinaryOp::Sub, one, out, res.t);
   }
   return out;
 }
 
-Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
+Val Lowerer::unary(UnaryOp op, Val a, SMLoc loc) {
   if (a.poison()) return a;
-  if (a.ty.isVoid) return error(loc, diag::VoidUnaryOperand, op);
+  if (a.ty.isVoid) return error(loc, diag::VoidUnaryOperand, spelling(op));
   at(loc);
-  if (op == "-") {
+  if (op == UnaryOp::Neg) {
     if (a.ty.elem() == ElemType::Bool) return error(loc, diag::NegateBool, sema::typeName(a.ty));
     if (a.cint && a.ty.elem() == ElemType::Int) {
       Val r = constInt(static_cast<int64_t>(0 - static_cast<uint64_t>(*a.cint)));
@@ -327,7 +313,7 @@ Val Lowerer::unary(const std::string &op, Val a, SMLoc loc) {
   Val one = constInt(1, ElemType::Bool);
   Val r;
   r.ty = a.ty;
-  r.id = arith('-', one, a, a.ty.t);
+  r.id = arith(BinaryOp::Sub, one, a, a.ty.t);
   return r;
 }
 
@@ -409,10 +395,10 @@ Val Lowerer::selectVals(Val c, Val a, Val b, SMLoc loc) {
   Ty abShape = !a.ty.isScalar() ? a.ty : b.ty;
   // b + c * (a - b): c is 0 or 1, so the product needs no truncation.
   Val d{Ty::scalar(vab, a.ty.elem()).withShape(abShape), ir::kNoValue};
-  d.id = arith('-', a, b, d.ty.t);
+  d.id = arith(BinaryOp::Sub, a, b, d.ty.t);
   Ty res = Ty::scalar(vis, a.ty.elem()).withShape(shape);
-  Val cd{res, arith('*', c, d, res.t)};
-  Val out{res, arith('+', b, cd, res.t)};
+  Val cd{res, arith(BinaryOp::Mul, c, d, res.t)};
+  Val out{res, arith(BinaryOp::Add, b, cd, res.t)};
   return out;
 }
 
@@ -438,7 +424,7 @@ Val Lowerer::divSecret(const Val &a, const Val &b, const Ty &res) {
   Val s{Ty{tbBool}, b_.op(Op::LtzS, tbBool, {b.id})};
   Val two = constInt(2), one = constInt(1);
   Val s2{Ty{tbInt}, b_.op(Op::MulSP, tbInt, {s.id, two.id})};
-  Val sgn{Ty{tbInt}, arith('-', one, s2, tbInt)};
+  Val sgn{Ty{tbInt}, arith(BinaryOp::Sub, one, s2, tbInt)};
   Val X{Ty{tbInt}, b_.op(Op::MulSS, tbInt, {b.id, sgn.id})};
 
   ir::Type rep;
@@ -474,17 +460,17 @@ Val Lowerer::divSecret(const Val &a, const Val &b, const Ty &res) {
   Val bn{tfTy, b_.op(Op::TruncS, tf, {b_.op(Op::MulSS, tf, {X.id, M.id})}, {K - f_})};
   Val c1 = constFix(24.0 / 17.0, SMLoc()), c2 = constFix(8.0 / 17.0, SMLoc());
   Val t0{tfTy, truncFix(b_.op(Op::MulSP, tf, {bn.id, c2.id}), tf)};
-  Val y{tfTy, arith('-', c1, t0, tf)};
+  Val y{tfTy, arith(BinaryOp::Sub, c1, t0, tf)};
   Val twoF = constFix(2.0, SMLoc());
   for (int i = 0; i < 3; ++i) {
     Val by{tfTy, truncFix(b_.op(Op::MulSS, tf, {bn.id, y.id}), tf)};
-    Val u{tfTy, arith('-', twoF, by, tf)};
+    Val u{tfTy, arith(BinaryOp::Sub, twoF, by, tf)};
     y.id = truncFix(b_.op(Op::MulSS, tf, {y.id, u.id}), tf);
   }
   ir::Type tr = res.t; // result shape: broadcast of a and b
-  Val aM{res, b_.op(Op::TruncS, tr, {arith('*', a, M, tr)}, {K - f_})};
-  Val q{res, truncFix(arith('*', aM, y, tr), tr)};
-  Val out{res, arith('*', q, sgn, tr)};
+  Val aM{res, b_.op(Op::TruncS, tr, {arith(BinaryOp::Mul, a, M, tr)}, {K - f_})};
+  Val q{res, truncFix(arith(BinaryOp::Mul, aM, y, tr), tr)};
+  Val out{res, arith(BinaryOp::Mul, q, sgn, tr)};
   return out;
 }
 

@@ -86,12 +86,12 @@ Val Lowerer::reduce(const std::string &n, Val x, std::optional<int64_t> axis, SM
     Val a = cols(v, C, 0, h, 2, t), b = cols(v, C, 1, h, 2, t);
     Val m, o;
     if (n == "prod") {
-      m = binary("*", a, b, loc);
+      m = binary(BinaryOp::Mul, a, b, loc);
     } else {
       // c = 1 where b wins: strictly larger for max (ties keep the lower
       // index), strictly smaller for min.
       bool wantMax = n == "max" || n == "argmax";
-      Val c = wantMax ? binary("<", a, b, loc) : binary("<", b, a, loc);
+      Val c = wantMax ? binary(BinaryOp::Lt, a, b, loc) : binary(BinaryOp::Lt, b, a, loc);
       m = selectVals(c, b, a, loc);
       if (arg) {
         Val oa = off, ob = off;
@@ -100,7 +100,7 @@ Val Lowerer::reduce(const std::string &n, Val x, std::optional<int64_t> axis, SM
           ob = cols(off, C, 1, h, 2, idxElem.withVis(off.ty.t.vis));
         }
         Val bl = constInt(block);
-        Val obAbs = binary("+", ob, bl, loc);
+        Val obAbs = binary(BinaryOp::Add, ob, bl, loc);
         o = selectVals(c, obAbs, oa, loc);
       }
     }

@@ -62,8 +62,8 @@ void Lowerer::letOrVar(const Stmt &s) {
   } else if (v.intLit) {
     v.intLit = false; // a named literal is an int from now on
   }
-  if (b_.fn && v.id != ir::kNoValue && b_.fn->values[v.id].name.empty())
-    b_.fn->values[v.id].name = s.name;
+  if (b_.function() && v.id != ir::kNoValue && b_.function()->values[v.id].name.empty())
+    b_.function()->values[v.id].name = s.name;
   if (s.kind == StmtKind::Var) {
     v.cint.reset(); // a var can change: not a compile-time constant
     v.cfix.reset();
@@ -97,11 +97,11 @@ void Lowerer::assign(const Stmt &s) {
   if (!s.target.empty()) {
     acc = access(var->v.ty, s.target, s.nameLoc);
     if (!acc.ok) return;
-    if (s.assignOp != "=") old = readAccess(var->v, acc);
+    if (s.compound) old = readAccess(var->v, acc);
   }
   Ty target = s.target.empty() ? var->v.ty : acc.elemTy;
-  if (s.assignOp != "=") {
-    value = binary(s.assignOp.substr(0, 1), old, value, s.value->loc);
+  if (s.compound) {
+    value = binary(*s.compound, old, value, s.value->loc);
     if (value.poison()) return;
   }
   if (!value.poison() && value.ty.secret() && !target.secret()) {
@@ -164,18 +164,18 @@ void Lowerer::forStmt(const Stmt &s) {
   at(s.loc);
   ir::Inst *loop = nullptr;
   if (ok) {
-    loop = &b_.add(ir::IrOp::For);
+    loop = &b_.append(ir::IrOp::For);
     loop->operands = {lo.id, hi.id};
     loop->regions.resize(1);
   }
-  ir::Block *outer = b_.block;
+  ir::Block *outer = b_.block();
   std::vector<Val> before;
   cur_->scopes.emplace_back();
   ++cur_->depth;
   Val iv;
   iv.ty = pubScalar(bc::ElemType::Int);
   if (loop) {
-    iv.id = b_.fn->newValue(iv.ty.t, s.name);
+    iv.id = b_.function()->newValue(iv.ty.t, s.name);
     loop->regions[0].args.push_back(iv.id);
   } else {
     iv.ty = Ty::error();
@@ -185,12 +185,12 @@ void Lowerer::forStmt(const Stmt &s) {
     before.push_back(v->v);
     if (loop) {
       loop->operands.push_back(v->v.id);
-      v->v.id = b_.fn->newValue(v->v.ty.t, n);
+      v->v.id = b_.function()->newValue(v->v.ty.t, n);
       loop->regions[0].args.push_back(v->v.id);
     }
   }
   define(s.name, VarInfo{iv, false, s.nameLoc}, s.nameLoc);
-  if (loop) b_.block = &loop->regions[0];
+  if (loop) b_.setBlock(loop->regions[0]);
   for (const auto &st : s.body) {
     if (st->kind == StmtKind::Return) {
       diags_.emit(st->loc, diag::ReturnInsideLoop);
@@ -211,12 +211,12 @@ void Lowerer::forStmt(const Stmt &s) {
     return;
   }
   at(s.loc);
-  b_.terminator(ir::IrOp::Yield, next);
-  b_.block = outer;
+  b_.yield(next);
+  b_.setBlock(*outer);
   for (size_t i = 0; i < carried.size(); ++i) {
     VarInfo *v = lookup(carried[i]);
     v->v = before[i];
-    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.id = b_.function()->newValue(v->v.ty.t, carried[i]);
     loop->results.push_back(v->v.id);
   }
 }
@@ -238,13 +238,13 @@ void Lowerer::ifStmt(const Stmt &s) {
   at(s.loc);
   ir::Inst *br = nullptr;
   if (ok) {
-    br = &b_.add(ir::IrOp::If);
+    br = &b_.append(ir::IrOp::If);
     br->operands = {c.id};
     br->regions.resize(2);
   }
-  ir::Block *outer = b_.block;
+  ir::Block *outer = b_.block();
   for (int side = 0; side < 2; ++side) {
-    if (br) b_.block = &br->regions[side];
+    if (br) b_.setBlock(br->regions[side]);
     block(side == 0 ? s.body : s.elseBody);
     std::vector<ir::ValueId> out;
     for (size_t i = 0; i < carried.size(); ++i) {
@@ -254,14 +254,14 @@ void Lowerer::ifStmt(const Stmt &s) {
     }
     if (br) {
       at(s.loc);
-      b_.terminator(ir::IrOp::Yield, out);
+      b_.yield(out);
     }
   }
-  b_.block = outer;
+  b_.setBlock(*outer);
   if (!br) return;
   for (size_t i = 0; i < carried.size(); ++i) {
     VarInfo *v = lookup(carried[i]);
-    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.id = b_.function()->newValue(v->v.ty.t, carried[i]);
     v->v.cint.reset();
     br->results.push_back(v->v.id);
   }
@@ -273,16 +273,16 @@ void Lowerer::whileStmt(const Stmt &s) {
   for (const auto &n : carried)
     before.push_back(lookup(n)->v);
   at(s.loc);
-  ir::Inst *loop = &b_.add(ir::IrOp::While);
+  ir::Inst *loop = &b_.append(ir::IrOp::While);
   loop->regions.resize(2);
-  ir::Block *outer = b_.block;
+  ir::Block *outer = b_.block();
   // Region 0 evaluates the condition on the carried values.
-  b_.block = &loop->regions[0];
+  b_.setBlock(loop->regions[0]);
   std::vector<ir::ValueId> condArgs;
   for (size_t i = 0; i < carried.size(); ++i) {
     VarInfo *v = lookup(carried[i]);
     loop->operands.push_back(v->v.id);
-    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.id = b_.function()->newValue(v->v.ty.t, carried[i]);
     v->v.cint.reset();
     loop->regions[0].args.push_back(v->v.id);
     condArgs.push_back(v->v.id);
@@ -297,14 +297,12 @@ void Lowerer::whileStmt(const Stmt &s) {
     ok = false;
   }
   at(s.loc);
-  std::vector<ir::ValueId> condOps{c.id};
-  condOps.insert(condOps.end(), condArgs.begin(), condArgs.end());
-  b_.terminator(ir::IrOp::Condition, condOps);
+  b_.condition(c.id, condArgs);
   // Region 1 is the body.
-  b_.block = &loop->regions[1];
+  b_.setBlock(loop->regions[1]);
   for (size_t i = 0; i < carried.size(); ++i) {
     VarInfo *v = lookup(carried[i]);
-    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.id = b_.function()->newValue(v->v.ty.t, carried[i]);
     loop->regions[1].args.push_back(v->v.id);
   }
   block(s.body);
@@ -312,12 +310,12 @@ void Lowerer::whileStmt(const Stmt &s) {
   for (const auto &n : carried)
     next.push_back(lookup(n)->v.id);
   at(s.loc);
-  b_.terminator(ir::IrOp::Yield, next);
-  b_.block = outer;
+  b_.yield(next);
+  b_.setBlock(*outer);
   for (size_t i = 0; i < carried.size(); ++i) {
     VarInfo *v = lookup(carried[i]);
     v->v = before[i];
-    v->v.id = b_.fn->newValue(v->v.ty.t, carried[i]);
+    v->v.id = b_.function()->newValue(v->v.ty.t, carried[i]);
     v->v.cint.reset();
     loop->results.push_back(v->v.id);
   }
@@ -359,8 +357,7 @@ void Lowerer::output(const Stmt &s) {
   at(s.loc);
   int64_t index = static_cast<int64_t>(mod_.outputs.size());
   mod_.outputs.push_back(e);
-  b_.add(ir::IrOp::Bc);
-  ir::Inst &out = *b_.block->insts.back();
+  ir::Inst &out = b_.append(ir::IrOp::Bc);
   out.op = v.ty.secret() ? bc::Op::OutputS : bc::Op::OutputP;
   out.operands = {v.id};
   out.imms = {index};

@@ -1,15 +1,14 @@
 //===- constfold.cpp - fold public operations on constants ----------------===//
 //
-// Public ring arithmetic on constant operands is computed here exactly as the
-// VM computes it (64-bit wrap-around, signed division toward zero). Cases
-// that stop the program at run time (division by zero, INT64_MIN / -1) are
-// left alone so the error still happens. Also: algebraic identities (x + 0,
-// x * 1, x * 0 for public x), `if` with a constant condition, and `for`
-// loops whose constant range is empty.
+// Public ring arithmetic on constant operands is computed with the VM's own
+// functions (vm/bytecode/public_arith.h). A division by zero stops the
+// program at run time, so it is left alone and the error still happens. Also: algebraic identities
+// (x + 0, x * 1, x * 0 for public x), `if` with a constant condition, and `for` loops whose
+// constant range is empty.
 //===----------------------------------------------------------------------===//
 #include "compiler/passes/passes.h"
+#include "vm/bytecode/public_arith.h"
 
-#include <climits>
 #include <optional>
 
 namespace smpc::passes {
@@ -19,6 +18,7 @@ using namespace ir;
 namespace {
 
 using Data = std::vector<uint64_t>;
+namespace arith = bc::arith;
 
 class Folder {
 public:
@@ -172,31 +172,27 @@ private:
     case bc::Op::MovP:
       return elementwise([&](size_t i) -> O { return at(*ops[0], i); });
     case bc::Op::AddP:
-      return elementwise([&](size_t i) -> O { return at(*ops[0], i) + at(*ops[1], i); });
+      return elementwise([&](size_t i) -> O { return arith::add(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::SubP:
-      return elementwise([&](size_t i) -> O { return at(*ops[0], i) - at(*ops[1], i); });
+      return elementwise([&](size_t i) -> O { return arith::sub(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::MulP:
-      return elementwise([&](size_t i) -> O { return at(*ops[0], i) * at(*ops[1], i); });
+      return elementwise([&](size_t i) -> O { return arith::mul(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::NegP:
-      return elementwise([&](size_t i) -> O { return 0 - at(*ops[0], i); });
+      return elementwise([&](size_t i) -> O { return arith::neg(at(*ops[0], i)); });
     case bc::Op::DivP:
+      return elementwise([&](size_t i) -> O { return arith::div(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::ModP:
-      return elementwise([&](size_t i) -> O {
-        int64_t a = int64_t(at(*ops[0], i)), b = int64_t(at(*ops[1], i));
-        if (b == 0 || (a == INT64_MIN && b == -1))
-          return std::nullopt; // a run-time error, or an overflow the VM defines
-        return uint64_t(in.op == bc::Op::DivP ? a / b : a % b);
-      });
+      return elementwise([&](size_t i) -> O { return arith::rem(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::ShlP:
-      return elementwise([&](size_t i) -> O { return at(*ops[0], i) << in.imms[0]; });
+      return elementwise(
+          [&](size_t i) -> O { return arith::shl(at(*ops[0], i), unsigned(in.imms[0])); });
     case bc::Op::ShrP:
       return elementwise(
-          [&](size_t i) -> O { return uint64_t(int64_t(at(*ops[0], i)) >> in.imms[0]); });
+          [&](size_t i) -> O { return arith::shr(at(*ops[0], i), unsigned(in.imms[0])); });
     case bc::Op::LtP:
-      return elementwise(
-          [&](size_t i) -> O { return int64_t(at(*ops[0], i)) < int64_t(at(*ops[1], i)); });
+      return elementwise([&](size_t i) -> O { return arith::lt(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::EqP:
-      return elementwise([&](size_t i) -> O { return at(*ops[0], i) == at(*ops[1], i); });
+      return elementwise([&](size_t i) -> O { return arith::eq(at(*ops[0], i), at(*ops[1], i)); });
     case bc::Op::SumP: {
       size_t group = ops[0]->size() / len;
       for (size_t g = 0; g < len; ++g) {

@@ -1,10 +1,45 @@
 //===- const_eval.cpp - compile-time integer expressions ------------------===//
 #include "compiler/sema/const_eval.h"
 
+#include "vm/bytecode/public_arith.h"
+
 namespace smpc::sema {
 
 using front::Expr;
 using front::ExprKind;
+
+bool isIntArith(front::BinaryOp op) {
+  using front::BinaryOp;
+  return op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul || op == BinaryOp::Div ||
+         op == BinaryOp::Mod;
+}
+
+std::optional<int64_t> foldIntArith(front::BinaryOp op, int64_t a, int64_t b) {
+  namespace arith = bc::arith;
+  const uint64_t x = static_cast<uint64_t>(a), y = static_cast<uint64_t>(b);
+  std::optional<uint64_t> r;
+  switch (op) {
+  case front::BinaryOp::Add:
+    r = arith::add(x, y);
+    break;
+  case front::BinaryOp::Sub:
+    r = arith::sub(x, y);
+    break;
+  case front::BinaryOp::Mul:
+    r = arith::mul(x, y);
+    break;
+  case front::BinaryOp::Div:
+    r = arith::div(x, y);
+    break;
+  case front::BinaryOp::Mod:
+    r = arith::rem(x, y);
+    break;
+  default:
+    return std::nullopt; // not integer arithmetic: callers ask isIntArith first
+  }
+  if (!r) return std::nullopt;
+  return static_cast<int64_t>(*r);
+}
 
 std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const ConstEnv &env,
                                  const char *what) {
@@ -18,29 +53,21 @@ std::optional<int64_t> evalConst(front::Diagnostics &d, const Expr &e, const Con
     return std::nullopt;
   }
   case ExprKind::Unary:
-    if (e.name == "-") {
+    if (e.unOp == front::UnaryOp::Neg) {
       auto v = evalConst(d, *e.kids[0], env, what);
-      if (v) return -static_cast<uint64_t>(*v);
+      if (v) return static_cast<int64_t>(bc::arith::neg(static_cast<uint64_t>(*v)));
       return v;
     }
     break;
   case ExprKind::Binary: {
-    const std::string &op = e.name;
-    if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%") break;
+    if (!isIntArith(e.binOp)) break;
     auto a = evalConst(d, *e.kids[0], env, what);
     auto b = evalConst(d, *e.kids[1], env, what);
     if (!a || !b) return std::nullopt;
-    // Wrap-around like the ring; sizes are range-checked by the caller.
-    uint64_t x = static_cast<uint64_t>(*a), y = static_cast<uint64_t>(*b);
-    if (op == "+") return static_cast<int64_t>(x + y);
-    if (op == "-") return static_cast<int64_t>(x - y);
-    if (op == "*") return static_cast<int64_t>(x * y);
-    if (*b == 0) {
-      d.emit(e.loc, front::diag::ConstDivisionByZero);
-      return std::nullopt;
-    }
-    if (*b == -1) return op == "/" ? static_cast<int64_t>(0 - x) : 0;
-    return op == "/" ? *a / *b : *a % *b;
+    // Sizes are range-checked by the caller.
+    auto r = foldIntArith(e.binOp, *a, *b);
+    if (!r) d.emit(e.loc, front::diag::ConstDivisionByZero);
+    return r;
   }
   default:
     break;

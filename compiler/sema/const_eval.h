@@ -22,6 +22,14 @@ using TypeEnv = std::map<std::string, Ty>;
 std::optional<int64_t> evalConst(front::Diagnostics &d, const front::Expr &e, const ConstEnv &env,
                                  const char *what);
 
+/// True for + - * / %, the operators of compile-time integer expressions.
+bool isIntArith(front::BinaryOp op);
+
+/// a op b for public ints, computed like the VM (vm/bytecode/public_arith.h:
+/// wrap-around, division toward zero, INT64_MIN / -1 = INT64_MIN); `op` is
+/// one of isIntArith. nullopt for a division or remainder by zero.
+std::optional<int64_t> foldIntArith(front::BinaryOp op, int64_t a, int64_t b);
+
 /// Resolves a written type (element name and dimensions) to a checked type.
 /// The element may be a type variable of `types` (`T`, `T.fix`).
 /// Dimensions must be compile-time constants between 1 and 2^24.

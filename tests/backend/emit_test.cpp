@@ -48,12 +48,12 @@ size_t count(const bc::Program &p, bc::Op op) {
 Module powerLoop(int64_t n) {
   TestModule t({4}, {4});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(4));
+  ValueId x = b.op(bc::Op::Input, sint(4), {}, {0});
   ValueId lo = b.intConst(0), hi = b.intConst(n);
   Inst &loop = b.forLoop(lo, hi, {x});
   Builder body(t.fn(), loop.regions[0]);
-  ValueId sq = body.op(bc::Op::MulSS, {loop.regions[0].args[1], x}, {}, sint(4));
-  body.yield({body.op(bc::Op::AddSS, {sq, x}, {}, sint(4))});
+  ValueId sq = body.op(bc::Op::MulSS, sint(4), {loop.regions[0].args[1], x});
+  body.yield({body.op(bc::Op::AddSS, sint(4), {sq, x})});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
   b.ret({});
   return std::move(t.m);
@@ -104,13 +104,13 @@ TEST_CASE("emit: in-place stores with a run-time index, no copy when the old vec
   // v = x; for i in 0..4 { v[i] = x[i] * x[i] } ; output v
   TestModule t({4}, {4});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(4));
+  ValueId x = b.op(bc::Op::Input, sint(4), {}, {0});
   Inst &loop = b.forLoop(b.intConst(0), b.intConst(4), {x});
   Block &blk = loop.regions[0];
   Builder body(t.fn(), blk);
-  ValueId xi = body.op(bc::Op::SliceDynS, {x, blk.args[0]}, {1, 1, 1}, sint());
-  ValueId sq = body.op(bc::Op::MulSS, {xi, xi}, {}, sint());
-  ValueId v2 = body.op(bc::Op::StoreDynS, {blk.args[1], sq, blk.args[0]}, {1, 1, 1}, sint(4));
+  ValueId xi = body.op(bc::Op::SliceDynS, sint(), {x, blk.args[0]}, {1, 1, 1});
+  ValueId sq = body.op(bc::Op::MulSS, sint(), {xi, xi});
+  ValueId v2 = body.op(bc::Op::StoreDynS, sint(4), {blk.args[1], sq, blk.args[0]}, {1, 1, 1});
   body.yield({v2});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
   b.ret({});
@@ -125,9 +125,9 @@ TEST_CASE("emit: in-place stores with a run-time index, no copy when the old vec
 TEST_CASE("emit: a store whose old vector is still live copies first") {
   TestModule t({3}, {3, 3});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(3));
-  ValueId one = b.op(bc::Op::Classify, {b.intConst(9)}, {}, sint());
-  ValueId y = b.op(bc::Op::StoreS, {x, one}, {1, 1, 1, 1}, sint(3));
+  ValueId x = b.op(bc::Op::Input, sint(3), {}, {0});
+  ValueId one = b.op(bc::Op::Classify, sint(), {b.intConst(9)});
+  ValueId y = b.op(bc::Op::StoreS, sint(3), {x, one}, {1, 1, 1, 1});
   b.opNoResult(bc::Op::OutputS, {y}, {0});
   b.opNoResult(bc::Op::OutputS, {x}, {1}); // outputs keep their order: x outlives the store
   b.ret({});
@@ -141,8 +141,8 @@ TEST_CASE("emit: a store whose old vector is still live copies first") {
 TEST_CASE("emit: swapping loop-carried values is a parallel copy") {
   TestModule t({1, 1}, {1, 1});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint());
-  ValueId y = b.op(bc::Op::Input, {}, {1}, sint());
+  ValueId x = b.op(bc::Op::Input, sint(), {}, {0});
+  ValueId y = b.op(bc::Op::Input, sint(), {}, {1});
   Inst &loop = b.forLoop(b.intConst(0), b.intConst(3), {x, y});
   Block &blk = loop.regions[0];
   Builder body(t.fn(), blk);
@@ -164,17 +164,17 @@ TEST_CASE("emit: if/else and while loops") {
   pub.secret = false;
   t.m.outputs.push_back(pub);
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(2));
+  ValueId x = b.op(bc::Op::Input, sint(2), {}, {0});
   Inst &w = b.whileOp({b.intConst(0)}, {pint()});
   Builder before(t.fn(), w.regions[0]), after(t.fn(), w.regions[1]);
-  ValueId c = before.op(bc::Op::LtP, {w.regions[0].args[0], before.intConst(5)}, {}, pbool());
+  ValueId c = before.op(bc::Op::LtP, pbool(), {w.regions[0].args[0], before.intConst(5)});
   before.condition(c, {w.regions[0].args[0]});
-  after.yield({after.op(bc::Op::AddP, {w.regions[1].args[0], after.intConst(2)}, {}, pint())});
-  ValueId is6 = b.op(bc::Op::EqP, {w.results[0], b.intConst(6)}, {}, pbool());
+  after.yield({after.op(bc::Op::AddP, pint(), {w.regions[1].args[0], after.intConst(2)})});
+  ValueId is6 = b.op(bc::Op::EqP, pbool(), {w.results[0], b.intConst(6)});
   Inst &br = b.ifOp(is6, {sint(2)});
   Builder th(t.fn(), br.regions[0]), el(t.fn(), br.regions[1]);
-  th.yield({th.op(bc::Op::MulSS, {x, x}, {}, sint(2))});
-  el.yield({el.op(bc::Op::NegS, {x}, {}, sint(2))});
+  th.yield({th.op(bc::Op::MulSS, sint(2), {x, x})});
+  el.yield({el.op(bc::Op::NegS, sint(2), {x})});
   b.opNoResult(bc::Op::OutputS, {br.results[0]}, {0});
   b.opNoResult(bc::Op::OutputP, {w.results[0]}, {1});
   b.ret({});
@@ -193,12 +193,12 @@ TEST_CASE("emit: round groups, header fields and source map") {
   t.m.files = {"prog.smpc"};
   Builder b = t.builder();
   b.setLoc({0, 7, 3});
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint());
-  ValueId y = b.op(bc::Op::Input, {}, {1}, sint());
-  ValueId z = b.op(bc::Op::Input, {}, {2}, sint());
-  ValueId xy = b.op(bc::Op::MulSS, {x, y}, {}, sint());
-  ValueId yz = b.op(bc::Op::MulSS, {y, z}, {}, sint());
-  b.opNoResult(bc::Op::OutputS, {b.op(bc::Op::AddSS, {xy, yz}, {}, sint())}, {0});
+  ValueId x = b.op(bc::Op::Input, sint(), {}, {0});
+  ValueId y = b.op(bc::Op::Input, sint(), {}, {1});
+  ValueId z = b.op(bc::Op::Input, sint(), {}, {2});
+  ValueId xy = b.op(bc::Op::MulSS, sint(), {x, y});
+  ValueId yz = b.op(bc::Op::MulSS, sint(), {y, z});
+  b.opNoResult(bc::Op::OutputS, {b.op(bc::Op::AddSS, sint(), {xy, yz})}, {0});
   b.ret({});
   t.m.fracBits = 12;
   bc::Program p = compileModule(t.m);
@@ -222,12 +222,12 @@ TEST_CASE("emit: round groups, header fields and source map") {
 TEST_CASE("emit: a long chain of statements needs few registers") {
   TestModule t({16}, {16});
   Builder b = t.builder();
-  ValueId acc = b.op(bc::Op::Input, {}, {0}, sint(16));
+  ValueId acc = b.op(bc::Op::Input, sint(16), {}, {0});
   ValueId x = acc;
   for (int i = 0; i < 10000; ++i) {
-    ValueId c = b.constant(std::vector<uint64_t>(16, uint64_t(i)), pint(16));
-    acc = b.op(i % 3 ? bc::Op::AddSP : bc::Op::MulSP, {acc, c}, {}, sint(16));
-    if (i % 100 == 0) acc = b.op(bc::Op::AddSS, {acc, x}, {}, sint(16));
+    ValueId c = b.constant(pint(16), std::vector<uint64_t>(16, uint64_t(i)));
+    acc = b.op(i % 3 ? bc::Op::AddSP : bc::Op::MulSP, sint(16), {acc, c});
+    if (i % 100 == 0) acc = b.op(bc::Op::AddSS, sint(16), {acc, x});
   }
   b.opNoResult(bc::Op::OutputS, {acc}, {0});
   b.ret({});
@@ -257,19 +257,19 @@ TEST_CASE("fuse: independent loops share rounds, remainders finish the longer on
   auto build = [] {
     TestModule t({3, 3}, {3, 3, 3});
     Builder b = t.builder();
-    ValueId x = b.op(bc::Op::Input, {}, {0}, sint(3));
-    ValueId y = b.op(bc::Op::Input, {}, {1}, sint(3));
+    ValueId x = b.op(bc::Op::Input, sint(3), {}, {0});
+    ValueId y = b.op(bc::Op::Input, sint(3), {}, {1});
     Inst &l1 = b.forLoop(b.intConst(2), b.intConst(5), {x});
     Builder in1(t.fn(), l1.regions[0]);
-    in1.yield({in1.op(bc::Op::MulSS, {l1.regions[0].args[1], x}, {}, sint(3))});
-    ValueId d = b.op(bc::Op::AddSS, {l1.results[0], x}, {}, sint(3));
+    in1.yield({in1.op(bc::Op::MulSS, sint(3), {l1.regions[0].args[1], x})});
+    ValueId d = b.op(bc::Op::AddSS, sint(3), {l1.results[0], x});
     Inst &l2 = b.forLoop(b.intConst(0), b.intConst(7), {y});
     Block &b2 = l2.regions[0];
     Builder in2(t.fn(), b2);
-    ValueId m = in2.op(bc::Op::MulSS, {b2.args[1], y}, {}, sint(3));
-    ValueId iv = in2.op(bc::Op::Classify, {b2.args[0]}, {}, sint());
-    ValueId s = in2.op(bc::Op::AddSS, {m, iv}, {}, sint(3));
-    in2.yield({in2.op(bc::Op::TruncS, {s}, {1}, sint(3))});
+    ValueId m = in2.op(bc::Op::MulSS, sint(3), {b2.args[1], y});
+    ValueId iv = in2.op(bc::Op::Classify, sint(), {b2.args[0]});
+    ValueId s = in2.op(bc::Op::AddSS, sint(3), {m, iv});
+    in2.yield({in2.op(bc::Op::TruncS, sint(3), {s}, {1})});
     b.opNoResult(bc::Op::OutputS, {l1.results[0]}, {0});
     b.opNoResult(bc::Op::OutputS, {d}, {1});
     b.opNoResult(bc::Op::OutputS, {l2.results[0]}, {2});

@@ -46,7 +46,7 @@ TEST_CASE("inline: nested calls are replaced by the callee bodies") {
   {
     Function &sq = addFn("sq");
     Builder b(sq, sq.body);
-    b.ret({b.op(bc::Op::MulSS, {sq.body.args[0], sq.body.args[0]}, {}, sint())});
+    b.ret({b.op(bc::Op::MulSS, sint(), {sq.body.args[0], sq.body.args[0]})});
   }
   {
     Function &quad = addFn("quad");
@@ -55,7 +55,7 @@ TEST_CASE("inline: nested calls are replaced by the callee bodies") {
     b.ret({b.call(1, t.m, {a})});
   }
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint());
+  ValueId x = b.op(bc::Op::Input, sint(), {}, {0});
   ValueId y = b.call(2, t.m, {x});
   b.opNoResult(bc::Op::OutputS, {y}, {0});
   b.ret({});
@@ -76,12 +76,12 @@ TEST_CASE("constfold: wrap-around, signed division, no folding of division by ze
   Builder b = t.builder();
   ValueId max = b.intConst(INT64_MAX), one = b.intConst(1), m7 = b.intConst(-7),
           two = b.intConst(2), zero = b.intConst(0);
-  ValueId wrap = b.op(bc::Op::AddP, {max, one}, {}, pint());
-  ValueId q = b.op(bc::Op::DivP, {m7, two}, {}, pint());
-  ValueId r = b.op(bc::Op::ModP, {m7, two}, {}, pint());
-  ValueId sh = b.op(bc::Op::ShrP, {m7}, {1}, pint());
-  ValueId lt = b.op(bc::Op::LtP, {m7, two}, {}, pbool());
-  ValueId dz = b.op(bc::Op::DivP, {one, zero}, {}, pint());
+  ValueId wrap = b.op(bc::Op::AddP, pint(), {max, one});
+  ValueId q = b.op(bc::Op::DivP, pint(), {m7, two});
+  ValueId r = b.op(bc::Op::ModP, pint(), {m7, two});
+  ValueId sh = b.op(bc::Op::ShrP, pint(), {m7}, {1});
+  ValueId lt = b.op(bc::Op::LtP, pbool(), {m7, two});
+  ValueId dz = b.op(bc::Op::DivP, pint(), {one, zero});
   for (ValueId v : {wrap, q, r, sh, lt, dz})
     b.opNoResult(bc::Op::OutputP, {v}, {0});
   b.ret({});
@@ -102,21 +102,41 @@ TEST_CASE("constfold: wrap-around, signed division, no folding of division by ze
   CHECK(text.find("%10 = div.p %1, %4 : int") != std::string::npos);
 }
 
+TEST_CASE("constfold: INT64_MIN / -1 folds to what the VM computes") {
+  TestModule t;
+  Builder b = t.builder();
+  ValueId mn = b.intConst(INT64_MIN), m1 = b.intConst(-1);
+  ValueId q = b.op(bc::Op::DivP, pint(), {mn, m1});
+  ValueId r = b.op(bc::Op::ModP, pint(), {mn, m1});
+  for (ValueId v : {q, r})
+    b.opNoResult(bc::Op::OutputP, {v}, {0});
+  b.ret({});
+  bc::IoEntry e;
+  e.name = "o";
+  e.secret = false;
+  t.m.outputs.push_back(e);
+  CHECK(passes::runConstFold(t.m));
+  std::string text = print(t.m);
+  INFO(text);
+  CHECK(text.find("%2 = const [-9223372036854775808] : int") != std::string::npos);
+  CHECK(text.find("%3 = const [0] : int") != std::string::npos);
+}
+
 TEST_CASE("constfold: identities, constant if, empty for") {
   TestModule t({4}, {4});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(4));
+  ValueId x = b.op(bc::Op::Input, sint(4), {}, {0});
   ValueId zero = b.intConst(0), one = b.intConst(1);
-  ValueId ones = b.constant({1, 1, 1, 1}, pint(4));
-  ValueId a = b.op(bc::Op::MulSP, {x, ones}, {}, sint(4)); // x * 1 -> x
-  ValueId c = b.op(bc::Op::LtP, {zero, one}, {}, pbool()); // true
+  ValueId ones = b.constant(pint(4), {1, 1, 1, 1});
+  ValueId a = b.op(bc::Op::MulSP, sint(4), {x, ones}); // x * 1 -> x
+  ValueId c = b.op(bc::Op::LtP, pbool(), {zero, one}); // true
   Inst &br = b.ifOp(c, {sint(4)});
   Builder th(t.fn(), br.regions[0]), el(t.fn(), br.regions[1]);
-  th.yield({th.op(bc::Op::NegS, {a}, {}, sint(4))});
+  th.yield({th.op(bc::Op::NegS, sint(4), {a})});
   el.yield({a});
   Inst &loop = b.forLoop(one, zero, {br.results[0]}); // 1..0: never runs
   Builder body(t.fn(), loop.regions[0]);
-  body.yield({body.op(bc::Op::MulSS, {loop.regions[0].args[1], x}, {}, sint(4))});
+  body.yield({body.op(bc::Op::MulSS, sint(4), {loop.regions[0].args[1], x})});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
   b.ret({});
   REQUIRE(verify(t.m) == "");
@@ -134,16 +154,16 @@ TEST_CASE("constfold: identities, constant if, empty for") {
 TEST_CASE("cse: identical pure and interactive ops merge, inputs do not, scopes are respected") {
   TestModule t({2}, {2});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(2));
-  ValueId x2 = b.op(bc::Op::Input, {}, {0}, sint(2));
-  ValueId m1 = b.op(bc::Op::MulSS, {x, x2}, {}, sint(2));
-  ValueId m2 = b.op(bc::Op::MulSS, {x2, x}, {}, sint(2)); // commutative: same value
-  ValueId s = b.op(bc::Op::AddSS, {m1, m2}, {}, sint(2));
+  ValueId x = b.op(bc::Op::Input, sint(2), {}, {0});
+  ValueId x2 = b.op(bc::Op::Input, sint(2), {}, {0});
+  ValueId m1 = b.op(bc::Op::MulSS, sint(2), {x, x2});
+  ValueId m2 = b.op(bc::Op::MulSS, sint(2), {x2, x}); // commutative: same value
+  ValueId s = b.op(bc::Op::AddSS, sint(2), {m1, m2});
   ValueId lo = b.intConst(0), hi = b.intConst(3), hi2 = b.intConst(3);
   Inst &loop = b.forLoop(lo, hi2, {s});
   Builder body(t.fn(), loop.regions[0]);
-  ValueId again = body.op(bc::Op::MulSS, {x, x2}, {}, sint(2)); // same as m1: reused
-  body.yield({body.op(bc::Op::AddSS, {loop.regions[0].args[1], again}, {}, sint(2))});
+  ValueId again = body.op(bc::Op::MulSS, sint(2), {x, x2}); // same as m1: reused
+  body.yield({body.op(bc::Op::AddSS, sint(2), {loop.regions[0].args[1], again})});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
   (void)hi;
   b.ret({});
@@ -158,18 +178,18 @@ TEST_CASE("cse: identical pure and interactive ops merge, inputs do not, scopes 
 TEST_CASE("dce: unused values, self-feeding loop-carried values, empty loops") {
   TestModule t({2}, {2});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(2));
-  b.op(bc::Op::MulSS, {x, x}, {}, sint(2)); // unused
+  ValueId x = b.op(bc::Op::Input, sint(2), {}, {0});
+  b.op(bc::Op::MulSS, sint(2), {x, x}); // unused
   ValueId lo = b.intConst(0), hi = b.intConst(10);
   Inst &loop = b.forLoop(lo, hi, {x, x});
   Builder body(t.fn(), loop.regions[0]);
   const Block &blk = loop.regions[0];
-  ValueId kept = body.op(bc::Op::AddSS, {blk.args[1], x}, {}, sint(2));
-  ValueId dead = body.op(bc::Op::MulSS, {blk.args[2], x}, {}, sint(2)); // feeds only itself
+  ValueId kept = body.op(bc::Op::AddSS, sint(2), {blk.args[1], x});
+  ValueId dead = body.op(bc::Op::MulSS, sint(2), {blk.args[2], x}); // feeds only itself
   body.yield({kept, dead});
   Inst &empty = b.forLoop(lo, hi, {x});
   Builder eb(t.fn(), empty.regions[0]);
-  eb.yield({eb.op(bc::Op::NegS, {empty.regions[0].args[1]}, {}, sint(2))});
+  eb.yield({eb.op(bc::Op::NegS, sint(2), {empty.regions[0].args[1]})});
   b.opNoResult(bc::Op::OutputS, {loop.results[0]}, {0});
   b.ret({});
   REQUIRE(verify(t.m) == "");
@@ -186,9 +206,9 @@ TEST_CASE("dce: unused values, self-feeding loop-carried values, empty loops") {
 TEST_CASE("dce: inputs, outputs and run-time checks stay") {
   TestModule t({1});
   Builder b = t.builder();
-  b.op(bc::Op::Input, {}, {0}, sint());
+  b.op(bc::Op::Input, sint(), {}, {0});
   ValueId one = b.intConst(1), zero = b.intConst(0);
-  b.op(bc::Op::DivP, {one, zero}, {}, pint());
+  b.op(bc::Op::DivP, pint(), {one, zero});
   b.ret({});
   CHECK_FALSE(passes::runDce(t.m));
   CHECK(countOps(t.fn().body, bc::Op::DivP) == 1);
@@ -198,24 +218,24 @@ TEST_CASE("dce: inputs, outputs and run-time checks stay") {
 TEST_CASE("licm: invariant products leave loops that run, not loops that may not") {
   TestModule t({2, 2}, {2, 2});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint(2));
-  ValueId y = b.op(bc::Op::Input, {}, {1}, sint(2));
-  ValueId n = b.op(bc::Op::Open, {b.op(bc::Op::SumS, {x}, {}, sint())}, {}, pint());
+  ValueId x = b.op(bc::Op::Input, sint(2), {}, {0});
+  ValueId y = b.op(bc::Op::Input, sint(2), {}, {1});
+  ValueId n = b.op(bc::Op::Open, pint(), {b.op(bc::Op::SumS, sint(), {x})});
   ValueId zero = b.intConst(0);
   // for i in 0..5: acc += x * y   (x * y moves out)
   Inst &l1 = b.forLoop(zero, b.intConst(5), {x});
   Block &b1 = l1.regions[0];
   Builder in1(t.fn(), b1);
-  ValueId xy = in1.op(bc::Op::MulSS, {x, y}, {}, sint(2));
-  in1.yield({in1.op(bc::Op::AddSS, {b1.args[1], xy}, {}, sint(2))});
+  ValueId xy = in1.op(bc::Op::MulSS, sint(2), {x, y});
+  in1.yield({in1.op(bc::Op::AddSS, sint(2), {b1.args[1], xy})});
   // for i in 0..n (run-time bound): acc += x * y  (stays), neg x (moves)
   Inst &l2 = b.forLoop(zero, n, {x});
   Block &b2 = l2.regions[0];
   Builder in2(t.fn(), b2);
-  ValueId xy2 = in2.op(bc::Op::MulSS, {x, y}, {}, sint(2));
-  ValueId nx = in2.op(bc::Op::NegS, {x}, {}, sint(2));
-  ValueId s = in2.op(bc::Op::AddSS, {b2.args[1], xy2}, {}, sint(2));
-  in2.yield({in2.op(bc::Op::AddSS, {s, nx}, {}, sint(2))});
+  ValueId xy2 = in2.op(bc::Op::MulSS, sint(2), {x, y});
+  ValueId nx = in2.op(bc::Op::NegS, sint(2), {x});
+  ValueId s = in2.op(bc::Op::AddSS, sint(2), {b2.args[1], xy2});
+  in2.yield({in2.op(bc::Op::AddSS, sint(2), {s, nx})});
   b.opNoResult(bc::Op::OutputS, {l1.results[0]}, {0});
   b.opNoResult(bc::Op::OutputS, {l2.results[0]}, {1});
   b.ret({});
@@ -241,13 +261,13 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
   std::vector<ValueId> in;
   ValueId ab = kNoValue;
   for (int i = 0; i < 6; ++i) {
-    in.push_back(b.op(bc::Op::Input, {}, {i}, sint()));
-    if (i == 1) ab = b.op(bc::Op::MulSS, {in[0], in[1]}, {}, sint()); // interleaved on purpose
+    in.push_back(b.op(bc::Op::Input, sint(), {}, {i}));
+    if (i == 1) ab = b.op(bc::Op::MulSS, sint(), {in[0], in[1]}); // interleaved on purpose
   }
-  ValueId cd = b.op(bc::Op::MulSS, {in[2], in[3]}, {}, sint());
-  ValueId abcd = b.op(bc::Op::MulSS, {ab, cd}, {}, sint());
-  ValueId ef = b.op(bc::Op::MulSS, {in[4], in[5]}, {}, sint());
-  ValueId sum = b.op(bc::Op::AddSS, {abcd, ef}, {}, sint());
+  ValueId cd = b.op(bc::Op::MulSS, sint(), {in[2], in[3]});
+  ValueId abcd = b.op(bc::Op::MulSS, sint(), {ab, cd});
+  ValueId ef = b.op(bc::Op::MulSS, sint(), {in[4], in[5]});
+  ValueId sum = b.op(bc::Op::AddSS, sint(), {abcd, ef});
   b.opNoResult(bc::Op::OutputS, {sum}, {0});
   b.ret({});
   REQUIRE(verify(t.m) == "");
@@ -265,17 +285,17 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
 TEST_CASE("trunc-merge: chains of single-use truncations become one, up to 62 bits") {
   TestModule t({1}, {1, 1, 1, 1});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sfix());
-  ValueId t1 = b.op(bc::Op::TruncS, {x}, {16}, sfix());
-  ValueId t2 = b.op(bc::Op::TruncS, {t1}, {8}, sfix());
-  ValueId t3 = b.op(bc::Op::TruncS, {t2}, {4}, sfix());
+  ValueId x = b.op(bc::Op::Input, sfix(), {}, {0});
+  ValueId t1 = b.op(bc::Op::TruncS, sfix(), {x}, {16});
+  ValueId t2 = b.op(bc::Op::TruncS, sfix(), {t1}, {8});
+  ValueId t3 = b.op(bc::Op::TruncS, sfix(), {t2}, {4});
   b.opNoResult(bc::Op::OutputS, {t3}, {0});
   // A truncation with two uses stays; one that would exceed 62 bits too.
-  ValueId u1 = b.op(bc::Op::TruncS, {x}, {16}, sfix());
-  ValueId u2 = b.op(bc::Op::TruncS, {u1}, {2}, sfix());
+  ValueId u1 = b.op(bc::Op::TruncS, sfix(), {x}, {16});
+  ValueId u2 = b.op(bc::Op::TruncS, sfix(), {u1}, {2});
   b.opNoResult(bc::Op::OutputS, {u1}, {1});
-  ValueId v1 = b.op(bc::Op::TruncS, {x}, {40}, sfix());
-  ValueId v2 = b.op(bc::Op::TruncS, {v1}, {30}, sfix());
+  ValueId v1 = b.op(bc::Op::TruncS, sfix(), {x}, {40});
+  ValueId v2 = b.op(bc::Op::TruncS, sfix(), {v1}, {30});
   b.opNoResult(bc::Op::OutputS, {u2}, {2});
   b.opNoResult(bc::Op::OutputS, {v2}, {3});
   b.ret({});
@@ -302,8 +322,8 @@ TEST_CASE("pipeline: -O0 only inlines, -O2 runs all passes, dumps name the pass"
                                                          "schedule"});
   TestModule t({1}, {1});
   Builder b = t.builder();
-  ValueId x = b.op(bc::Op::Input, {}, {0}, sint());
-  b.op(bc::Op::MulSS, {x, x}, {}, sint());
+  ValueId x = b.op(bc::Op::Input, sint(), {}, {0});
+  b.op(bc::Op::MulSS, sint(), {x, x});
   b.opNoResult(bc::Op::OutputS, {x}, {0});
   b.ret({});
   std::ostringstream dump;

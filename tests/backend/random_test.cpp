@@ -41,8 +41,8 @@ public:
     f = &t.fn();
     Builder b = t.builder();
     for (int i = 0; i < 3; ++i)
-      secrets.push_back(b.op(bc::Op::Input, {}, {i}, sint(kLen)));
-    publics.push_back(b.constant({1, 2, 3}, pint(kLen)));
+      secrets.push_back(b.op(bc::Op::Input, sint(kLen), {}, {i}));
+    publics.push_back(b.constant(pint(kLen), {1, 2, 3}));
     body(b, 40, 0);
     // Outputs: a few secret values and one public one.
     for (int i = 0; i < 3; ++i) {
@@ -80,7 +80,7 @@ private:
     std::vector<uint64_t> d;
     for (uint32_t i = 0; i < kLen; ++i)
       d.push_back(uint64_t(int64_t(rng() % 7) - 3));
-    return b.constant(d, pint(kLen));
+    return b.constant(pint(kLen), d);
   }
 
   void body(Builder &b, int n, int depth) {
@@ -88,32 +88,32 @@ private:
       switch (rng() % 14) {
       case 0:
       case 1:
-        secrets.push_back(b.op(bc::Op::MulSS, {recent(secrets), pick(secrets)}, {}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::MulSS, sint(kLen), {recent(secrets), pick(secrets)}));
         break;
       case 2:
-        secrets.push_back(b.op(bc::Op::AddSS, {recent(secrets), pick(secrets)}, {}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::AddSS, sint(kLen), {recent(secrets), pick(secrets)}));
         break;
       case 3:
-        secrets.push_back(b.op(bc::Op::SubSP, {recent(secrets), pick(publics)}, {}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::SubSP, sint(kLen), {recent(secrets), pick(publics)}));
         break;
       case 4:
-        secrets.push_back(b.op(bc::Op::MulSP, {recent(secrets), smallConst(b)}, {}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::MulSP, sint(kLen), {recent(secrets), smallConst(b)}));
         break;
       case 5:
-        secrets.push_back(b.op(bc::Op::TruncS, {recent(secrets)}, {1}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::TruncS, sint(kLen), {recent(secrets)}, {1}));
         break;
       case 6:
-        secrets.push_back(b.op(bc::Op::LtzS, {recent(secrets)}, {}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::LtzS, sint(kLen), {recent(secrets)}));
         break;
       case 7:
-        publics.push_back(b.op(bc::Op::Open, {recent(secrets)}, {}, pint(kLen)));
+        publics.push_back(b.op(bc::Op::Open, pint(kLen), {recent(secrets)}));
         break;
       case 8:
-        publics.push_back(b.op(bc::Op::AddP, {pick(publics), smallConst(b)}, {}, pint(kLen)));
+        publics.push_back(b.op(bc::Op::AddP, pint(kLen), {pick(publics), smallConst(b)}));
         break;
       case 9: { // sum and broadcast back
-        ValueId s = b.op(bc::Op::SumS, {recent(secrets)}, {}, sint());
-        secrets.push_back(b.op(bc::Op::MulSS, {pick(secrets), s}, {}, sint(kLen)));
+        ValueId s = b.op(bc::Op::SumS, sint(), {recent(secrets)});
+        secrets.push_back(b.op(bc::Op::MulSS, sint(kLen), {pick(secrets), s}));
         break;
       }
       case 10:
@@ -124,13 +124,13 @@ private:
         break;
       case 12: { // store one element in place
         ValueId v = recent(secrets);
-        ValueId e = b.op(bc::Op::SliceS, {pick(secrets)}, {int64_t(rng() % kLen), 1, 1, 1}, sint());
+        ValueId e = b.op(bc::Op::SliceS, sint(), {pick(secrets)}, {int64_t(rng() % kLen), 1, 1, 1});
         secrets.push_back(
-            b.op(bc::Op::StoreS, {v, e}, {int64_t(rng() % kLen), 1, 1, 1}, sint(kLen)));
+            b.op(bc::Op::StoreS, sint(kLen), {v, e}, {int64_t(rng() % kLen), 1, 1, 1}));
         break;
       }
       default:
-        secrets.push_back(b.op(bc::Op::NegS, {recent(secrets)}, {}, sint(kLen)));
+        secrets.push_back(b.op(bc::Op::NegS, sint(kLen), {recent(secrets)}));
         break;
       }
     }
@@ -166,13 +166,13 @@ private:
     Inst &w = b.whileOp({b.intConst(0), recent(secrets)}, {pint(), sint(kLen)});
     Block &before = w.regions[0], &after = w.regions[1];
     Builder cb(*f, before);
-    ValueId c = cb.op(bc::Op::LtP, {before.args[0], k}, {}, pbool());
+    ValueId c = cb.op(bc::Op::LtP, pbool(), {before.args[0], k});
     cb.condition(c, {before.args[0], before.args[1]});
     size_t sMark = secrets.size(), pMark = publics.size();
     Builder ab(*f, after);
     secrets.push_back(after.args[1]);
     body(ab, 3, depth + 1);
-    ValueId next = ab.op(bc::Op::AddP, {after.args[0], ab.intConst(1)}, {}, pint());
+    ValueId next = ab.op(bc::Op::AddP, pint(), {after.args[0], ab.intConst(1)});
     ab.yield({next, recent(secrets)});
     secrets.resize(sMark);
     publics.resize(pMark);
@@ -180,10 +180,10 @@ private:
   }
 
   void branch(Builder &b, int depth) {
-    ValueId c = b.op(bc::Op::LtP, {b.intConst(int64_t(rng() % 3)), b.intConst(1)}, {}, pbool());
+    ValueId c = b.op(bc::Op::LtP, pbool(), {b.intConst(int64_t(rng() % 3)), b.intConst(1)});
     if (!publics.empty() && rng() % 2) { // a run-time condition from an opened value
-      ValueId first = b.op(bc::Op::SliceP, {pick(publics)}, {0, 1, 1, 1}, pint());
-      c = b.op(bc::Op::LtP, {first, b.intConst(0)}, {}, pbool());
+      ValueId first = b.op(bc::Op::SliceP, pint(), {pick(publics)}, {0, 1, 1, 1});
+      c = b.op(bc::Op::LtP, pbool(), {first, b.intConst(0)});
     }
     Inst &in = b.ifOp(c, {sint(kLen)});
     size_t sMark = secrets.size(), pMark = publics.size();

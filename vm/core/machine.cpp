@@ -4,6 +4,7 @@
 // hands interactive work to the protocol (interactive.cpp). The program has
 // been verified, so register indices, static bounds and lengths are valid.
 //===----------------------------------------------------------------------===//
+#include "vm/bytecode/public_arith.h"
 #include "vm/core/local_ops.h"
 #include "vm/core/state.h"
 
@@ -28,7 +29,6 @@ void fail(const State &st, const std::string &msg) {
 namespace {
 
 using namespace detail;
-using i128 = __int128;
 
 // Zeroes every register when the run ends, however it ends.
 struct Wipe {
@@ -48,29 +48,20 @@ uint64_t checkedDivisor(const State &st, uint64_t c, const char *what) {
 void divide(State &st, Reg &dst, const Reg &a, const Reg &b) {
   for (uint64_t c : b)
     checkedDivisor(st, c, "division");
-  map2(dst, a, b, [](uint64_t x, uint64_t y) {
-    const int64_t sx = int64_t(x), sy = int64_t(y);
-    if (sy == -1) return uint64_t(0) - x; // avoids INT64_MIN / -1 overflow; wraps like the ring
-    return uint64_t(sx / sy);
-  });
+  map2(dst, a, b, [](uint64_t x, uint64_t y) { return *bc::arith::div(x, y); });
 }
 
 void modulo(State &st, Reg &dst, const Reg &a, const Reg &b) {
   for (uint64_t c : b)
     checkedDivisor(st, c, "remainder");
-  map2(dst, a, b, [](uint64_t x, uint64_t y) {
-    const int64_t sy = int64_t(y);
-    return sy == -1 ? uint64_t(0) : uint64_t(int64_t(x) % sy);
-  });
+  map2(dst, a, b, [](uint64_t x, uint64_t y) { return *bc::arith::rem(x, y); });
 }
 
 void fixDivide(State &st, Reg &dst, const Reg &a, const Reg &b) {
   for (uint64_t c : b)
     checkedDivisor(st, c, "fixed-point division");
-  const i128 scale = i128(1) << st.prog.fracBits;
-  map2(dst, a, b, [scale](uint64_t x, uint64_t y) {
-    return uint64_t(static_cast<unsigned __int128>((i128(int64_t(x)) * scale) / int64_t(y)));
-  });
+  const unsigned f = st.prog.fracBits;
+  map2(dst, a, b, [f](uint64_t x, uint64_t y) { return *bc::arith::fixDiv(x, y, f); });
 }
 
 // Offset of a dynamic slice/store from its length-1 public register.
@@ -181,16 +172,16 @@ std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
       scatter(S[a[0]], S[a[1]], dynOffset(st, in), a[3], a[4], a[5], w);
       break;
     case bc::Op::AddP:
-      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x + y; });
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return bc::arith::add(x, y); });
       break;
     case bc::Op::SubP:
-      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x - y; });
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return bc::arith::sub(x, y); });
       break;
     case bc::Op::MulP:
-      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return x * y; });
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return bc::arith::mul(x, y); });
       break;
     case bc::Op::NegP:
-      map1(P[a[0]], P[a[1]], [](uint64_t x) { return uint64_t(0) - x; });
+      map1(P[a[0]], P[a[1]], [](uint64_t x) { return bc::arith::neg(x); });
       break;
     case bc::Op::DivP:
       divide(st, P[a[0]], P[a[1]], P[a[2]]);
@@ -203,20 +194,19 @@ std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
       break;
     case bc::Op::ShlP: {
       const unsigned k = unsigned(a[2]);
-      map1(P[a[0]], P[a[1]], [k](uint64_t x) { return x << k; });
+      map1(P[a[0]], P[a[1]], [k](uint64_t x) { return bc::arith::shl(x, k); });
       break;
     }
     case bc::Op::ShrP: {
       const unsigned k = unsigned(a[2]);
-      map1(P[a[0]], P[a[1]], [k](uint64_t x) { return uint64_t(int64_t(x) >> k); });
+      map1(P[a[0]], P[a[1]], [k](uint64_t x) { return bc::arith::shr(x, k); });
       break;
     }
     case bc::Op::LtP:
-      map2(P[a[0]], P[a[1]], P[a[2]],
-           [](uint64_t x, uint64_t y) { return uint64_t(int64_t(x) < int64_t(y)); });
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return bc::arith::lt(x, y); });
       break;
     case bc::Op::EqP:
-      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return uint64_t(x == y); });
+      map2(P[a[0]], P[a[1]], P[a[2]], [](uint64_t x, uint64_t y) { return bc::arith::eq(x, y); });
       break;
     case bc::Op::SumP:
       sumGroups(P[a[0]], P[a[1]]);
