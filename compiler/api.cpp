@@ -12,6 +12,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/sema/modules.h"
 #include "compiler/sema/recursion.h"
+#include "compiler/sema/types.h"
 #include "vm/bytecode/serialize.h"
 
 #include <algorithm>
@@ -158,11 +159,15 @@ std::optional<std::vector<InputSignature>> inspectInputs(const std::string &path
       s.name = in.name;
       s.party = in.party;
       s.elem = in.type.elem;
+      if (auto t = sema::elemFromName(in.type.elem)) s.type = t->t.elem;
       for (const auto &dim : in.type.dims) {
         std::string p;
         if (dim->kind == front::ExprKind::Name)
           for (const auto &decl : m->params)
-            if (decl.name == dim->name) p = dim->name;
+            if (decl.name == dim->name) {
+              p = dim->name;
+              if (decl.init) s.defaulted.push_back(p);
+            }
         s.dimParams.push_back(p);
       }
       sigs.push_back(std::move(s));
@@ -219,6 +224,8 @@ std::optional<CostReport> cost(const std::string &path, const std::string &sourc
   if (!frontEnd(path, source, opts, diags, mod)) return std::nullopt;
 #ifdef SMPC_HAVE_BACKEND
   if (!optimise(mod, opts, diags)) return std::nullopt;
+  // semi2k needs two parties even when the program names one.
+  if (parties == 0) parties = std::max<uint32_t>(2, backend::minParties(mod));
   backend::Cost c = backend::estimate(mod, parties);
   CostReport r;
   r.parties = parties;

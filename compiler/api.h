@@ -31,8 +31,10 @@ struct InputSignature {
   std::string name;
   uint32_t party = 0;
   std::string elem;                   // "sint", "sfix", ...
+  std::optional<bc::ElemType> type;   // elem's element type; nullopt if it names none
   std::vector<std::string> dimParams; // per dimension: the parameter name if the
                                       // dimension is exactly one parameter, else ""
+  std::vector<std::string> defaulted; // those of dimParams that declare a default
 };
 
 /// Parses `source` and lists its parameters without a value and its inputs,
@@ -67,8 +69,9 @@ bool check(const std::string &path, const std::string &source, const Options &op
 std::optional<Result> compile(const std::string &path, const std::string &source,
                               const Options &opts, std::ostream &diags);
 
-/// Cost of a compiled program for `parties` parties (semi2k), from the IR
-/// the program was emitted from (loop trip counts known at compile time).
+/// Cost of a compiled program for `parties` parties (semi2k; 0 = the
+/// program's minimum, at least 2), from the IR the program was emitted from
+/// (loop trip counts known at compile time).
 std::optional<CostReport> cost(const std::string &path, const std::string &source,
                                const Options &opts, uint32_t parties, std::ostream &diags);
 

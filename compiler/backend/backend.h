@@ -37,6 +37,9 @@ struct Cost {
   std::string text;
 };
 
+/// The number of parties the module's inputs and outputs name (at least 1).
+uint32_t minParties(const ir::Module &m);
+
 /// Rounds, material and traffic of the module for `parties` parties.
 Cost estimate(const ir::Module &m, uint32_t parties);
 

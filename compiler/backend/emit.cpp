@@ -211,6 +211,8 @@ private:
   }
 };
 
+} // namespace
+
 uint32_t minParties(const Module &m) {
   uint32_t n = 1;
   for (const bc::IoEntry &e : m.inputs)
@@ -220,8 +222,6 @@ uint32_t minParties(const Module &m) {
       n = std::max(n, r + 1);
   return n;
 }
-
-} // namespace
 
 bc::Program emit(const Module &m) {
   bc::Program prog;

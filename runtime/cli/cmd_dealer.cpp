@@ -1,6 +1,6 @@
 //===- cmd_dealer.cpp - `smpc dealer`: serve preprocessing for one job ----===//
 #include "runtime/cli/commands.h"
-#include "runtime/cluster/cluster_commands.h"
+#include "runtime/cli/load_program.h"
 #include "runtime/net/mesh.h"
 #include "runtime/preproc/dealer/dealer.h"
 
@@ -8,34 +8,18 @@
 
 namespace smpc::cli {
 
-namespace {
-const char *kUsage =
-    "usage: smpc dealer --config CLUSTER.json --key DEALER.key [--program PROG.smpcb] [--verbose]\n"
-    "  serves seed-compressed preprocessing to the parties of one job, then exits.\n"
-    "  --program checks that the configuration has enough parties for the program.\n";
-}
-
 int cmdDealer(const std::vector<std::string> &args) {
   std::string config, keyPath, program;
   bool verbose = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &o = args[i];
-    if (o == "--help" || o == "-h") {
-      std::cout << kUsage;
-      return kExitOk;
-    } else if (o == "--verbose") {
-      verbose = true;
-    } else if ((o == "--config" || o == "--key" || o == "--program") && i + 1 < args.size()) {
-      (o == "--config" ? config : o == "--key" ? keyPath : program) = args[++i];
-    } else {
-      printError("unexpected argument '" + o + "' for `smpc dealer` (see smpc dealer --help)");
-      return kExitUsage;
-    }
-  }
-  if (config.empty() || keyPath.empty()) {
-    printError("`smpc dealer` needs --config and --key (see smpc dealer --help)");
-    return kExitUsage;
-  }
+  OptionTable t = commandOptions("dealer", "--config CLUSTER.json --key DEALER.key [options]");
+  addClusterOption(t, config);
+  t.required();
+  addKeyOption(t, keyPath, "the dealer's secret key (from smpc keygen)");
+  t.required();
+  t.text("program", "PROG.smpcb", "check that the configuration has enough parties for it",
+         program);
+  addVerboseOption(t, verbose);
+  if (auto rc = t.parse(args)) return *rc;
   try {
     net::ClusterConfig cfg = net::loadClusterConfig(config);
     if (!cfg.dealer) {
@@ -66,7 +50,7 @@ int cmdDealer(const std::vector<std::string> &args) {
     mesh.close();
     return kExitOk;
   } catch (const std::exception &e) {
-    printError(std::string("the dealer: ") + e.what());
+    printError("the dealer: " + errorText(e));
     return kExitFail;
   }
 }

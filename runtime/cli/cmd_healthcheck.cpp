@@ -5,6 +5,7 @@
 // chart's `helm test` pod and exec probes use it).
 //===----------------------------------------------------------------------===//
 #include "runtime/cli/commands.h"
+#include "runtime/cli/load_program.h"
 
 #include <cerrno>
 #include <chrono>
@@ -19,11 +20,6 @@
 namespace smpc::cli {
 
 namespace {
-
-const char *kUsage = "usage: smpc healthcheck URL [--timeout-ms N]\n"
-                     "  URL            http://HOST:PORT/PATH, e.g. http://localhost:8080/readyz\n"
-                     "  --timeout-ms N give up after N ms (default 2000)\n"
-                     "Exits 0 when the answer's status is 2xx, 1 otherwise.\n";
 
 struct Url {
   std::string host, port, path;
@@ -92,34 +88,21 @@ int connectBefore(const addrinfo *ai, Clock::time_point deadline) {
 int cmdHealthcheck(const std::vector<std::string> &args) {
   std::string url;
   long timeoutMs = 2000;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    if (args[i] == "--timeout-ms") {
-      if (i + 1 >= args.size()) {
-        printError("--timeout-ms needs a number of milliseconds");
-        return kExitUsage;
-      }
-      const std::string &v = args[++i];
-      char *end = nullptr;
-      timeoutMs = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || timeoutMs < 1 || timeoutMs > 600000) {
-        printError("--timeout-ms takes 1 to 600000 milliseconds, got '" + v + "'");
-        return kExitUsage;
-      }
-    } else if (url.empty() && args[i].rfind("-", 0) != 0) {
-      url = args[i];
-    } else {
-      printError("unexpected argument '" + args[i] + "'\n" + kUsage);
-      return kExitUsage;
-    }
-  }
+  OptionTable t = commandOptions("healthcheck", "URL [--timeout-ms N]");
+  t.operand("URL", "a URL",
+            "http://HOST:PORT/PATH, e.g. http://localhost:8080/readyz; exits 0 when the answer's\n"
+            "status is 2xx, 1 otherwise",
+            url);
+  t.value("timeout-ms", "N", "give up after N ms (default 2000)", [&](const std::string &v) {
+    char *end = nullptr;
+    timeoutMs = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || timeoutMs < 1 || timeoutMs > 600000)
+      throw UsageError("--timeout-ms takes 1 to 600000 milliseconds, got '" + v + "'");
+  });
+  if (auto rc = t.parse(args)) return *rc;
   Url u;
-  if (url.empty() || !parseUrl(url, u)) {
-    printError(url.empty() ? std::string("`smpc healthcheck` needs a URL\n") + kUsage
-                           : "'" + url + "' is not an http://HOST:PORT/PATH URL");
+  if (!parseUrl(url, u)) {
+    printError("'" + url + "' is not an http://HOST:PORT/PATH URL");
     return kExitUsage;
   }
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);

@@ -1,38 +1,22 @@
 //===- cmd_keygen.cpp - `smpc keygen`: a node's CurveZMQ key pair ---------===//
 #include "runtime/cli/commands.h"
-#include "runtime/cluster/cluster_commands.h"
+#include "runtime/cli/load_program.h"
 #include "runtime/net/keys.h"
 
 #include <iostream>
 
 namespace smpc::cli {
 
-namespace {
-const char *kUsage =
-    "usage: smpc keygen --out PREFIX\n"
-    "  writes PREFIX.key (secret, mode 0600) and PREFIX.pub (its public key, Z85);\n"
-    "  refuses to overwrite either file. Put the .pub text in the cluster\n"
-    "  configuration as this node's public_key.\n";
-}
-
 int cmdKeygen(const std::vector<std::string> &args) {
   std::string out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::cout << kUsage;
-      return kExitOk;
-    } else if (args[i] == "--out" && i + 1 < args.size()) {
-      out = args[++i];
-    } else {
-      printError("unexpected argument '" + args[i] +
-                 "' for `smpc keygen` (see smpc keygen --help)");
-      return kExitUsage;
-    }
-  }
-  if (out.empty()) {
-    printError("`smpc keygen` needs --out PREFIX");
-    return kExitUsage;
-  }
+  OptionTable t = commandOptions("keygen", "--out PREFIX");
+  t.text("out", "PREFIX",
+         "write PREFIX.key (secret, mode 0600) and PREFIX.pub (its public key, Z85); existing\n"
+         "files are never overwritten. Put the .pub text in the cluster configuration as this\n"
+         "node's public_key.",
+         out)
+      .required();
+  if (auto rc = t.parse(args)) return *rc;
   try {
     auto key = net::net_key_keygen();
     net::writeKeyPair(out, key);

@@ -83,10 +83,8 @@ std::string escape(std::string_view s) {
 } // namespace
 
 int cmdOpcodes(const std::vector<std::string> &args) {
-  if (!args.empty()) {
-    printError("`smpc opcodes` takes no arguments");
-    return kExitUsage;
-  }
+  OptionTable t = commandOptions("opcodes", "");
+  if (auto rc = t.parse(args)) return *rc;
   std::cout << "| # | mnemonic | operands | lengths | kind | properties | semi2k rounds | "
                "semantics |\n"
             << "|---|---|---|---|---|---|---|---|\n";

@@ -7,7 +7,7 @@
 // input values or shares.
 //===----------------------------------------------------------------------===//
 #include "runtime/cli/commands.h"
-#include "runtime/cluster/cluster_commands.h"
+#include "runtime/cli/load_program.h"
 #include "runtime/data/inputs.h"
 #include "runtime/data/outputs.h"
 #include "runtime/net/mesh.h"
@@ -31,94 +31,39 @@ namespace smpc::cli {
 
 namespace {
 
-const char *kUsage =
-    "usage: smpc party --config CLUSTER.json --id I --key PARTY.key --program PROG.smpcb\n"
-    "                  [--input NAME=FILE ...] [options]\n"
-    "  --input NAME=FILE         data for an input this party owns; repeat per input\n"
-    "  --output-json FILE        also write the outputs this party receives as JSON\n"
-    "  --preprocessing dealer|ot default: dealer when the configuration has one, else ot\n"
-    "  --max-steps N             stop after N instructions\n"
-    "  --stats                   print rounds, bytes and preprocessing use to stderr\n"
-    "  --verbose                 log connections and progress to stderr (never data)\n";
-
 struct PartyArgs {
   std::string config, key, program, outputJson, rawOut, preprocessing;
   uint32_t id = 0;
-  bool haveId = false, stats = false, verbose = false;
+  bool stats = false, verbose = false;
   uint64_t maxSteps = 0;
   std::map<std::string, std::string> inputs;
 };
 
-// Returns an exit code, or -1 to go on.
-int parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &o = args[i];
-    auto value = [&](std::string &out) {
-      if (i + 1 >= args.size()) return false;
-      out = args[++i];
-      return true;
-    };
-    std::string v;
-    if (o == "--help" || o == "-h") {
-      std::cout << kUsage;
-      return kExitOk;
-    } else if (o == "--stats") {
-      a.stats = true;
-    } else if (o == "--verbose") {
-      a.verbose = true;
-    } else if (o == "--config" || o == "--key" || o == "--program" || o == "--output-json" ||
-               o == "--outputs-raw" || o == "--preprocessing" || o == "--id" || o == "--input" ||
-               o == "--max-steps") {
-      if (!value(v)) {
-        printError(o + " needs a value");
-        return kExitUsage;
-      }
-      if (o == "--config") a.config = v;
-      if (o == "--key") a.key = v;
-      if (o == "--program") a.program = v;
-      if (o == "--output-json") a.outputJson = v;
-      if (o == "--outputs-raw") a.rawOut = v;
-      if (o == "--preprocessing") a.preprocessing = v;
-      if (o == "--id" || o == "--max-steps") {
-        char *end = nullptr;
-        unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-        if (v.empty() || *end || v[0] == '-' || (o == "--id" && n >= net::kMaxParties)) {
-          printError(o + " takes a non-negative integer" +
-                     (o == "--id" ? " below " + std::to_string(net::kMaxParties) : "") + ", got '" +
-                     v + "'");
-          return kExitUsage;
-        }
-        if (o == "--id")
-          a.id = uint32_t(n), a.haveId = true;
-        else
-          a.maxSteps = n;
-      }
-      if (o == "--input") {
-        try {
-          auto [name, file] = data::parseInputArg(v);
-          if (!a.inputs.emplace(name, file).second) {
-            printError("input '" + name + "' is given twice");
-            return kExitUsage;
-          }
-        } catch (const data::DataError &e) {
-          printError(e.what());
-          return kExitUsage;
-        }
-      }
-    } else {
-      printError("unknown argument '" + o + "' for `smpc party` (see smpc party --help)");
-      return kExitUsage;
-    }
-  }
-  if (a.config.empty() || a.key.empty() || a.program.empty() || !a.haveId) {
-    printError("`smpc party` needs --config, --id, --key and --program (see smpc party --help)");
-    return kExitUsage;
-  }
-  if (!a.preprocessing.empty() && a.preprocessing != "dealer" && a.preprocessing != "ot") {
-    printError("--preprocessing is dealer or ot, got '" + a.preprocessing + "'");
-    return kExitUsage;
-  }
-  return -1;
+// Returns an exit code, or nullopt to go on.
+std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
+  OptionTable t = commandOptions(
+      "party", "--config CLUSTER.json --id I --key PARTY.key --program PROG.smpcb [options]");
+  addClusterOption(t, a.config);
+  t.required();
+  uint64_t id = 0;
+  t.number("id", "I", "this party's number in the configuration", id, 0, net::kMaxParties - 1)
+      .required();
+  addKeyOption(t, a.key, "this party's secret key (from smpc keygen)");
+  t.required();
+  t.text("program", "PROG.smpcb", "the program (bytecode, as every party runs it)", a.program)
+      .required();
+  addInputOption(t, a.inputs, "data for an input this party owns; repeat per input");
+  addOutputJsonOption(t, a.outputJson, "also write the outputs this party receives as JSON");
+  t.text("outputs-raw", "FILE", "write outputs and statistics for the local cluster (internal)",
+         a.rawOut);
+  addPreprocessingOption(t, a.preprocessing,
+                         "default: dealer when the configuration has one, else ot");
+  addMaxStepsOption(t, a.maxSteps);
+  addStatsOption(t, a.stats);
+  addVerboseOption(t, a.verbose);
+  auto rc = t.parse(args);
+  a.id = uint32_t(id);
+  return rc;
 }
 
 /// Pool sizes for one job: what the program header predicts, so the
@@ -163,19 +108,9 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
 
 } // namespace
 
-bc::Program readProgramFile(const std::string &path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot open program '" + path + "'");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  bc::Program prog;
-  std::string err;
-  if (!bc::readProgram(bytes, prog, err)) throw std::runtime_error(path + ": " + err);
-  return prog;
-}
-
 int cmdParty(const std::vector<std::string> &args) {
   PartyArgs a;
-  if (int rc = parseArgs(args, a); rc >= 0) return rc;
+  if (auto rc = parseArgs(args, a)) return *rc;
   const std::string me = "party " + std::to_string(a.id);
   auto fail = [&](const std::string &msg) {
     printError(me + ": " + msg);
@@ -279,7 +214,7 @@ int cmdParty(const std::vector<std::string> &args) {
     return kExitOk;
   } catch (const std::exception &e) {
     // Every error type of the layers below is written never to hold data.
-    return fail(e.what());
+    return fail(errorText(e));
   }
 }
 

@@ -1,138 +1,142 @@
 //===- load_program.cpp - a verified Program from .smpcb or .smpc ---------===//
 //
-// For .smpc the compiler is linked when the build has it (SMPC_HAVE_COMPILER).
 // Parameters that are exactly one dimension of an input take the size of
-// that input's data file, unless -D sets them.
+// that input's data file, unless -D sets them. The file is streamed once;
+// its encoded values wait in the InputCache until the inputs are bound.
 //===----------------------------------------------------------------------===//
-#include "runtime/cli/commands.h"
-#include "runtime/data/inputs.h"
+#include "runtime/cli/load_program.h"
+
 #include "vm/bytecode/serialize.h"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-#ifdef SMPC_HAVE_COMPILER
-#include "compiler/api.h"
-#endif
+#include <new>
 
 namespace smpc::cli {
 
 void printError(const std::string &msg) {
-  std::cerr << ("smpc: error: " + msg + "\n"); // one write: lines of concurrent nodes stay whole
+  std::cerr << ("smpc: error: " + msg + "\n");
 }
 
-bool parseDefine(const std::string &arg, std::map<std::string, int64_t> &defines) {
-  size_t eq = arg.find('=');
-  int64_t v = 0;
-  if (eq != std::string::npos && eq > 0) {
-    const char *b = arg.data() + eq + 1, *e = arg.data() + arg.size();
-    auto r = std::from_chars(b, e, v);
-    if (r.ec == std::errc() && r.ptr == e && b != e) {
-      defines[arg.substr(0, eq)] = v;
-      return true;
-    }
-  }
-  printError("-D takes NAME=INTEGER, got '" + arg + "'");
-  return false;
+std::string errorText(const std::exception &e) {
+  if (dynamic_cast<const std::bad_alloc *>(&e))
+    return "out of memory; use smaller inputs or parameters, or a machine with more memory";
+  return e.what();
 }
 
-// Reads a whole regular file of at most kMaxProgramBytes; `why` says what
-// went wrong otherwise (so /dev/zero or a directory cannot hang or exhaust us).
-static bool readBytes(const std::string &path, std::vector<uint8_t> &out, std::string &why) {
-  constexpr uint64_t kMaxProgramBytes = uint64_t(1) << 32;
+bool readSmallFile(const std::string &path, std::string &out, std::string &why) {
+  constexpr uint64_t kMaxBytes = uint64_t(1) << 32;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     why = std::filesystem::exists(path, ec) ? "is not a regular file" : "does not exist";
     return false;
   }
   const uint64_t size = std::filesystem::file_size(path, ec);
-  if (ec || size > kMaxProgramBytes) {
+  if (ec || size > kMaxBytes) {
     why = ec ? "cannot be read" : "is larger than 4 GiB";
     return false;
   }
   std::ifstream f(path, std::ios::binary);
   out.resize(size);
-  if (!f || !f.read(reinterpret_cast<char *>(out.data()), std::streamsize(size))) {
+  if (!f || !f.read(out.data(), std::streamsize(size))) {
     why = "cannot be read";
     return false;
   }
   return true;
 }
 
-static bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
+std::optional<compiler::Options> sourceOptions(const std::string &tool, const std::string &path,
+                                               const std::string &source, const SourceOptions &src,
+                                               const std::map<std::string, std::string> &inputFiles,
+                                               data::InputCache *cache, std::ostream &diags) {
+  compiler::Options copts;
+  copts.optLevel = src.optLevel;
+  copts.importPaths = src.importPaths;
+  copts.defines = src.defines;
+  if (src.fracBits) copts.fracBits = *src.fracBits;
+  if (inputFiles.empty()) return copts;
+  auto sigs = compiler::inspectInputs(path, source, copts, diags);
+  if (!sigs) return std::nullopt;
 
-#ifdef SMPC_HAVE_COMPILER
-// Adds to `defines` every parameter an input file determines; false (after
-// printing why) when two files disagree.
-static bool inferParams(const std::string &path, const std::string &source, LoadOptions &lo,
-                        const compiler::Options &copts) {
-  auto sigs = compiler::inspectInputs(path, source, copts, std::cerr);
-  if (!sigs) return false;
-  std::map<std::string, std::pair<uint64_t, std::string>> inferred; // param -> size, from
-  for (const compiler::InputSignature &sig : *sigs) {
-    auto f = lo.inputFiles.find(sig.name);
-    if (f == lo.inputFiles.end()) continue;
-    bool any = false;
-    for (const std::string &p : sig.dimParams)
-      any = any || (!p.empty() && !lo.defines.count(p));
-    if (!any) continue;
-    std::vector<uint64_t> dims =
-        data::fileDims(sig.name, f->second, unsigned(sig.dimParams.size()));
-    for (size_t k = 0; k < sig.dimParams.size() && k < dims.size(); ++k) {
-      const std::string &p = sig.dimParams[k];
-      if (p.empty() || lo.defines.count(p)) continue;
-      std::string from = "input '" + sig.name + "' (" + f->second + ")";
-      auto [it, fresh] = inferred.try_emplace(p, dims[k], from);
-      if (!fresh && it->second.first != dims[k]) {
-        printError("parameter '" + p + "' is " + std::to_string(it->second.first) + " from " +
-                   it->second.second + " but " + std::to_string(dims[k]) + " from " + from +
-                   "; fix the data or set it with -D " + p + "=...");
-        return false;
+  struct Found {
+    uint64_t value;
+    std::string from;
+    bool overridesDefault;
+  };
+  std::map<std::string, Found> inferred;
+  try {
+    for (const compiler::InputSignature &sig : *sigs) {
+      auto file = inputFiles.find(sig.name);
+      if (file == inputFiles.end()) continue;
+      bool any = false;
+      for (const std::string &p : sig.dimParams)
+        any = any || (!p.empty() && !src.defines.count(p));
+      if (!any) continue;
+      data::InputSpec spec;
+      spec.name = sig.name;
+      spec.elem = sig.type.value_or(bc::ElemType::Fix);
+      spec.fracBits = copts.fracBits;
+      spec.ndims = uint8_t(std::min<size_t>(sig.dimParams.size(), 3));
+      spec.keepValues = cache && sig.type; // an unknown type is reported by the compiler
+      data::InputData d = data::readInput(spec, file->second);
+      const std::string from = "input '" + sig.name + "' (" + file->second + ")";
+      for (size_t k = 0; k < sig.dimParams.size() && k < d.dims.size(); ++k) {
+        const std::string &p = sig.dimParams[k];
+        if (p.empty() || src.defines.count(p)) continue;
+        if (d.dims[k] == 0)
+          throw data::DataError(file->second + ": input '" + sig.name +
+                                "': the file has no values, so parameter '" + p +
+                                "' cannot take its size; add data or set it with -D " + p + "=...");
+        const bool dflt =
+            std::find(sig.defaulted.begin(), sig.defaulted.end(), p) != sig.defaulted.end();
+        auto [it, fresh] = inferred.try_emplace(p, Found{d.dims[k], from, dflt});
+        if (!fresh && it->second.value != d.dims[k])
+          throw data::DataError("parameter '" + p + "' is " + std::to_string(it->second.value) +
+                                " from " + it->second.from + " but " + std::to_string(d.dims[k]) +
+                                " from " + from + "; fix the data or set it with -D " + p + "=...");
       }
+      if (spec.keepValues) (*cache)[sig.name] = {file->second, spec, std::move(d)};
     }
+  } catch (const data::DataError &e) {
+    diags << (tool + ": error: " + e.what() + "\n");
+    return std::nullopt;
   }
-  for (const auto &[p, v] : inferred)
-    lo.defines[p] = int64_t(v.first);
-  return true;
+  for (const auto &[p, f] : inferred) {
+    copts.defines[p] = int64_t(f.value);
+    if (f.overridesDefault)
+      diags << (tool + ": note: parameter '" + p + "' is " + std::to_string(f.value) +
+                ", the size of " + f.from + ", instead of its default; set it with -D " + p +
+                "=... to choose\n");
+  }
+  return copts;
 }
-#endif
 
 std::optional<bc::Program> loadProgram(const std::string &path, const LoadOptions &opts) {
-  std::vector<uint8_t> bytes;
-  std::string why;
-  if (!readBytes(path, bytes, why)) {
+  std::string text, why;
+  if (!readSmallFile(path, text, why)) {
     printError("cannot read '" + path + "': it " + why);
     return std::nullopt;
   }
-  if (!endsWith(path, ".smpc")) {
+  const bool isSource = path.size() >= 5 && path.compare(path.size() - 5, 5, ".smpc") == 0;
+  if (!isSource) {
+    if (!opts.source.given.empty()) {
+      printError(opts.source.given.front() + " applies to .smpc sources only; '" + path +
+                 "' is compiled bytecode (recompile the source with smpcc compile instead)");
+      return std::nullopt;
+    }
     bc::Program prog;
     std::string err;
-    if (!bc::readProgram(bytes, prog, err)) {
+    if (!bc::readProgram(std::vector<uint8_t>(text.begin(), text.end()), prog, err)) {
       printError(path + ": " + err);
       return std::nullopt;
     }
     return prog;
   }
-#ifdef SMPC_HAVE_COMPILER
-  std::string source(bytes.begin(), bytes.end());
-  LoadOptions lo = opts;
-  compiler::Options copts;
-  copts.optLevel = lo.optLevel;
-  copts.importPaths = lo.importPaths;
-  copts.defines = lo.defines;
-  try {
-    if (!inferParams(path, source, lo, copts)) return std::nullopt;
-  } catch (const data::DataError &e) {
-    printError(e.what());
-    return std::nullopt;
-  }
-  copts.defines = lo.defines;
-  auto res = compiler::compile(path, source, copts, std::cerr);
+  auto copts =
+      sourceOptions("smpc", path, text, opts.source, opts.inputFiles, opts.cache, std::cerr);
+  if (!copts) return std::nullopt;
+  auto res = compiler::compile(path, text, *copts, std::cerr);
   if (!res) return std::nullopt;
   // The compiler's output goes through the same verifier as a file would.
   std::string err = bc::verifyProgram(res->program);
@@ -141,11 +145,17 @@ std::optional<bc::Program> loadProgram(const std::string &path, const LoadOption
     return std::nullopt;
   }
   return std::move(res->program);
-#else
-  printError("this build of smpc cannot compile .smpc sources (the compiler library is not "
-             "built); compile with smpcc and run the .smpcb");
-  return std::nullopt;
-#endif
+}
+
+bc::Program readProgramFile(const std::string &path) {
+  std::string text, why;
+  if (!readSmallFile(path, text, why))
+    throw std::runtime_error("cannot read program '" + path + "': it " + why);
+  bc::Program prog;
+  std::string err;
+  if (!bc::readProgram(std::vector<uint8_t>(text.begin(), text.end()), prog, err))
+    throw std::runtime_error(path + ": " + err);
+  return prog;
 }
 
 } // namespace smpc::cli

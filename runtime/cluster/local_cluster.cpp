@@ -7,9 +7,9 @@
 // node fails the run with the node named; the others are killed after a
 // short grace so they can report their own view. The temp dir is removed.
 //===----------------------------------------------------------------------===//
-#include "runtime/cli/cluster_hook.h"
-#include "runtime/cli/commands.h"
-#include "runtime/cluster/cluster_commands.h"
+#include "runtime/cluster/local_cluster.h"
+
+#include "runtime/cli/load_program.h"
 #include "runtime/cluster/process.h"
 #include "runtime/data/outputs.h"
 #include "runtime/net/config.h"
@@ -287,14 +287,6 @@ int runLocalCluster(const RunRequest &req) {
         std::cerr << "stats (party " << i << "): " << pool << "\n";
     }
   return kExitOk;
-}
-
-std::vector<Subcommand> clusterSubcommands() {
-  return {
-      {"keygen", "generate a node's CurveZMQ key pair (PREFIX.key, PREFIX.pub)", cmdKeygen},
-      {"party", "run one party of a job from a cluster configuration", cmdParty},
-      {"dealer", "serve preprocessing to the parties of one job", cmdDealer},
-  };
 }
 
 } // namespace smpc::cli

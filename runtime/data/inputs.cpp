@@ -1,259 +1,153 @@
-//===- inputs.cpp - parse, shape-check and encode input data files --------===//
+//===- inputs.cpp - open, stream and bind input data files ----------------===//
 #include "runtime/data/inputs.h"
 
+#include "runtime/data/reader.h"
 #include "vm/bytecode/limits.h"
 
-#include <charconv>
-#include <cmath>
-#include <filesystem>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace smpc::data {
 
+namespace detail {
+
+Values::Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint)
+    : spec_(spec), path_(path) {
+  if (spec_.ndims > 2) fail(0, "has " + std::to_string(spec_.ndims) + " dimensions (at most 2)");
+  if (spec_.fracBits > 62) fail(0, "the program's fixed-point fraction bits are out of range");
+  if (!spec_.keepValues) return;
+  uint64_t want = 1;
+  if (spec_.expect)
+    for (uint64_t d : *spec_.expect)
+      want *= d;
+  else
+    want = sizeHint;
+  // Reserving address space is cheap: pages are committed only when
+  // written, so an upper bound from the file size costs no memory.
+  try {
+    out_.values.reserve(size_t(std::min<uint64_t>(want, bc::kMaxVectorLen)));
+  } catch (const std::bad_alloc &) {
+    // grow as the values arrive instead
+  }
+}
+
+void Values::checkRoom(uint64_t line) {
+  if (count_ >= bc::kMaxVectorLen)
+    fail(line, "the file has more than " + std::to_string(bc::kMaxVectorLen) +
+                   " values, the most an input can hold");
+}
+
+std::string Values::shapeName() const {
+  if (spec_.ndims == 0) return "a single value";
+  if (spec_.ndims == 1) return "a vector of " + plural(expectRows(), "value", "values");
+  return "a " + std::to_string(expectRows()) + " x " + std::to_string(expectCols()) + " matrix";
+}
+
+void Values::fail(uint64_t line, const std::string &what) const {
+  throw DataError(path_ + (line ? ":" + std::to_string(line) : "") + ": input '" + spec_.name +
+                  "': " + what);
+}
+
+InputData Values::take(Dims dims) {
+  out_.dims = std::move(dims);
+  return std::move(out_);
+}
+
+std::string plural(uint64_t n, const char *one, const char *many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string ordinal(uint64_t n) {
+  const char *suffix = "th";
+  if (n % 100 < 11 || n % 100 > 13) {
+    if (n % 10 == 1) suffix = "st";
+    if (n % 10 == 2) suffix = "nd";
+    if (n % 10 == 3) suffix = "rd";
+  }
+  return std::to_string(n) + suffix;
+}
+
+} // namespace detail
+
 namespace {
-
-using json = nlohmann::json;
-
-constexpr uint64_t kMaxFileBytes = uint64_t(1) << 32;
-
-// One value as read from a file, with where it came from.
-struct Cell {
-  std::string text; // CSV text (trimmed)
-  const json *j = nullptr;
-  uint32_t line = 0;  // CSV: 1-based line; JSON: 0
-  uint32_t field = 0; // 1-based field within the line / array
-};
-
-struct Table {
-  std::vector<std::vector<Cell>> rows;
-  int jsonDepth = -1; // -1: CSV; 0 scalar, 1 array, 2 array of arrays
-  json doc;
-};
 
 bool isJsonPath(const std::string &p) {
   return p.size() >= 5 && p.compare(p.size() - 5, 5, ".json") == 0;
 }
 
-std::string where(const std::string &input, const std::string &path, uint32_t line) {
-  std::string w = path;
-  if (line) w += ":" + std::to_string(line);
-  return w + ": input '" + input + "': ";
+std::string where(const std::string &input, const std::string &path) {
+  return path + ": input '" + input + "': ";
 }
 
-std::string trim(const std::string &s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
-
-std::string readFile(const std::string &input, const std::string &path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw DataError(where(input, path, 0) + "is a directory, not a data file");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw DataError(where(input, path, 0) + "cannot open the file");
-  f.seekg(0, std::ios::end);
-  auto size = f.tellg();
-  if (size < 0 || uint64_t(size) > kMaxFileBytes)
-    throw DataError(where(input, path, 0) + "the file is too large or unreadable");
-  f.seekg(0);
-  std::string s(size_t(size), '\0');
-  f.read(s.data(), size);
-  if (!f) throw DataError(where(input, path, 0) + "cannot read the file");
-  return s;
-}
-
-// Fills `t` in place: cells point into t.doc, so a Table never moves.
-void readTable(const std::string &input, const std::string &path, Table &t) {
-  std::string text = readFile(input, path);
-  if (isJsonPath(path)) {
-    t.doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (t.doc.is_discarded()) throw DataError(where(input, path, 0) + "the file is not valid JSON");
-    const json &d = t.doc;
-    if (!d.is_array()) {
-      t.jsonDepth = 0;
-      t.rows.push_back({Cell{"", &d, 0, 1}});
-      return;
-    }
-    bool nested = !d.empty() && d[0].is_array();
-    t.jsonDepth = nested ? 2 : 1;
-    if (!nested) t.rows.emplace_back();
-    for (size_t i = 0; i < d.size(); ++i) {
-      if (d[i].is_array() != nested)
-        throw DataError(where(input, path, 0) +
-                        "mixes arrays and single values at the same level (element " +
-                        std::to_string(i + 1) + ")");
-      if (!nested) {
-        t.rows[0].push_back(Cell{"", &d[i], 0, uint32_t(i + 1)});
-        continue;
-      }
-      t.rows.emplace_back();
-      for (size_t k = 0; k < d[i].size(); ++k) {
-        if (d[i][k].is_array() || d[i][k].is_object())
-          throw DataError(where(input, path, 0) + "row " + std::to_string(i + 1) +
-                          " nests deeper than a matrix");
-        t.rows.back().push_back(Cell{"", &d[i][k], 0, uint32_t(k + 1)});
-      }
-    }
-    return;
+// Closes the descriptor however the read ends.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
   }
-  std::istringstream in(text);
-  std::string line;
-  uint32_t lineNo = 0;
-  while (std::getline(in, line)) {
-    ++lineNo;
-    if (trim(line).empty()) continue;
-    std::vector<Cell> row;
-    size_t start = 0;
-    uint32_t field = 0;
-    while (true) {
-      size_t comma = line.find(',', start);
-      std::string tok =
-          trim(line.substr(start, comma == std::string::npos ? comma : comma - start));
-      row.push_back(Cell{tok, nullptr, lineNo, ++field});
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    t.rows.push_back(std::move(row));
-  }
-}
-
-std::string cellWhere(const std::string &input, const std::string &path, const Cell &c) {
-  std::string w = where(input, path, c.line);
-  if (c.line) return w + "field " + std::to_string(c.field) + " ";
-  return w + "value " + std::to_string(c.field) + " ";
-}
-
-uint64_t encodeInt(const std::string &input, const std::string &path, const Cell &c) {
-  if (c.j) {
-    if (c.j->is_number_integer()) {
-      if (c.j->is_number_unsigned() && c.j->get<uint64_t>() > uint64_t(INT64_MAX))
-        throw DataError(cellWhere(input, path, c) + "is out of range for a 64-bit integer");
-      return uint64_t(c.j->get<int64_t>());
-    }
-    throw DataError(cellWhere(input, path, c) + "is not an integer");
-  }
-  const char *b = c.text.data(), *e = b + c.text.size();
-  if (b != e && *b == '+') ++b;
-  int64_t v = 0;
-  auto r = std::from_chars(b, e, v);
-  if (r.ec == std::errc::result_out_of_range)
-    throw DataError(cellWhere(input, path, c) + "is out of range for a 64-bit integer");
-  if (c.text.empty() || r.ec != std::errc() || r.ptr != e)
-    throw DataError(cellWhere(input, path, c) + "is not an integer");
-  return uint64_t(v);
-}
-
-uint64_t encodeFix(const std::string &input, const std::string &path, const Cell &c,
-                   uint8_t fracBits) {
-  double v = 0;
-  if (c.j) {
-    if (!c.j->is_number()) throw DataError(cellWhere(input, path, c) + "is not a number");
-    v = c.j->get<double>();
-  } else {
-    const char *b = c.text.data(), *e = b + c.text.size();
-    if (b != e && *b == '+') ++b;
-    auto r = std::from_chars(b, e, v);
-    if (r.ec == std::errc::result_out_of_range)
-      throw DataError(cellWhere(input, path, c) + "is out of the fixed-point range");
-    if (c.text.empty() || r.ec != std::errc() || r.ptr != e)
-      throw DataError(cellWhere(input, path, c) + "is not a number");
-  }
-  if (!std::isfinite(v))
-    throw DataError(cellWhere(input, path, c) + "is not a finite number (NaN or infinity)");
-  long double scaled = std::nearbyintl(std::ldexp((long double)v, fracBits));
-  const long double lim = std::ldexp(1.0L, 63);
-  if (scaled >= lim || scaled < -lim)
-    throw DataError(cellWhere(input, path, c) +
-                    "is out of the fixed-point range (magnitude below 2^" +
-                    std::to_string(63 - fracBits) + ")");
-  return uint64_t(int64_t(scaled));
-}
-
-uint64_t encodeBool(const std::string &input, const std::string &path, const Cell &c) {
-  if (c.j) {
-    if (c.j->is_boolean()) return c.j->get<bool>() ? 1 : 0;
-    if (c.j->is_number_integer() && (c.j->get<int64_t>() == 0 || c.j->get<int64_t>() == 1))
-      return uint64_t(c.j->get<int64_t>());
-  } else {
-    if (c.text == "1" || c.text == "true") return 1;
-    if (c.text == "0" || c.text == "false") return 0;
-  }
-  throw DataError(cellWhere(input, path, c) + "is not a boolean (0, 1, true or false)");
-}
-
-std::string shapeName(const bc::IoEntry &e) {
-  if (e.ndims == 0) return "a single value";
-  if (e.ndims == 1) return "a vector of " + std::to_string(e.rows) + " values";
-  return "a " + std::to_string(e.rows) + " x " + std::to_string(e.cols) + " matrix";
-}
-
-// The cells of `t` in row-major order if they have the shape of `e`.
-std::vector<const Cell *> shaped(const bc::IoEntry &e, const std::string &path, const Table &t) {
-  std::vector<const Cell *> cells;
-  auto bad = [&](const std::string &found) {
-    return DataError(where(e.name, path, 0) + "expected " + shapeName(e) + " but the file has " +
-                     found);
-  };
-  size_t total = 0;
-  for (const auto &r : t.rows)
-    total += r.size();
-  if (t.jsonDepth >= 0 && t.jsonDepth != e.ndims && !(t.jsonDepth == 1 && t.rows[0].empty()))
-    throw bad(t.jsonDepth == 0   ? "a single value"
-              : t.jsonDepth == 1 ? "a flat array"
-                                 : "an array of arrays");
-  if (e.ndims == 2) {
-    if (t.rows.size() != e.rows) throw bad(std::to_string(t.rows.size()) + " rows");
-    for (size_t i = 0; i < t.rows.size(); ++i)
-      if (t.rows[i].size() != e.cols)
-        throw DataError(where(e.name, path, t.rows[i].empty() ? 0 : t.rows[i][0].line) + "row " +
-                        std::to_string(i + 1) + " has " + std::to_string(t.rows[i].size()) +
-                        " values, expected " + std::to_string(e.cols));
-  } else {
-    bool oneLine = t.rows.size() == 1;
-    bool column = true;
-    for (const auto &r : t.rows)
-      column = column && r.size() == 1;
-    if (!oneLine && !column)
-      throw bad("several values on some lines (a vector is one value per line or one "
-                "comma-separated line)");
-    if (total != e.size()) throw bad(std::to_string(total) + " value" + (total == 1 ? "" : "s"));
-  }
-  for (const auto &r : t.rows)
-    for (const Cell &c : r)
-      cells.push_back(&c);
-  return cells;
-}
+};
 
 } // namespace
 
-std::vector<uint64_t> loadInput(const bc::IoEntry &e, const std::string &path, uint8_t fracBits) {
-  Table t;
-  readTable(e.name, path, t);
-  std::vector<const Cell *> cells = shaped(e, path, t);
-  std::vector<uint64_t> out;
-  out.reserve(cells.size());
-  for (const Cell *c : cells) {
-    switch (e.elem) {
-    case bc::ElemType::Int:
-      out.push_back(encodeInt(e.name, path, *c));
-      break;
-    case bc::ElemType::Fix:
-      out.push_back(encodeFix(e.name, path, *c, fracBits));
-      break;
-    case bc::ElemType::Bool:
-      out.push_back(encodeBool(e.name, path, *c));
-      break;
-    }
-  }
-  return out;
+InputSpec specOf(const bc::IoEntry &e, uint8_t fracBits) {
+  InputSpec s;
+  s.name = e.name;
+  s.elem = e.elem;
+  s.fracBits = fracBits;
+  s.ndims = e.ndims;
+  if (e.ndims == 0) s.expect = Dims{};
+  if (e.ndims == 1) s.expect = Dims{e.size()};
+  if (e.ndims == 2) s.expect = Dims{e.rows, e.cols};
+  return s;
 }
 
-vm::InputValues loadInputs(const bc::Program &prog, const std::map<std::string, std::string> &files,
-                           const std::vector<uint32_t> &parties) {
+InputData readInput(const InputSpec &spec, const std::string &path) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) throw DataError(where(spec.name, path) + "cannot open the file");
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw DataError(where(spec.name, path) + "cannot read the file");
+  if (S_ISDIR(st.st_mode))
+    throw DataError(where(spec.name, path) + "is a directory, not a data file");
+  // At least two bytes per value ("1," or "1\n") but the last.
+  const uint64_t hint = S_ISREG(st.st_mode) ? uint64_t(st.st_size) / 2 + 1 : 0;
+  detail::Values values(spec, path, hint);
+  if (isJsonPath(path)) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw DataError(where(spec.name, path) + "cannot open the file");
+    return detail::readJsonStream(values, in);
+  }
+  return detail::readCsv(values, [&](char *buf, size_t size) -> size_t {
+    while (true) {
+      ssize_t n = ::read(f.fd, buf, size);
+      if (n >= 0) return size_t(n);
+      if (errno != EINTR)
+        throw DataError(where(spec.name, path) + "cannot read the file (" + std::strerror(errno) +
+                        ")");
+    }
+  });
+}
+
+InputData readInputBytes(const InputSpec &spec, std::string_view bytes, const std::string &path) {
+  detail::Values values(spec, path, bytes.size() / 2 + 1);
+  if (isJsonPath(path)) return detail::readJsonBytes(values, bytes);
+  return detail::readCsv(values, [&](char *buf, size_t size) {
+    size_t n = std::min(size, bytes.size());
+    std::memcpy(buf, bytes.data(), n);
+    bytes.remove_prefix(n);
+    return n;
+  });
+}
+
+std::vector<uint64_t> loadInput(const bc::IoEntry &e, const std::string &path, uint8_t fracBits) {
+  return readInput(specOf(e, fracBits), path).values;
+}
+
+InputValues loadInputs(const bc::Program &prog, const std::map<std::string, std::string> &files,
+                       const std::vector<uint32_t> &parties, InputCache *cache) {
   for (const auto &[name, path] : files) {
     bool known = false;
     for (const auto &e : prog.inputs)
@@ -266,7 +160,7 @@ vm::InputValues loadInputs(const bc::Program &prog, const std::map<std::string, 
                       (list.empty() ? std::string(" (it has none)") : " (inputs: " + list + ")"));
     }
   }
-  vm::InputValues values;
+  InputValues values;
   for (const auto &e : prog.inputs) {
     bool mine = parties.empty();
     for (uint32_t p : parties)
@@ -276,23 +170,22 @@ vm::InputValues loadInputs(const bc::Program &prog, const std::map<std::string, 
     if (it == files.end())
       throw DataError("input '" + e.name + "' (party " + std::to_string(e.party) +
                       ") has no data: pass --input " + e.name + "=FILE");
-    values[e.name] = loadInput(e, it->second, prog.fracBits);
+    const InputSpec spec = specOf(e, prog.fracBits);
+    if (cache) {
+      auto c = cache->find(e.name);
+      if (c != cache->end() && c->second.path == it->second && c->second.spec.keepValues &&
+          c->second.spec.elem == spec.elem && c->second.spec.fracBits == spec.fracBits &&
+          c->second.spec.ndims == spec.ndims && c->second.data.dims == *spec.expect) {
+        values[e.name] = std::move(c->second.data.values);
+        cache->erase(c);
+        continue;
+      }
+    }
+    // Not read ahead, or read with another shape: read it against the
+    // declared shape, which also words any mismatch precisely.
+    values[e.name] = readInput(spec, it->second).values;
   }
   return values;
-}
-
-std::vector<uint64_t> fileDims(const std::string &inputName, const std::string &path,
-                               unsigned ndims) {
-  Table t;
-  readTable(inputName, path, t);
-  if (ndims == 2) {
-    uint64_t cols = t.rows.empty() ? 0 : t.rows[0].size();
-    return {t.rows.size(), cols};
-  }
-  uint64_t n = 0;
-  for (const auto &r : t.rows)
-    n += r.size();
-  return {n};
 }
 
 std::pair<std::string, std::string> parseInputArg(const std::string &arg) {

@@ -334,7 +334,8 @@ def case_party_errors():
         check(r.stderr.strip() == "smpc: error: party 0: %s: parties: needs between 2 and 64 "
               "parties, found 1" % bad, r.stderr)
         r = run(["party", "--config", cfg, "--id", "0"])
-        check(r.returncode == 2 and "needs --config, --id, --key and --program" in r.stderr, r.stderr)
+        check(r.returncode == 2 and r.stderr == "smpc: error: `smpc party` needs --key FILE and "
+              "--program PROG.smpcb (see smpc party --help)\n", r.stderr)
         r = run(["dealer", "--config", cfg, "--key", key0])
         check(r.stderr.strip() == "smpc: error: the dealer: %s has no \"dealer\" entry" % cfg,
               r.stderr)

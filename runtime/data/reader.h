@@ -1,0 +1,67 @@
+//===- reader.h - what the CSV and JSON readers share (private) -----------===//
+#pragma once
+
+#include "runtime/data/inputs.h"
+#include "runtime/data/number.h"
+
+#include <functional>
+
+namespace smpc::data::detail {
+
+/// Fills `buf` with up to `size` bytes; returns 0 at the end.
+using ReadFn = std::function<size_t(char *buf, size_t size)>;
+
+/// Where the values go, with the messages every reader uses.
+class Values {
+public:
+  /// `sizeHint`: an upper bound of the number of values when the shape is
+  /// open (e.g. from the file size), 0 if unknown.
+  Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint);
+
+  /// Encodes one value; throws DataError with `at` ("field 2", "value 3")
+  /// on a bad value. Call canTakeMore() first.
+  void add(std::string_view text, uint64_t line, const std::string &at) {
+    uint64_t v = 0;
+    ValueError e = encodeValue(text, spec_.elem, spec_.fracBits, v);
+    if (e != ValueError::None) fail(line, at + " " + describe(e, spec_.fracBits));
+    ++count_;
+    if (spec_.keepValues) out_.values.push_back(v);
+  }
+  /// Adds an already-encoded value.
+  void addEncoded(uint64_t v) {
+    ++count_;
+    if (spec_.keepValues) out_.values.push_back(v);
+  }
+  uint64_t count() const { return count_; }
+  /// Throws when an open shape would exceed what an input can hold.
+  void checkRoom(uint64_t line);
+
+  /// "a vector of 3 values", "a 2 x 3 matrix", "a single value".
+  std::string shapeName() const;
+  /// `path[:line]: input 'x': what`.
+  [[noreturn]] void fail(uint64_t line, const std::string &what) const;
+  /// The expected shape's dims: {} / {n} / {rows, cols}.
+  uint64_t expectRows() const { return (*spec_.expect)[0]; }
+  uint64_t expectCols() const { return (*spec_.expect)[1]; }
+
+  const InputSpec &spec() const { return spec_; }
+  InputData take(Dims dims);
+
+private:
+  const InputSpec &spec_;
+  const std::string &path_;
+  uint64_t count_ = 0;
+  InputData out_;
+};
+
+/// "1 value", "3 values".
+std::string plural(uint64_t n, const char *one, const char *many);
+/// "1st", "2nd", "3rd", "4th", ...
+std::string ordinal(uint64_t n);
+
+/// Each reads the whole input (or fails) and returns values.take(dims).
+InputData readCsv(Values &values, const ReadFn &read);
+InputData readJsonStream(Values &values, std::istream &in);
+InputData readJsonBytes(Values &values, std::string_view bytes);
+
+} // namespace smpc::data::detail
