@@ -120,25 +120,21 @@ bc::SourceLoc Diagnostics::sourceLoc(llvm::SMLoc loc) const {
   if (!loc.isValid()) return out;
   unsigned id = sm_.FindBufferContainingLoc(loc);
   if (id == 0) return out;
-  auto lc = sm_.getLineAndColumn(loc, id);
-  out.file = id - 1;
-  out.line = lc.first;
-  out.col = lc.second;
-  return out;
-}
-
-llvm::SMLoc Diagnostics::locAt(unsigned id, size_t line, size_t col) const {
-  const char *p = bufferStart(id), *end = p + bufferSize(id);
-  for (size_t l = 1; l < line && p < end; ++p)
-    if (*p == '\n') ++l;
-  // Advance `col` code points (the lexer counts code points, not bytes).
-  while (col > 0 && p < end && *p != '\n') {
-    ++p;
-    while (p < end && (static_cast<unsigned char>(*p) & 0xC0) == 0x80)
-      ++p;
-    --col;
+  if (lineStarts_.size() < id) lineStarts_.resize(id);
+  std::vector<uint32_t> &starts = lineStarts_[id - 1];
+  const char *buf = bufferStart(id);
+  if (starts.empty()) {
+    starts.push_back(0);
+    const size_t size = bufferSize(id);
+    for (size_t i = 0; i < size; ++i)
+      if (buf[i] == '\n') starts.push_back(uint32_t(i + 1));
   }
-  return llvm::SMLoc::getFromPointer(p);
+  const uint32_t off = uint32_t(loc.getPointer() - buf);
+  const size_t line = size_t(std::upper_bound(starts.begin(), starts.end(), off) - starts.begin());
+  out.file = id - 1;
+  out.line = uint32_t(line);
+  out.col = off - starts[line - 1] + 1;
+  return out;
 }
 
 std::vector<std::string> Diagnostics::fileNames() const {

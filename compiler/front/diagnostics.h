@@ -46,9 +46,9 @@ public:
   bool hasErrors() const { return errors_ > 0; }
 
   /// Source position for the bytecode source map; file = bufferId - 1.
+  /// Constant time per call after one pass over the buffer, however long
+  /// its lines (SourceMgr::getLineAndColumn scans back to the line start).
   bc::SourceLoc sourceLoc(llvm::SMLoc loc) const;
-  /// Pointer into buffer `id` for a 1-based line and 0-based code-point column.
-  llvm::SMLoc locAt(unsigned id, size_t line, size_t col) const;
   std::vector<std::string> fileNames() const;
 
 private:
@@ -65,6 +65,8 @@ private:
   std::vector<std::vector<Entry>> pending_;
 
   llvm::SourceMgr sm_;
+  // Per buffer (id - 1): byte offsets where lines start, built on first use.
+  mutable std::vector<std::vector<uint32_t>> lineStarts_;
   std::ostream &os_;
   bool color_;
   unsigned errors_ = 0;

@@ -1,6 +1,8 @@
 //===- api_test.cpp - the compiler API seen from a tool --------------------===//
 #include "compiler/api.h"
+#include "compiler/front/diagnostics.h"
 
+#include <array>
 #include <doctest/doctest.h>
 #include <sstream>
 
@@ -132,4 +134,29 @@ TEST_CASE("a user error in an imported module points into that module") {
   CHECK(!compiler::check("i.smpc", src, {}, diags));
   CHECK(diags.str().find("i.smpc:2:21: error: 'sqrt' takes 1 argument but 2 were given") !=
         std::string::npos);
+}
+
+TEST_CASE("source positions: line and byte column from cached line starts") {
+  std::ostringstream out;
+  front::Diagnostics d(out, false);
+  const std::string a = "ab\r\ncd\n\nxyz", b = std::string(100000, 'x') + "\ny";
+  unsigned ia = d.addFile("a.smpc", a), ib = d.addFile("b.smpc", b);
+  auto at = [&](unsigned id, size_t off) {
+    bc::SourceLoc l = d.sourceLoc(llvm::SMLoc::getFromPointer(d.bufferStart(id) + off));
+    return std::array<uint32_t, 3>{l.file, l.line, l.col};
+  };
+  CHECK(at(ia, 0) == std::array<uint32_t, 3>{0, 1, 1});
+  CHECK(at(ia, 2) == std::array<uint32_t, 3>{0, 1, 3}); // the CR
+  CHECK(at(ia, 4) == std::array<uint32_t, 3>{0, 2, 1});
+  CHECK(at(ia, 7) == std::array<uint32_t, 3>{0, 3, 1});
+  CHECK(at(ia, 10) == std::array<uint32_t, 3>{0, 4, 3});
+  CHECK(at(ib, 99999) == std::array<uint32_t, 3>{1, 1, 100000});
+  CHECK(at(ib, 100001) == std::array<uint32_t, 3>{1, 2, 1});
+  // The same as SourceMgr's own (slow on long lines) answer.
+  for (size_t off : {size_t(0), size_t(5), size_t(9)}) {
+    auto lc = d.sourceMgr().getLineAndColumn(llvm::SMLoc::getFromPointer(d.bufferStart(ia) + off));
+    CHECK(at(ia, off)[1] == lc.first);
+    CHECK(at(ia, off)[2] == lc.second);
+  }
+  CHECK(d.sourceLoc(llvm::SMLoc()).line == 0);
 }
