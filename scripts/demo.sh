@@ -4,7 +4,8 @@
 # loopback), printing the outputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+# The demo needs only what builds and runs smpc, not the test tooling.
+SMPC_DEPS=build bash scripts/install-deps.sh
 bash scripts/build.sh
 BUILD_DIR="${SMPC_BUILD_DIR:-build}"
 set -x

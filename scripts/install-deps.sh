@@ -15,8 +15,9 @@ PKGS=(
   doctest-dev nlohmann-json3-dev
   libnats-dev
 )
-# Only what compiling needs (the container image's build stage):
-# SMPC_DEPS=build. Otherwise also what the tests and k8s/ use.
+# Only what compiling and running need (scripts/demo.sh, the container
+# image's build stage): SMPC_DEPS=build. Otherwise also what the tests and
+# k8s/ use.
 if [ "${SMPC_DEPS:-all}" != "build" ]; then
   PKGS+=(iproute2 procps podman debootstrap nats-server unzip)
   # Node.js and npm (the chart tests' tooling): the machine's own when
