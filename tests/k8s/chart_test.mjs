@@ -264,6 +264,31 @@ const cases = {
       "default values should not constrain scheduling");
   },
 
+  config() {
+    // node.json matches the pod it runs in: the ports the containers expose,
+    // the mounts of the cluster file, key and store, and the cluster file's
+    // bind for this party's peer port.
+    for (const r of allRenders()) {
+      const at = `${r.name}/${r.release}`;
+      const cfg = JSON.parse(r.docs.find((d) => d.kind === "ConfigMap" && d.data["node.json"]).data["node.json"]);
+      const sts = r.docs.find((d) => d.kind === "StatefulSet");
+      const c = sts.spec.template.spec.containers[0];
+      const port = (n) => c.ports.find((p) => p.name === n).containerPort;
+      const mount = (n) => c.volumeMounts.find((m) => m.name === n).mountPath;
+      check(cfg.party === r.id, `${at}: party ${cfg.party}`);
+      check(cfg.client_endpoint === `tcp://*:${port("client")}`, `${at}: client_endpoint ${cfg.client_endpoint}`);
+      check(cfg.http.host === "0.0.0.0" && cfg.http.port === port("http"), `${at}: http ${JSON.stringify(cfg.http)}`);
+      check(cfg.cluster === `${mount("cluster")}/cluster.json`, `${at}: cluster ${cfg.cluster}`);
+      check(cfg.key === `${mount("key")}/node.key`, `${at}: key ${cfg.key}`);
+      check(path.dirname(cfg.store) === mount("store"), `${at}: store ${cfg.store}`);
+      check(Array.isArray(cfg.clients), `${at}: clients`);
+      const self = JSON.parse(fs.readFileSync(cluster.file, "utf8")).parties[r.id];
+      check(self.bind.endsWith(`:${port("peer")}`), `${at}: peer port ${port("peer")} vs bind ${self.bind}`);
+      for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"])
+        check(c[probe].httpGet.port === "http", `${at}: ${probe} port`);
+    }
+  },
+
   options() {
     // values-all.yaml switches on every option: workers, NATS, Istio, Cilium,
     // ServiceMonitor, LoadBalancer services, RuntimeClass.
@@ -281,12 +306,17 @@ const cases = {
     const dep = docs.find((d) => d.kind === "Deployment");
     const args = dep.spec.template.spec.containers[0].args;
     check(args[0] === "worker" && args.includes("--nats"), `worker args: ${args}`);
+    // With workers the node publishes its jobs to NATS (smpc node --nats).
+    const nodeArgs = docs.find((d) => d.kind === "StatefulSet").spec.template.spec.containers[0].args;
+    check(nodeArgs.join(" ") === "node --config /etc/smpc/node.json --nats nats://nats.nats:4222",
+      `node args: ${nodeArgs}`);
     const np = docs.find((d) => d.kind === "NetworkPolicy");
     check(np.spec.egress.some((e) => (e.ports || []).some((p) => p.port === 4222)), "no NATS egress");
     const sts = docs.find((d) => d.kind === "StatefulSet");
     check(sts.spec.template.spec.runtimeClassName === "kata-cc", "runtimeClassName");
     const cfg = JSON.parse(docs.find((d) => d.kind === "ConfigMap" && d.data["node.json"]).data["node.json"]);
-    check(cfg.nats === "nats://nats.nats:4222" && cfg.party === 2, `node.json: ${JSON.stringify(cfg)}`);
+    check(cfg.party === 2 && cfg.jobs.queue === 64 && cfg.log.level === "debug" &&
+      cfg.clients.length === 1 && cfg.clients[0].roles[0] === "analyst", `node.json: ${JSON.stringify(cfg)}`);
     const cnp = docs.find((d) => d.kind === "CiliumNetworkPolicy");
     check(cnp.spec.egress.some((e) => e.toFQDNs), "Cilium policy lacks the peers' FQDNs");
   },
@@ -314,6 +344,12 @@ const cases = {
     expect(v.set.concat(["node.ports.peer=http"]), [cf], "node.ports.peer");
     expect(v.set.concat(["spread.whenUnsatisfiable=Sometimes"]), [cf], "spread.whenUnsatisfiable");
     expect(v.set.concat(["nodee.store.size=1Gi"]), [cf], "nodee");
+    expect(v.set.concat(["node.config.party=1"]), [cf],
+      "node.config.party is set by the chart (from party, node.ports, node.clients and the mounts)");
+    expect(v.set.concat(["node.ports.peer=7001"]), [cf],
+      "cluster.file binds party 0 on tcp://*:7000 but node.ports.peer is 7001");
+    expect(v.set.concat(["node.clients[0].name=a", "node.clients[0].public_key=short",
+      "node.clients[0].roles[0]=owner"]), [cf], "public_key");
   },
 };
 

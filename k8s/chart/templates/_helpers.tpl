@@ -96,26 +96,53 @@ smpc.io/cluster: {{ .Values.party.cluster | quote }}
 {{- if not $found -}}
 {{- fail (printf "party.id %v is not a party of cluster.file: set party.id to this organisation's id in the cluster file" .Values.party.id) -}}
 {{- end -}}
+{{- /* The node listens where the cluster file says (its bind, else its
+endpoint); the pod's peer port and Services must be that port. */ -}}
+{{- range $c.parties -}}
+{{- if eq (int .id) (int $.Values.party.id) -}}
+{{- $bind := default .endpoint .bind -}}
+{{- if not (hasSuffix (printf ":%d" (int $.Values.node.ports.peer)) $bind) -}}
+{{- fail (printf "cluster.file binds party %v on %s but node.ports.peer is %v: make the cluster file's bind tcp://*:%v (or set node.ports.peer to its port)" .id $bind $.Values.node.ports.peer $.Values.node.ports.peer) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $base := include "smpc.nodeConfigBase" . | fromJson -}}
+{{- range $k, $_ := .Values.node.config -}}
+{{- if hasKey $base $k -}}
+{{- fail (printf "node.config.%s is set by the chart (from party, node.ports, node.clients and the mounts): remove it from node.config" $k) -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.workers.enabled (not .Values.nats.url) -}}
 {{- fail "workers.enabled needs nats.url (the NATS JetStream server the node and the workers share)" -}}
 {{- end -}}
 {{- end -}}
 
-{{/* The node's configuration file (docs/node.md); paths match the mounts. */}}
-{{- define "smpc.nodeConfig" -}}
-{{- $base := dict
+{{/*
+The node's configuration file (docs/node.md, "Configuration"): the fields
+the chart owns, which match the pod's mounts and ports; node.config adds
+the others (jobs, pool, uploads, log). The peer port is the cluster file's
+`bind` of this party (checked in smpc.validate). NATS is a command-line
+option of the node and the workers, not a field.
+*/}}
+{{- define "smpc.nodeConfigBase" -}}
+{{- $clients := list -}}
+{{- range .Values.node.clients -}}
+{{- $clients = append $clients (dict "name" .name "public_key" .public_key "roles" .roles) -}}
+{{- end -}}
+{{- dict
   "party" (int .Values.party.id)
   "cluster" "/etc/smpc/cluster/cluster.json"
   "key" "/var/run/smpc/key/node.key"
   "store" "/var/lib/smpc/store.db"
-  "peer_bind" (printf "tcp://*:%d" (int .Values.node.ports.peer))
-  "client_bind" (printf "tcp://*:%d" (int .Values.node.ports.client))
-  "http" (printf "0.0.0.0:%d" (int .Values.node.ports.http))
--}}
-{{- if .Values.nats.url -}}
-{{- $_ := set $base "nats" .Values.nats.url -}}
+  "client_endpoint" (printf "tcp://*:%d" (int .Values.node.ports.client))
+  "http" (dict "host" "0.0.0.0" "port" (int .Values.node.ports.http))
+  "clients" $clients
+  | toJson -}}
 {{- end -}}
+
+{{- define "smpc.nodeConfig" -}}
+{{- $base := include "smpc.nodeConfigBase" . | fromJson -}}
 {{- mustMergeOverwrite (deepCopy .Values.node.config) $base | toPrettyJson -}}
 {{- end -}}
 

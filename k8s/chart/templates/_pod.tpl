@@ -41,7 +41,9 @@ containers:
   - name: {{ .component }}
     image: {{ include "smpc.image" .root | quote }}
     imagePullPolicy: {{ $v.image.pullPolicy }}
-    {{- if eq .component "node" }}
+    {{- if and (eq .component "node") $v.workers.enabled }}
+    args: ["node", "--config", "/etc/smpc/node.json", "--nats", {{ $v.nats.url | quote }}]
+    {{- else if eq .component "node" }}
     args: ["node", "--config", "/etc/smpc/node.json"]
     {{- else }}
     args: ["worker", "--config", "/etc/smpc/node.json", "--nats", {{ $v.nats.url | quote }}]
@@ -59,8 +61,6 @@ containers:
         containerPort: {{ $v.node.ports.http }}
         protocol: TCP
     env:
-      - name: SMPC_LOG_FORMAT
-        value: json
       - name: POD_NAME
         valueFrom:
           fieldRef:
