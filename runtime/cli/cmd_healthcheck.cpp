@@ -87,18 +87,13 @@ int connectBefore(const addrinfo *ai, Clock::time_point deadline) {
 
 int cmdHealthcheck(const std::vector<std::string> &args) {
   std::string url;
-  long timeoutMs = 2000;
+  uint64_t timeoutMs = 2000;
   OptionTable t = commandOptions("healthcheck", "URL [--timeout-ms N]");
   t.operand("URL", "a URL",
             "http://HOST:PORT/PATH, e.g. http://localhost:8080/readyz; exits 0 when the answer's\n"
             "status is 2xx, 1 otherwise",
             url);
-  t.value("timeout-ms", "N", "give up after N ms (default 2000)", [&](const std::string &v) {
-    char *end = nullptr;
-    timeoutMs = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || timeoutMs < 1 || timeoutMs > 600000)
-      throw UsageError("--timeout-ms takes 1 to 600000 milliseconds, got '" + v + "'");
-  });
+  t.number("timeout-ms", "N", "give up after N ms (default 2000)", timeoutMs, 1, 600000);
   if (auto rc = t.parse(args)) return *rc;
   Url u;
   if (!parseUrl(url, u)) {

@@ -102,7 +102,13 @@ def main():
     r = hc()
     check(r.returncode == 2 and "needs a URL" in r.stderr, r.stderr)
     r = hc(base, "--timeout-ms", "0")
-    check(r.returncode == 2 and "--timeout-ms takes 1 to 600000 milliseconds, got '0'" in r.stderr, r.stderr)
+    check(r.returncode == 2 and r.stderr.strip() ==
+          "smpc: error: --timeout-ms takes an integer from 1 to 600000, got '0'", r.stderr)
+    r = hc(base, "--timeout-ms", "5s")
+    check(r.returncode == 2 and "--timeout-ms takes an integer from 1 to 600000, got '5s'" in r.stderr, r.stderr)
+    r = hc("--help")
+    check(r.returncode == 0 and r.stdout.startswith("usage: smpc healthcheck URL") and
+          "--timeout-ms N" in r.stdout, r.stdout)
     # A name that cannot be resolved: in a network namespace of its own
     # (root), no query leaves the machine.
     import os
