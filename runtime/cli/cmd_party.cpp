@@ -1,10 +1,11 @@
-//===- cmd_party.cpp - `smpc party`: run one party of a semi2k job --------===//
+//===- cmd_party.cpp - `smpc party`: run one party of a job ---------------===//
 //
 // Loads and verifies the program, loads only the inputs this party owns,
-// joins the CurveZMQ mesh, takes its preprocessing from the dealer (or from
-// OT with the other parties) and runs the program under semi2k. Prints the
-// outputs this party receives. Errors name this party and never contain
-// input values or shares.
+// joins the CurveZMQ mesh and runs the program under the job's protocol:
+// semi2k with its preprocessing from the dealer (or from OT with the other
+// parties), rep3, or shamir (its material made in the background on the
+// preprocessing channel). Prints the outputs this party receives. Errors name this party and never
+// contain input values or shares.
 //===----------------------------------------------------------------------===//
 #include "runtime/cli/commands.h"
 #include "runtime/cli/load_program.h"
@@ -15,9 +16,12 @@
 #include "runtime/preproc/dealer/wire.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
 #include "runtime/preproc/pool/triple_pool.h"
+#include "vm/bytecode/protocols.h"
 #include "vm/bytecode/serialize.h"
 #include "vm/core/errors.h"
+#include "vm/protocols/rep3/rep3.h"
 #include "vm/protocols/semi2k/semi2k.h"
+#include "vm/protocols/shamir/shamir.h"
 
 #include <algorithm>
 #include <array>
@@ -32,7 +36,7 @@ namespace smpc::cli {
 namespace {
 
 struct PartyArgs {
-  std::string config, key, program, outputJson, rawOut, preprocessing;
+  std::string config, key, program, outputJson, rawOut, preprocessing, protocol = "semi2k";
   uint32_t id = 0;
   bool stats = false, verbose = false;
   uint64_t maxSteps = 0;
@@ -56,13 +60,20 @@ std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a)
   addOutputJsonOption(t, a.outputJson, "also write the outputs this party receives as JSON");
   t.text("outputs-raw", "FILE", "write outputs and statistics for the local cluster (internal)",
          a.rawOut);
+  addProtocolOption(t, a.protocol, "the job's protocol (default semi2k)", false);
   addPreprocessingOption(t, a.preprocessing,
-                         "default: dealer when the configuration has one, else ot");
+                         "semi2k only; default: dealer when the configuration has one, else ot");
   addMaxStepsOption(t, a.maxSteps);
   addStatsOption(t, a.stats);
   addVerboseOption(t, a.verbose);
   auto rc = t.parse(args);
   a.id = uint32_t(id);
+  if (!rc && !a.preprocessing.empty() &&
+      !bc::info(*bc::protocolFromName(a.protocol)).preprocessing) {
+    printError("--preprocessing applies to semi2k only; " + a.protocol +
+               " needs no preprocessing, leave the option out");
+    return kExitUsage;
+  }
   return rc;
 }
 
@@ -125,7 +136,14 @@ int cmdParty(const std::vector<std::string> &args) {
     if (a.id >= cfg.numParties())
       return fail("--id " + std::to_string(a.id) + " is not a party of " + a.config + " (it has " +
                   std::to_string(cfg.numParties()) + " parties)");
-    std::string pre = a.preprocessing.empty() ? (cfg.dealer ? "dealer" : "ot") : a.preprocessing;
+    const bc::ProtocolId protocol = *bc::protocolFromName(a.protocol);
+    if (std::string why = bc::checkParties(protocol, cfg.numParties(), a.config + "'s party count");
+        !why.empty())
+      return fail(why);
+    const bool semi2k = protocol == bc::ProtocolId::Semi2k;
+    std::string pre = !semi2k                   ? "none"
+                      : a.preprocessing.empty() ? (cfg.dealer ? "dealer" : "ot")
+                                                : a.preprocessing;
     if (pre == "dealer" && !cfg.dealer)
       return fail("--preprocessing dealer needs a dealer in " + a.config);
     net::SecretKey key = net::loadSecretKey(a.key);
@@ -143,7 +161,8 @@ int cmdParty(const std::vector<std::string> &args) {
     for (const auto &[name, v] : inputs)
       log("input '" + name + "': " + std::to_string(v.size()) + " elements");
     log("program " + a.program + " verified; joining job '" + cfg.jobId + "' with " +
-        std::to_string(cfg.numParties()) + " parties, preprocessing " + pre);
+        std::to_string(cfg.numParties()) + " parties, protocol " + a.protocol + ", preprocessing " +
+        pre);
 
     net::MeshOptions mo;
     if (a.verbose)
@@ -160,12 +179,12 @@ int cmdParty(const std::vector<std::string> &args) {
       log("all nodes connected");
       std::unique_ptr<dealer::DealerClient> dc;
       std::unique_ptr<preproc::TriplePool> pool;
-      vm::Preprocessing *pp;
+      vm::Preprocessing *pp = nullptr;
       if (pre == "dealer") {
         dc = std::make_unique<dealer::DealerClient>(*prech, cfg.numParties());
         dc->prefetch(prog);
         pp = dc.get();
-      } else {
+      } else if (pre == "ot") {
         // OT material is made by a background thread into bounded pools,
         // ahead of the online phase, on the preprocessing channel.
         preproc::OtOptions opt;
@@ -180,7 +199,16 @@ int cmdParty(const std::vector<std::string> &args) {
                                                 }());
         pp = pool.get();
       }
-      semi2k::Semi2k proto(*online, *pp);
+      // Declared after the material sources: destroyed before them.
+      std::unique_ptr<vm::Protocol> protoPtr;
+      if (semi2k)
+        protoPtr = std::make_unique<semi2k::Semi2k>(*online, *pp);
+      else if (protocol == bc::ProtocolId::Rep3)
+        protoPtr = std::make_unique<rep3::Rep3>(*online);
+      else // shamir's material is made in the background on the preprocessing channel
+        protoPtr = std::make_unique<shamir::Shamir>(*online, *prech,
+                                                    shamir::materialConfigFor(prog.needs));
+      vm::Protocol &proto = *protoPtr;
       vm::RunOptions ro;
       ro.maxSteps = a.maxSteps;
       // Online time: the program itself, after connection set-up and the

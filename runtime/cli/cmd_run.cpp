@@ -8,9 +8,11 @@
 #include "runtime/cli/load_program.h"
 #include "runtime/cluster/local_cluster.h"
 #include "runtime/data/outputs.h"
+#include "vm/bytecode/protocols.h"
 #include "vm/core/errors.h"
 #include "vm/protocols/clear/clear.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -37,16 +39,30 @@ int cmdRun(const std::vector<std::string> &args) {
   OptionTable t = commandOptions("run", "PROG.smpc|PROG.smpcb [options]");
   t.operand("PROG", "a program", "the program: a .smpc source (compiled here) or .smpcb bytecode",
             path);
-  addProtocolOption(t, req.protocol);
+  addProtocolOption(t, req.protocol,
+                    "protocol (default clear: the plaintext reference, in this process; "
+                    "docs/protocols.md says which to choose)");
   addInputOption(t, req.inputFiles,
                  "data for input NAME (CSV, or JSON if FILE ends in .json); repeat per input");
   addOutputJsonOption(t, req.outputJson, "also write the outputs as a JSON object to FILE");
   addSourceOptions(t, lo.source);
-  addPartiesOption(t, req.parties, "number of parties (default: the program's minimum)");
-  addPreprocessingOption(t, req.preprocessing, "where semi2k gets its triples (default dealer)");
+  addPartiesOption(t, req.parties,
+                   "number of parties (default: the program's minimum, at least the protocol's: 2 "
+                   "for semi2k, 3 for rep3 and shamir; rep3 always runs 3)");
+  std::string preprocessing;
+  addPreprocessingOption(t, preprocessing, "where semi2k gets its triples (default dealer)");
   addMaxStepsOption(t, req.maxSteps);
   addStatsOption(t, req.stats);
   if (auto rc = t.parse(args)) return *rc;
+  const bc::ProtocolId protocol = *bc::protocolFromName(req.protocol);
+  if (!preprocessing.empty()) {
+    if (!bc::info(protocol).preprocessing) {
+      printError("--preprocessing applies to semi2k only; " + req.protocol +
+                 " needs no preprocessing, leave the option out");
+      return kExitUsage;
+    }
+    req.preprocessing = preprocessing;
+  }
 
   lo.inputFiles = req.inputFiles;
   req.programPath = path;
@@ -57,6 +73,22 @@ int cmdRun(const std::vector<std::string> &args) {
     printError("the program needs at least " + std::to_string(req.program.minParties) +
                " parties, --parties is " + std::to_string(req.parties));
     return kExitUsage;
+  }
+  if (protocol != bc::ProtocolId::Clear) {
+    // At least the protocol's minimum: rep3 runs a program that names two
+    // parties with a third, helper party that holds no data.
+    const bc::ProtocolInfo &pi = bc::info(protocol);
+    const uint32_t n = req.parties ? req.parties : std::max(req.program.minParties, pi.minParties);
+    if (!req.parties && n > pi.maxParties) {
+      printError("the program's inputs and outputs name " + std::to_string(n) + " parties; " +
+                 std::string(pi.name) + " runs with at most " + std::to_string(pi.maxParties));
+      return kExitUsage;
+    }
+    if (std::string why = bc::checkParties(protocol, n, "--parties"); !why.empty()) {
+      printError(why);
+      return kExitUsage;
+    }
+    req.parties = n;
   }
   try {
     req.inputs = data::loadInputs(req.program, req.inputFiles, {}, &cache);

@@ -3,6 +3,7 @@
 
 #include "runtime/data/inputs.h"
 #include "vm/bytecode/limits.h"
+#include "vm/bytecode/protocols.h"
 
 #include <charconv>
 
@@ -61,9 +62,15 @@ void addInputOption(OptionTable &t, std::map<std::string, std::string> &files,
   });
 }
 
-void addProtocolOption(OptionTable &t, std::string &out) {
-  t.choice("protocol", "protocol (default clear: the plaintext reference, in this process)", out,
-           kProtocols);
+std::vector<std::string> protocolChoices(bool withClear) {
+  std::vector<std::string> v;
+  for (const bc::ProtocolInfo &p : bc::kProtocolInfo)
+    if (withClear || p.name != bc::info(bc::ProtocolId::Clear).name) v.emplace_back(p.name);
+  return v;
+}
+
+void addProtocolOption(OptionTable &t, std::string &out, const std::string &help, bool withClear) {
+  t.choice("protocol", help, out, protocolChoices(withClear));
 }
 
 void addPartiesOption(OptionTable &t, uint32_t &out, const std::string &help) {

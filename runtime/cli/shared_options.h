@@ -25,16 +25,18 @@ struct SourceOptions {
   std::vector<std::string> given;         // which of these were on the command line
 };
 
-/// The protocols `--protocol` accepts.
-inline const std::vector<std::string> kProtocols = {"clear", "semi2k"};
+/// The protocols `--protocol` accepts (vm/bytecode/protocols.def); without
+/// `clear` for the commands that run one party of a job.
+std::vector<std::string> protocolChoices(bool withClear = true);
 
 /// -D NAME=VALUE, -I DIR, -O0|-O2, --frac-bits F.
 void addSourceOptions(OptionTable &t, SourceOptions &out);
 /// --input NAME=FILE, repeated; a name given twice is an error.
 void addInputOption(OptionTable &t, std::map<std::string, std::string> &files,
                     const std::string &help);
-/// --protocol clear|semi2k.
-void addProtocolOption(OptionTable &t, std::string &out);
+/// --protocol with protocolChoices(withClear).
+void addProtocolOption(OptionTable &t, std::string &out, const std::string &help,
+                       bool withClear = true);
 /// --parties N (1..1024).
 void addPartiesOption(OptionTable &t, uint32_t &out, const std::string &help);
 /// --preprocessing dealer|ot.

@@ -1,7 +1,8 @@
-//===- local_cluster.cpp - `smpc run --protocol semi2k`: N processes ------===//
+//===- local_cluster.cpp - `smpc run --protocol P`: N processes -----------===//
 //
 // Generates ephemeral keys and a cluster configuration in a private temp
-// dir (0700), starts the dealer and one `smpc party` process per party on
+// dir (0700), starts the dealer (semi2k with dealer preprocessing only; rep3
+// and shamir need none) and one `smpc party` process per party on
 // loopback (real sockets, real CurveZMQ), gives each party only the inputs
 // it owns, and prints each output as its recipients received it. A failed
 // node fails the run with the node named; the others are killed after a
@@ -13,6 +14,7 @@
 #include "runtime/cluster/process.h"
 #include "runtime/data/outputs.h"
 #include "runtime/net/config.h"
+#include "vm/bytecode/protocols.h"
 #include "vm/bytecode/serialize.h"
 
 #include <arpa/inet.h>
@@ -105,7 +107,13 @@ int runLocalCluster(const RunRequest &req) {
                " parties, --parties is " + std::to_string(n));
     return kExitUsage;
   }
-  const bool useDealer = req.preprocessing == "dealer";
+  const auto protocol = bc::protocolFromName(req.protocol);
+  if (!protocol || *protocol == bc::ProtocolId::Clear) {
+    printError("internal error: the local cluster cannot run protocol '" + req.protocol + "'");
+    return kExitUsage;
+  }
+  const bool preprocessed = bc::info(*protocol).preprocessing;
+  const bool useDealer = preprocessed && req.preprocessing == "dealer";
   TempDir dir;
   auto at = [&](const std::string &f) { return (dir.path / f).string(); };
 
@@ -175,10 +183,14 @@ int runLocalCluster(const RunRequest &req) {
                                     at("party" + id + ".key"),
                                     "--program",
                                     at("prog.smpcb"),
-                                    "--preprocessing",
-                                    req.preprocessing,
+                                    "--protocol",
+                                    req.protocol,
                                     "--outputs-raw",
                                     at("out" + id + ".json")};
+      if (preprocessed) {
+        a.push_back("--preprocessing");
+        a.push_back(req.preprocessing);
+      }
       for (const auto &e : prog.inputs)
         if (e.party == i) {
           auto it = req.inputFiles.find(e.name);

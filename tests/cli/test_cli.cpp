@@ -128,7 +128,7 @@ TEST_CASE("malformed bytecode and bad arguments") {
   CHECK(r.err == "smpc: error: unknown option '--bogus' for `smpc run` (see smpc run --help)\n");
   r = runSmpc("run " + prog + " --protocol spdz");
   CHECK(r.code == 2);
-  CHECK(r.err == "smpc: error: --protocol takes clear or semi2k, got 'spdz'\n");
+  CHECK(r.err == "smpc: error: --protocol takes clear, semi2k, rep3 or shamir, got 'spdz'\n");
   r = runSmpc("run " + prog + " --input noequals");
   CHECK(r.code == 2);
   CHECK(r.err == "smpc: error: --input takes NAME=FILE, got 'noequals'\n");
@@ -151,6 +151,12 @@ TEST_CASE("every argument error of run, disasm and version") {
       {"run " + prog + " --parties x", "--parties takes an integer from 1 to 1024, got 'x'"},
       {"run " + prog + " --max-steps -1", "--max-steps takes a non-negative integer, got '-1'"},
       {"run " + prog + " --preprocessing magic", "--preprocessing takes dealer or ot, got 'magic'"},
+      {"run " + prog + " --protocol rep3 --parties 4",
+       "rep3 runs with exactly 3 parties, --parties is 4"},
+      {"run " + prog + " --protocol shamir --parties 2",
+       "shamir runs with 3 to 255 parties, --parties is 2"},
+      {"run " + prog + " --protocol rep3 --preprocessing ot",
+       "--preprocessing applies to semi2k only; rep3 needs no preprocessing, leave the option out"},
       {"run " + prog + " --input A=" + A + " --input A=" + A, "input 'A' is given twice"},
       {"run " + prog + " " + prog,
        "`smpc run` takes one program, got '" + prog + "' and '" + prog + "'"},

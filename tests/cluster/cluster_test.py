@@ -84,6 +84,34 @@ def case_three_parties():
     same_as_clear(3, "dealer")
 
 
+def hm_same_as_clear(protocol, parties):
+    clear = run(stats_args())
+    check(clear.returncode == 0, "clear run failed: " + clear.stderr)
+    args = ["--protocol", protocol] + (["--parties", str(parties)] if parties else [])
+    r = run(stats_args() + args + ["--stats"])
+    check(r.returncode == 0, "%s run failed: %s" % (protocol, r.stderr))
+    want, got = outputs(clear.stdout), outputs(r.stdout)
+    check(want.keys() == got.keys(), "outputs differ: %s vs %s" % (want, got))
+    for k in want:
+        check(close(got[k], want[k]), "%s: %s %s, clear %s" % (k, protocol, got[k], want[k]))
+    return r.stderr
+
+
+def case_rep3_helper_party():
+    # The stats sample's inputs and outputs name parties 0 and 1 only: rep3
+    # runs it with a third party that holds no data, and no dealer.
+    err = hm_same_as_clear("rep3", None)
+    stats = [l for l in err.splitlines() if l.startswith("stats (party ")]
+    check(len(stats) == 3, "expected 3 parties' stats:\n" + err)
+    check(all("triples 0" in l for l in stats), "rep3 drew triples:\n" + err)
+
+
+def case_shamir_parties():
+    for n in (3, 5):
+        err = hm_same_as_clear("shamir", n)
+        check(len([l for l in err.splitlines() if l.startswith("stats (party ")]) == n, err)
+
+
 def case_three_parties_ot():
     same_as_clear(3, "ot")
 
@@ -302,6 +330,45 @@ def case_local_cluster_killed_party():
         check(os.listdir(d) == [], "temp dir left behind: %s" % os.listdir(d))
 
 
+def killed_hm_party(protocol, parties):
+    with tempfile.TemporaryDirectory() as d:
+        args = ["run", os.path.join(HERE, "long.smpc"), "-D", "n=200000", "--protocol", protocol,
+                "--parties", str(parties), "--input", "x=" + os.path.join(HERE, "long_x.csv"),
+                "--input", "y=" + os.path.join(HERE, "long_y.csv")]
+        env = dict(os.environ, SMPC_PEER_TIMEOUT_MS="1500", TMPDIR=d)
+        p = subprocess.Popen([SMPC] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env)
+        kids = []
+        for _ in range(100):  # the parties start, no dealer
+            time.sleep(0.1)
+            kids = children(p.pid)
+            if len(kids) == parties:
+                break
+        check(len(kids) == parties, "expected %d parties and no dealer, found %s" % (parties, kids))
+        time.sleep(1.0)
+        os.kill(kids[1], signal.SIGKILL)  # party 1
+        try:
+            out, err = p.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            fail("smpc run still runs 15 s after a party was killed")
+        check(p.returncode == 1, "exit code %s" % p.returncode)
+        check("the local cluster failed: party 1 was killed by signal 9" in err, err)
+        for other in range(parties):
+            if other != 1:
+                check("smpc: error: party %d: " % other in err, err)
+        check(out == "", "outputs printed after a failure: " + out)
+        check(os.listdir(d) == [], "temp dir left behind: %s" % os.listdir(d))
+
+
+def case_killed_party_rep3():
+    killed_hm_party("rep3", 3)
+
+
+def case_killed_party_shamir():
+    killed_hm_party("shamir", 5)
+
+
 def case_party_errors():
     with tempfile.TemporaryDirectory() as d:
         cfg = make_cluster(d, 2, dealer=False)
@@ -310,6 +377,19 @@ def case_party_errors():
         r = run(["party", "--config", cfg, "--id", "5", "--key", key0, "--program", prog])
         check(r.returncode == 1 and r.stderr.strip() ==
               "smpc: error: party 5: --id 5 is not a party of %s (it has 2 parties)" % cfg, r.stderr)
+        r = run(["party", "--config", cfg, "--id", "0", "--key", key0, "--program", prog,
+                 "--protocol", "rep3"])
+        check(r.returncode == 1 and r.stderr.strip() ==
+              "smpc: error: party 0: rep3 runs with exactly 3 parties, %s's party count is 2" % cfg,
+              r.stderr)
+        r = run(["party", "--config", cfg, "--id", "0", "--key", key0, "--program", prog,
+                 "--protocol", "clear"])
+        check(r.returncode == 2 and r.stderr.strip() ==
+              "smpc: error: --protocol takes semi2k, rep3 or shamir, got 'clear'", r.stderr)
+        r = run(["party", "--config", cfg, "--id", "0", "--key", key0, "--program", prog,
+                 "--protocol", "shamir", "--preprocessing", "ot"])
+        check(r.returncode == 2 and r.stderr.strip() == "smpc: error: --preprocessing applies to "
+              "semi2k only; shamir needs no preprocessing, leave the option out", r.stderr)
         r = run(["party", "--config", cfg, "--id", "1", "--key", key0, "--program", prog,
                  "--input", "y=" + os.path.join(HERE, "long_y.csv")])
         check(r.stderr.strip() == "smpc: error: party 1: the secret key given for party 1 does not "

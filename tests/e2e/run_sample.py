@@ -6,7 +6,7 @@ must match exactly; fixed-point values within the sample's tolerance (abs +
 rel * |expected|; "tolerance": {"outputs": {name: {...}}} overrides it for
 one output).
 
-usage: run_sample.py SMPC SAMPLE_DIR [--protocol clear|semi2k] [--parties N]
+usage: run_sample.py SMPC SAMPLE_DIR [--protocol clear|semi2k|rep3|shamir] [--parties N]
                      [--preprocessing dealer|ot] [--compare-clear]"""
 import argparse, json, os, subprocess, sys, tempfile
 
@@ -78,8 +78,8 @@ def main():
     if a.compare_clear and a.protocol != "clear":
         ref = run(a.smpc, a.sample_dir, manifest, "clear", 0, None)
         for name, want in ref.items():
-            # Each truncation may round up by one unit in semi2k: allow the
-            # sample tolerance around the clear result as well.
+            # Each truncation may round up by one unit in the secure
+            # protocols: allow the sample tolerance around the clear result.
             close(got.get(name), want, tol_of(name), f"{name} (vs clear)", errors)
     if errors:
         print("\n".join(errors))

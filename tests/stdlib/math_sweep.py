@@ -11,7 +11,7 @@ where |f(x)| >= 1: the error bound is max(abs, rel |f(x)|). With
 docs/stdlib.md, which is where the bounds live. Saturation outside the
 domain is checked too.
 
-usage: math_sweep.py SMPC [--protocol clear|semi2k] [--parties N]
+usage: math_sweep.py SMPC [--protocol clear|semi2k|rep3|shamir] [--parties N]
                      [--preprocessing dealer|ot] [--density D] [--samples N]
                      [--seed S] [--only f,g] [--check DOCS/stdlib.md]"""
 import argparse

@@ -1,0 +1,50 @@
+//===- protocols.h - the protocols a program can run under ----------------===//
+//
+// Generated from protocols.def; add a protocol there. The bytecode does not
+// depend on the protocol (one program runs under any of them); the CLI, the
+// cost model, the local cluster and the node use this table.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace smpc::bc {
+
+enum class ProtocolId : uint8_t {
+#define SMPC_PROTOCOL(Id, Name, Min, Max, Pre, Summary) Id,
+#include "vm/bytecode/protocols.def"
+};
+
+struct ProtocolInfo {
+  std::string_view name;
+  uint32_t minParties, maxParties;
+  bool preprocessing; // consumes dealer or OT material (--preprocessing)
+  std::string_view summary;
+};
+
+inline constexpr ProtocolInfo kProtocolInfo[] = {
+#define SMPC_PROTOCOL(Id, Name, Min, Max, Pre, Summary)                                            \
+  ProtocolInfo{Name, Min, Max, Pre != 0, Summary},
+#include "vm/bytecode/protocols.def"
+};
+
+inline constexpr unsigned kNumProtocols = sizeof(kProtocolInfo) / sizeof(kProtocolInfo[0]);
+
+constexpr const ProtocolInfo &info(ProtocolId p) {
+  return kProtocolInfo[static_cast<unsigned>(p)];
+}
+
+/// The protocol called `name`, if any.
+std::optional<ProtocolId> protocolFromName(std::string_view name);
+
+/// Every protocol's name, joined by `sep` (for usage lines and errors).
+std::string protocolNames(std::string_view sep = "|");
+
+/// Empty if `parties` may run `p`; else one sentence saying why not, naming
+/// `what` (e.g. "--parties") as the source of the count.
+std::string checkParties(ProtocolId p, uint32_t parties, std::string_view what);
+
+} // namespace smpc::bc
