@@ -330,6 +330,15 @@ def case_local_cluster_killed_party():
         check(os.listdir(d) == [], "temp dir left behind: %s" % os.listdir(d))
 
 
+def cpu_seconds(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
 def killed_hm_party(protocol, parties):
     with tempfile.TemporaryDirectory() as d:
         args = ["run", os.path.join(HERE, "long.smpc"), "-D", "n=200000", "--protocol", protocol,
@@ -345,7 +354,14 @@ def killed_hm_party(protocol, parties):
             if len(kids) == parties:
                 break
         check(len(kids) == parties, "expected %d parties and no dealer, found %s" % (parties, kids))
-        time.sleep(1.0)
+        # Kill party 1 once the job runs (every party has computed a
+        # little), not while the mesh still connects: on a loaded machine
+        # start-up alone can take seconds. The job itself takes minutes.
+        for _ in range(150):
+            time.sleep(0.1)
+            if all(cpu_seconds(k) >= 0.3 for k in kids):
+                break
+        time.sleep(0.5)
         os.kill(kids[1], signal.SIGKILL)  # party 1
         try:
             out, err = p.communicate(timeout=15)
