@@ -28,6 +28,7 @@ block : '{' stmt* '}' ;
 
 stmt
   : 'let' IDENT (':' typeExpr)? '=' expr ';'                 # LetStmt
+  | 'let' '(' IDENT (',' IDENT)+ ')' '=' expr ';'            # LetTupleStmt
   | 'var' IDENT (':' typeExpr)? '=' expr ';'                 # VarStmt
   | 'for' IDENT 'in' expr '..' expr block                    # ForStmt
   | 'if' expr block ('else' (ifTail | block))?               # IfStmt

@@ -43,6 +43,18 @@ public:
     handle({r, msb, high}, [&](auto &v) { src_.truncPairs(shift, v[0], v[1], v[2]); });
   }
 
+  void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
+                   std::span<uint64_t> mask, std::span<uint64_t> share) override {
+    // The permutation travels as 64-bit words like the rest.
+    std::vector<uint64_t> p(perm.size());
+    handle({p, mask, share}, [&](auto &v) {
+      std::vector<uint32_t> q(v[0].size());
+      src_.shuffleTurn(permuter, rows, width, q, v[1], v[2]);
+      std::copy(q.begin(), q.end(), v[0].begin());
+    });
+    std::copy(p.begin(), p.end(), perm.begin());
+  }
+
 private:
   using Batch = std::vector<std::vector<uint64_t>>;
   using Spans = std::vector<std::span<uint64_t>>;

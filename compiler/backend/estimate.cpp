@@ -102,6 +102,7 @@ private:
       s.k = uint32_t(in.imms[1]);
       s.n = uint32_t(in.imms[2]);
     }
+    if (in.op == bc::Op::ShuffleS) s.width = uint32_t(in.imms[0]);
     if (in.op == bc::Op::OutputS && uint64_t(in.imms[0]) < m.outputs.size())
       s.recipients = uint32_t(m.outputs[in.imms[0]].recipients.size());
     return s;
@@ -203,7 +204,7 @@ private:
       case IrOp::Condition:
         for (ValueId v : in.operands)
           start = std::max(start, fin[v]);
-        finish = in.kind == IrOp::Bc ? start + bc::opRounds(in.op) : start;
+        finish = in.kind == IrOp::Bc ? start + bc::opRounds(in.op, parties) : start;
         break;
       case IrOp::For: {
         start = readyAt(in, t0);

@@ -78,13 +78,26 @@ struct Stmt;
 using StmtP = std::unique_ptr<Stmt>;
 using Block = std::vector<StmtP>;
 
-enum class StmtKind : uint8_t { Let, Var, Assign, For, If, While, Return, Output, ExprStmt };
+enum class StmtKind : uint8_t {
+  Let,
+  LetTuple,
+  Var,
+  Assign,
+  For,
+  If,
+  While,
+  Return,
+  Output,
+  ExprStmt
+};
 
 struct Stmt {
   StmtKind kind;
   SMLoc loc;
   std::string name; // Let/Var/Assign target/For variable/Output name
   SMLoc nameLoc;
+  std::vector<std::string> names;   // LetTuple: `let (a, b) = ...`
+  std::vector<SMLoc> nameLocs;
   std::unique_ptr<TypeExpr> type;   // Let/Var annotation
   ExprP value;                      // initialiser, assigned value, condition, return value
   ExprP lo, hi;                     // For bounds

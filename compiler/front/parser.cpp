@@ -263,6 +263,16 @@ private:
     SMLoc l = loc(ctx);
     if (auto *c = dynamic_cast<SmpcParser::LetStmtContext *>(ctx))
       return binding(StmtKind::Let, l, c->IDENT(), c->typeExpr(), c->expr());
+    if (auto *c = dynamic_cast<SmpcParser::LetTupleStmtContext *>(ctx)) {
+      auto s = std::make_unique<Stmt>(StmtKind::LetTuple, l);
+      for (auto *id : c->IDENT()) {
+        s->names.push_back(id->getText());
+        s->nameLocs.push_back(loc(id));
+      }
+      s->nameLoc = s->nameLocs[0];
+      s->value = expr(c->expr());
+      return s;
+    }
     if (auto *c = dynamic_cast<SmpcParser::VarStmtContext *>(ctx))
       return binding(StmtKind::Var, l, c->IDENT(), c->typeExpr(), c->expr());
     if (auto *c = dynamic_cast<SmpcParser::ForStmtContext *>(ctx)) {

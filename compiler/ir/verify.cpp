@@ -334,6 +334,21 @@ private:
       if (m.outputs[imm[1]].size() != len[0])
         fail("length differs from output '" + m.outputs[imm[1]].name + "'");
       return;
+    case bc::LenRule::Rows:
+      if (len[1] != resLen || imm[2] < 1 || resLen % uint64_t(imm[2]) != 0)
+        fail("rows of " + std::to_string(imm[2]) + " do not fit lengths " +
+             std::to_string(len[1]) + " -> " + std::to_string(resLen));
+      return;
+    case bc::LenRule::Gather:
+    case bc::LenRule::Scatter: {
+      const bool g = oi.len == bc::LenRule::Gather;
+      const uint64_t dense = g ? resLen : len[1], other = g ? len[1] : resLen;
+      if (imm[3] < 1 || other % uint64_t(imm[3]) != 0 || len[2] * uint64_t(imm[3]) != dense ||
+          (!g && len[1] != resLen))
+        fail("rows of " + std::to_string(imm[3]) + " do not fit the lengths of a " +
+             (g ? "gather" : "scatter"));
+      return;
+    }
     }
   }
 };

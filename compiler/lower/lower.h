@@ -102,6 +102,7 @@ public:
   void block(const front::Block &b);
   void stmt(const Stmt &s);
   void letOrVar(const Stmt &s);
+  void letTuple(const Stmt &s);
   void assign(const Stmt &s);
   void forStmt(const Stmt &s);
   void ifStmt(const Stmt &s);
@@ -156,6 +157,27 @@ public:
   Val convertTo(const Ty &target, const std::string &to, Val v, SMLoc loc);
   Val concat(std::vector<Val> &args, SMLoc loc);
   Val fill(const Expr &e, std::vector<Val> &args);
+
+  /// Argument checks shared by every builtin (named arguments, arity,
+  /// poison); returns the axis= value through `axis`. Poison on error.
+  Val builtinChecks(const Expr &e, std::vector<Val> &args,
+                    std::optional<int64_t> *axis = nullptr);
+
+  // ---- lower_sort.cpp
+  /// Sorted keys and the payload values moved along (stable, ascending).
+  std::vector<Val> radixSort(Val keys, std::vector<Val> payload, SMLoc loc);
+  /// sort, sort_by, argsort: the results (one, or one per value of sort_by).
+  std::vector<Val> sortBuiltin(const Expr &e, std::vector<Val> &args);
+  /// `let (a, b) = e`: the values of a call that gives several.
+  std::vector<Val> multiValue(const Expr &e, size_t want);
+  Val shuffle(Val x, SMLoc loc);
+  /// y with y[order[i]] = x[i] (rows); order a permutation of 0..n-1.
+  Val unsort(Val x, Val order, SMLoc loc);
+  Val arange(const Expr &e);
+  Val cumsum(Val x, std::optional<int64_t> axis, SMLoc loc);
+  Val reshape(const Expr &e, Val x);
+  /// 0..n-1 (public, or secret-shared).
+  Val iota(uint64_t n, ir::Vis vis);
 
   // ---- lower_reduce.cpp
   /// sum, prod, max, min, argmax, argmin of x: all elements, or along `axis`

@@ -9,7 +9,8 @@ using bc::ElemType;
 using bc::Op;
 using ir::Vis;
 
-Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
+Val Lowerer::builtinChecks(const Expr &e, std::vector<Val> &args,
+                           std::optional<int64_t> *axisOut) {
   const std::string &n = e.name;
   const sema::BuiltinInfo &info = *sema::builtinInfo(n);
   // Named arguments: only `axis=`, only where builtins.def allows it, after
@@ -44,6 +45,25 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
     if (args[i].ty.isVoid) return error(e.kids[i]->loc, diag::VoidArgument, i + 1, n);
   }
   if (axis && args.size() > 1) return error(e.loc, diag::AxisWithTwoArguments, n);
+  if (axisOut) *axisOut = axis;
+  Val ok;
+  ok.ty = Ty::voidTy();
+  return ok;
+}
+
+Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
+  const std::string &n = e.name;
+  std::optional<int64_t> axis;
+  if (builtinChecks(e, args, &axis).poison()) return Val::error();
+  if (n == "sort" || n == "argsort" || (n == "sort_by" && args.size() == 2))
+    return sortBuiltin(e, args)[0];
+  if (n == "sort_by")
+    return error(e.loc, diag::SortByManyValues, args.size() - 1);
+  if (n == "shuffle") return shuffle(args[0], e.loc);
+  if (n == "unsort") return unsort(args[0], args[1], e.loc);
+  if (n == "arange") return arange(e);
+  if (n == "cumsum") return cumsum(args[0], axis, e.loc);
+  if (n == "reshape") return reshape(e, args[0]);
   if (n == "sum" || n == "prod" || n == "argmax" || n == "argmin" ||
       ((n == "max" || n == "min") && args.size() == 1))
     return reduce(n, args[0], axis, e.loc);

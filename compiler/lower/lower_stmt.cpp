@@ -34,6 +34,8 @@ void Lowerer::stmt(const Stmt &s) {
   case StmtKind::Let:
   case StmtKind::Var:
     return letOrVar(s);
+  case StmtKind::LetTuple:
+    return letTuple(s);
   case StmtKind::Assign:
     return assign(s);
   case StmtKind::For:
@@ -69,6 +71,16 @@ void Lowerer::letOrVar(const Stmt &s) {
     v.cfix.reset();
   }
   define(s.name, VarInfo{v, s.kind == StmtKind::Var, s.nameLoc}, s.nameLoc);
+}
+
+void Lowerer::letTuple(const Stmt &s) {
+  std::vector<Val> vals = multiValue(*s.value, s.names.size());
+  for (size_t i = 0; i < s.names.size(); ++i) {
+    Val v = vals.size() == s.names.size() ? vals[i] : Val::error();
+    if (b_.fn && v.id != ir::kNoValue && b_.fn->values[v.id].name.empty())
+      b_.fn->values[v.id].name = s.names[i];
+    define(s.names[i], VarInfo{v, false, s.nameLocs[i]}, s.nameLocs[i]);
+  }
 }
 
 void Lowerer::assign(const Stmt &s) {

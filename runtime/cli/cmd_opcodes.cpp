@@ -40,6 +40,12 @@ const char *lenRuleName(bc::LenRule r) {
     return "output";
   case bc::LenRule::Cond:
     return "condition";
+  case bc::LenRule::Rows:
+    return "rows";
+  case bc::LenRule::Gather:
+    return "gather";
+  case bc::LenRule::Scatter:
+    return "scatter";
   }
   return "?";
 }
@@ -69,6 +75,12 @@ std::string propNames(bc::Op op) {
   return s.empty() ? "-" : s;
 }
 
+// semi2k rounds; "N" where they grow with the number of parties.
+std::string rounds(bc::Op op) {
+  const uint32_t two = bc::opRounds(op, 2), three = bc::opRounds(op, 3);
+  return two == three ? std::to_string(two) : "N";
+}
+
 std::string escape(std::string_view s) {
   std::string o;
   for (char c : s) {
@@ -93,7 +105,7 @@ int cmdOpcodes(const std::vector<std::string> &args) {
     const bc::OpInfo &oi = bc::info(op);
     std::cout << "| " << i << " | `" << oi.mnemonic << "` | `" << bc::operandCodes(op) << "` | "
               << lenRuleName(oi.len) << " | " << kindName(oi.kind) << " | " << propNames(op)
-              << " | " << bc::opRounds(op) << " | " << escape(oi.synopsis) << " |\n";
+              << " | " << rounds(op) << " | " << escape(oi.synopsis) << " |\n";
   }
   return kExitOk;
 }

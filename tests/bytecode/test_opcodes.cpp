@@ -31,7 +31,9 @@ constexpr Pinned kPinned[] = {
     {30, "neg.s"},     {31, "mul.sp"},    {32, "mul.ss"},    {33, "trunc.s"},  {34, "sum.s"},
     {35, "matmul.ss"}, {36, "matmul.sp"}, {37, "matmul.ps"}, {38, "ltz.s"},    {39, "eqz.s"},
     {40, "open"},      {41, "input"},     {42, "output.s"},  {43, "output.p"}, {44, "jmp"},
-    {45, "jz"},        {46, "jnz"},       {47, "round"},
+    {45, "jz"},        {46, "jnz"},       {47, "round"},     {48, "cumsum.p"}, {49, "cumsum.s"},
+    {50, "gather.p"},  {51, "gather.s"},  {52, "scatter.p"}, {53, "scatter.s"}, {54, "shuffle.s"},
+    {55, "bit.s"},
 };
 
 } // namespace

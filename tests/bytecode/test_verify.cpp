@@ -212,6 +212,40 @@ TEST_CASE("length errors") {
             [](auto &b) {
               b.emit(Op::Jnz, {0, 0});
             }},
+           // s0..s2 have length 4, s3 and p1 length 1, p0 length 4.
+           {"operand 2 has length 1 but the result has length 4 (must be equal)",
+            [](auto &b) {
+              b.emit(Op::ShuffleS, {0, 3, 1});
+            }},
+           {"row length 3 does not divide length 4",
+            [](auto &b) {
+              b.emit(Op::CumSumS, {0, 1, 3});
+            }},
+           {"row length 0 does not divide length 4",
+            [](auto &b) {
+              b.emit(Op::ShuffleS, {0, 1, 0});
+            }},
+           {"row length 3 does not divide length 4",
+            [](auto &b) {
+              b.emit(Op::GatherS, {0, 1, 0, 3});
+            }},
+           {"index register has length 4 but 2 rows are gathered",
+            [](auto &b) {
+              b.emit(Op::GatherS, {0, 1, 0, 2});
+            }},
+           {"index register has length 1 but 4 rows are scattered",
+            [](auto &b) {
+              b.emit(Op::ScatterP, {0, 0, 1, 1});
+            }},
+           {"a scatter's result has length 1 but its source has length 4 (must be equal: it "
+            "permutes rows)",
+            [](auto &b) {
+              b.emit(Op::ScatterS, {3, 0, 0, 1});
+            }},
+           {"shift 64 is outside 0..63",
+            [](auto &b) {
+              b.emit(Op::BitS, {0, 1, 64});
+            }},
        })
     expectError(c);
 }

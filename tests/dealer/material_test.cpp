@@ -1,6 +1,7 @@
 //===- material_test.cpp - dealer material reconstructs correctly, once ---===//
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
+#include "runtime/preproc/dealer/wire.h"
 #include "tests/support/local_channel.h"
 
 #include <doctest/doctest.h>
@@ -95,6 +96,62 @@ TEST_CASE("every kind of material reconstructs to the right relation") {
       REQUIRE(TH[i] == (TR[i] & ~(uint64_t(1) << 63)) >> 16);
     }
   }
+}
+
+TEST_CASE("shuffle turns: shares of pi(sum of the masks), pi a permutation") {
+  for (uint32_t n : {2u, 3u}) {
+    const uint32_t rows = 50, width = 3, words = rows * width;
+    // [party][permuter]
+    std::vector<std::vector<std::vector<uint32_t>>> perm(n, std::vector<std::vector<uint32_t>>(n));
+    std::vector<PerParty> mask(n, PerParty(n)), share(n, PerParty(n));
+    withDealer(n, [&](uint32_t p, DealerClient &cl) {
+      for (uint32_t j = 0; j < n; ++j) {
+        perm[p][j].resize(p == j ? rows : 0);
+        mask[p][j].resize(p == j ? 0 : words);
+        share[p][j].resize(words);
+        cl.shuffleTurn(j, rows, width, perm[p][j], mask[p][j], share[p][j]);
+      }
+    });
+    for (uint32_t j = 0; j < n; ++j) {
+      INFO("parties " << n << ", permuter " << j);
+      const auto &pi = perm[j][j];
+      REQUIRE(std::set<uint32_t>(pi.begin(), pi.end()).size() == rows);
+      std::vector<uint64_t> sm(words, 0), ss(words, 0);
+      for (uint32_t p = 0; p < n; ++p)
+        for (uint32_t k = 0; k < words; ++k) {
+          ss[k] += share[p][j][k];
+          if (p != j) sm[k] += mask[p][j][k];
+        }
+      for (uint32_t r = 0; r < rows; ++r)
+        for (uint32_t c = 0; c < width; ++c)
+          REQUIRE(ss[r * width + c] == sm[pi[r] * width + c]);
+    }
+  }
+}
+
+TEST_CASE("a shuffle turn naming a party outside the job is refused") {
+  LocalNetwork net(3);
+  std::string err;
+  runParallel(3, [&](uint32_t i) {
+    if (i == 2) {
+      try {
+        serveJob(net.channel(2), 2);
+      } catch (const DealerError &e) {
+        err = e.what();
+      }
+      return;
+    }
+    DealerClient c(net.channel(i), 2);
+    if (i != 0) return;
+    // The client refuses it itself...
+    std::vector<uint32_t> perm;
+    std::vector<uint64_t> mask(4), share(4);
+    CHECK_THROWS_WITH_AS(c.shuffleTurn(5, 4, 1, perm, mask, share),
+                         "preprocessing request has inconsistent buffer sizes", DealerError);
+    // ... and the dealer refuses such a request from a misbehaving party 0.
+    net.channel(0).send(2, encodeRequest({{Kind::Shuffle, 5, 4, 1}, 1}));
+  });
+  CHECK(err == "shuffle permuter 5 is not a party of this job");
 }
 
 TEST_CASE("material is never handed out twice") {

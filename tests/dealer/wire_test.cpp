@@ -70,6 +70,18 @@ TEST_CASE("request messages") {
           decodeRequest(encodeRequest({{Kind::MatTriple, 1u << 16, 1u << 16, 1}, 1}), out);
         }) == "invalid dealer request: matrix triple is too large");
   CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Shuffle, 1024, 10, 1}, 1}), out);
+        }) == "invalid dealer request: shuffle permuter is not a valid party");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Shuffle, 0, 0, 1}, 1}), out);
+        }) == "invalid dealer request: shuffle rows and width must be positive");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Shuffle, 0, 1u << 23, 4}, 1}), out);
+        }) == "invalid dealer request: shuffle is too large");
+  CHECK(errorOf([&] {
+          decodeRequest(encodeRequest({{Kind::Shuffle, 0, 1u << 20, 4}, 5}), out);
+        }) == "invalid dealer request: count exceeds the batch limit");
+  CHECK(errorOf([&] {
           decodeRequest(encodeRequest({{Kind::Triple}, 0}), out);
         }) == "invalid dealer request: count is zero");
   CHECK(errorOf([&] {

@@ -250,8 +250,34 @@ TEST_CASE("pool: bad configuration and wrong span sizes are refused") {
   CHECK_THROWS_WITH_AS(pool.matrixTriple(1, 1, 1, a, b, c),
                        "matrixTriple: span sizes do not match m x k and k x n",
                        std::invalid_argument);
+  std::vector<uint32_t> perm(2);
+  CHECK_THROWS_WITH_AS(pool.shuffleTurn(0, 3, 1, perm, a, c),
+                       "shuffleTurn: sizes do not match rows x width", std::invalid_argument);
   Vec x(3), y(3), z(3);
   pool.triples(x, y, z);
   for (std::size_t i = 0; i < 3; ++i)
     CHECK(z[i] == x[i] * y[i]); // one party: c = a * b locally
+}
+
+TEST_CASE("pool: shuffle turns on demand, in the same order on every party") {
+  const uint32_t parties = 2, rows = 40, width = 2;
+  testing::LocalNetwork bg(parties);
+  std::vector<std::vector<uint32_t>> perm(parties);
+  std::vector<Vec> mask(parties), share(parties);
+  testing::runParallel(parties, [&](uint32_t i) {
+    TriplePool pool(bg.channel(i), preproc::makeOtPreprocessing(bg.channel(i)),
+                    PoolConfig{.log = [](const std::string &) {}});
+    perm[i].resize(i == 1 ? rows : 0);
+    mask[i].resize(i == 1 ? 0 : rows * width);
+    share[i].resize(rows * width);
+    pool.shuffleTurn(1, rows, width, perm[i], mask[i], share[i]);
+  });
+  std::set<uint32_t> seen(perm[1].begin(), perm[1].end());
+  CHECK(seen.size() == rows);
+  Vec sum = openAdd(share);
+  bool ok = true;
+  for (uint32_t r = 0; r < rows; ++r)
+    for (uint32_t c = 0; c < width; ++c)
+      ok &= sum[r * width + c] == mask[0][perm[1][r] * width + c];
+  CHECK(ok);
 }

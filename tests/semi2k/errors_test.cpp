@@ -125,6 +125,22 @@ TEST_CASE("invalid operations are refused before anything is sent") {
           op.op = bc::Op::OutputS;
           op.x = op.x.subspan(0, 1);
         }) == "output.s: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::ShuffleS;
+          op.width = 3;
+        }) == "shuffle.s: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::ShuffleS;
+          op.width = 0;
+        }) == "shuffle.s: operand lengths do not match");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::BitS;
+          op.shift = 64;
+        }) == "bit.s: bit position must be between 0 and 63, got 64");
+  CHECK(errorOf([](vm::InteractiveOp &op) {
+          op.op = bc::Op::BitS;
+          op.x = op.x.subspan(0, 1);
+        }) == "bit.s: operand lengths do not match");
   CHECK(errorOf([](vm::InteractiveOp &op) { op.op = bc::Op::AddSS; }) ==
         "semi2k: 'add.ss' is not an interactive instruction");
 }

@@ -18,8 +18,11 @@ constexpr uint64_t kWord = 8;       // bytes per ring element / packed bit word
 constexpr uint64_t kSeedBytes = 32; // input: one PRG seed per other party
 } // namespace
 
-uint32_t opRounds(Op op) {
+uint32_t opRounds(Op op, uint32_t parties) {
   switch (op) {
+  case Op::ShuffleS: // each party permutes in turn
+    return parties;
+  case Op::BitS:
   case Op::MulSS:
   case Op::TruncS:
   case Op::MatMulSS:
@@ -40,7 +43,7 @@ uint32_t opRounds(Op op) {
 
 OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
   OpCost c;
-  c.rounds = opRounds(op);
+  c.rounds = opRounds(op, parties);
   const uint64_t peers = parties > 0 ? parties - 1 : 0;
   switch (op) {
   case Op::MulSS: // open d = x - a and e = y - b
@@ -56,6 +59,13 @@ OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = (uint64_t(s.m) * s.k + uint64_t(s.k) * s.n) * kWord * peers;
     break;
   case Op::Open:
+    c.bytesPerParty = s.len * kWord * peers;
+    break;
+  case Op::BitS: // open c = x * 2^(63-i) + r, with truncation material's r and msb(r)
+    c.truncPairs = s.len;
+    c.bytesPerParty = s.len * kWord * peers;
+    break;
+  case Op::ShuffleS: // in each party's round the others send it their masked shares
     c.bytesPerParty = s.len * kWord * peers;
     break;
   case Op::Input: // the owner sends each other party a seed of its share

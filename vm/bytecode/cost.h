@@ -25,13 +25,15 @@ struct OpCost {
 /// Shape of one instruction instance, enough to price it.
 struct OpShape {
   uint64_t len = 0;             // vector length of the result (elementwise ops)
+  uint32_t width = 1;           // ShuffleS: elements per row
   uint32_t m = 0, k = 0, n = 0; // MatMulSS
   uint32_t recipients = 0;      // OutputS: number of recipients (0 = all)
 };
 
 OpCost opCost(Op op, const OpShape &shape, uint32_t parties);
 
-/// Rounds an interactive instruction needs (independent of its length).
-uint32_t opRounds(Op op);
+/// Rounds an interactive instruction needs with N parties (independent of
+/// its length; only a shuffle depends on N: one round per party).
+uint32_t opRounds(Op op, uint32_t parties);
 
 } // namespace smpc::bc

@@ -130,6 +130,9 @@ enum class LenRule : uint8_t {
   Input,       // len(A) == element count of input B
   Output,      // len(A) == element count of output B
   Cond,        // len(A) == 1
+  Rows,        // len(A) == len(B); C >= 1 divides it (rows of C elements)
+  Gather,      // len(A) == len(C) * D; D >= 1 divides len(B); indices checked at run time
+  Scatter,     // len(A) == len(B) == len(C) * D; p[C] a permutation, checked at run time
 };
 
 /// Local: no communication; Interactive: communication rounds; Jump: control flow.

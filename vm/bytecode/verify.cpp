@@ -231,6 +231,33 @@ private:
       if (len[0] != 1)
         failAt(pc, "condition register has length " + std::to_string(len[0]) + ", not 1");
       return;
+    case LenRule::Rows:
+      if (len[1] != len[0])
+        failAt(pc, "operand 2 has length " + std::to_string(len[1]) + " but the result has length " +
+                       std::to_string(len[0]) + " (must be equal)");
+      if (a[2] < 1 || uint64_t(a[2]) > len[0] || len[0] % uint64_t(a[2]) != 0)
+        failAt(pc, "row length " + std::to_string(a[2]) + " does not divide length " +
+                       std::to_string(len[0]));
+      return;
+    case LenRule::Gather:
+    case LenRule::Scatter: {
+      // Rows of D elements; one index per row of the dense side (A for a
+      // gather, B for a scatter).
+      const uint64_t dense = oi.len == LenRule::Gather ? len[0] : len[1];
+      const uint64_t other = oi.len == LenRule::Gather ? len[1] : len[0];
+      if (a[3] < 1 || uint64_t(a[3]) > other || other % uint64_t(a[3]) != 0)
+        failAt(pc, "row length " + std::to_string(a[3]) + " does not divide length " +
+                       std::to_string(other));
+      if (i128(len[2]) * a[3] != i128(dense))
+        failAt(pc, "index register has length " + std::to_string(len[2]) + " but " +
+                       std::to_string(dense / uint64_t(a[3])) + " rows are " +
+                       (oi.len == LenRule::Gather ? "gathered" : "scattered"));
+      if (oi.len == LenRule::Scatter && len[0] != len[1])
+        failAt(pc, "a scatter's result has length " + std::to_string(len[0]) +
+                       " but its source has length " + std::to_string(len[1]) +
+                       " (must be equal: it permutes rows)");
+      return;
+    }
     }
   }
 

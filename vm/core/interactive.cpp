@@ -70,6 +70,16 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
     op.x = operand(st, S[a[1]], st.slen(S[a[0]]), pd.bx);
     setOut(pd, S[a[0]], {&S[a[1]]});
     return;
+  case bc::Op::BitS:
+    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    op.shift = uint32_t(a[2]);
+    setOut(pd, S[a[0]], {&S[a[1]]});
+    return;
+  case bc::Op::ShuffleS:
+    op.x = S[a[1]];
+    op.width = uint32_t(a[2]);
+    setOut(pd, S[a[0]], {&S[a[1]]});
+    return;
   case bc::Op::Open:
     op.x = operand(st, S[a[1]], st.p[a[0]].size(), pd.bx);
     op.out = st.p[a[0]];

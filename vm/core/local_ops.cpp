@@ -98,6 +98,17 @@ bool patternInBounds(int64_t off, uint64_t denseLen, int64_t cols, int64_t rs, i
   return lo >= 0 && hi < i128(len);
 }
 
+void prefixSums(Vec &dst, const Vec &src, uint64_t row) {
+  const size_t n = src.size();
+  for (size_t start = 0; start < n; start += row) {
+    uint64_t acc = 0;
+    for (size_t i = start; i < start + row; ++i) {
+      acc += src[i];
+      dst[i] = acc;
+    }
+  }
+}
+
 void sumGroups(Vec &dst, const Vec &src) {
   const size_t g = src.size() / dst.size();
   Vec out(dst.size());

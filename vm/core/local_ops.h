@@ -144,6 +144,9 @@ void scatter(Vec &dst, const Vec &src, int64_t off, int64_t cols, int64_t rs, in
 /// True when every index of the pattern at `off` lies in [0, len).
 bool patternInBounds(int64_t off, uint64_t denseLen, int64_t cols, int64_t rs, int64_t cs,
                      uint64_t len);
+/// dst := prefix sums of src along rows of `row` elements (inclusive). A
+/// row never straddles two planes (row divides the register's length).
+void prefixSums(Vec &dst, const Vec &src, uint64_t row);
 /// dst[g] := sum of group g of src. Planar registers need nothing more:
 /// every plane has the same group size, so no group straddles two planes.
 void sumGroups(Vec &dst, const Vec &src);

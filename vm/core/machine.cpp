@@ -8,6 +8,7 @@
 #include "vm/core/local_ops.h"
 #include "vm/core/state.h"
 
+#include <algorithm>
 #include <sodium.h>
 
 namespace smpc::vm {
@@ -89,6 +90,40 @@ void addPublicTo(State &st, Reg &dst, const Reg &s, const Reg &p) {
     st.proto.addPublic(sv, pv, dst);
   }
   wipe(sb);
+}
+
+// dst row r := src row idx[r] (rows of w elements); every index checked.
+void gatherRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w) {
+  const uint64_t rows = src.size() / w;
+  for (uint64_t r : idx)
+    if (r >= rows)
+      fail(st, "index " + std::to_string(int64_t(r)) + " is out of bounds for " +
+                   std::to_string(rows) + " rows");
+  Reg out(dst.size());
+  for (size_t i = 0; i < idx.size(); ++i)
+    std::copy_n(src.begin() + idx[i] * w, w, out.begin() + i * w);
+  dst.swap(out);
+  wipe(out);
+}
+
+// dst row idx[r] := src row r; idx must be a permutation of the rows, so
+// every row of dst is written exactly once.
+void scatterRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w) {
+  const uint64_t rows = idx.size();
+  std::vector<bool> seen(rows, false);
+  for (uint64_t r : idx) {
+    if (r >= rows)
+      fail(st, "index " + std::to_string(int64_t(r)) + " is out of bounds for " +
+                   std::to_string(rows) + " rows");
+    if (seen[r])
+      fail(st, "index " + std::to_string(r) + " appears twice; a scatter needs a permutation");
+    seen[r] = true;
+  }
+  Reg out(dst.size());
+  for (size_t i = 0; i < rows; ++i)
+    std::copy_n(src.begin() + i * w, w, out.begin() + idx[i] * w);
+  dst.swap(out);
+  wipe(out);
 }
 
 void receivePublicOutput(State &st, uint32_t idx, const Reg &v) {
@@ -259,7 +294,27 @@ std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
     case bc::Op::Open:
     case bc::Op::Input:
     case bc::Op::OutputS:
+    case bc::Op::ShuffleS:
+    case bc::Op::BitS:
       runInteractive(st, st.pc, 1);
+      break;
+    case bc::Op::CumSumP:
+      prefixSums(P[a[0]], P[a[1]], uint64_t(a[2]));
+      break;
+    case bc::Op::CumSumS:
+      prefixSums(S[a[0]], S[a[1]], uint64_t(a[2]));
+      break;
+    case bc::Op::GatherP:
+      gatherRows(st, P[a[0]], P[a[1]], P[a[2]], uint64_t(a[3]));
+      break;
+    case bc::Op::GatherS:
+      gatherRows(st, S[a[0]], S[a[1]], P[a[2]], uint64_t(a[3]));
+      break;
+    case bc::Op::ScatterP:
+      scatterRows(st, P[a[0]], P[a[1]], P[a[2]], uint64_t(a[3]));
+      break;
+    case bc::Op::ScatterS:
+      scatterRows(st, S[a[0]], S[a[1]], P[a[2]], uint64_t(a[3]));
       break;
     case bc::Op::OutputP:
       receivePublicOutput(st, uint32_t(a[1]), P[a[0]]);

@@ -40,6 +40,18 @@ public:
   /// msb = r >> 63 (arith-shared 0/1), and high = (r mod 2^63) >> shift.
   virtual void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
                           std::span<uint64_t> high) = 0;
+
+  /// One party's turn of a secret shuffle of `rows` rows of `width`
+  /// elements (docs/protocols.md, shuffle): the party `permuter` alone knows
+  /// a uniformly random permutation pi of the rows (output row r is input row
+  /// perm[r]); every other party k holds a uniform mask a_k (rows * width);
+  /// and all parties hold additive shares of pi(sum of the masks).
+  /// On the permuter `perm` has `rows` entries and `mask` is empty; on the
+  /// others `perm` is empty and `mask` has rows * width. `share` always has
+  /// rows * width.
+  virtual void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
+                           std::span<uint32_t> perm, std::span<uint64_t> mask,
+                           std::span<uint64_t> share) = 0;
 };
 
 } // namespace smpc::vm

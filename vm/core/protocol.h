@@ -38,13 +38,14 @@ inline constexpr uint32_t kMaxShareWidth = 8;
 /// w = shareWidth() planes, so x, y and out hold w words per element; the
 /// plaintext of Input (x) and the opened values of Open/OutputS (out) hold one.
 struct InteractiveOp {
-  bc::Op op; // MulSS, TruncS, MatMulSS, LtzS, EqzS, Open, Input, OutputS
+  bc::Op op; // MulSS, TruncS, MatMulSS, LtzS, EqzS, Open, Input, OutputS, ShuffleS, BitS
   std::span<const Share>
       x; // first operand (shares); Input: owner's plaintext on the owner, empty elsewhere
   std::span<const Share> y;         // second operand (MulSS, MatMulSS)
   std::span<Share> out;             // result shares (or opened values for Open/OutputS)
   uint32_t m = 0, k = 0, n = 0;     // MatMulSS: x is m*k, y is k*n, out is m*n
-  uint32_t shift = 0;               // TruncS
+  uint32_t shift = 0;               // TruncS; BitS: the bit position
+  uint32_t width = 1;               // ShuffleS: elements per row (rows move as a whole)
   uint32_t owner = 0;               // Input: the providing party
   std::vector<uint32_t> recipients; // OutputS: parties that learn it (empty = all)
   bool receives = true; // OutputS: set by the protocol: false when this party is not a recipient

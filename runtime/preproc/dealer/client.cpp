@@ -1,6 +1,7 @@
 //===- client.cpp - derive shares from the seed, apply party 0's corrections ===//
 #include "runtime/preproc/dealer/client.h"
 
+#include "runtime/crypto/perm.h"
 #include "runtime/preproc/dealer/wipe.h"
 
 #include <algorithm>
@@ -66,7 +67,7 @@ DealerClient::Stream &DealerClient::stream(const StreamKey &key) {
 void DealerClient::request(const StreamKey &key, uint64_t count) {
   if (finished_) throw DealerError("material requested after the dealer job was finished");
   const uint64_t per = correctionWordsPerElem(key);
-  const uint64_t maxCount = std::max<uint64_t>(1, kMaxBatchWords / per);
+  const uint64_t maxCount = std::max<uint64_t>(1, maxBatchWords(key) / per);
   while (count > 0) {
     RequestMsg r{key, std::min(count, maxCount)};
     ch_.send(dealerId_, encodeRequest(r));
@@ -118,7 +119,17 @@ void DealerClient::prefetch(const bc::Program &prog) {
     const StreamKey key{Kind::MatTriple, uint32_t(in.a[3]), uint32_t(in.a[4]), uint32_t(in.a[5])};
     if (validateKey(key).empty()) request(key, 1);
   }
+  // One turn per party for every shuffle, in the order the protocol draws them.
+  for (const bc::Instr &in : prog.code) {
+    if (in.op != bc::Op::ShuffleS || in.a[2] < 1) continue;
+    const uint64_t width = uint64_t(in.a[2]), rows = prog.sregLen[in.a[0]] / width;
+    for (uint32_t j = 0; j < dealerId_; ++j) {
+      const StreamKey key{Kind::Shuffle, j, uint32_t(rows), uint32_t(width)};
+      if (validateKey(key).empty()) request(key, 1);
+    }
+  }
 }
+
 
 void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
                         std::vector<uint64_t> &corr) {
@@ -134,7 +145,9 @@ void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64
   auto have = [&] { return s.corr.size() - s.head; };
   if (have() + s.pending * per < need)
     request(key, std::max(count - (have() / per + s.pending),
-                          key.kind == Kind::MatTriple ? uint64_t(1) : kMinRequest));
+                          key.kind == Kind::MatTriple || key.kind == Kind::Shuffle
+                              ? uint64_t(1)
+                              : kMinRequest));
   while (have() < need)
     receiveOne();
   corr.assign(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head),
@@ -242,6 +255,29 @@ void DealerClient::truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<u
     msb[e] = party_ == 0 ? corr[2 * e] : w[pw * e + 1];
     high[e] = party_ == 0 ? corr[2 * e + 1] : w[pw * e + 2];
   }
+  wipe(w);
+  wipe(corr);
+}
+
+void DealerClient::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
+                               std::span<uint32_t> perm, std::span<uint64_t> mask,
+                               std::span<uint64_t> share) {
+  const uint64_t words = uint64_t(rows) * width;
+  const bool mine = permuter == party_;
+  checkSizes(permuter < dealerId_ && share.size() == words &&
+             perm.size() == (mine ? rows : 0) && mask.size() == (mine ? 0 : words));
+  const StreamKey key{Kind::Shuffle, permuter, rows, width};
+  std::vector<uint64_t> w, corr;
+  draw(key, 1, w, corr);
+  const uint64_t own = mine ? crypto::kPermWordsPerElem * rows : words;
+  if (mine)
+    crypto::perm_from_words(std::span<const uint64_t>(w).first(own), perm);
+  else
+    std::copy(w.begin(), w.begin() + std::ptrdiff_t(own), mask.begin());
+  if (party_ == 0)
+    std::copy(corr.begin(), corr.end(), share.begin());
+  else
+    std::copy(w.begin() + std::ptrdiff_t(own), w.end(), share.begin());
   wipe(w);
   wipe(corr);
 }

@@ -1,8 +1,11 @@
 //===- generator.cpp - party shares from seeds, corrections for party 0 ---===//
 #include "runtime/preproc/dealer/generator.h"
 
+#include "runtime/crypto/perm.h"
+
 #include <algorithm>
 #include <sodium.h>
+#include <string>
 
 namespace smpc::dealer {
 
@@ -53,6 +56,15 @@ struct Wiped {
 std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
   const uint64_t per = correctionWordsPerElem(req.key);
   std::vector<uint64_t> out(req.count * per);
+  if (req.key.kind == Kind::Shuffle) { // one turn at a time, whatever its size
+    if (req.key.p1 >= seeds_.size())
+      throw DealerError("shuffle permuter " + std::to_string(req.key.p1) +
+                        " is not a party of this job");
+    for (uint64_t e = 0; e < req.count; ++e)
+      shuffleTurn(req.key, std::span<uint64_t>(out).subspan(e * per, per));
+    generated_ += req.count;
+    return out;
+  }
   // Work in chunks so the scratch buffers stay small whatever the request.
   const uint64_t chunk = std::max<uint64_t>(1, kChunkWords / prgWordsPerElem(req.key, 1));
   for (uint64_t done = 0; done < req.count; done += chunk) {
@@ -61,6 +73,42 @@ std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
   }
   generated_ += req.count;
   return out;
+}
+
+void Generator::shuffleTurn(const StreamKey &key, std::span<uint64_t> out) {
+  auto &ps = prgs(key);
+  const uint32_t n = static_cast<uint32_t>(seeds_.size());
+  const uint32_t j = key.p1;
+  const uint64_t rows = key.p2, w = key.p3, words = rows * w;
+  // Every party's draws in the order the client makes them: the permuter's
+  // permutation or another party's mask, then (parties > 0) the share.
+  Wiped sumMask(words), sumShare(words), buf(std::max(words, crypto::kPermWordsPerElem * rows));
+  std::vector<uint32_t> perm(rows);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i == j) {
+      std::span<uint64_t> pw(buf.v.data(), crypto::kPermWordsPerElem * rows);
+      ps[i].fill(pw);
+      crypto::perm_from_words(pw, perm);
+    } else {
+      std::span<uint64_t> mask(buf.v.data(), words);
+      ps[i].fill(mask);
+      for (uint64_t k = 0; k < words; ++k)
+        sumMask.v[k] += mask[k];
+    }
+    if (i != 0) {
+      std::span<uint64_t> share(buf.v.data(), words);
+      ps[i].fill(share);
+      for (uint64_t k = 0; k < words; ++k)
+        sumShare.v[k] += share[k];
+    }
+  }
+  // Party 0's share: pi(sum of masks) minus the others' shares.
+  for (uint64_t r = 0; r < rows; ++r) {
+    const uint64_t *src = sumMask.v.data() + uint64_t(perm[r]) * w;
+    for (uint64_t c = 0; c < w; ++c)
+      out[r * w + c] = src[c] - sumShare.v[r * w + c];
+  }
+  sodium_memzero(perm.data(), perm.size() * sizeof(uint32_t));
 }
 
 void Generator::correctChunk(const StreamKey &key, uint64_t count, std::span<uint64_t> out) {
@@ -134,6 +182,8 @@ void Generator::correctChunk(const StreamKey &key, uint64_t count, std::span<uin
       const uint64_t r = mine.v[e] ^ acc.v[2 * e];
       out[e] = r - acc.v[2 * e + 1];
     }
+    break;
+  case Kind::Shuffle: // dealt by shuffleTurn
     break;
   case Kind::Trunc:
     for (uint64_t e = 0; e < count; ++e) {

@@ -35,6 +35,8 @@ private:
   static constexpr uint64_t kChunkWords = uint64_t(1) << 18;
   std::vector<crypto::Prg> &prgs(const StreamKey &key);
   void correctChunk(const StreamKey &key, uint64_t count, std::span<uint64_t> out);
+  /// Party 0's share of one shuffle turn (rows * width words).
+  void shuffleTurn(const StreamKey &key, std::span<uint64_t> out);
 
   std::vector<crypto::Seed> seeds_;
   std::map<StreamKey, std::vector<crypto::Prg>> streams_;

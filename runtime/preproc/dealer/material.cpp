@@ -1,6 +1,8 @@
 //===- material.cpp - stream layouts and per-stream seed derivation -------===//
 #include "runtime/preproc/dealer/material.h"
 
+#include "runtime/crypto/perm.h"
+
 #include <sodium.h>
 
 namespace smpc::dealer {
@@ -15,6 +17,11 @@ std::string validateKey(const StreamKey &k) {
     return "";
   case Kind::Trunc:
     if (k.p1 < 1 || k.p1 > 62 || k.p2 || k.p3) return "truncation shift must be between 1 and 62";
+    return "";
+  case Kind::Shuffle:
+    if (k.p1 > kMaxShuffleParty) return "shuffle permuter is not a valid party";
+    if (!k.p2 || !k.p3) return "shuffle rows and width must be positive";
+    if (uint64_t(k.p2) * k.p3 > kMaxShuffleWords) return "shuffle is too large";
     return "";
   case Kind::MatTriple: {
     const uint64_t m = k.p1, kk = k.p2, n = k.p3;
@@ -42,6 +49,11 @@ uint64_t prgWordsPerElem(const StreamKey &k, uint32_t party) {
     return p0 ? 1 : 2; // bit word (and the arithmetic share)
   case Kind::Trunc:
     return p0 ? 1 : 3; // r (and msb, high)
+  case Kind::Shuffle: {
+    const uint64_t words = uint64_t(k.p2) * k.p3;
+    const uint64_t own = party == k.p1 ? crypto::kPermWordsPerElem * k.p2 : words;
+    return p0 ? own : own + words; // perm or mask (and the share)
+  }
   }
   return 0;
 }
@@ -57,8 +69,14 @@ uint64_t correctionWordsPerElem(const StreamKey &k) {
     return uint64_t(k.p1) * k.p3;
   case Kind::Trunc:
     return 2;
+  case Kind::Shuffle:
+    return uint64_t(k.p2) * k.p3;
   }
   return 0;
+}
+
+uint64_t maxBatchWords(const StreamKey &k) {
+  return k.kind == Kind::Shuffle ? kMaxShuffleWords : kMaxBatchWords;
 }
 
 crypto::Seed streamSeed(const crypto::Seed &jobSeed, const StreamKey &k) {

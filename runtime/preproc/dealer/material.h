@@ -24,7 +24,14 @@ enum class Kind : uint8_t {
   DaBit = 4,      // bit shared arithmetically and by XOR
   EdaBit = 5,     // r shared arithmetically, its 64 bits by XOR
   Trunc = 6,      // r, msb(r), (r mod 2^63) >> p1   (p1 = shift)
+  Shuffle = 7,    // one party's turn of a secret shuffle (see below)
 };
+
+// A Shuffle element is party p1's turn of a shuffle of p2 rows of p3
+// elements: the permuter's PRG gives its permutation pi (2 words per row,
+// crypto::perm_from_words), every other party's PRG its mask a_k (p2 * p3
+// words), and every party but 0 its share t_i of pi(sum of the masks) after
+// that; party 0's share is the dealer's correction (p2 * p3 words).
 
 struct StreamKey {
   Kind kind = Kind::Triple;
@@ -36,6 +43,11 @@ struct StreamKey {
 /// payload of one batch (words, 32 MiB): bound what a request may make anyone allocate.
 inline constexpr uint64_t kMaxMatrixElems = uint64_t(1) << 22;
 inline constexpr uint64_t kMaxBatchWords = uint64_t(1) << 22;
+/// A shuffle turn is one element, however large: its rows * width are
+/// bounded by this instead (128 MiB of corrections).
+inline constexpr uint64_t kMaxShuffleWords = uint64_t(1) << 24;
+/// Parties a shuffle turn may name (the dealer checks the job's count).
+inline constexpr uint32_t kMaxShuffleParty = 1023;
 
 /// Empty if `key` names a valid stream, else a sentence saying why not.
 std::string validateKey(const StreamKey &key);
@@ -46,6 +58,9 @@ uint64_t prgWordsPerElem(const StreamKey &key, uint32_t party);
 
 /// Correction words the dealer sends party 0 per element.
 uint64_t correctionWordsPerElem(const StreamKey &key);
+
+/// Largest batch (correction words) for stream `key`.
+uint64_t maxBatchWords(const StreamKey &key);
 
 /// The seed of party `party`'s PRG for stream `key`, derived from its job seed.
 crypto::Seed streamSeed(const crypto::Seed &jobSeed, const StreamKey &key);

@@ -52,7 +52,7 @@ RequestMsg getKey(std::span<const uint8_t> msg, const char *what) {
     throw DealerError(std::string("invalid dealer ") + what + ": " + e);
   if (m.count == 0) throw DealerError(std::string("invalid dealer ") + what + ": count is zero");
   const uint64_t per = correctionWordsPerElem(m.key);
-  if (m.count > kMaxBatchWords / per)
+  if (m.count > maxBatchWords(m.key) / per)
     throw DealerError(std::string("invalid dealer ") + what + ": count exceeds the batch limit");
   return m;
 }

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/crypto/ot/cr_hash.h"
 #include "runtime/crypto/ot/iknp.h"
 #include "runtime/crypto/prg.h"
 #include "vm/core/channel.h"
@@ -55,6 +56,8 @@ public:
   void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override;
   void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
                   std::span<uint64_t> high) override;
+  void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
+                   std::span<uint64_t> mask, std::span<uint64_t> share) override;
 
   OtStats stats() const { return stats_; }
 
@@ -69,6 +72,11 @@ private:
   /// `count` random bits, XOR of one bit per party: arithmetic shares in
   /// arith[count], boolean shares packed in bits[ceil(count/64)].
   void genDaBits(std::size_t count, std::span<uint64_t> arith, std::span<uint64_t> bits);
+  /// The permuter's or a sender's side of one oblivious switching network
+  /// (ot_shuffle.cpp).
+  void osnPermuter(std::span<const uint32_t> perm, uint32_t width, std::span<uint64_t> share);
+  void osnSender(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint64_t> mask,
+                 std::span<uint64_t> share);
   /// Rethrows a malformed-message error from `peer` as vm::NetError.
   [[noreturn]] void malformed(uint32_t peer) const;
 
@@ -76,6 +84,8 @@ private:
   OtOptions opt_;
   uint32_t n_; // computing parties
   crypto::Prg prg_;
+  crypto::ot::CrHash osnHash_; // expands switch keys; same tweaks on both sides
+  uint64_t osnTweak_ = 0;
   bool ready_ = false;
   std::vector<std::unique_ptr<crypto::ot::IknpSender>> snd_;   // by peer: peer chooses
   std::vector<std::unique_ptr<crypto::ot::IknpReceiver>> rcv_; // by peer: this party chooses

@@ -22,6 +22,7 @@ enum class PoolOp : uint8_t {
   TruncOnce = 3, // `count` truncation pairs for `shift`, on demand
   Idle = 4,      // heartbeat: nothing to do (keeps follower links alive)
   Stop = 5,      // the leader's pool is shutting down
+  Shuffle = 6,   // one shuffle turn, on demand: m rows, n wide, permuter `shift`
 };
 
 struct PoolCommand {

@@ -148,9 +148,19 @@ void TriplePool::execute(const PoolCommand &cmd) {
   case PoolOp::Stop:
     return;
   case PoolOp::Matrix:
-  case PoolOp::TruncOnce: {
+  case PoolOp::TruncOnce:
+  case PoolOp::Shuffle: {
     OnDemand r{cmd, {}, {}, {}};
-    if (cmd.op == PoolOp::Matrix) {
+    if (cmd.op == PoolOp::Shuffle) {
+      // a: the permutation (permuter only), b: the mask (others), c: the share.
+      const bool mine = cmd.shift == ch_.self();
+      const std::size_t words = std::size_t(cmd.m) * cmd.n;
+      std::vector<uint32_t> perm(mine ? cmd.m : 0);
+      r.b.resize(mine ? 0 : words), r.c.resize(words);
+      gen_->shuffleTurn(cmd.shift, cmd.m, cmd.n, perm, r.b, r.c);
+      r.a.assign(perm.begin(), perm.end());
+      sodium_memzero(perm.data(), perm.size() * sizeof(uint32_t));
+    } else if (cmd.op == PoolOp::Matrix) {
       r.a.resize(std::size_t(cmd.m) * cmd.k), r.b.resize(std::size_t(cmd.k) * cmd.n),
           r.c.resize(std::size_t(cmd.m) * cmd.n);
       gen_->matrixTriple(cmd.m, cmd.k, cmd.n, r.a, r.b, r.c);
@@ -390,6 +400,22 @@ std::unique_ptr<TriplePool> makePooledPreprocessing(vm::Channel &background,
                                                     std::unique_ptr<vm::Preprocessing> generator,
                                                     PoolConfig cfg) {
   return std::make_unique<TriplePool>(background, std::move(generator), std::move(cfg));
+}
+
+void TriplePool::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
+                             std::span<uint32_t> perm, std::span<uint64_t> mask,
+                             std::span<uint64_t> share) {
+  const std::size_t words = std::size_t(rows) * width;
+  const bool mine = permuter == ch_.self();
+  if (share.size() != words || perm.size() != (mine ? rows : 0) || mask.size() != (mine ? 0 : words))
+    throw std::invalid_argument("shuffleTurn: sizes do not match rows x width");
+  if (words == 0) return;
+  PoolCommand cmd{PoolOp::Shuffle, PoolKind::Triples, 0, rows, 0, width, permuter};
+  auto res = onDemand(cmd);
+  std::copy(res.a.begin(), res.a.end(), perm.begin());
+  std::copy(res.b.begin(), res.b.end(), mask.begin());
+  std::copy(res.c.begin(), res.c.end(), share.begin());
+  wipe(res.a), wipe(res.b), wipe(res.c);
 }
 
 } // namespace smpc::preproc

@@ -80,6 +80,8 @@ public:
   void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override;
   void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
                   std::span<uint64_t> high) override;
+  void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
+                   std::span<uint64_t> mask, std::span<uint64_t> share) override;
 
   PoolStatus status() const;
   /// e.g. `pool triples=40960/65536 (210000/s) bool=... waiting=no waits=2 waited=0.031s`

@@ -5,6 +5,8 @@
 #include "vm/core/errors.h"
 
 #include <algorithm>
+#include <sodium.h>
+#include <vector>
 
 namespace smpc::vm {
 
@@ -22,13 +24,14 @@ void ClearProtocol::runGroup(std::span<InteractiveOp> ops) {
   uint32_t rounds = 0;
   for (InteractiveOp &op : ops) {
     runOne(op);
-    rounds = std::max(rounds, bc::opRounds(op.op));
+    rounds = std::max(rounds, bc::opRounds(op.op, simulatedParties));
     bc::OpShape shape;
     shape.len = op.out.size();
     shape.m = op.m;
     shape.k = op.k;
     shape.n = op.n;
     shape.recipients = static_cast<uint32_t>(op.recipients.size());
+    shape.width = op.width;
     if (op.op == bc::Op::OutputS) shape.len = op.x.size();
     bc::OpCost c = bc::opCost(op.op, shape, simulatedParties);
     st.bytesSent += c.bytesPerParty;
@@ -69,6 +72,23 @@ void ClearProtocol::runOne(InteractiveOp &op) {
     for (size_t i = 0; i < n; ++i)
       op.out[i] = op.x[i] == 0 ? 1 : 0;
     return;
+  case bc::Op::BitS:
+    for (size_t i = 0; i < n; ++i)
+      op.out[i] = (op.x[i] >> op.shift) & 1;
+    return;
+  case bc::Op::ShuffleS: {
+    // Fisher-Yates with libsodium's unbiased draws, like the secure
+    // protocols' permutations (the result order is unspecified).
+    const size_t w = op.width, rows = n / w;
+    std::vector<uint32_t> perm(rows);
+    for (size_t i = 0; i < rows; ++i)
+      perm[i] = uint32_t(i);
+    for (size_t i = rows; i > 1; --i)
+      std::swap(perm[i - 1], perm[randombytes_uniform(uint32_t(i))]);
+    for (size_t r = 0; r < rows; ++r)
+      std::copy_n(op.x.begin() + perm[r] * w, w, op.out.begin() + r * w);
+    return;
+  }
   case bc::Op::Open:
   case bc::Op::OutputS:
     std::copy(op.x.begin(), op.x.end(), op.out.begin());

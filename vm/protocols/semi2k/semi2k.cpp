@@ -48,6 +48,10 @@ std::unique_ptr<Task> makeTask(vm::InteractiveOp &op, Context &ctx) {
     return makeInputTask(op, ctx);
   case bc::Op::OutputS:
     return makeOutputTask(op, ctx);
+  case bc::Op::ShuffleS:
+    return makeShuffleTask(op, ctx);
+  case bc::Op::BitS:
+    return makeBitTask(op, ctx);
     // Local and control-flow instructions never reach a protocol.
     // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"

@@ -52,5 +52,7 @@ std::unique_ptr<Task> makeOpenTask(vm::InteractiveOp &op, Context &ctx);
 std::unique_ptr<Task> makeInputTask(vm::InteractiveOp &op, Context &ctx);
 std::unique_ptr<Task> makeOutputTask(vm::InteractiveOp &op, Context &ctx);
 std::unique_ptr<Task> makeCompareTask(vm::InteractiveOp &op, Context &ctx);
+std::unique_ptr<Task> makeShuffleTask(vm::InteractiveOp &op, Context &ctx);
+std::unique_ptr<Task> makeBitTask(vm::InteractiveOp &op, Context &ctx);
 
 } // namespace smpc::semi2k
