@@ -1,5 +1,6 @@
 //===- test_perm_ops.cpp - prefix sums, gather, scatter, shuffle, bit -----===//
 #include "tests/bytecode/samples.h"
+#include "tests/vm/planar_protocol.h"
 #include "tests/vm/run_helper.h"
 #include "vm/core/errors.h"
 
@@ -17,7 +18,7 @@ namespace {
 // classified to secret) and, for gather/scatter, the public index vector
 // `idx`; returns the (opened) result.
 std::vector<uint64_t> permOp(Op op, bool secret, std::vector<uint64_t> a, uint32_t n, int64_t imm,
-                             std::vector<uint64_t> idx = {}) {
+                             std::vector<uint64_t> idx = {}, uint32_t shareWidth = 1) {
   bc::ProgramBuilder pb;
   auto pa = pb.pconst(a);
   int64_t src = pa, r;
@@ -36,7 +37,13 @@ std::vector<uint64_t> permOp(Op op, bool secret, std::vector<uint64_t> a, uint32
   }
   auto o = pb.output("r", ElemType::Int, n, 1, {}, secret, 1);
   pb.emit(secret ? Op::OutputS : Op::OutputP, {r, o});
-  return runClear(pb.prog)["r"];
+  if (op != Op::ShuffleS) return runClear(pb.prog)["r"];
+  // A shuffle's order is random: run each share width on its own.
+  REQUIRE(bc::verifyProgram(pb.prog) == "");
+  vm::ClearProtocol clear(3);
+  testing::PlanarProtocol planar(shareWidth < 2 ? 2 : shareWidth);
+  vm::Protocol &proto = shareWidth == 1 ? static_cast<vm::Protocol &>(clear) : planar;
+  return vm::run(pb.prog, proto, {}, countingOptions())[0].data;
 }
 
 std::string permError(Op op, std::vector<uint64_t> a, uint32_t n, int64_t w,
@@ -94,8 +101,9 @@ TEST_CASE("shuffle keeps every row intact and only reorders rows") {
     a.push_back(1000 + i);
   }
   bool moved = false;
-  for (int rep = 0; rep < 3; ++rep) {
-    std::vector<uint64_t> r = permOp(Op::ShuffleS, true, a, 100, 2);
+  for (uint32_t w : {1u, 2u, 3u}) {
+    INFO("share width " << w);
+    std::vector<uint64_t> r = permOp(Op::ShuffleS, true, a, 100, 2, {}, w);
     std::vector<uint64_t> firsts;
     for (size_t i = 0; i < 50; ++i) {
       CHECK(r[2 * i + 1] == r[2 * i] + 1000); // rows move as a whole

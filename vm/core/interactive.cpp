@@ -71,7 +71,7 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
     setOut(pd, S[a[0]], {&S[a[1]]});
     return;
   case bc::Op::BitS:
-    op.x = operand(S[a[1]], S[a[0]].size(), pd.bx);
+    op.x = operand(st, S[a[1]], st.slen(S[a[0]]), pd.bx);
     op.shift = uint32_t(a[2]);
     setOut(pd, S[a[0]], {&S[a[1]]});
     return;

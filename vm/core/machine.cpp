@@ -92,24 +92,29 @@ void addPublicTo(State &st, Reg &dst, const Reg &s, const Reg &p) {
   wipe(sb);
 }
 
-// dst row r := src row idx[r] (rows of w elements); every index checked.
-void gatherRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w) {
-  const uint64_t rows = src.size() / w;
+// dst row r := src row idx[r] (rows of w elements) in each of `planes`
+// planes (a secret register's share words); every index checked.
+void gatherRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w,
+                uint32_t planes = 1) {
+  const uint64_t srcPlane = src.size() / planes, dstPlane = dst.size() / planes;
+  const uint64_t rows = srcPlane / w;
   for (uint64_t r : idx)
     if (r >= rows)
       fail(st, "index " + std::to_string(int64_t(r)) + " is out of bounds for " +
                    std::to_string(rows) + " rows");
   Reg out(dst.size());
-  for (size_t i = 0; i < idx.size(); ++i)
-    std::copy_n(src.begin() + idx[i] * w, w, out.begin() + i * w);
+  for (uint32_t j = 0; j < planes; ++j)
+    for (size_t i = 0; i < idx.size(); ++i)
+      std::copy_n(src.begin() + j * srcPlane + idx[i] * w, w, out.begin() + j * dstPlane + i * w);
   dst.swap(out);
   wipe(out);
 }
 
-// dst row idx[r] := src row r; idx must be a permutation of the rows, so
-// every row of dst is written exactly once.
-void scatterRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w) {
-  const uint64_t rows = idx.size();
+// dst row idx[r] := src row r in each plane; idx must be a permutation of
+// the rows, so every row of dst is written exactly once.
+void scatterRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w,
+                 uint32_t planes = 1) {
+  const uint64_t rows = idx.size(), plane = src.size() / planes;
   std::vector<bool> seen(rows, false);
   for (uint64_t r : idx) {
     if (r >= rows)
@@ -120,8 +125,9 @@ void scatterRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w
     seen[r] = true;
   }
   Reg out(dst.size());
-  for (size_t i = 0; i < rows; ++i)
-    std::copy_n(src.begin() + i * w, w, out.begin() + idx[i] * w);
+  for (uint32_t j = 0; j < planes; ++j)
+    for (size_t i = 0; i < rows; ++i)
+      std::copy_n(src.begin() + j * plane + i * w, w, out.begin() + j * plane + idx[i] * w);
   dst.swap(out);
   wipe(out);
 }
@@ -308,13 +314,13 @@ std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
       gatherRows(st, P[a[0]], P[a[1]], P[a[2]], uint64_t(a[3]));
       break;
     case bc::Op::GatherS:
-      gatherRows(st, S[a[0]], S[a[1]], P[a[2]], uint64_t(a[3]));
+      gatherRows(st, S[a[0]], S[a[1]], P[a[2]], uint64_t(a[3]), w);
       break;
     case bc::Op::ScatterP:
       scatterRows(st, P[a[0]], P[a[1]], P[a[2]], uint64_t(a[3]));
       break;
     case bc::Op::ScatterS:
-      scatterRows(st, S[a[0]], S[a[1]], P[a[2]], uint64_t(a[3]));
+      scatterRows(st, S[a[0]], S[a[1]], P[a[2]], uint64_t(a[3]), w);
       break;
     case bc::Op::OutputP:
       receivePublicOutput(st, uint32_t(a[1]), P[a[0]]);
