@@ -96,7 +96,7 @@ struct Stmt {
   SMLoc loc;
   std::string name; // Let/Var/Assign target/For variable/Output name
   SMLoc nameLoc;
-  std::vector<std::string> names;   // LetTuple: `let (a, b) = ...`
+  std::vector<std::string> names; // LetTuple: `let (a, b) = ...`
   std::vector<SMLoc> nameLocs;
   std::unique_ptr<TypeExpr> type;   // Let/Var annotation
   ExprP value;                      // initialiser, assigned value, condition, return value

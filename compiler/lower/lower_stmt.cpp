@@ -77,8 +77,8 @@ void Lowerer::letTuple(const Stmt &s) {
   std::vector<Val> vals = multiValue(*s.value, s.names.size());
   for (size_t i = 0; i < s.names.size(); ++i) {
     Val v = vals.size() == s.names.size() ? vals[i] : Val::error();
-    if (b_.fn && v.id != ir::kNoValue && b_.fn->values[v.id].name.empty())
-      b_.fn->values[v.id].name = s.names[i];
+    if (b_.function() && v.id != ir::kNoValue && b_.function()->values[v.id].name.empty())
+      b_.function()->values[v.id].name = s.names[i];
     define(s.names[i], VarInfo{v, false, s.nameLocs[i]}, s.nameLocs[i]);
   }
 }

@@ -108,5 +108,15 @@ TEST_CASE("ops the protocols cannot run are refused with the reason") {
     op.op = bc::Op::AddSS;
     CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
                          "rep3: 'add.ss' is not an interactive instruction", vm::ProtocolError);
+    op.op = bc::Op::BitS;
+    op.x = x, op.out = x;
+    op.shift = 64;
+    CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
+                         "bit.s: bit position must be between 0 and 63, got 64", vm::ProtocolError);
+    op.op = bc::Op::ShuffleS;
+    CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
+                         "rep3: shuffle.s (shuffle, sort and unsort of secret values) is not "
+                         "supported under this protocol yet; run the program under semi2k",
+                         vm::ProtocolError);
   });
 }

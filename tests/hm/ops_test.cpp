@@ -46,6 +46,9 @@ bc::Program allOps() {
   b.emit(Op::MatMulSS, {mm, m, q, 6, 5, 4});
   b.emit(Op::MatMulSS, {dot, a, bb, 1, kN, 1});
   b.emit(Op::MulSS, {bc, a, b0}); // length-1 operand, broadcast
+  auto bit0 = b.sreg(kN), bit63 = b.sreg(kN);
+  b.emit(Op::BitS, {bit0, a, 0}); // bit.s as a comparison (no lower bits to clear)
+  b.emit(Op::BitS, {bit63, c, 63});
   auto tr = b.sreg(kN), trneg = b.sreg(kN), neg = b.sreg(kN), ltf = b.sreg(kN);
   b.emit(Op::NegS, {neg, fprod});
   b.emit(Op::TruncS, {tr, fprod, 16});
@@ -63,6 +66,8 @@ bc::Program allOps() {
   b.emit(Op::OutputS, {tr, b.output("tr", ElemType::Fix, kN)});
   b.emit(Op::OutputS, {trneg, b.output("trneg", ElemType::Fix, kN)});
   b.emit(Op::OutputS, {ltf, b.output("ltf", ElemType::Bool, kN, 1, {2})});
+  b.emit(Op::OutputS, {bit0, b.output("bit0", ElemType::Int, kN)});
+  b.emit(Op::OutputS, {bit63, b.output("bit63", ElemType::Int, kN)});
   b.emit(Op::OutputP, {opened, b.output("opened", ElemType::Int, kN, 1, {}, false)});
   return b.prog;
 }

@@ -4,6 +4,7 @@
 #include "vm/core/errors.h"
 
 #include <algorithm>
+#include <sodium.h>
 #include <string>
 
 namespace smpc::hm {
@@ -13,6 +14,33 @@ namespace {
 void checkLen(bool ok, const char *what) {
   if (!ok) throw vm::ProtocolError(std::string(what) + ": operand lengths do not match");
 }
+
+// bit.s as a comparison: with bits 0..i-1 of x zero, x * 2^(63-i) is 0 or
+// 2^63, so bit i is its sign. Owns the shifted shares the comparison reads.
+class BitTask final : public Task {
+public:
+  BitTask(HmProtocol &proto, const vm::InteractiveOp &op) : shifted_(op.x.begin(), op.x.end()) {
+    const uint64_t scale = uint64_t(1) << (63 - op.shift);
+    for (uint64_t &v : shifted_)
+      v *= scale; // shares (also Galois-ring coefficients) scale linearly
+    ltz_.op = bc::Op::LtzS;
+    ltz_.x = shifted_;
+    ltz_.out = op.out;
+    inner_ = makeCompareTask(proto, ltz_);
+    done_ = inner_->done();
+  }
+  ~BitTask() override { sodium_memzero(shifted_.data(), shifted_.size() * sizeof(uint64_t)); }
+  void send(Exchange &ex) override { inner_->send(ex); }
+  void receive(Exchange &ex) override {
+    inner_->receive(ex);
+    done_ = inner_->done();
+  }
+
+private:
+  std::vector<uint64_t> shifted_;
+  vm::InteractiveOp ltz_;
+  std::unique_ptr<Task> inner_;
+};
 
 } // namespace
 
@@ -46,6 +74,18 @@ std::unique_ptr<Task> HmProtocol::makeTask(vm::InteractiveOp &op) {
     checkLen(op.x.size() == op.out.size() && op.out.size() % w == 0,
              op.op == bc::Op::LtzS ? "ltz.s" : "eqz.s");
     return makeCompareTask(*this, op);
+  case bc::Op::BitS:
+    checkLen(op.x.size() == op.out.size() && op.out.size() % w == 0, "bit.s");
+    if (op.shift > 63)
+      throw vm::ProtocolError("bit.s: bit position must be between 0 and 63, got " +
+                              std::to_string(op.shift));
+    return std::make_unique<BitTask>(*this, op);
+  case bc::Op::ShuffleS:
+    // The shuffle needs permutation material that only the semi2k dealer and
+    // OT preprocessing make so far.
+    throw vm::ProtocolError(std::string(name()) +
+                            ": shuffle.s (shuffle, sort and unsort of secret values) is not "
+                            "supported under this protocol yet; run the program under semi2k");
   case bc::Op::Open:
     checkLen(op.x.size() == op.out.size() * w, "open");
     return std::make_unique<StepTask>(
