@@ -197,7 +197,7 @@ const cases = {
           check(sc.capabilities && sc.capabilities.drop && sc.capabilities.drop.includes("ALL") &&
             !(sc.capabilities.add || []).length, `${at(d)}/${c.name}: capabilities not all dropped`);
           check(c.resources && c.resources.limits && c.resources.requests, `${at(d)}/${c.name}: resources`);
-          if (d.kind !== "Pod") {
+          if (d.kind === "StatefulSet") {
             check(c.livenessProbe && c.livenessProbe.httpGet.path === "/healthz", `${at(d)}/${c.name}: liveness`);
             check(c.readinessProbe && c.readinessProbe.httpGet.path === "/readyz", `${at(d)}/${c.name}: readiness`);
           }
@@ -305,7 +305,14 @@ const cases = {
       "AuthorizationPolicy admits the two peers");
     const dep = docs.find((d) => d.kind === "Deployment");
     const args = dep.spec.template.spec.containers[0].args;
-    check(args[0] === "worker" && args.includes("--nats"), `worker args: ${args}`);
+    check(args.join(" ") === "worker --config /etc/smpc/node.json --nats nats://nats.nats:4222 " +
+      "--advertise tcp://$(POD_IP):7000 --node tcp://party-2-smpc-node:7100", `worker args: ${args}`);
+    // The worker serves no HTTP: no probes, no HTTP port, no scrape annotations.
+    const wc = dep.spec.template.spec.containers[0];
+    check(!wc.livenessProbe && !wc.readinessProbe && !wc.ports.some((p) => p.name === "http"),
+      `worker probes/ports: ${JSON.stringify(wc.ports)}`);
+    check(!dep.spec.template.metadata.annotations["prometheus.io/scrape"], "worker scrape annotation");
+    check(dep.spec.template.spec.containers[0].env.some((e) => e.name === "POD_IP"), "worker POD_IP");
     // With workers the node publishes its jobs to NATS (smpc node --nats).
     const nodeArgs = docs.find((d) => d.kind === "StatefulSet").spec.template.spec.containers[0].args;
     check(nodeArgs.join(" ") === "node --config /etc/smpc/node.json --nats nats://nats.nats:4222",

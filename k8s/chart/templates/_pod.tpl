@@ -46,7 +46,12 @@ containers:
     {{- else if eq .component "node" }}
     args: ["node", "--config", "/etc/smpc/node.json"]
     {{- else }}
-    args: ["worker", "--config", "/etc/smpc/node.json", "--nats", {{ $v.nats.url | quote }}]
+    # The job meshes listen on the cluster file's bind (the peer port); the
+    # other parties' workers reach this pod at its IP; the node's client
+    # Service hands out the jobs' programs and shares.
+    args: ["worker", "--config", "/etc/smpc/node.json", "--nats", {{ $v.nats.url | quote }},
+           "--advertise", "tcp://$(POD_IP):{{ $v.node.ports.peer }}",
+           "--node", "tcp://{{ include "smpc.fullname" .root }}:{{ $v.node.ports.client }}"]
     {{- end }}
     ports:
       - name: peer
@@ -56,10 +61,10 @@ containers:
       - name: client
         containerPort: {{ $v.node.ports.client }}
         protocol: TCP
-      {{- end }}
       - name: http
         containerPort: {{ $v.node.ports.http }}
         protocol: TCP
+      {{- end }}
     env:
       - name: POD_NAME
         valueFrom:
@@ -72,6 +77,7 @@ containers:
       {{- with $c.env }}
       {{- toYaml . | nindent 6 }}
       {{- end }}
+    {{- /* Only the node serves HTTP; a worker that fails exits and is restarted. */}}
     {{- if eq .component "node" }}
     startupProbe:
       httpGet:
@@ -79,7 +85,6 @@ containers:
         port: http
       periodSeconds: {{ $v.node.startupProbe.periodSeconds }}
       failureThreshold: {{ $v.node.startupProbe.failureThreshold }}
-    {{- end }}
     livenessProbe:
       httpGet:
         path: /healthz
@@ -90,6 +95,7 @@ containers:
         path: /readyz
         port: http
       {{- toYaml $v.node.readinessProbe | nindent 6 }}
+    {{- end }}
     resources:
       {{- toYaml $c.resources | nindent 6 }}
     securityContext:
@@ -146,7 +152,7 @@ volumes:
 {{- define "smpc.podAnnotations" -}}
 checksum/config: {{ include "smpc.nodeConfig" .root | sha256sum }}
 checksum/cluster: {{ .root.Values.cluster.file | sha256sum }}
-{{- if .root.Values.metrics.annotations }}
+{{- if and .root.Values.metrics.annotations (ne .component "worker") }}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .root.Values.node.ports.http | quote }}
 prometheus.io/path: /metrics
