@@ -47,7 +47,36 @@ def scoring(d):
     approved = [s > thr for s in scores]
     return {"scores": scores, "approved": approved, "approved_count": sum(approved)}
 
-for name, fn in [("stats", stats), ("matmul", matmul_sample), ("scoring", scoring)]:
+def quantile(sorted_v, q):
+    # numpy.quantile's default (linear): position q (n - 1), interpolated.
+    h = q * (len(sorted_v) - 1)
+    i = int(h)
+    j = min(i + 1, len(sorted_v) - 1)
+    return sorted_v[i] + (sorted_v[j] - sorted_v[i]) * (h - i)
+
+def survey(d):
+    pay = sum((col(f"{d}/salary{o}.csv") for o in range(3)), [])
+    woman = sum((col(f"{d}/woman{o}.csv") for o in range(3)), [])
+    n = len(pay)
+    s = sorted(pay)
+    edges = [30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 100.0]
+    hist = [sum(1 for v in pay if v < edges[0])]
+    hist += [sum(1 for v in pay if lo <= v < hi) for lo, hi in zip(edges, edges[1:])]
+    hist.append(sum(1 for v in pay if v >= edges[-1]))
+    men = [v for v, w in zip(pay, woman) if not w]
+    women = [v for v, w in zip(pay, woman) if w]
+    mm, mw = sum(men) / len(men), sum(women) / len(women)
+    svar = lambda g, m: sum((v - m) ** 2 for v in g) / (len(g) - 1)
+    # Welch's t of men against women (scipy.stats.ttest_ind(men, women,
+    # equal_var=False).statistic).
+    t = (mm - mw) / (svar(men, mm) / len(men) + svar(women, mw) / len(women)) ** 0.5
+    return {"mean": sum(pay) / n, "median": quantile(s, 0.5),
+            "quartiles": [quantile(s, q) for q in (0.25, 0.5, 0.75)],
+            "histogram": hist, "women": len(women), "mean_women": mw, "mean_men": mm,
+            "gap_percent": 100 * (mm - mw) / mm, "t": t}
+
+for name, fn in [("stats", stats), ("matmul", matmul_sample), ("scoring", scoring),
+                 ("survey", survey)]:
     d = os.path.join(here, name)
     with open(os.path.join(d, "expected.json"), "w") as f:
         json.dump(fn(d), f, indent=2)
