@@ -238,8 +238,7 @@ TEST_CASE("IKNP and base OT: random bytes from a peer never crash") {
   }
 }
 
-TEST_CASE(
-    "fixed-key AES hash: H(i, x) = pi(sigma(x) ^ i) ^ sigma(x) ^ i, recomputed independently") {
+TEST_CASE("fixed-key AES hash: H(i, x) = pi(pi(x) ^ i) ^ pi(x), recomputed independently") {
   // The fixed public key of cr_hash.cpp.
   const uint8_t key[16] = {0x24, 0x3f, 0x6a, 0x88, 0x85, 0xa3, 0x08, 0xd3,
                            0x13, 0x19, 0x8a, 0x2e, 0x03, 0x70, 0x73, 0x44};
@@ -260,12 +259,17 @@ TEST_CASE(
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   REQUIRE(EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), nullptr, key, nullptr) == 1);
   EVP_CIPHER_CTX_set_padding(c, 0);
-  auto H = [&](uint64_t i, uint64_t x0, uint64_t x1, uint64_t out[2]) {
-    const uint64_t y[2] = {x0 ^ x1 ^ i, x0};
-    uint64_t e[2];
+  auto pi = [&](const uint64_t in[2], uint64_t out[2]) {
     int len = 0;
-    EVP_EncryptUpdate(c, reinterpret_cast<uint8_t *>(e), &len, reinterpret_cast<const uint8_t *>(y),
-                      16);
+    EVP_EncryptUpdate(c, reinterpret_cast<uint8_t *>(out), &len,
+                      reinterpret_cast<const uint8_t *>(in), 16);
+  };
+  auto H = [&](uint64_t i, uint64_t x0, uint64_t x1, uint64_t out[2]) {
+    const uint64_t x[2] = {x0, x1};
+    uint64_t y[2], e[2];
+    pi(x, y);
+    const uint64_t t[2] = {y[0] ^ i, y[1]}; // the tweak i is a 128-bit block (i, 0)
+    pi(t, e);
     out[0] = e[0] ^ y[0];
     out[1] = e[1] ^ y[1];
   };
@@ -283,4 +287,22 @@ TEST_CASE(
   }
   EVP_CIPHER_CTX_free(c);
   CHECK(bad == 0);
+}
+
+TEST_CASE("fixed-key AES hash is tweakable: inputs whose sigma(x) ^ i collide hash apart") {
+  // With the earlier H(i, x) = pi(sigma(x) ^ i) ^ sigma(x) ^ i, row 1 below
+  // (tweak t + 1) had exactly the hash of row 0 (tweak t): sigma(x) ^ i is
+  // the same block for both. A tweakable hash must separate them.
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 100; ++trial) {
+    const uint64_t t = rng(), x0 = rng(), x1 = rng();
+    const uint64_t rows64[4] = {x0, x1, x0, x1 ^ t ^ (t + 1)};
+    uint8_t rows[32];
+    std::memcpy(rows, rows64, sizeof rows);
+    std::vector<uint64_t> out(4);
+    CrHash h;
+    h.hash(rows, 2, 2, t, nullptr, out);
+    INFO("trial " << trial << " (seed 11)");
+    CHECK((out[0] != out[2] || out[1] != out[3]));
+  }
 }

@@ -1,9 +1,10 @@
 //===- cr_hash.h - fixed-key AES correlation-robust hash ------------------===//
 //
-// H(i, x) = pi(sigma(x) ^ i) ^ sigma(x) ^ i with pi = AES-128 under a fixed
-// public key and sigma(xL || xR) = (xL ^ xR) || xL, the circular
-// correlation-robust hash of Guo, Katz, Wang, Yu (S&P 2020), used to break
-// the IKNP correlation. One AES call yields 128 output bits.
+// H(i, x) = pi(pi(x) ^ i) ^ pi(x) with pi = AES-128 under a fixed public key:
+// the tweakable circular correlation-robust hash (TCCR) of Guo, Katz, Wang,
+// Yu (S&P 2020, section 7.4), used to break the IKNP correlation. The output
+// depends on the tweak i and on x, not only on a combination of the two.
+// Costs one AES call per row plus one per 128 output bits.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -31,6 +32,7 @@ public:
 private:
   void *ctx_ = nullptr; // EVP_CIPHER_CTX with the fixed key, ECB mode
   std::vector<uint8_t> in_, enc_;
+  std::vector<uint64_t> y_; // pi(x ^ s) of the rows of one chunk
 };
 
 } // namespace smpc::crypto::ot
