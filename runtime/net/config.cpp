@@ -100,7 +100,7 @@ ClusterConfig parseClusterConfig(const std::string &text, const std::string &sou
     c.fail("", std::string("not valid JSON (") + e.what() + ")");
   }
   if (!j.is_object()) c.fail("", "the configuration must be a JSON object");
-  onlyKnown(c, j, "", {"job_id", "parties", "dealer", "timeouts", "latency_ms"});
+  onlyKnown(c, j, "", {"job_id", "parties", "dealer", "timeouts", "limits", "latency_ms"});
   ClusterConfig cfg;
   cfg.jobId = stringField(c, j, "", "job_id");
   if (cfg.jobId.size() > 256) c.fail("job_id", "must be at most 256 characters");
@@ -157,6 +157,20 @@ ClusterConfig parseClusterConfig(const std::string &text, const std::string &sou
     if (cfg.timeouts.heartbeatMs >= cfg.timeouts.peerMs)
       c.fail("timeouts", "heartbeat_ms must be smaller than peer_ms");
   }
+  if (j.contains("limits")) {
+    const json &l = j["limits"];
+    if (!l.is_object()) c.fail("limits", "must be an object");
+    onlyKnown(c, l, "limits", {"peer_buffer_mib", "channel_buffer_mib"});
+    const uint64_t maxMib = 1 << 16; // 64 GiB
+    if (l.contains("peer_buffer_mib"))
+      cfg.limits.peerBufferMib =
+          uintValue(c, l["peer_buffer_mib"], "limits.peer_buffer_mib", 1, maxMib);
+    if (l.contains("channel_buffer_mib"))
+      cfg.limits.channelBufferMib =
+          uintValue(c, l["channel_buffer_mib"], "limits.channel_buffer_mib", 1, maxMib);
+    if (cfg.limits.channelBufferMib > cfg.limits.peerBufferMib)
+      c.fail("limits", "channel_buffer_mib must not be larger than peer_buffer_mib");
+  }
   if (j.contains("latency_ms"))
     cfg.latencyMs = uintValue(c, j["latency_ms"], "latency_ms", 0, 60000);
   return cfg;
@@ -191,6 +205,11 @@ std::string clusterConfigToJson(const ClusterConfig &cfg) {
                    {"peer_ms", cfg.timeouts.peerMs},
                    {"recv_ms", cfg.timeouts.recvMs}};
   if (cfg.timeouts.heartbeatMs) j["timeouts"]["heartbeat_ms"] = cfg.timeouts.heartbeatMs;
+  const Limits defaults;
+  if (cfg.limits.peerBufferMib != defaults.peerBufferMib ||
+      cfg.limits.channelBufferMib != defaults.channelBufferMib)
+    j["limits"] = {{"peer_buffer_mib", cfg.limits.peerBufferMib},
+                   {"channel_buffer_mib", cfg.limits.channelBufferMib}};
   if (cfg.latencyMs) j["latency_ms"] = cfg.latencyMs;
   return j.dump(2) + "\n";
 }

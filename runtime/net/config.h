@@ -2,7 +2,7 @@
 //
 // One JSON document shared by every node of a job (see docs/network.md):
 // the job id, each party's endpoint and pinned CurveZMQ public key, the
-// optional dealer, timeouts and an optional added per-link latency.
+// optional dealer, timeouts, buffer limits and an optional added per-link latency.
 // Node ids: parties are 0..N-1, the dealer (when configured) is N.
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -39,11 +39,20 @@ struct Timeouts {
   uint32_t heartbeatMs = 0;   // 0 = peerMs / 5
 };
 
+/// What a node buffers of its peers' messages that it has not read yet. A
+/// peer that goes past either cap is cut off, so an authenticated but hostile
+/// (or runaway) peer cannot grow a node without bound.
+struct Limits {
+  uint32_t peerBufferMib = 1024;   // from one peer, all channels together
+  uint32_t channelBufferMib = 512; // from one peer on one channel; also the largest message
+};
+
 struct ClusterConfig {
   std::string jobId;
   std::vector<NodeConfig> parties;  // index == id
   std::optional<NodeConfig> dealer; // id == parties.size()
   Timeouts timeouts;
+  Limits limits;
   uint32_t latencyMs = 0; // added one-way delay per data frame (benchmarks)
 
   uint32_t numParties() const { return uint32_t(parties.size()); }

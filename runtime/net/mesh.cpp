@@ -16,10 +16,8 @@ using vm::NetError;
 
 namespace {
 
-// A message larger than this is refused: an authenticated but hostile peer
-// must not make us buffer without bound.
-constexpr uint64_t kMaxMessageBytes = uint64_t(1) << 32;
 constexpr uint32_t kNoDest = 0xffffffffu;
+constexpr int kRouterHwmFrames = 64;
 
 // Appends to a buffer that may hold shares, wiping any block it outgrows.
 void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more) {
@@ -72,6 +70,8 @@ void Mesh::Impl::revive(uint32_t p) {
   ps.disconnectedAt.reset();
   for (auto &[key, st] : chans) { // a fresh start for the links that survive
     Link &l = st->links[p];
+    l.bytes -= l.partial.size();
+    buffered[p] -= l.partial.size();
     sodium_memzero(l.partial.data(), l.partial.size());
     l.partial.clear();
     l.nextSeq = 0;
@@ -133,9 +133,18 @@ void Mesh::Impl::setup(const SecretKey &key) {
   router.set(zmq::sockopt::curve_secretkey, sec);
   router.set(zmq::sockopt::zap_domain, "smpc");
   router.set(zmq::sockopt::linger, 0);
-  router.set(zmq::sockopt::rcvhwm, 0);
+  // ZeroMQ's own queue per connection is bounded too (in frames of at most
+  // 1 MiB); when it is full, TCP pushes back on the sender.
+  router.set(zmq::sockopt::rcvhwm, kRouterHwmFrames);
   // CURVE framing adds a few bytes to each frame; allow for them.
   router.set(zmq::sockopt::maxmsgsize, int64_t(kHeaderBytes + kChunkBytes + 4096));
+  // Disconnects of inbound connections free their key for a new connection.
+  if (zmq_socket_monitor(router.handle(), "inproc://smpc-router-monitor", ZMQ_EVENT_DISCONNECTED) !=
+      0)
+    throw NetError("cannot monitor the listening socket of " + name(self));
+  routerMonitor = zmq::socket_t(ctx, zmq::socket_type::pair);
+  routerMonitor.set(zmq::sockopt::linger, 0);
+  routerMonitor.connect("inproc://smpc-router-monitor");
   try {
     router.bind(cfg.node(self).bind);
   } catch (const zmq::error_t &e) {
@@ -209,13 +218,29 @@ void Mesh::Impl::handleZap() {
         status = "200";
         text = "OK";
         user = std::to_string(p);
+        std::lock_guard lk(mu);
+        const PeerState &ps = peers[p];
+        if (ps.connFd >= 0 && Clock::now() - ps.connHeard <= peerTimeout) {
+          // One connection per key: a second one would interleave its
+          // frames with the real party's and get that party blamed.
+          status = "400";
+          text = "another connection with this key is already admitted";
+          ++refused;
+          logLimited("second:" + user,
+                     "refused a second connection with " + name(p) + "'s key from " + address +
+                         ": " + name(p) +
+                         " is already connected (only one connection per key is admitted; "
+                         "check that no other process uses its key)");
+        }
       }
   }
-  if (status != "200") {
+  if (status == "400" && user.empty()) {
     ++refused;
-    log("refused a connection from " + address +
-        ": its public key is not pinned in the cluster configuration");
+    logLimited("unknown:" + address, "refused a connection from " + address +
+                                         ": its public key is not pinned in the cluster "
+                                         "configuration");
   }
+  if (status != "200") user.clear();
   std::string reqId = req[1].to_string();
   zap.send(zmq::buffer(std::string("1.0")), zmq::send_flags::sndmore);
   zap.send(zmq::buffer(reqId), zmq::send_flags::sndmore);
@@ -240,6 +265,12 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
   } catch (const zmq::error_t &) {
   }
   if (from >= nodes || from == self) return; // cannot happen with our ZAP handler
+  const int fd = zmq_msg_get(msg.handle(), ZMQ_SRCFD);
+  {
+    std::lock_guard lk(mu);
+    if (!admitConnection(from, fd)) return;
+  }
+  if (opts.slowReceiveForTest.count()) std::this_thread::sleep_for(opts.slowReceiveForTest);
   auto data = std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size());
   receivedBytes += data.size();
   std::string why;
@@ -301,6 +332,44 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
   handleData(from, *h, data.subspan(kHeaderBytes));
 }
 
+bool Mesh::Impl::admitConnection(uint32_t p, int fd) {
+  PeerState &ps = peers[p];
+  const auto now = Clock::now();
+  if (fd < 0 || ps.connFd == fd) { // (no socket: a transport without one, cannot tell)
+    ps.connHeard = now;
+    return true;
+  }
+  // A connection silent for peer_ms is a dead one whose disconnect we have
+  // not seen (a half-open TCP link): the new connection replaces it.
+  if (ps.connFd < 0 || now - ps.connHeard > peerTimeout) {
+    ps.connFd = fd;
+    ps.connHeard = now;
+    return true;
+  }
+  // Both passed the handshake before either sent anything: keep the first.
+  ++refused;
+  logLimited("second-frame:" + std::to_string(p),
+             "dropped a frame from a second connection with " + name(p) + "'s key: " + name(p) +
+                 " is already connected (only one connection per key is admitted; check that "
+                 "no other process uses its key)");
+  return false;
+}
+
+void Mesh::Impl::handleRouterMonitor() {
+  zmq::message_t ev, ep;
+  if (!routerMonitor.recv(ev, zmq::recv_flags::dontwait)) return;
+  if (ev.more()) (void)routerMonitor.recv(ep, zmq::recv_flags::dontwait);
+  if (ev.size() < 6) return;
+  uint16_t event;
+  uint32_t value;
+  std::memcpy(&event, ev.data(), 2);
+  std::memcpy(&value, static_cast<const uint8_t *>(ev.data()) + 2, 4);
+  if (event != ZMQ_EVENT_DISCONNECTED) return;
+  std::lock_guard lk(mu);
+  for (PeerState &ps : peers)
+    if (ps.connFd == int(value)) ps.connFd = -1;
+}
+
 void Mesh::Impl::handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload) {
   const ChanKey key{h.job, h.channel};
   auto it = chans.find(key);
@@ -342,14 +411,56 @@ void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
                       ": a message was lost, reordered or tampered with");
     ++l.nextSeq;
   }
-  if (l.partial.size() + h.length > kMaxMessageBytes)
-    return failLink(name(from) + " sent a message larger than the 4 GiB limit");
+  if (!st.failed.empty()) return; // aborted or failed: nobody will read it
+  // Everything this node holds of a peer's unread messages counts, so a peer
+  // that floods a channel nobody reads is cut off at a fixed bound.
+  const uint64_t n = payload.size();
+  auto mib = [](uint64_t b) { return std::to_string(b >> 20) + " MiB"; };
+  auto cutOff = [&](const std::string &why) { // the whole peer, in either mode
+    l.error = why;
+    kill(from, why);
+  };
+  if (l.bytes + n > channelCap) {
+    return cutOff(name(from) + " sent more than " + mib(channelCap) + " on channel " +
+                  std::to_string(h.channel) +
+                  " that this node has not read; it is cut off (raise "
+                  "limits.channel_buffer_mib in the cluster configuration if the program sends "
+                  "messages this large)");
+  }
+  if (buffered[from] + n > peerCap) {
+    return cutOff(name(from) + " sent more than " + mib(peerCap) +
+                  " that this node has not read; it is cut off (raise limits.peer_buffer_mib in "
+                  "the cluster configuration if the program sends this much at once)");
+  }
   appendWiping(l.partial, payload);
+  l.bytes += n;
+  buffered[from] += n;
+  bufferedPeak = std::max(bufferedPeak, buffered[from]);
   if (h.type == FrameType::DataEnd) {
     l.q.push_back(std::move(l.partial));
     l.partial = {};
     cv.notify_all();
   }
+}
+
+std::vector<uint8_t> Mesh::Impl::take(ChanState &st, uint32_t from) {
+  Link &l = st.links[from];
+  std::vector<uint8_t> out = std::move(l.q.front());
+  l.q.pop_front();
+  l.bytes -= out.size();
+  buffered[from] -= out.size();
+  return out;
+}
+
+void Mesh::Impl::clearLink(ChanState &st, uint32_t from) {
+  Link &l = st.links[from];
+  for (auto &msg : l.q)
+    sodium_memzero(msg.data(), msg.size());
+  l.q.clear();
+  sodium_memzero(l.partial.data(), l.partial.size());
+  l.partial = {};
+  buffered[from] -= l.bytes;
+  l.bytes = 0;
 }
 
 void Mesh::Impl::dropPending(std::map<ChanKey, PendingFrames>::iterator it) {
@@ -407,13 +518,13 @@ void Mesh::Impl::handleMonitor(uint32_t p) {
   case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
     ps.handshakeProblem = name(p) + " refused this node's public key (CurveZMQ handshake "
                                     "failed: HANDSHAKE_FAILED_AUTH)";
-    log(ps.handshakeProblem);
+    logLimited("handshake:" + std::to_string(p), ps.handshakeProblem);
     break;
   case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
   case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
     ps.handshakeProblem = "the CurveZMQ handshake with " + name(p) +
                           " failed; check that the configuration pins its current public key";
-    log(ps.handshakeProblem);
+    logLimited("handshake:" + std::to_string(p), ps.handshakeProblem);
     break;
   case ZMQ_EVENT_DISCONNECTED:
     if (ps.handshakeOk && !ps.disconnectedAt) ps.disconnectedAt = Clock::now();
@@ -505,13 +616,24 @@ void Mesh::Impl::ioLoop() {
           {zap.handle(), 0, ZMQ_POLLIN, 0},
           {router.handle(), 0, ZMQ_POLLIN, 0},
           {nullptr, wakeFd, ZMQ_POLLIN, 0},
+          {routerMonitor.handle(), 0, ZMQ_POLLIN, 0},
       };
+      constexpr size_t kFirstMonitor = 4;
       for (uint32_t p = 0; p < nodes; ++p)
         if (p != self) items.push_back({monitors[p].handle(), 0, ZMQ_POLLIN, 0});
       zmq::poll(items.data(), items.size(), timeout);
+      // Disconnects first, so a peer's key is free again before its
+      // reconnection asks the ZAP handler.
+      if (items[3].revents & ZMQ_POLLIN)
+        for (int i = 0; i < 64 && (routerMonitor.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i)
+          handleRouterMonitor();
       if (items[0].revents & ZMQ_POLLIN) handleZap();
       if (items[1].revents & ZMQ_POLLIN) {
-        for (int i = 0; i < 1024; ++i) {
+        // Bounded work per turn: heartbeats and liveness checks come round
+        // again soon whatever the data volume, so a busy node is never taken
+        // for a silent one (and never takes a peer for one).
+        const auto budgetEnd = Clock::now() + receiveBudget;
+        for (int i = 0; i < 1024 && (i == 0 || Clock::now() < budgetEnd); ++i) {
           zmq::message_t id, payload;
           if (!router.recv(id, zmq::recv_flags::dontwait)) break;
           if (!id.more()) continue;
@@ -529,9 +651,9 @@ void Mesh::Impl::ioLoop() {
         uint64_t v;
         [[maybe_unused]] auto r = ::read(wakeFd, &v, sizeof v);
       }
-      for (size_t i = 3; i < items.size(); ++i)
+      for (size_t i = kFirstMonitor; i < items.size(); ++i)
         if (items[i].revents & ZMQ_POLLIN) {
-          uint32_t p = uint32_t(i - 3);
+          uint32_t p = uint32_t(i - kFirstMonitor);
           if (p >= self) ++p;
           handleMonitor(p);
         }
@@ -564,9 +686,13 @@ Mesh::Mesh(const ClusterConfig &cfg, uint32_t self, const SecretKey &key, MeshOp
   m.recvTimeout = milliseconds(t.recvMs);
   m.latency = milliseconds(cfg.latencyMs);
   m.grace = milliseconds(std::min<uint32_t>(500, t.peerMs / 2));
+  m.receiveBudget = std::min(milliseconds(20), std::max(milliseconds(1), m.hbIvl / 4));
   m.peers.resize(m.nodes);
   m.peers[self].up = true;
   m.pendingBytes.assign(m.nodes, 0);
+  m.buffered.assign(m.nodes, 0);
+  m.peerCap = uint64_t(cfg.limits.peerBufferMib) << 20;
+  m.channelCap = uint64_t(cfg.limits.channelBufferMib) << 20;
   randombytes_buf(m.incarnation.data(), m.incarnation.size());
   if (!m.opts.multiplex) // the configuration's job: every channel exists from the start
     for (uint16_t id = 0; id < kMaxChannels; ++id) {
@@ -606,6 +732,10 @@ uint64_t Mesh::refusedConnections() const {
 
 uint64_t Mesh::droppedFrames() const {
   return impl_->dropped.load();
+}
+uint64_t Mesh::bufferedPeak() const {
+  std::lock_guard lk(impl_->mu);
+  return impl_->bufferedPeak;
 }
 uint64_t Mesh::bytesSent() const {
   return impl_->sentBytes.load();
@@ -705,6 +835,7 @@ void Mesh::close() {
   m.router.close();
   for (auto &s : m.monitors)
     s.close();
+  m.routerMonitor.close();
   for (uint32_t p = 0; p < m.nodes; ++p) {
     if (p == m.self) continue;
     // Linger only toward peers that still read: one that said Bye or died

@@ -47,6 +47,9 @@ struct MeshOptions {
   /// Multiplexed meshes: told when a peer comes up (`up`, empty reason) or
   /// goes down (with the reason). Called from the I/O thread, no lock held.
   std::function<void(uint32_t peer, bool up, const std::string &why)> onPeer;
+  /// Tests: the I/O thread spends this long on every frame it receives, as
+  /// a node would under heavy load (heartbeats must keep flowing).
+  std::chrono::microseconds slowReceiveForTest{0};
 };
 
 /// A channel of a multiplexed mesh, bound to one job.
@@ -116,6 +119,9 @@ public:
   uint64_t refusedConnections() const;
   /// Frames dropped because their job had no open channel (multiplexed).
   uint64_t droppedFrames() const;
+  /// The most bytes of unread messages this node has held for one peer at
+  /// once (bounded by the configuration's limits).
+  uint64_t bufferedPeak() const;
   /// Payload bytes handed to and received from the network so far.
   uint64_t bytesSent() const;
   uint64_t bytesReceived() const;

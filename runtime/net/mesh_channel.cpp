@@ -26,11 +26,8 @@ public:
     std::lock_guard lk(m_->mu);
     m_->chans.erase({st_->job, st_->id});
     m_->rememberClosed({st_->job, st_->id});
-    for (Link &l : st_->links) {
-      for (auto &msg : l.q)
-        sodium_memzero(msg.data(), msg.size());
-      sodium_memzero(l.partial.data(), l.partial.size());
-    }
+    for (uint32_t p = 0; p < st_->links.size(); ++p)
+      m_->clearLink(*st_, p);
   }
   uint32_t self() const override { return m_->self; }
   uint32_t parties() const override { return m_->cfg.numParties(); }
@@ -84,7 +81,7 @@ public:
     auto deadline = Clock::now() + m_->recvTimeout;
     for (;;) {
       Link &l = st_->links[from];
-      if (!l.q.empty()) return take(l);
+      if (!l.q.empty()) return take(from);
       if (!l.error.empty()) throw NetError(l.error);
       if (!st_->failed.empty()) throw NetError(st_->failed);
       const PeerState &ps = m_->peers[from];
@@ -112,7 +109,7 @@ public:
         uint32_t p = (next_ + i) % m_->nodes;
         if (p != m_->self && !st_->links[p].q.empty()) {
           next_ = p + 1;
-          return std::make_pair(p, take(st_->links[p]));
+          return std::make_pair(p, take(p));
         }
       }
       if (!st_->failed.empty()) throw NetError(st_->failed);
@@ -141,9 +138,8 @@ public:
   }
 
 private:
-  std::vector<uint8_t> take(Link &l) {
-    std::vector<uint8_t> out = std::move(l.q.front());
-    l.q.pop_front();
+  std::vector<uint8_t> take(uint32_t from) {
+    std::vector<uint8_t> out = m_->take(*st_, from);
     received_ += out.size();
     return out;
   }

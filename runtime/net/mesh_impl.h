@@ -38,11 +38,16 @@ struct PeerState {
   std::optional<Incarnation> incarnation; // multiplexed meshes
   uint64_t downs = 0;
   bool up = false; // multiplexed: announced up (heard, our link works, not dead)
+  // The one inbound connection admitted with this peer's key: its socket
+  // (ZeroMQ's SRCFD; -1 = none) and when it last delivered a frame.
+  int connFd = -1;
+  Clock::time_point connHeard;
 };
 
 /// One direction of one (job, channel) link: complete messages in order.
 struct Link {
   std::deque<std::vector<uint8_t>> q;
+  uint64_t bytes = 0; // in q and partial: counted against the buffer limits
   uint64_t nextSeq = 0;
   std::vector<uint8_t> partial; // chunks of a message not yet complete
   std::string error;            // a framing failure of this link
@@ -72,6 +77,37 @@ inline constexpr std::size_t kMaxPendingBytesPerPeer = std::size_t(16) << 20;
 inline constexpr std::chrono::seconds kPendingTtl{60};
 inline constexpr std::size_t kRecentlyClosed = 4096;
 
+/// Logs a repeating event (a refused connection retried every 100 ms) once
+/// per window, with the number of repeats it held back.
+class LogLimiter {
+public:
+  static constexpr std::chrono::seconds kWindow{10};
+  /// The line to log now for event `key` (`line` plus the repeats held
+  /// back), or "" to stay quiet.
+  std::string admit(const std::string &key, const std::string &line, Clock::time_point now) {
+    Entry &e = entries_[key];
+    if (e.logged && now - e.last < kWindow) {
+      ++e.held;
+      return "";
+    }
+    std::string out = line;
+    if (e.held)
+      out += " (and " + std::to_string(e.held) + " more time" + (e.held == 1 ? "" : "s") +
+             " in the last " + std::to_string(kWindow.count()) + " s)";
+    e = {true, now, 0};
+    if (entries_.size() > 1024) entries_.clear(); // keys come from peers' addresses
+    return out;
+  }
+
+private:
+  struct Entry {
+    bool logged = false;
+    Clock::time_point last;
+    uint64_t held = 0;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
 struct Outgoing {
   uint32_t dest;
   Clock::time_point due;
@@ -92,11 +128,14 @@ struct Mesh::Impl {
   MeshOptions opts;
   Incarnation incarnation{};
   std::chrono::milliseconds hbIvl, peerTimeout, connectTimeout, recvTimeout, latency, grace;
+  std::chrono::milliseconds receiveBudget; // longest the I/O thread reads before looking round
 
   zmq::context_t ctx;
   zmq::socket_t zap, router;
   std::vector<zmq::socket_t> dealers;  // by node id; self's is unused
   std::vector<zmq::socket_t> monitors; // PAIR sockets reading DEALER monitor events
+  zmq::socket_t routerMonitor;         // PAIR reading the ROUTER's disconnects
+  LogLimiter logLimiter;               // I/O thread only
   int wakeFd = -1;
   std::thread io;
   Clock::time_point start;
@@ -107,6 +146,9 @@ struct Mesh::Impl {
   std::map<ChanKey, std::shared_ptr<ChanState>> chans;
   std::map<ChanKey, PendingFrames> pending;
   std::vector<std::size_t> pendingBytes; // by peer
+  std::vector<uint64_t> buffered;        // by peer: bytes in open channels' links
+  uint64_t peerCap = 0, channelCap = 0;  // cfg.limits in bytes
+  uint64_t bufferedPeak = 0;             // most bytes buffered for one peer at once
   std::deque<ChanKey> closedOrder;       // recently closed (job, channel), oldest first
   std::set<ChanKey> closedSet;
   std::deque<Outgoing> outbox;   // filled by channels, drained by the I/O thread
@@ -119,6 +161,14 @@ struct Mesh::Impl {
   void log(const std::string &s) const {
     if (opts.log) opts.log(s);
   }
+  /// log() at most once per LogLimiter window for the same `key`.
+  void logLimited(const std::string &key, const std::string &s) {
+    if (std::string line = logLimiter.admit(key, s, Clock::now()); !line.empty()) log(line);
+  }
+  /// Whether a frame on inbound socket `fd` from `p` is on the connection
+  /// admitted for p's key (admitting it when there is none). Needs mu.
+  bool admitConnection(uint32_t p, int fd);
+  void handleRouterMonitor();
   void wake();
   /// Marks a peer unusable (first reason wins), fails the sequenced channels
   /// it takes part in (multiplexed) and wakes waiting receivers. Needs mu.
@@ -136,6 +186,10 @@ struct Mesh::Impl {
   /// Feeds a frame to an open channel's link: sequence checks, reassembly.
   void deliver(ChanState &st, uint32_t from, const FrameHeader &h,
                std::span<const uint8_t> payload);
+  /// Takes the oldest complete message of link `from` of `st`. Needs mu.
+  std::vector<uint8_t> take(ChanState &st, uint32_t from);
+  /// Wipes and forgets what a link holds (queued messages, a partial one).
+  void clearLink(ChanState &st, uint32_t from);
   /// Wipes and forgets pending frames (all of `key`'s, or the expired ones).
   void dropPending(std::map<ChanKey, PendingFrames>::iterator it);
   void expirePending(Clock::time_point now);

@@ -53,6 +53,26 @@ TEST_CASE("a valid configuration parses, with defaults and round trip") {
   CHECK(again.parties[1].publicKey == cfg.parties[1].publicKey);
   CHECK(again.dealer->endpoint == cfg.dealer->endpoint);
   CHECK(again.timeouts.peerMs == 800);
+  CHECK(cfg.limits.peerBufferMib == 1024);
+  CHECK(cfg.limits.channelBufferMib == 512);
+}
+
+TEST_CASE("buffer limits parse, round trip and are checked") {
+  const std::string ps = party(0, 7000, key(1)) + "," + party(1, 7001, key(2));
+  auto cfg = parseClusterConfig(
+      doc(ps, R"(, "limits": {"peer_buffer_mib": 64, "channel_buffer_mib": 16})"), "c.json");
+  CHECK(cfg.limits.peerBufferMib == 64);
+  CHECK(cfg.limits.channelBufferMib == 16);
+  auto again = parseClusterConfig(clusterConfigToJson(cfg), "again");
+  CHECK(again.limits.peerBufferMib == 64);
+  CHECK(again.limits.channelBufferMib == 16);
+  CHECK(errorOf(doc(ps, R"(, "limits": {"peer_buffer_mib": 0})")) ==
+        "cluster.json: limits.peer_buffer_mib: must be an integer in [1, 65536]");
+  CHECK(errorOf(doc(ps, R"(, "limits": {"peer_buffer_mib": 8, "channel_buffer_mib": 16})")) ==
+        "cluster.json: limits: channel_buffer_mib must not be larger than peer_buffer_mib");
+  CHECK(errorOf(doc(ps, R"(, "limits": {"buffer_mib": 8})")) ==
+        "cluster.json: limits: unknown field 'buffer_mib' (check its spelling)");
+  CHECK(errorOf(doc(ps, R"(, "limits": 5)")) == "cluster.json: limits: must be an object");
 }
 
 TEST_CASE("configuration errors name the file and field") {
