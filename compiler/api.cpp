@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/api.h"
 
+#include "compiler/backend/backend.h"
 #include "compiler/front/diagnostics.h"
 #include "compiler/front/parser.h"
 #include "compiler/lower/lower.h"
@@ -21,9 +22,6 @@
 #include <functional>
 #include <pthread.h>
 #include <sstream>
-#ifdef SMPC_HAVE_BACKEND
-#include "compiler/backend/backend.h"
-#endif
 
 namespace smpc::compiler {
 
@@ -73,10 +71,8 @@ bool wants(const std::vector<std::string> &list, const std::string &name) {
 /// Checks the --dump-ir-after names: "lower", "all" or a registered pass.
 bool validDumps(const Options &opts, std::ostream &diags) {
   std::vector<std::string> known{"lower", "all"};
-#ifdef SMPC_HAVE_BACKEND
   for (const auto &p : backend::passNames())
     known.push_back(p);
-#endif
   for (const auto &d : opts.dumpIrAfter)
     if (std::find(known.begin(), known.end(), d) == known.end()) {
       std::string list;
@@ -123,7 +119,6 @@ bool frontEnd(const std::string &path, const std::string &source, const Options 
   return ok;
 }
 
-#ifdef SMPC_HAVE_BACKEND
 bool optimise(ir::Module &mod, const Options &opts, std::ostream &diags) {
   backend::PassOptions po;
   po.optLevel = opts.optLevel;
@@ -136,7 +131,6 @@ bool optimise(ir::Module &mod, const Options &opts, std::ostream &diags) {
   }
   return true;
 }
-#endif
 
 } // namespace
 
@@ -199,7 +193,6 @@ std::optional<Result> compile(const std::string &path, const std::string &source
                               const Options &opts, std::ostream &diags) {
   ir::Module mod;
   if (!frontEnd(path, source, opts, diags, mod)) return std::nullopt;
-#ifdef SMPC_HAVE_BACKEND
   if (!optimise(mod, opts, diags)) return std::nullopt;
   Result r;
   r.program = backend::emit(mod);
@@ -212,17 +205,12 @@ std::optional<Result> compile(const std::string &path, const std::string &source
     return std::nullopt;
   }
   return r;
-#else
-  diags << "smpcc: error: this build has no compiler back end; only `smpcc check` works\n";
-  return std::nullopt;
-#endif
 }
 
 std::optional<CostReport> cost(const std::string &path, const std::string &source,
                                const Options &opts, uint32_t parties, std::ostream &diags) {
   ir::Module mod;
   if (!frontEnd(path, source, opts, diags, mod)) return std::nullopt;
-#ifdef SMPC_HAVE_BACKEND
   if (!optimise(mod, opts, diags)) return std::nullopt;
   // semi2k needs two parties even when the program names one.
   if (parties == 0) parties = std::max<uint32_t>(2, backend::minParties(mod));
@@ -234,10 +222,6 @@ std::optional<CostReport> cost(const std::string &path, const std::string &sourc
   r.needs = c.needs;
   r.text = c.text;
   return r;
-#else
-  diags << "smpcc: error: this build has no compiler back end; only `smpcc check` works\n";
-  return std::nullopt;
-#endif
 }
 
 } // namespace smpc::compiler

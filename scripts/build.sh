@@ -7,6 +7,7 @@ BUILD_DIR="${SMPC_BUILD_DIR:-build}"
 JOBS="${SMPC_JOBS:-$(nproc)}"
 WERROR=OFF
 if [ "${CI:-}" = "true" ]; then WERROR=ON; fi
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${SMPC_BUILD_TYPE:-Release}" \
+# The build type defaults in CMakeLists.txt; SMPC_BUILD_TYPE overrides it.
+cmake -S . -B "$BUILD_DIR" -G Ninja ${SMPC_BUILD_TYPE:+-DCMAKE_BUILD_TYPE="$SMPC_BUILD_TYPE"} \
   -DSMPC_WERROR="$WERROR" "$@" >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS"

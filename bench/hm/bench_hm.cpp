@@ -11,9 +11,9 @@
 // those of the party that sent most.
 // Usage: bench_hm [--quick] [--local-only] [--only SCENARIO] [--protocol P]
 //===----------------------------------------------------------------------===//
-#include "runtime/crypto/prg.h"
 #include "tests/support/local_channel.h"
 #include "tests/support/mesh_cluster.h"
+#include "vm/crypto/prg.h"
 #include "vm/protocols/rep3/rep3.h"
 #include "vm/protocols/shamir/shamir.h"
 
@@ -65,7 +65,7 @@ vm::InteractiveOp op(bc::Op k, std::span<const uint64_t> x, std::span<const uint
 std::vector<Scenario> scenarios(bool quick, uint32_t parties) {
   const size_t mulN = quick ? 100000 : 1000000, cmpN = quick ? 10000 : 100000;
   const uint32_t mat = quick ? 32 : 128;
-  const size_t csa = parties <= 3 ? 0 : parties <= 5 ? 1 : 2; // carry-save levels (shamir)
+  const size_t csa = parties <= 3 ? 0 : parties <= 5 ? 1 : 2;  // carry-save levels (shamir)
   const size_t cmpWords = (cmpN + 63) / 64 * (186 + 63 * csa); // AND words
   std::vector<Scenario> s;
   s.push_back({"mul", mulN, {mulN, 0, 0, 0}, [=](crypto::Prg &g, uint32_t w) -> Body {

@@ -10,6 +10,7 @@
 #include "runtime/preproc/ot/ot_preprocessing.h"
 #include "runtime/preproc/pool/triple_pool.h"
 #include "tests/support/local_channel.h"
+#include "tests/support/mesh_cluster.h"
 
 #include <chrono>
 #include <cstdio>
@@ -18,9 +19,6 @@
 #include <sodium.h>
 #include <string>
 #include <vector>
-#ifdef SMPC_BENCH_OT_MESH
-#include "tests/support/mesh_cluster.h"
-#endif
 
 using namespace smpc;
 using Clock = std::chrono::steady_clock;
@@ -163,7 +161,6 @@ void benchPool(uint32_t parties, std::size_t triples) {
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-#ifdef SMPC_BENCH_OT_MESH
 // The same over loopback TCP with CurveZMQ (runtime/net); the mesh helper
 // also starts a dealer node, which stays idle.
 void benchMesh(uint32_t parties, std::size_t triples) {
@@ -190,7 +187,6 @@ void benchMesh(uint32_t parties, std::size_t triples) {
   print("mesh_arith_triples_per_s_" + p, triples / tm, "triples/s");
   print("mesh_arith_bytes_per_triple_" + p, double(total) / triples, "bytes");
 }
-#endif
 
 } // namespace
 
@@ -203,9 +199,7 @@ int main(int argc, char **argv) {
   benchPreproc(2, 100000 * scale, 16384 * scale);
   benchPreproc(3, 50000 * scale, 8192 * scale);
   benchPool(2, 100000 * scale);
-#ifdef SMPC_BENCH_OT_MESH
   benchMesh(2, 100000 * scale);
   benchMesh(3, 50000 * scale);
-#endif
   return 0;
 }

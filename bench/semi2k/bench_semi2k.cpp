@@ -9,12 +9,12 @@
 // Usage: bench_semi2k [--quick] [--local-only] [--only SCENARIO]
 //===----------------------------------------------------------------------===//
 #include "bench/semi2k/stockpile.h"
-#include "runtime/crypto/prg.h"
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
 #include "runtime/preproc/dealer/generator.h"
 #include "tests/support/local_channel.h"
 #include "tests/support/mesh_cluster.h"
+#include "vm/crypto/prg.h"
 #include "vm/protocols/semi2k/semi2k.h"
 
 #include <barrier>

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/crypto/prg.h"
+#include "vm/crypto/prg.h"
 
 #include <array>
 #include <cstddef>

@@ -12,7 +12,7 @@
 
 #include "runtime/crypto/ot/base_ot.h"
 #include "runtime/crypto/ot/cr_hash.h"
-#include "runtime/crypto/prg.h"
+#include "vm/crypto/prg.h"
 
 #include <array>
 #include <cstddef>

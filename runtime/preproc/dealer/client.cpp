@@ -1,8 +1,8 @@
 //===- client.cpp - derive shares from the seed, apply party 0's corrections ===//
 #include "runtime/preproc/dealer/client.h"
 
-#include "runtime/crypto/perm.h"
 #include "runtime/preproc/dealer/wipe.h"
+#include "vm/crypto/perm.h"
 
 #include <algorithm>
 #include <exception>

@@ -1,7 +1,7 @@
 //===- generator.cpp - party shares from seeds, corrections for party 0 ---===//
 #include "runtime/preproc/dealer/generator.h"
 
-#include "runtime/crypto/perm.h"
+#include "vm/crypto/perm.h"
 
 #include <algorithm>
 #include <sodium.h>

@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/crypto/prg.h"
 #include "runtime/preproc/dealer/wire.h"
+#include "vm/crypto/prg.h"
 
 #include <cstdint>
 #include <map>

@@ -1,7 +1,7 @@
 //===- material.cpp - stream layouts and per-stream seed derivation -------===//
 #include "runtime/preproc/dealer/material.h"
 
-#include "runtime/crypto/perm.h"
+#include "vm/crypto/perm.h"
 
 #include <sodium.h>
 

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/crypto/prg.h"
+#include "vm/crypto/prg.h"
 
 #include <compare>
 #include <cstdint>

@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/crypto/prg.h"
 #include "runtime/preproc/dealer/material.h"
+#include "vm/crypto/prg.h"
 
 #include <cstdint>
 #include <span>

@@ -11,9 +11,9 @@
 
 #include "runtime/crypto/ot/cr_hash.h"
 #include "runtime/crypto/ot/iknp.h"
-#include "runtime/crypto/prg.h"
 #include "vm/core/channel.h"
 #include "vm/core/preprocessing.h"
+#include "vm/crypto/prg.h"
 
 #include <cstdint>
 #include <memory>

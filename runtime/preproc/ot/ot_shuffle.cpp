@@ -28,9 +28,9 @@
 // and 2 * width words per switch.
 //===----------------------------------------------------------------------===//
 #include "runtime/crypto/ot/ot_error.h"
-#include "runtime/crypto/perm.h"
 #include "runtime/preproc/ot/benes.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
+#include "vm/crypto/perm.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,6 +1,6 @@
 //===- io_tasks.cpp - open, secret input, output to chosen recipients -----===//
-#include "runtime/crypto/prg.h"
 #include "vm/core/errors.h"
+#include "vm/crypto/prg.h"
 #include "vm/protocols/semi2k/task.h"
 
 #include <algorithm>

@@ -15,8 +15,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/crypto/prg.h"
 #include "vm/core/channel.h"
+#include "vm/crypto/prg.h"
 #include "vm/protocols/shamir/params.h"
 
 #include <array>

@@ -18,7 +18,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/crypto/prg.h"
+#include "vm/crypto/prg.h"
 #include "vm/protocols/hm/hm.h"
 #include "vm/protocols/shamir/params.h"
 

@@ -1,5 +1,5 @@
 //===- prg.cpp - AES-128-CTR keystream as a PRG ---------------------------===//
-#include "runtime/crypto/prg.h"
+#include "vm/crypto/prg.h"
 
 #include <cstring>
 #include <limits>

@@ -1,5 +1,5 @@
 //===- perm.cpp - uniformly random permutations from PRG words ------------===//
-#include "runtime/crypto/perm.h"
+#include "vm/crypto/perm.h"
 
 #include <sodium.h>
 #include <utility>
