@@ -336,8 +336,8 @@ private:
       return;
     case bc::LenRule::Rows:
       if (len[1] != resLen || imm[2] < 1 || resLen % uint64_t(imm[2]) != 0)
-        fail("rows of " + std::to_string(imm[2]) + " do not fit lengths " +
-             std::to_string(len[1]) + " -> " + std::to_string(resLen));
+        fail("rows of " + std::to_string(imm[2]) + " do not fit lengths " + std::to_string(len[1]) +
+             " -> " + std::to_string(resLen));
       return;
     case bc::LenRule::Gather:
     case bc::LenRule::Scatter: {

@@ -160,8 +160,7 @@ public:
 
   /// Argument checks shared by every builtin (named arguments, arity,
   /// poison); returns the axis= value through `axis`. Poison on error.
-  Val builtinChecks(const Expr &e, std::vector<Val> &args,
-                    std::optional<int64_t> *axis = nullptr);
+  Val builtinChecks(const Expr &e, std::vector<Val> &args, std::optional<int64_t> *axis = nullptr);
 
   // ---- lower_sort.cpp
   /// Sorted keys and the payload values moved along (stable, ascending).

@@ -9,8 +9,7 @@ using bc::ElemType;
 using bc::Op;
 using ir::Vis;
 
-Val Lowerer::builtinChecks(const Expr &e, std::vector<Val> &args,
-                           std::optional<int64_t> *axisOut) {
+Val Lowerer::builtinChecks(const Expr &e, std::vector<Val> &args, std::optional<int64_t> *axisOut) {
   const std::string &n = e.name;
   const sema::BuiltinInfo &info = *sema::builtinInfo(n);
   // Named arguments: only `axis=`, only where builtins.def allows it, after
@@ -57,8 +56,7 @@ Val Lowerer::builtin(const Expr &e, std::vector<Val> &args) {
   if (builtinChecks(e, args, &axis).poison()) return Val::error();
   if (n == "sort" || n == "argsort" || (n == "sort_by" && args.size() == 2))
     return sortBuiltin(e, args)[0];
-  if (n == "sort_by")
-    return error(e.loc, diag::SortByManyValues, args.size() - 1);
+  if (n == "sort_by") return error(e.loc, diag::SortByManyValues, args.size() - 1);
   if (n == "shuffle") return shuffle(args[0], e.loc);
   if (n == "unsort") return unsort(args[0], args[1], e.loc);
   if (n == "arange") return arange(e);

@@ -80,7 +80,7 @@ Val Lowerer::call(const Expr &e) {
     std::vector<Val> args;
     // fill's sizes and named arguments (axis=) are compile-time constants,
     // not values.
-    size_t n = e.name == "arange"                         ? 0
+    size_t n = e.name == "arange"                        ? 0
                : e.name == "fill" || e.name == "reshape" ? std::min<size_t>(1, e.kids.size())
                                                          : e.kids.size();
     for (size_t i = 0; i < n; ++i)

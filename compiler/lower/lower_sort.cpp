@@ -252,7 +252,8 @@ std::vector<Val> Lowerer::multiValue(const Expr &e, size_t want) {
   Val check = builtinChecks(e, args);
   if (check.poison()) return {check};
   if (args.size() - 1 != want)
-    return {error(e.loc, diag::TupleCountMismatch, args.size() - 1, args.size() == 2 ? "" : "s", want)};
+    return {
+        error(e.loc, diag::TupleCountMismatch, args.size() - 1, args.size() == 2 ? "" : "s", want)};
   return sortBuiltin(e, args);
 }
 
@@ -300,8 +301,7 @@ Val Lowerer::arange(const Expr &e) {
 }
 
 Val Lowerer::shuffle(Val x, SMLoc loc) {
-  if (x.ty.isScalar())
-    return error(loc, diag::ShuffleNeedsArray, sema::typeName(x.ty));
+  if (x.ty.isScalar()) return error(loc, diag::ShuffleNeedsArray, sema::typeName(x.ty));
   if (!x.ty.secret()) x = toSecret(x);
   at(loc);
   Val r = x;

@@ -22,16 +22,16 @@ struct Pinned {
 };
 
 constexpr Pinned kPinned[] = {
-    {0, "ldc"},        {1, "mov.p"},      {2, "mov.s"},      {3, "c2s"},       {4, "slice.p"},
-    {5, "slice.s"},    {6, "slice.dp"},   {7, "slice.ds"},   {8, "store.p"},   {9, "store.s"},
-    {10, "store.dp"},  {11, "store.ds"},  {12, "add.p"},     {13, "sub.p"},    {14, "mul.p"},
-    {15, "neg.p"},     {16, "div.p"},     {17, "mod.p"},     {18, "fdiv.p"},   {19, "shl.p"},
-    {20, "shr.p"},     {21, "lt.p"},      {22, "eq.p"},      {23, "sum.p"},    {24, "matmul.p"},
-    {25, "add.ss"},    {26, "add.sp"},    {27, "sub.ss"},    {28, "sub.sp"},   {29, "sub.ps"},
-    {30, "neg.s"},     {31, "mul.sp"},    {32, "mul.ss"},    {33, "trunc.s"},  {34, "sum.s"},
-    {35, "matmul.ss"}, {36, "matmul.sp"}, {37, "matmul.ps"}, {38, "ltz.s"},    {39, "eqz.s"},
-    {40, "open"},      {41, "input"},     {42, "output.s"},  {43, "output.p"}, {44, "jmp"},
-    {45, "jz"},        {46, "jnz"},       {47, "round"},     {48, "cumsum.p"}, {49, "cumsum.s"},
+    {0, "ldc"},        {1, "mov.p"},      {2, "mov.s"},      {3, "c2s"},        {4, "slice.p"},
+    {5, "slice.s"},    {6, "slice.dp"},   {7, "slice.ds"},   {8, "store.p"},    {9, "store.s"},
+    {10, "store.dp"},  {11, "store.ds"},  {12, "add.p"},     {13, "sub.p"},     {14, "mul.p"},
+    {15, "neg.p"},     {16, "div.p"},     {17, "mod.p"},     {18, "fdiv.p"},    {19, "shl.p"},
+    {20, "shr.p"},     {21, "lt.p"},      {22, "eq.p"},      {23, "sum.p"},     {24, "matmul.p"},
+    {25, "add.ss"},    {26, "add.sp"},    {27, "sub.ss"},    {28, "sub.sp"},    {29, "sub.ps"},
+    {30, "neg.s"},     {31, "mul.sp"},    {32, "mul.ss"},    {33, "trunc.s"},   {34, "sum.s"},
+    {35, "matmul.ss"}, {36, "matmul.sp"}, {37, "matmul.ps"}, {38, "ltz.s"},     {39, "eqz.s"},
+    {40, "open"},      {41, "input"},     {42, "output.s"},  {43, "output.p"},  {44, "jmp"},
+    {45, "jz"},        {46, "jnz"},       {47, "round"},     {48, "cumsum.p"},  {49, "cumsum.s"},
     {50, "gather.p"},  {51, "gather.s"},  {52, "scatter.p"}, {53, "scatter.s"}, {54, "shuffle.s"},
     {55, "bit.s"},
 };

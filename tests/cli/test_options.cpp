@@ -18,8 +18,8 @@ TEST_CASE("--help is generated from each command's table") {
   CHECK(r.out.rfind("usage: smpc run PROG.smpc|PROG.smpcb [options]\n"
                     "run a program (.smpc or .smpcb) on its inputs and print the outputs\n",
                     0) == 0);
-  for (const char *opt : {"  --protocol clear|semi2k|rep3|shamir", "  --input NAME=FILE ", "  -D, --define ",
-                          "  --frac-bits F ", "  --parties N ", "  -h, --help "})
+  for (const char *opt : {"  --protocol clear|semi2k|rep3|shamir", "  --input NAME=FILE ",
+                          "  -D, --define ", "  --frac-bits F ", "  --parties N ", "  -h, --help "})
     CHECK_MESSAGE(r.out.find(opt) != std::string::npos, opt);
   r = runSmpc("party -h");
   CHECK(r.code == 0);

@@ -128,7 +128,7 @@ TEST_CASE("OT shuffle material: wrong sizes and a malformed switch message are r
                            smpc::vm::NetError);
     } else {
       pre.setup();
-      (void)net.channel(1).recv(0);                         // the permuter's OT message
+      (void)net.channel(1).recv(0);                        // the permuter's OT message
       net.channel(1).send(0, std::vector<uint8_t>(24, 7)); // not 2 words per switch
     }
   });

@@ -233,8 +233,8 @@ private:
       return;
     case LenRule::Rows:
       if (len[1] != len[0])
-        failAt(pc, "operand 2 has length " + std::to_string(len[1]) + " but the result has length " +
-                       std::to_string(len[0]) + " (must be equal)");
+        failAt(pc, "operand 2 has length " + std::to_string(len[1]) +
+                       " but the result has length " + std::to_string(len[0]) + " (must be equal)");
       if (a[2] < 1 || uint64_t(a[2]) > len[0] || len[0] % uint64_t(a[2]) != 0)
         failAt(pc, "row length " + std::to_string(a[2]) + " does not divide length " +
                        std::to_string(len[0]));

@@ -130,7 +130,6 @@ void DealerClient::prefetch(const bc::Program &prog) {
   }
 }
 
-
 void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
                         std::vector<uint64_t> &corr) {
   if (std::string e = validateKey(key); !e.empty()) throw DealerError("bad material request: " + e);
@@ -145,9 +144,8 @@ void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64
   auto have = [&] { return s.corr.size() - s.head; };
   if (have() + s.pending * per < need)
     request(key, std::max(count - (have() / per + s.pending),
-                          key.kind == Kind::MatTriple || key.kind == Kind::Shuffle
-                              ? uint64_t(1)
-                              : kMinRequest));
+                          key.kind == Kind::MatTriple || key.kind == Kind::Shuffle ? uint64_t(1)
+                                                                                   : kMinRequest));
   while (have() < need)
     receiveOne();
   corr.assign(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head),
@@ -264,8 +262,8 @@ void DealerClient::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
                                std::span<uint64_t> share) {
   const uint64_t words = uint64_t(rows) * width;
   const bool mine = permuter == party_;
-  checkSizes(permuter < dealerId_ && share.size() == words &&
-             perm.size() == (mine ? rows : 0) && mask.size() == (mine ? 0 : words));
+  checkSizes(permuter < dealerId_ && share.size() == words && perm.size() == (mine ? rows : 0) &&
+             mask.size() == (mine ? 0 : words));
   const StreamKey key{Kind::Shuffle, permuter, rows, width};
   std::vector<uint64_t> w, corr;
   draw(key, 1, w, corr);

@@ -38,8 +38,8 @@ void route(const std::vector<uint32_t> &p, std::vector<uint8_t> &bits, uint64_t 
     uint64_t r = start;
     while (side[r] < 0) {
       side[r] = 0;
-      const uint32_t x = p[r];       // goes through the upper network
-      bits[base + x / 2] = x & 1;    // crossed if it is the odd wire
+      const uint32_t x = p[r];        // goes through the upper network
+      bits[base + x / 2] = x & 1;     // crossed if it is the odd wire
       const uint64_t rp = inv[x ^ 1]; // its partner takes the lower one
       side[rp] = 1;
       r = rp ^ 1; // and the other output of that pair the upper one

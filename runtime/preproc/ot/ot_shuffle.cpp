@@ -51,8 +51,7 @@ void wipe(std::vector<uint64_t> &v) {
 // order the evaluation visits the switches (increasing ids).
 class Expander {
 public:
-  Expander(crypto::ot::CrHash &h, const std::vector<uint64_t> &keys, uint64_t width,
-           uint64_t tweak)
+  Expander(crypto::ot::CrHash &h, const std::vector<uint64_t> &keys, uint64_t width, uint64_t tweak)
       : h_(h), keys_(keys), words_(2 * width), tweak_(tweak) {}
   ~Expander() { wipe(buf_); }
   const uint64_t *at(uint64_t id) {

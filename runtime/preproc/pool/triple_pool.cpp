@@ -407,7 +407,8 @@ void TriplePool::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
                              std::span<uint64_t> share) {
   const std::size_t words = std::size_t(rows) * width;
   const bool mine = permuter == ch_.self();
-  if (share.size() != words || perm.size() != (mine ? rows : 0) || mask.size() != (mine ? 0 : words))
+  if (share.size() != words || perm.size() != (mine ? rows : 0) ||
+      mask.size() != (mine ? 0 : words))
     throw std::invalid_argument("shuffleTurn: sizes do not match rows x width");
   if (words == 0) return;
   PoolCommand cmd{PoolOp::Shuffle, PoolKind::Triples, 0, rows, 0, width, permuter};

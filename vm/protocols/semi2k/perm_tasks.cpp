@@ -120,8 +120,7 @@ private:
 std::unique_ptr<Task> makeShuffleTask(vm::InteractiveOp &op, Context &ctx) {
   if (op.width == 0 || op.x.size() % op.width != 0 || op.out.size() != op.x.size())
     throw vm::ProtocolError("shuffle.s: operand lengths do not match");
-  if (op.x.size() / op.width > UINT32_MAX)
-    throw vm::ProtocolError("shuffle.s: too many rows");
+  if (op.x.size() / op.width > UINT32_MAX) throw vm::ProtocolError("shuffle.s: too many rows");
   return std::make_unique<ShuffleTask>(op, ctx);
 }
 
