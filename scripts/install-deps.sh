@@ -20,6 +20,8 @@ PKGS=(
 # k8s/ use.
 if [ "${SMPC_DEPS:-all}" != "build" ]; then
   PKGS+=(iproute2 procps podman debootstrap nats-server unzip)
+  # scripts/lint.sh: clang-format and clang-tidy.
+  PKGS+=(clang-format-14 clang-tidy-14)
   # Node.js and npm (the chart tests' tooling): the machine's own when
   # present, else Debian's.
   if ! command -v npm >/dev/null; then PKGS+=(nodejs npm); fi
