@@ -12,7 +12,7 @@ PKGS=(
   llvm-14-dev llvm-14-tools zlib1g-dev
   libzmq3-dev cppzmq-dev libsodium-dev libssl-dev libsqlite3-dev
   libboost-program-options1.74-dev libboost-program-options-dev
-  doctest-dev nlohmann-json3-dev
+  doctest-dev nlohmann-json3-dev libcpp-httplib-dev
   libnats-dev
 )
 # Only what compiling and running need (scripts/demo.sh, the container

@@ -15,6 +15,7 @@
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/wire.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
+#include "runtime/preproc/pool/pool_estimate.h"
 #include "runtime/preproc/pool/triple_pool.h"
 #include "vm/bytecode/protocols.h"
 #include "vm/bytecode/serialize.h"
@@ -77,21 +78,16 @@ std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a)
   return rc;
 }
 
-/// Pool sizes for one job: what the program header predicts, so the
-/// background thread makes ahead of time what this run will draw rather than
-/// spending the machine on material it never uses; clamped to [64, default].
-/// AND-triple words are bounded from above (a comparison of a short vector
-/// still takes whole 64-bit words: 123 per ltz, 63 per eqz).
+/// Pool sizes for one job: what the program header predicts
+/// (pool_estimate.h), so the background thread makes ahead of time what this
+/// run will draw rather than spending the machine on material it never
+/// uses; clamped to [64, default].
 preproc::PoolConfig poolConfig(const bc::Program &prog, uint32_t parties) {
   preproc::PoolConfig pc;
   pc.parties = parties;
   pc.truncShift = prog.fracBits;
-  const bc::PreprocNeeds &n = prog.needs;
-  if (!n.exact) return pc;
-  const uint64_t cmp = n.ltz + n.eqz;
-  // Kinds in PoolConfig order: triples, AND-triple words, daBits, edaBits, truncation pairs.
-  const std::array<uint64_t, preproc::kPoolKinds> want = {n.triples, n.ltz * 123 + n.eqz * 63, cmp,
-                                                          cmp, n.truncPairs};
+  if (!prog.needs.exact) return pc;
+  const auto want = preproc::estimateMaterial(prog.needs);
   for (size_t k = 0; k < want.size(); ++k)
     pc.capacity[k] = std::clamp<uint64_t>(want[k], 64, pc.capacity[k]);
   return pc;

@@ -87,6 +87,7 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
   case bc::Op::Input: {
     const bc::IoEntry &e = st.prog.inputs[a[1]];
     op.owner = e.party;
+    op.io = uint32_t(a[1]);
     // Only the owner hands its plaintext to the protocol (a single-party
     // protocol such as clear plays every owner).
     const bool owner = st.proto.partyId() == e.party || st.proto.numParties() == 1;
@@ -104,6 +105,7 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
   }
   case bc::Op::OutputS: {
     const bc::IoEntry &e = st.prog.outputs[a[1]];
+    op.io = uint32_t(a[1]);
     op.x = S[a[0]];
     op.recipients = e.recipients;
     pd.bout.assign(e.size(), 0);

@@ -135,7 +135,7 @@ void scatterRows(State &st, Reg &dst, const Reg &src, const Reg &idx, uint64_t w
 void receivePublicOutput(State &st, uint32_t idx, const Reg &v) {
   const bc::IoEntry &e = st.prog.outputs[idx];
   const uint32_t me = st.proto.partyId();
-  bool mine = e.recipients.empty() || st.proto.numParties() == 1;
+  bool mine = e.recipients.empty() || st.proto.numParties() == 1 || st.allOutputs;
   for (uint32_t r : e.recipients)
     mine = mine || r == me;
   if (mine) st.outputs[idx] = v;
@@ -147,7 +147,7 @@ template <bool Planar>
 std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
                                  const InputValues &inputs, const RunOptions &opts,
                                  uint32_t width) {
-  State st{prog, proto, inputs, {}, {}, width, {}, 0};
+  State st{prog, proto, inputs, {}, {}, width, {}, 0, opts.allOutputs};
   const uint32_t w = Planar ? width : 1;
   st.s.reserve(prog.sregLen.size());
   for (uint32_t l : prog.sregLen)

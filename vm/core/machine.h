@@ -42,6 +42,11 @@ inline constexpr uint64_t kMaxRegisterWords = uint64_t(1) << 30;
 struct RunOptions {
   uint64_t maxSteps = 0;        // 0 = unlimited; else fail after this many instructions
   OpCounts *opCounts = nullptr; // when set, counts every instruction executed
+  /// Return every public output at every party, whatever the program's
+  /// recipients: the node daemon routes outputs to clients by the job's
+  /// approved rules, not by the program (secret outputs go through the
+  /// protocol's OutputS, which the node's protocol wrapper keeps as shares).
+  bool allOutputs = false;
 };
 
 /// Runs `prog` (already verified by readProgram/verifyProgram) to the end.

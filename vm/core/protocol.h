@@ -47,6 +47,7 @@ struct InteractiveOp {
   uint32_t shift = 0;               // TruncS; BitS: the bit position
   uint32_t width = 1;               // ShuffleS: elements per row (rows move as a whole)
   uint32_t owner = 0;               // Input: the providing party
+  uint32_t io = 0;                  // Input/OutputS: index in the program's input/output table
   std::vector<uint32_t> recipients; // OutputS: parties that learn it (empty = all)
   bool receives = true; // OutputS: set by the protocol: false when this party is not a recipient
                         // (out untouched)

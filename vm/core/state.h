@@ -19,6 +19,7 @@ struct State {
   uint32_t w = 1;                          // share width: proto.shareWidth()
   std::vector<std::optional<Reg>> outputs; // per output-table entry, once received
   size_t pc = 0;
+  bool allOutputs = false; // RunOptions::allOutputs
 
   /// Element count of secret register r (its words are w planes of this).
   size_t slen(const Reg &r) const { return w == 1 ? r.size() : r.size() / w; }

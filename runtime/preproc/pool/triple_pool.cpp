@@ -1,6 +1,8 @@
 //===- triple_pool.cpp - background generation, draws, status -------------===//
 #include "runtime/preproc/pool/triple_pool.h"
 
+#include "runtime/preproc/pool/pool_estimate.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -14,10 +16,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char *kNames[kPoolKinds] = {"triples", "bool", "dabits", "edabits", "trunc"};
-// Words per record: triples a,b,c; bool words a,b,c; daBit arith,bit;
-// edaBit r,bits-of-r; truncation r,msb,high.
-constexpr std::size_t kArity[kPoolKinds] = {3, 3, 2, 2, 3};
+// Words per record (pool_estimate.h): triples a,b,c; bool words a,b,c;
+// daBit arith,bit; edaBit r,bits-of-r; truncation r,msb,high.
+std::size_t arity(std::size_t k) {
+  return poolRecordWords(static_cast<PoolKind>(k));
+}
 constexpr std::size_t kDrawChunk = 4096;
 
 std::size_t idx(PoolKind k) {
@@ -44,7 +47,7 @@ TriplePool::TriplePool(vm::Channel &background, std::unique_ptr<vm::Preprocessin
     if (c == 0) throw std::invalid_argument("pool: every capacity must be at least 1");
   if (!cfg_.log) cfg_.log = [](const std::string &line) { std::cerr << line << '\n'; };
   for (std::size_t k = 0; k < kPoolKinds; ++k)
-    rings_.push_back(std::make_unique<PoolRing>(kArity[k], cfg_.capacity[k]));
+    rings_.push_back(std::make_unique<PoolRing>(arity(k), cfg_.capacity[k]));
   thread_ = std::thread([this] { run(); });
 }
 
@@ -178,7 +181,7 @@ void TriplePool::execute(const PoolCommand &cmd) {
   case PoolOp::Generate:
     break;
   }
-  const std::size_t n = cmd.count, k = idx(cmd.kind), ar = kArity[k];
+  const std::size_t n = cmd.count, k = idx(cmd.kind), ar = arity(k);
   std::vector<uint64_t> rec(n * ar), x, y, z;
   switch (cmd.kind) {
   case PoolKind::Triples:
@@ -231,7 +234,7 @@ void TriplePool::throwFailed() const {
 
 void TriplePool::draw(PoolKind kind, std::size_t n,
                       const std::function<void(std::span<const uint64_t>, std::size_t)> &take) {
-  const std::size_t k = idx(kind), ar = kArity[k];
+  const std::size_t k = idx(kind), ar = arity(k);
   std::vector<uint64_t> chunk(std::min(n, kDrawChunk) * ar);
   std::size_t done = 0;
   while (done < n) {
@@ -249,7 +252,7 @@ void TriplePool::draw(PoolKind kind, std::size_t n,
         waitedSeconds_ += s;
         char line[128];
         std::snprintf(line, sizeof line, "pool: online phase waited %.1f ms for %s (pool empty)",
-                      1e3 * s, kNames[k]);
+                      1e3 * s, poolKindName(static_cast<PoolKind>(k)));
         lk.unlock();
         cfg_.log(line);
         continue;
@@ -364,7 +367,7 @@ PoolStatus TriplePool::status() const {
   PoolStatus s;
   for (std::size_t k = 0; k < kPoolKinds; ++k) {
     auto &o = s.kinds[k];
-    o.name = kNames[k];
+    o.name = poolKindName(static_cast<PoolKind>(k));
     o.level = rings_[k]->size();
     o.capacity = cfg_.capacity[k];
     o.generated = generated_[k];
@@ -374,7 +377,7 @@ PoolStatus TriplePool::status() const {
   s.waits = waits_;
   s.waitedSeconds = waitedSeconds_;
   for (std::size_t k = 0; k < kPoolKinds; ++k)
-    if (waiting_[k]) s.waitingFor = kNames[k];
+    if (waiting_[k]) s.waitingFor = poolKindName(static_cast<PoolKind>(k));
   s.failed = failed_;
   s.error = error_;
   return s;

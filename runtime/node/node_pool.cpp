@@ -1,0 +1,485 @@
+//===- node_pool.cpp - the shared pool session and per-job reservations ---===//
+//
+// Session: when every peer is up, the leader picks a random session id and
+// tells the followers; each node then runs a TriplePool (OT generator) on
+// channel kPreprocChannel of job "pool-<session>", and the followers read
+// reservation tickets on channel kTicketChannel of it. Any peer going down
+// ends the session everywhere (its material is wiped); a new one starts when
+// all are up again.
+//
+// Reservations: the leader, at a job's start, decides how many records of
+// each kind the job takes (what the program used last time, else the
+// header's estimate, capped by what the pool holds now), sends that ticket
+// to the followers and draws. Followers draw tickets strictly in ticket
+// order, whether or not their copy of the job still wants them, so every
+// node's pool hands out the same records to the same job.
+//===----------------------------------------------------------------------===//
+#include "runtime/node/node_pool.h"
+
+#include "runtime/preproc/ot/ot_preprocessing.h"
+#include "runtime/preproc/pool/pool_estimate.h"
+#include "vm/core/errors.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <sodium.h>
+#include <thread>
+
+namespace smpc::node {
+
+namespace {
+
+using preproc::kPoolKinds;
+using preproc::PoolKind;
+using Clock = std::chrono::steady_clock;
+constexpr uint16_t kTicketChannel = 2;
+
+void wipe(std::vector<uint64_t> &v) {
+  if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
+  v.clear();
+}
+
+std::size_t words64(std::size_t n) {
+  return (n + 63) / 64;
+}
+
+/// Material of one kind in the layout vm::Preprocessing hands out: three
+/// word arrays (triples, bool words, truncation: a/b/c or r/msb/high), or
+/// values plus packed bits (daBits: arith + 1 bit each; edaBits: r + 64
+/// bit-slices).
+struct Lot {
+  std::size_t n = 0;
+  std::vector<uint64_t> x, y, z;
+  void clear() { wipe(x), wipe(y), wipe(z), n = 0; }
+};
+
+/// Makes `n` records of `kind` into a fresh lot from `gen`.
+Lot makeLot(vm::Preprocessing &gen, PoolKind kind, std::size_t n, uint32_t shift) {
+  Lot l;
+  l.n = n;
+  switch (kind) {
+  case PoolKind::Triples:
+  case PoolKind::BoolTriples:
+  case PoolKind::Trunc:
+    l.x.resize(n), l.y.resize(n), l.z.resize(n);
+    if (n == 0) break;
+    if (kind == PoolKind::Triples)
+      gen.triples(l.x, l.y, l.z);
+    else if (kind == PoolKind::BoolTriples)
+      gen.boolTriples(l.x, l.y, l.z);
+    else
+      gen.truncPairs(shift, l.x, l.y, l.z);
+    break;
+  case PoolKind::DaBits:
+    l.x.resize(n), l.y.resize(words64(n));
+    if (n) gen.daBits(l.x, l.y);
+    break;
+  case PoolKind::EdaBits:
+    l.x.resize(n), l.y.resize(64 * words64(n));
+    if (n) gen.edaBits(l.x, l.y);
+    break;
+  }
+  return l;
+}
+
+/// Copies records [from, from+count) of `src` to [at, at+count) of the
+/// caller's spans (x, y, z as the Preprocessing call takes them; `total` is
+/// the length of the caller's request, for the bit-slice layout).
+void copyOut(PoolKind kind, const Lot &src, std::size_t from, std::size_t count,
+             std::span<uint64_t> x, std::span<uint64_t> y, std::span<uint64_t> z, std::size_t at,
+             std::size_t total) {
+  switch (kind) {
+  case PoolKind::Triples:
+  case PoolKind::BoolTriples:
+  case PoolKind::Trunc:
+    std::copy_n(src.x.begin() + from, count, x.begin() + at);
+    std::copy_n(src.y.begin() + from, count, y.begin() + at);
+    std::copy_n(src.z.begin() + from, count, z.begin() + at);
+    return;
+  case PoolKind::DaBits:
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t s = from + i, d = at + i;
+      x[d] = src.x[s];
+      y[d / 64] |= ((src.y[s / 64] >> (s % 64)) & 1) << (d % 64);
+    }
+    return;
+  case PoolKind::EdaBits: {
+    const std::size_t sw = words64(src.n), dw = words64(total);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t s = from + i, d = at + i;
+      x[d] = src.x[s];
+      for (std::size_t b = 0; b < 64; ++b)
+        y[b * dw + d / 64] |= ((src.y[b * sw + s / 64] >> (s % 64)) & 1) << (d % 64);
+    }
+    return;
+  }
+  }
+}
+
+/// A job's material: its reserved lots first, then OT on the job's channel.
+class Reserved final : public JobMaterial {
+public:
+  Reserved(std::array<Lot, kPoolKinds> lots, vm::Channel &ch, uint32_t parties, uint32_t shift,
+           double waited)
+      : lots_(std::move(lots)), ch_(ch), parties_(parties), shift_(shift) {
+    for (std::size_t k = 0; k < kPoolKinds; ++k)
+      stats_.fromPool[k] = lots_[k].n;
+    stats_.reserveWaitSeconds = waited;
+  }
+  ~Reserved() override {
+    for (auto &l : lots_)
+      l.clear();
+  }
+  MaterialStats stats() const override { return stats_; }
+
+  void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
+    serve(PoolKind::Triples, a, b, c);
+  }
+  void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
+    serve(PoolKind::BoolTriples, a, b, c);
+  }
+  void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override {
+    std::fill(bits.begin(), bits.end(), 0);
+    serve(PoolKind::DaBits, arith, bits, {});
+  }
+  void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override {
+    std::fill(bits.begin(), bits.end(), 0);
+    serve(PoolKind::EdaBits, r, bits, {});
+  }
+  void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                  std::span<uint64_t> high) override {
+    if (shift != shift_) { // the pool holds pairs for the fixed-point shift only
+      ++stats_.onDemandCalls;
+      stats_.used[std::size_t(PoolKind::Trunc)] += r.size();
+      return gen().truncPairs(shift, r, msb, high);
+    }
+    serve(PoolKind::Trunc, r, msb, high);
+  }
+  void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                    std::span<uint64_t> b, std::span<uint64_t> c) override {
+    ++stats_.onDemandCalls; // never pooled: its shape is the program's
+    gen().matrixTriple(m, k, n, a, b, c);
+  }
+
+private:
+  vm::Preprocessing &gen() {
+    if (!gen_) {
+      preproc::OtOptions o;
+      o.parties = parties_;
+      gen_ = preproc::makeOtPreprocessing(ch_, o);
+    }
+    return *gen_;
+  }
+
+  void serve(PoolKind kind, std::span<uint64_t> x, std::span<uint64_t> y, std::span<uint64_t> z) {
+    const std::size_t k = std::size_t(kind), n = x.size();
+    Lot &lot = lots_[k];
+    const std::size_t take = std::min(n, lot.n - next_[k]);
+    copyOut(kind, lot, next_[k], take, x, y, z, 0, n);
+    next_[k] += take;
+    stats_.used[k] += n;
+    if (next_[k] == lot.n) lot.clear();
+    if (take == n) return;
+    ++stats_.onDemandCalls;
+    Lot more = makeLot(gen(), kind, n - take, shift_);
+    copyOut(kind, more, 0, n - take, x, y, z, take, n);
+    more.clear();
+  }
+
+  std::array<Lot, kPoolKinds> lots_;
+  std::array<std::size_t, kPoolKinds> next_{};
+  vm::Channel &ch_;
+  uint32_t parties_, shift_;
+  std::unique_ptr<vm::Preprocessing> gen_;
+  MaterialStats stats_;
+};
+
+std::vector<uint8_t> encodeTicket(const std::string &job,
+                                  const std::array<uint64_t, kPoolKinds> &counts) {
+  nlohmann::json j = {{"job", job}, {"counts", counts}};
+  std::string s = j.dump();
+  return {s.begin(), s.end()};
+}
+
+/// One shared pool: its channels live as long as its generator thread, and
+/// a job that is drawing keeps the whole session alive.
+struct Session {
+  std::string id;
+  std::unique_ptr<net::JobChannel> gen, tickets; // declared first: destroyed last
+  std::unique_ptr<preproc::TriplePool> pool;
+  ~Session() { pool.reset(); } // joins the generator thread before the channels go
+};
+
+} // namespace
+
+struct NodePool::Impl {
+  net::Mesh &mesh;
+  const NodeConfig &cfg;
+  store::Store &st;
+  Logger &log;
+  std::function<void(uint32_t, const nlohmann::json &)> send; // set by the node
+  preproc::PoolConfig pc;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::vector<bool> up;
+  std::shared_ptr<Session> cur; // the running session, or null
+  std::mutex lifeMu;            // serialises start() and stop() (control and I/O threads)
+  std::thread follower;         // followers: draws tickets in order; under lifeMu
+  std::mutex drawMu;            // leader: one ticket at a time, in order
+  std::map<std::string, std::array<Lot, kPoolKinds>> parked; // followers: drawn, not yet claimed
+  std::map<std::string, Clock::time_point> claimed;          // jobs that no longer want theirs
+
+  Impl(net::Mesh &m, const NodeConfig &c, store::Store &s, Logger &l)
+      : mesh(m), cfg(c), st(s), log(l), up(c.peers.numParties(), false) {
+    up[cfg.party] = true;
+    // Capacities: as configured, the other kinds share what is left of the
+    // memory cap in the default proportions.
+    std::size_t fixed = 0, rest = 0;
+    for (std::size_t k = 0; k < kPoolKinds; ++k) {
+      const std::size_t w = preproc::poolRecordWords(PoolKind(k)) * 8;
+      (cfg.poolRecords[k] ? fixed : rest) +=
+          (cfg.poolRecords[k] ? cfg.poolRecords[k] : pc.capacity[k]) * w;
+    }
+    const double scale =
+        rest ? double(cfg.poolMemoryBytes > fixed ? cfg.poolMemoryBytes - fixed : 0) / double(rest)
+             : 0;
+    for (std::size_t k = 0; k < kPoolKinds; ++k)
+      pc.capacity[k] = cfg.poolRecords[k]
+                           ? std::size_t(cfg.poolRecords[k])
+                           : std::max<std::size_t>(64, std::size_t(double(pc.capacity[k]) * scale));
+    pc.parties = cfg.peers.numParties();
+    pc.truncShift = 16;
+    pc.log = [this](const std::string &line) { log.debug(line); };
+  }
+
+  bool allUp() const {
+    return std::all_of(up.begin(), up.end(), [](bool b) { return b; });
+  }
+
+  void start(const std::string &id) {
+    std::lock_guard life(lifeMu);
+    stopLocked();
+    auto ss = std::make_shared<Session>();
+    ss->id = id;
+    ss->gen = mesh.openJob("pool-" + id, net::kPreprocChannel);
+    ss->tickets = mesh.openJob("pool-" + id, kTicketChannel);
+    preproc::OtOptions o;
+    o.parties = cfg.peers.numParties();
+    ss->pool =
+        preproc::makePooledPreprocessing(*ss->gen, preproc::makeOtPreprocessing(*ss->gen, o), pc);
+    {
+      std::lock_guard lk(mu);
+      cur = ss;
+    }
+    if (cfg.party != 0) follower = std::thread([this, ss] { followTickets(ss); });
+    log.info("triple pool started", {{"session", id}});
+  }
+
+  void stop() {
+    std::lock_guard life(lifeMu);
+    stopLocked();
+  }
+
+  void stopLocked() {
+    std::shared_ptr<Session> old;
+    {
+      std::lock_guard lk(mu);
+      if (!cur) return;
+      old = std::move(cur);
+      const std::string why = "the triple pool stopped (a peer went down or the node stops)";
+      old->gen->abort(why);
+      old->tickets->abort(why);
+      for (auto &[job, lots] : parked)
+        for (auto &l : lots)
+          l.clear();
+      parked.clear();
+    }
+    cv.notify_all();
+    if (follower.joinable()) follower.join();
+    old.reset(); // the last holder (maybe a drawing job) joins the generator thread
+    log.info("triple pool stopped");
+  }
+
+  std::array<Lot, kPoolKinds> draw(preproc::TriplePool &from,
+                                   const std::array<uint64_t, kPoolKinds> &counts) {
+    std::array<Lot, kPoolKinds> lots;
+    for (std::size_t k = 0; k < kPoolKinds; ++k)
+      lots[k] = makeLot(from, PoolKind(k), counts[k], pc.truncShift);
+    return lots;
+  }
+
+  void followTickets(std::shared_ptr<Session> ss) {
+    try {
+      for (;;) {
+        auto msg = ss->tickets->recv(0);
+        auto j = nlohmann::json::parse(msg.begin(), msg.end(), nullptr, false);
+        if (j.is_discarded() || !j.contains("job") || !j["job"].is_string() ||
+            !j.contains("counts") || !j["counts"].is_array() || j["counts"].size() != kPoolKinds)
+          throw vm::NetError("party 0 sent a malformed pool ticket");
+        std::array<uint64_t, kPoolKinds> counts{};
+        for (std::size_t k = 0; k < kPoolKinds; ++k) {
+          if (!j["counts"][k].is_number_unsigned() ||
+              j["counts"][k].get<uint64_t>() > preproc::kMaxCommandElems)
+            throw vm::NetError("party 0 sent a malformed pool ticket");
+          counts[k] = j["counts"][k].get<uint64_t>();
+        }
+        auto lots = draw(*ss->pool, counts); // always, so the pools stay in step
+        const std::string job = j["job"].get<std::string>();
+        std::lock_guard lk(mu);
+        if (claimed.erase(job)) { // the job ended before its ticket came
+          for (auto &l : lots)
+            l.clear();
+          continue;
+        }
+        parked[job] = std::move(lots);
+        cv.notify_all();
+      }
+    } catch (const std::exception &e) {
+      std::lock_guard lk(mu);
+      if (cur == ss) log.debug("triple pool tickets stopped", {{"reason", e.what()}});
+    }
+  }
+};
+
+NodePool::NodePool(net::Mesh &mesh, const NodeConfig &cfg, store::Store &st, Logger &log)
+    : impl_(std::make_unique<Impl>(mesh, cfg, st, log)) {}
+
+NodePool::~NodePool() {
+  impl_->stop();
+}
+
+void NodePool::setSender(std::function<void(uint32_t, const nlohmann::json &)> send) {
+  impl_->send = std::move(send);
+}
+
+void NodePool::onControl(uint32_t from, const nlohmann::json &m) {
+  Impl &p = *impl_;
+  if (!p.cfg.poolEnabled || from != 0 || p.cfg.party == 0) return;
+  if (m.value("t", "") == "pool_start" && m.contains("session") && m["session"].is_string()) {
+    const std::string id = m["session"].get<std::string>();
+    if (id.size() != 32) return;
+    p.start(id);
+  }
+}
+
+void NodePool::onPeer(uint32_t peer, bool isUp) {
+  Impl &p = *impl_;
+  if (!p.cfg.poolEnabled) return;
+  bool startNew = false;
+  {
+    std::lock_guard lk(p.mu);
+    if (peer >= p.up.size() || p.up[peer] == isUp) return;
+    p.up[peer] = isUp;
+    startNew = isUp && p.allUp() && p.cfg.party == 0;
+  }
+  if (!isUp) return p.stop();
+  if (startNew) {
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+    for (uint32_t q = 1; q < p.cfg.peers.numParties(); ++q)
+      if (p.send) p.send(q, {{"t", "pool_start"}, {"session", hex}});
+    p.start(hex);
+  }
+}
+
+std::string NodePool::session() const {
+  std::lock_guard lk(impl_->mu);
+  return impl_->cur ? impl_->cur->id : std::string();
+}
+
+std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const std::string &session,
+                                              const std::string &programHash,
+                                              const bc::Program &prog, net::JobChannel &preproc) {
+  Impl &p = *impl_;
+  const uint32_t parties = p.cfg.peers.numParties();
+  const std::string me = "party " + std::to_string(p.cfg.party);
+  std::array<Lot, kPoolKinds> lots;
+  const auto t0 = Clock::now();
+  std::unique_lock lk(p.mu);
+  if (!session.empty()) {
+    auto stopped = [&] {
+      return vm::NetError("the triple pool of " + me +
+                          " stopped before the job's material was set aside (a peer went down); "
+                          "submit the job again");
+    };
+    if (!p.cur || p.cur->id != session) throw stopped();
+    std::shared_ptr<Session> ss = p.cur;
+    if (p.cfg.party == 0) {
+      std::array<uint64_t, kPoolKinds> want = preproc::estimateMaterial(prog.needs);
+      if (auto learned = p.st.materialUse(programHash); learned && learned->size() == kPoolKinds)
+        std::copy(learned->begin(), learned->end(), want.begin());
+      if (prog.fracBits != p.pc.truncShift) want[std::size_t(PoolKind::Trunc)] = 0;
+      lk.unlock();
+      // One ticket at a time: tickets leave in the order the leader draws.
+      std::lock_guard dl(p.drawMu);
+      const auto status = ss->pool->status();
+      std::array<uint64_t, kPoolKinds> counts{};
+      for (std::size_t k = 0; k < kPoolKinds; ++k)
+        counts[k] = std::min<uint64_t>(want[k], status.kinds[k].level);
+      const auto ticket = encodeTicket(jobId, counts);
+      for (uint32_t q = 1; q < parties; ++q)
+        ss->tickets->send(q, ticket);
+      lots = p.draw(*ss->pool, counts);
+    } else {
+      // Wait for the leader's ticket for this job (drawn in ticket order).
+      for (;;) {
+        if (auto it = p.parked.find(jobId); it != p.parked.end()) {
+          lots = std::move(it->second);
+          p.parked.erase(it);
+          break;
+        }
+        if (p.cur != ss || !ss->tickets->failure().empty()) throw stopped();
+        // A job whose channel failed gives up; its ticket is drawn and wiped later.
+        if (std::string why = preproc.failure(); !why.empty()) throw vm::NetError(why);
+        p.cv.wait_for(lk, std::chrono::milliseconds(50));
+      }
+    }
+  }
+  const double waited = std::chrono::duration<double>(Clock::now() - t0).count();
+  return std::make_unique<Reserved>(std::move(lots), preproc, parties, p.pc.truncShift, waited);
+}
+
+void NodePool::jobDone(const std::string &jobId, const std::string &programHash,
+                       const MaterialStats &s, bool ok) {
+  Impl &p = *impl_;
+  {
+    std::lock_guard lk(p.mu);
+    // A follower whose job ended before its ticket came: drop it on arrival.
+    if (p.cfg.party != 0 && p.cur) {
+      if (auto it = p.parked.find(jobId); it != p.parked.end()) {
+        for (auto &l : it->second)
+          l.clear();
+        p.parked.erase(it);
+      } else if (!ok) {
+        p.claimed[jobId] = Clock::now();
+      }
+      // Tickets that never come (the leader never reserved): forget them.
+      std::erase_if(p.claimed,
+                    [](auto &c) { return Clock::now() - c.second > std::chrono::minutes(10); });
+    }
+  }
+  if (ok && p.cfg.party == 0) {
+    std::vector<uint64_t> used(s.used.begin(), s.used.end());
+    p.st.putMaterialUse(programHash, used);
+  }
+}
+
+std::optional<preproc::PoolStatus> NodePool::status() const {
+  std::lock_guard lk(impl_->mu);
+  if (!impl_->cur) return std::nullopt;
+  return impl_->cur->pool->status();
+}
+
+std::string NodePool::state() const {
+  std::lock_guard lk(impl_->mu);
+  if (!impl_->cfg.poolEnabled) return "disabled";
+  return impl_->cur ? "running" : "waiting for peers";
+}
+
+} // namespace smpc::node

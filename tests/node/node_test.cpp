@@ -1,0 +1,290 @@
+//===- node_test.cpp - three nodes and a client in one process ------------===//
+//
+// Real loopback sockets, real CurveZMQ, real SQLite files: uploads, an
+// approved job end to end against the sample's expected outputs, refusals
+// with their messages, concurrent jobs, cancel, --store chaining, and the
+// warm pool. Process-level behaviour (restarts, kills, the CLI) is tested
+// by tests/node/node_e2e.py.
+//===----------------------------------------------------------------------===//
+#include "compiler/api.h"
+#include "runtime/client/client.h"
+#include "runtime/node/cluster_init.h"
+#include "runtime/node/node.h"
+#include "vm/bytecode/serialize.h"
+
+#include <atomic>
+#include <cmath>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+using namespace smpc;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSamples = fs::path(SMPC_SOURCE_DIR) / "samples";
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "smpc-node-XXXXXX").string();
+    REQUIRE(::mkdtemp(t.data()));
+    path = t;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string readText(const fs::path &p) {
+  std::ifstream f(p);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+/// Edits every node's configuration before the nodes start.
+void editConfigs(const fs::path &dir, uint32_t n, const std::function<void(json &)> &edit) {
+  for (uint32_t i = 0; i < n; ++i) {
+    fs::path p = dir / ("node" + std::to_string(i) + ".json");
+    json j = json::parse(readText(p));
+    edit(j);
+    std::ofstream(p) << j.dump(2);
+  }
+}
+
+/// N nodes running on threads of this process.
+struct Cluster {
+  TempDir dir;
+  uint32_t n;
+  std::vector<std::unique_ptr<node::Node>> nodes;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+
+  explicit Cluster(uint32_t parties, const std::function<void(json &)> &edit = {},
+                   std::vector<std::string> extraClients = {"analyst", "stranger"})
+      : n(parties) {
+    node::ClusterInitOptions o;
+    o.parties = parties;
+    o.dir = dir.path.string();
+    o.basePort = 0;
+    o.extraClients = extraClients;
+    node::initCluster(o);
+    // "analyst" may only submit; "stranger" is not pinned at all.
+    editConfigs(dir.path, n, [&](json &j) {
+      j["http"]["port"] = 0;
+      j["uploads"] = {{"idle_timeout_ms", 1000}};
+      j["log"] = {{"level", "warn"}};
+      json keep = json::array();
+      for (auto &c : j["clients"]) {
+        if (c["name"] == "analyst") c["roles"] = {"analyst"};
+        if (c["name"] != "stranger") keep.push_back(c);
+      }
+      j["clients"] = keep;
+      if (edit) edit(j);
+    });
+    // Party 0 last: its pool waits for the others anyway.
+    nodes.resize(n);
+    for (uint32_t i = 0; i < n; ++i)
+      nodes[i] = std::make_unique<node::Node>(
+          node::loadNodeConfig((dir.path / ("node" + std::to_string(i) + ".json")).string()));
+    for (uint32_t i = 0; i < n; ++i)
+      threads.emplace_back([this, i] { nodes[i]->run(stop); });
+  }
+  ~Cluster() {
+    stop = true;
+    for (auto &t : threads)
+      t.join();
+    nodes.clear();
+  }
+  client::Client client(const std::string &who = "client") {
+    return client::Client(client::loadClusterFile((dir.path / "cluster.json").string()),
+                          (dir.path / (who + ".key")).string(), std::chrono::seconds(20));
+  }
+};
+
+struct Compiled {
+  bc::Program prog;
+  std::vector<uint8_t> bytes;
+};
+
+Compiled compile(const fs::path &src, std::map<std::string, int64_t> defines) {
+  compiler::Options o;
+  o.defines = std::move(defines);
+  std::ostringstream diags;
+  auto r = compiler::compile(src.string(), readText(src), o, diags);
+  INFO(diags.str());
+  REQUIRE(r);
+  return {r->program, bc::writeProgram(r->program)};
+}
+
+double fixValue(uint64_t v, uint8_t frac) {
+  return double(int64_t(v)) / double(uint64_t(1) << frac);
+}
+
+std::string errorOf(const std::function<void()> &f) {
+  try {
+    f();
+  } catch (const std::exception &e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+json statsRules(const std::string &to) {
+  return {{"inputs", {{"a", {{"datasets", {"payroll_a"}}}}, {"b", {{"owners", {"client"}}}}}},
+          {"outputs",
+           {{"mean", {{"to", {to}}, {"store", true}}},
+            {"variance", {{"to", {to}}}},
+            {"histogram", {{"to", {to}}}},
+            {"maximum", {{"to", {to}}}}}}};
+}
+
+void uploadStats(client::Client &c) {
+  client::UploadOptions o;
+  c.share((kSamples / "stats" / "a.csv").string(), "payroll_a", o);
+  c.share((kSamples / "stats" / "b.csv").string(), "payroll_b", o);
+}
+
+void checkStatsOutputs(const client::Outputs &out) {
+  json want = json::parse(readText(kSamples / "stats" / "expected.json"));
+  REQUIRE(out.values.size() == 4);
+  for (const auto &v : out.values) {
+    INFO(v.entry.name);
+    if (v.entry.name == "histogram") {
+      REQUIRE(v.data.size() == 4);
+      for (size_t i = 0; i < 4; ++i)
+        CHECK(int64_t(v.data[i]) == want["histogram"][i].get<int64_t>());
+    } else {
+      const double w = want[v.entry.name].get<double>();
+      CHECK(std::abs(fixValue(v.data[0], out.fracBits) - w) <= 1e-3 * std::max(1.0, std::abs(w)));
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("upload, approve and submit: the stats sample through three nodes") {
+  Cluster cl(3);
+  auto c = cl.client();
+  uploadStats(c);
+  auto ds = c.datasets(2);
+  REQUIRE(ds.size() == 2);
+  CHECK(ds[0]["name"] == "payroll_a");
+  CHECK(ds[0]["shape"]["text"] == "sfix[8]");
+  CHECK(ds[0]["state"] == "ready");
+  auto prog = compile(kSamples / "stats" / "stats.smpc", {{"n", 8}, {"m", 6}});
+  c.approve(prog.bytes, "stats.smpc", statsRules("client"), {0, 1, 2});
+  client::JobRequest req;
+  req.bytecode = prog.bytes;
+  req.bindings = {{"a", "payroll_a"}, {"b", "payroll_b"}};
+  req.stats = true;
+  std::string id = c.submit(prog.prog, req);
+  auto views = c.wait(id);
+  for (auto &v : views) {
+    INFO(v.dump());
+    CHECK(v["state"] == "done");
+  }
+  checkStatsOutputs(c.result(id));
+  // Fetched and acknowledged: gone from every node.
+  CHECK(errorOf([&] { c.result(id); }).find("has no outputs for client 'client'") !=
+        std::string::npos);
+}
+
+TEST_CASE("refusals name the node and the rule") {
+  Cluster cl(3);
+  auto c = cl.client();
+  uploadStats(c);
+  auto prog = compile(kSamples / "stats" / "stats.smpc", {{"n", 8}, {"m", 6}});
+  client::JobRequest req;
+  req.bytecode = prog.bytes;
+  req.bindings = {{"a", "payroll_a"}, {"b", "payroll_b"}};
+
+  // Not approved anywhere.
+  std::string err = errorOf([&] { c.submit(prog.prog, req); });
+  CHECK(err.find("refused the job: program ") != std::string::npos);
+  CHECK(err.find("is not approved on party 0; its admin must approve it first") !=
+        std::string::npos);
+
+  // Approved on two nodes, not the third.
+  c.approve(prog.bytes, "stats.smpc", statsRules("client"), {0, 1});
+  err = errorOf([&] { c.submit(prog.prog, req); });
+  CHECK(err.find("party 2 refused the job: program ") != std::string::npos);
+  c.approve(prog.bytes, "stats.smpc", statsRules("client"), {2});
+
+  // A binding the approval does not allow.
+  client::JobRequest swapped = req;
+  swapped.bindings = {{"a", "payroll_b"}, {"b", "payroll_a"}};
+  err = errorOf([&] { c.submit(prog.prog, swapped); });
+  CHECK(err.find("does not allow dataset 'payroll_b' (owner client 'client') for input 'a'") !=
+        std::string::npos);
+
+  // An output to a client the approval does not name.
+  client::JobRequest toAnalyst = req;
+  toAnalyst.to["maximum"] = {c.publicKey()};
+  auto analyst = cl.client("analyst");
+  toAnalyst.to["mean"] = {analyst.publicKey()};
+  err = errorOf([&] { c.submit(prog.prog, toAnalyst); });
+  CHECK(err.find("does not allow output 'mean' to go to client 'analyst'") != std::string::npos);
+
+  // A dataset of the wrong shape: the program compiled for other sizes.
+  auto other = compile(kSamples / "stats" / "stats.smpc", {{"n", 9}, {"m", 6}});
+  c.approve(other.bytes, "stats.smpc", statsRules("client"), {0, 1, 2});
+  client::JobRequest wrong = req;
+  wrong.bytecode = other.bytes;
+  err = errorOf([&] { c.submit(other.prog, wrong); });
+  CHECK(err.find("input 'a' is sfix[9] but dataset 'payroll_a' is sfix[8]") != std::string::npos);
+
+  // An analyst-only key may not approve or upload.
+  err = errorOf([&] { analyst.approve(prog.bytes, "x", json::object(), {0}); });
+  CHECK(err == "client 'analyst' may not use 'approve' on party 0: that needs the admin role");
+}
+
+TEST_CASE("a client key that is not pinned is refused at the handshake") {
+  Cluster cl(2);
+  auto c = cl.client("stranger");
+  std::string err = errorOf([&] { c.datasets(0); });
+  CHECK(err ==
+        "party 0 (" +
+            client::loadClusterFile((cl.dir.path / "cluster.json").string()).nodes[0].endpoint +
+            ") refused this client's key: ask its admin to pin it in the node "
+            "configuration");
+}
+
+TEST_CASE("four jobs at once, all correct; a stored output chains into the next job") {
+  Cluster cl(3);
+  auto c = cl.client();
+  uploadStats(c);
+  auto prog = compile(kSamples / "stats" / "stats.smpc", {{"n", 8}, {"m", 6}});
+  c.approve(prog.bytes, "stats.smpc", statsRules("client"), {0, 1, 2});
+  client::JobRequest req;
+  req.bytecode = prog.bytes;
+  req.bindings = {{"a", "payroll_a"}, {"b", "payroll_b"}};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i)
+    ids.push_back(c.submit(prog.prog, req));
+  for (auto &id : ids) {
+    auto v = c.wait(id);
+    CHECK(v[0]["state"] == "done");
+    checkStatsOutputs(c.result(id));
+  }
+  // mean -> dataset "mean_out", never opened.
+  client::JobRequest store = req;
+  store.store["mean"] = "mean_out";
+  std::string id = c.submit(prog.prog, store);
+  CHECK(c.wait(id)[0]["state"] == "done");
+  auto ds = c.datasets(1);
+  bool found = false;
+  for (auto &d : ds)
+    found =
+        found || (d["name"] == "mean_out" && d["shape"]["text"] == "sfix" && d["source_job"] == id);
+  CHECK(found);
+  auto out = c.result(id);
+  CHECK(out.values.size() == 3); // mean was stored, not sent
+}
