@@ -109,6 +109,7 @@ Node::~Node() {
       if (!store::isTerminal(j->state)) n.setState(*j, JobState::Failed, j->error);
     n.jobs.clear();
   }
+  all.clear(); // the jobs' mesh channels go before the mesh
   n.pool.reset();
   n.control.reset();
   n.mesh.reset(); // says Bye
