@@ -163,6 +163,11 @@ public:
     ++stats_.onDemandCalls; // never pooled: its shape is the program's
     gen().matrixTriple(m, k, n, a, b, c);
   }
+  void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
+                   std::span<uint64_t> mask, std::span<uint64_t> share) override {
+    ++stats_.onDemandCalls; // never pooled: its shape is the program's
+    gen().shuffleTurn(permuter, rows, width, perm, mask, share);
+  }
 
 private:
   vm::Preprocessing &gen() {
