@@ -2,10 +2,10 @@
 #include "runtime/client/client.h"
 
 #include "runtime/api/api.h"
-#include "runtime/crypto/prg.h"
 #include "runtime/data/inputs.h"
 #include "runtime/data/stream.h"
 #include "vm/bytecode/serialize.h"
+#include "vm/crypto/prg.h"
 
 #include <chrono>
 #include <cstring>
