@@ -208,13 +208,16 @@ std::optional<Result> compile(const std::string &path, const std::string &source
 }
 
 std::optional<CostReport> cost(const std::string &path, const std::string &source,
-                               const Options &opts, uint32_t parties, std::ostream &diags) {
+                               const Options &opts, uint32_t parties, std::ostream &diags,
+                               bc::ProtocolId protocol) {
   ir::Module mod;
   if (!frontEnd(path, source, opts, diags, mod)) return std::nullopt;
   if (!optimise(mod, opts, diags)) return std::nullopt;
-  // semi2k needs two parties even when the program names one.
-  if (parties == 0) parties = std::max<uint32_t>(2, backend::minParties(mod));
-  backend::Cost c = backend::estimate(mod, parties);
+  // Every protocol needs its minimum of parties even when the program names
+  // fewer (two for semi2k, three for rep3 and shamir).
+  if (parties == 0)
+    parties = std::max<uint32_t>(bc::info(protocol).minParties, backend::minParties(mod));
+  backend::Cost c = backend::estimate(mod, parties, protocol);
   CostReport r;
   r.parties = parties;
   r.rounds = c.rounds;

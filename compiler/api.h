@@ -6,6 +6,7 @@
 #pragma once
 
 #include "vm/bytecode/program.h"
+#include "vm/bytecode/protocols.h"
 
 #include <cstdint>
 #include <map>
@@ -69,11 +70,12 @@ bool check(const std::string &path, const std::string &source, const Options &op
 std::optional<Result> compile(const std::string &path, const std::string &source,
                               const Options &opts, std::ostream &diags);
 
-/// Cost of a compiled program for `parties` parties (semi2k; 0 = the
-/// program's minimum, at least 2), from the IR the program was emitted from
-/// (loop trip counts known at compile time).
+/// Cost of a compiled program for `parties` parties under `protocol` (0 =
+/// the program's minimum, at least the protocol's), from the IR the program
+/// was emitted from (loop trip counts known at compile time).
 std::optional<CostReport> cost(const std::string &path, const std::string &source,
-                               const Options &opts, uint32_t parties, std::ostream &diags);
+                               const Options &opts, uint32_t parties, std::ostream &diags,
+                               bc::ProtocolId protocol = bc::ProtocolId::Semi2k);
 
 /// Directory of the installed or in-tree stdlib, used when importPaths is empty.
 std::string defaultStdlibDir();

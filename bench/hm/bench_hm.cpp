@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "tests/support/local_channel.h"
 #include "tests/support/mesh_cluster.h"
+#include "vm/bytecode/cost.h"
 #include "vm/crypto/prg.h"
 #include "vm/protocols/rep3/rep3.h"
 #include "vm/protocols/shamir/shamir.h"
@@ -44,7 +45,21 @@ struct Scenario {
   // sharing words, random bits, daBit groups.
   std::array<size_t, shamir::kKinds> material;
   std::function<Body(crypto::Prg &, uint32_t w)> make;
+  // The round groups it runs, one instruction each, for the cost model
+  // (`smpcc cost` prices a program with the same bc::opCost).
+  std::vector<std::pair<bc::Op, bc::OpShape>> groups;
 };
+
+// Rounds and bytes of the busiest party by the cost model.
+std::pair<uint64_t, uint64_t> model(const Scenario &sc, const std::string &protocol, uint32_t n) {
+  const bc::ProtocolId id = *bc::protocolFromName(protocol);
+  uint64_t rounds = 0, bytes = 0;
+  for (const auto &[op, shape] : sc.groups) {
+    const bc::OpCost c = bc::opCost(op, shape, n, id);
+    rounds += c.rounds, bytes += c.bytesPerParty;
+  }
+  return {rounds, bytes};
+}
 
 std::vector<uint64_t> rnd(size_t n, crypto::Prg &g) {
   std::vector<uint64_t> v(n);
@@ -68,21 +83,29 @@ std::vector<Scenario> scenarios(bool quick, uint32_t parties) {
   const size_t csa = parties <= 3 ? 0 : parties <= 5 ? 1 : 2;  // carry-save levels (shamir)
   const size_t cmpWords = (cmpN + 63) / 64 * (186 + 63 * csa); // AND words
   std::vector<Scenario> s;
-  s.push_back({"mul", mulN, {mulN, 0, 0, 0}, [=](crypto::Prg &g, uint32_t w) -> Body {
+  s.push_back({"mul",
+               mulN,
+               {mulN, 0, 0, 0},
+               [=](crypto::Prg &g, uint32_t w) -> Body {
                  return [x = rnd(mulN * w, g), y = rnd(mulN * w, g),
                          z = std::vector<uint64_t>(mulN * w)](hm::HmProtocol &p) mutable {
                    auto o = op(bc::Op::MulSS, x, y, z);
                    p.runGroup(std::span(&o, 1));
                  };
-               }});
-  s.push_back({"dot", mulN, {1, 0, 0, 0}, [=](crypto::Prg &g, uint32_t w) -> Body {
+               },
+               {{bc::Op::MulSS, {.len = mulN}}}});
+  s.push_back({"dot",
+               mulN,
+               {1, 0, 0, 0},
+               [=](crypto::Prg &g, uint32_t w) -> Body {
                  return [=, x = rnd(mulN * w, g), y = rnd(mulN * w, g),
                          z = std::vector<uint64_t>(w)](hm::HmProtocol &p) mutable {
                    auto o = op(bc::Op::MatMulSS, x, y, z);
                    o.m = 1, o.k = uint32_t(mulN), o.n = 1;
                    p.runGroup(std::span(&o, 1));
                  };
-               }});
+               },
+               {{bc::Op::MatMulSS, {.len = 1, .m = 1, .k = uint32_t(mulN), .n = 1}}}});
   const size_t e = size_t(mat) * mat;
   s.push_back({"matmul" + std::to_string(mat) + "_sfix",
                uint64_t(mat) * mat * mat,
@@ -104,15 +127,20 @@ std::vector<Scenario> scenarios(bool quick, uint32_t parties) {
                    tr.shift = 16;
                    p.runGroup(std::span(&tr, 1));
                  };
-               }});
-  s.push_back(
-      {"ltz", cmpN, {0, cmpWords, 0, (cmpN + 63) / 64}, [=](crypto::Prg &g, uint32_t w) -> Body {
-         return [x = rnd(cmpN * w, g),
-                 z = std::vector<uint64_t>(cmpN * w)](hm::HmProtocol &p) mutable {
-           auto o = op(bc::Op::LtzS, x, {}, z);
-           p.runGroup(std::span(&o, 1));
-         };
-       }});
+               },
+               {{bc::Op::MatMulSS, {.len = e, .m = mat, .k = mat, .n = mat}},
+                {bc::Op::TruncS, {.len = e}}}});
+  s.push_back({"ltz",
+               cmpN,
+               {0, cmpWords, 0, (cmpN + 63) / 64},
+               [=](crypto::Prg &g, uint32_t w) -> Body {
+                 return [x = rnd(cmpN * w, g),
+                         z = std::vector<uint64_t>(cmpN * w)](hm::HmProtocol &p) mutable {
+                   auto o = op(bc::Op::LtzS, x, {}, z);
+                   p.runGroup(std::span(&o, 1));
+                 };
+               },
+               {{bc::Op::LtzS, {.len = cmpN}}}});
   return s;
 }
 
@@ -180,6 +208,9 @@ void bench(const std::string &protocol, uint32_t n, const std::string &transport
     line(p + "online_rate", double(sc.ops) / online, "op/s");
     line(p + "bytes_sent_per_party", double(busiest), "B");
     line(p + "rounds", double(st.rounds), "rounds");
+    const auto [mRounds, mBytes] = model(sc, protocol, n);
+    line(p + "model_rounds", double(mRounds), "rounds");
+    line(p + "model_bytes_per_party", double(mBytes), "B");
     if (sc.name == "mul") line(p + "bytes_per_mul", double(busiest) / double(sc.ops), "B");
   }
 }

@@ -8,6 +8,7 @@
 
 #include "compiler/ir/ir.h"
 #include "vm/bytecode/program.h"
+#include "vm/bytecode/protocols.h"
 
 #include <cstdint>
 #include <ostream>
@@ -40,8 +41,10 @@ struct Cost {
 /// The number of parties the module's inputs and outputs name (at least 1).
 uint32_t minParties(const ir::Module &m);
 
-/// Rounds, material and traffic of the module for `parties` parties.
-Cost estimate(const ir::Module &m, uint32_t parties);
+/// Rounds, material and traffic of the module for `parties` parties under
+/// `protocol` (the bytecode header's preprocessing needs are semi2k's).
+Cost estimate(const ir::Module &m, uint32_t parties,
+              bc::ProtocolId protocol = bc::ProtocolId::Semi2k);
 
 /// Names of the registered passes, in pipeline order.
 std::vector<std::string> passNames();

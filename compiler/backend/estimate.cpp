@@ -30,9 +30,11 @@ uint64_t satAdd(uint64_t a, uint64_t b) {
 
 struct Tally {
   uint64_t rounds = 0, bytes = 0;
+  std::string unsupported; // the first instruction the protocol refuses
   bc::PreprocNeeds needs;
 
   void add(const Tally &o, uint64_t times) {
+    if (unsupported.empty()) unsupported = o.unsupported;
     rounds = satAdd(rounds, satMul(o.rounds, times));
     bytes = satAdd(bytes, satMul(o.bytes, times));
     needs.triples = satAdd(needs.triples, satMul(o.needs.triples, times));
@@ -43,6 +45,7 @@ struct Tally {
     needs.exact = needs.exact && o.needs.exact;
   }
   void maxWith(const Tally &o) {
+    if (unsupported.empty()) unsupported = o.unsupported;
     rounds = std::max(rounds, o.rounds);
     bytes = std::max(bytes, o.bytes);
     needs.triples = std::max(needs.triples, o.needs.triples);
@@ -56,8 +59,9 @@ struct Tally {
 
 class Estimator {
 public:
-  Estimator(const Module &m, const Function &f, uint32_t parties)
-      : m(m), f(f), parties(parties), constOf(f.values.size(), nullptr), fin(f.values.size(), 0) {}
+  Estimator(const Module &m, const Function &f, uint32_t parties, bc::ProtocolId protocol)
+      : m(m), f(f), parties(parties), protocol(protocol), constOf(f.values.size(), nullptr),
+        fin(f.values.size(), 0) {}
 
   Tally total() {
     collectConsts(f.body);
@@ -72,6 +76,7 @@ private:
   const Module &m;
   const Function &f;
   uint32_t parties;
+  bc::ProtocolId protocol;
   std::vector<const std::vector<uint64_t> *> constOf;
   std::vector<uint64_t> fin; // finish time of each value (critical path)
 
@@ -121,8 +126,10 @@ private:
         groupEnd = i + runs[i];
       }
       if (in.kind == IrOp::Bc && bc::isInteractive(in.op)) {
-        bc::OpCost c = bc::opCost(in.op, shape(in), parties);
+        bc::OpCost c = bc::opCost(in.op, shape(in), parties, protocol);
         groupRounds = std::max(groupRounds, c.rounds);
+        if (c.unsupported && t.unsupported.empty())
+          t.unsupported = std::string(bc::info(in.op).mnemonic);
         t.bytes = satAdd(t.bytes, c.bytesPerParty);
         t.needs.triples = satAdd(t.needs.triples, c.triples);
         t.needs.matTripleElems = satAdd(t.needs.matTripleElems, c.matTripleElems);
@@ -204,7 +211,7 @@ private:
       case IrOp::Condition:
         for (ValueId v : in.operands)
           start = std::max(start, fin[v]);
-        finish = in.kind == IrOp::Bc ? start + bc::opRounds(in.op, parties) : start;
+        finish = in.kind == IrOp::Bc ? start + bc::opRounds(in.op, parties, protocol) : start;
         break;
       case IrOp::For: {
         start = readyAt(in, t0);
@@ -234,24 +241,34 @@ private:
 
 } // namespace
 
-Cost estimate(const Module &m, uint32_t parties) {
+Cost estimate(const Module &m, uint32_t parties, bc::ProtocolId protocol) {
   Cost c;
   if (m.mainIndex >= m.functions.size()) return c;
   const Function &f = m.functions[m.mainIndex];
-  Tally t = Estimator(m, f, parties).total();
-  uint64_t depth = Estimator(m, f, parties).depth();
+  Tally t = Estimator(m, f, parties, protocol).total();
+  uint64_t depth = Estimator(m, f, parties, protocol).depth();
   c.rounds = t.rounds;
   c.bytesPerParty = t.bytes;
   c.needs = t.needs;
   c.needs.rounds = t.rounds;
   std::ostringstream os;
-  os << "parties: " << parties << "\n"
+  os << "protocol: " << bc::info(protocol).name << "\n"
+     << "parties: " << parties << "\n"
      << "rounds: " << c.rounds << "\n"
-     << "depth: " << depth << "\n"
-     << "triples: " << c.needs.triples << "\n"
-     << "matrix-triple-elements: " << c.needs.matTripleElems << "\n"
-     << "trunc-pairs: " << c.needs.truncPairs << "\n"
-     << "ltz: " << c.needs.ltz << "\n"
+     << "depth: " << depth << "\n";
+  if (bc::info(protocol).preprocessing)
+    os << "triples: " << c.needs.triples << "\n"
+       << "matrix-triple-elements: " << c.needs.matTripleElems << "\n"
+       << "trunc-pairs: " << c.needs.truncPairs << "\n";
+  else
+    os << "preprocessing: "
+       << (protocol == bc::ProtocolId::Shamir
+               ? "made by the parties in the background (double sharings, random bits, daBits), "
+                 "not counted here"
+               : "none")
+       << "\n"
+       << "truncations: " << c.needs.truncPairs << "\n";
+  os << "ltz: " << c.needs.ltz << "\n"
      << "eqz: " << c.needs.eqz << "\n"
      << "bytes/party: " << c.bytesPerParty << "\n"
      << "exact: "
@@ -259,6 +276,9 @@ Cost estimate(const Module &m, uint32_t parties) {
                        : "no (loops with a run-time trip count are counted once, branches at their "
                          "costlier side)")
      << "\n";
+  if (!t.unsupported.empty())
+    os << "unsupported: " << t.unsupported << " is refused under " << bc::info(protocol).name
+       << " at run time; run the program under semi2k\n";
   c.text = os.str();
   return c;
 }

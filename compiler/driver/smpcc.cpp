@@ -3,7 +3,7 @@
 //   smpcc check f.smpc [-D n=10] [-I dir] [--input a=a.csv]
 //   smpcc compile f.smpc -o f.smpcb [-O0|-O2] [-D n=10] [--dump-ir-after=P]
 //   smpcc disasm f.smpcb
-//   smpcc cost f.smpc [--parties N] [--input a=a.csv]
+//   smpcc cost f.smpc [--parties N] [--protocol semi2k|rep3|shamir] [--input a=a.csv]
 // Options are declared in one table per command (runtime/cli/options.h),
 // the ones `smpc` also takes in runtime/cli/shared_options.h. Exit code 0 on
 // success, 1 on errors in the program or its data, 2 on a bad command line.
@@ -12,6 +12,7 @@
 #include "runtime/cli/load_program.h"
 #include "runtime/cli/options.h"
 #include "runtime/cli/shared_options.h"
+#include "vm/bytecode/protocols.h"
 #include "vm/bytecode/serialize.h"
 
 #include <fstream>
@@ -28,7 +29,7 @@ constexpr const char *kUsage =
     "  check   <f.smpc>            parse and check, print every error\n"
     "  compile <f.smpc> -o <out>   compile to bytecode (.smpcb)\n"
     "  disasm  <f.smpcb>           print bytecode readably\n"
-    "  cost    <f.smpc>            rounds, preprocessing and traffic under semi2k\n"
+    "  cost    <f.smpc>            rounds, preprocessing and traffic under a protocol\n"
     "`smpcc <command> --help` describes a command's options.\n";
 
 int fail(const std::string &msg, int code = kExitFail) {
@@ -106,15 +107,23 @@ int compile(const std::vector<std::string> &args) {
 int cost(const std::vector<std::string> &args) {
   SourceJob job;
   uint32_t parties = 0;
+  std::string protocol = "semi2k";
   OptionTable t = table("cost", "FILE.smpc [options]",
-                        "rounds, preprocessing and traffic per party under semi2k");
+                        "rounds, preprocessing and traffic per party under a protocol");
   job.declare(t);
-  addPartiesOption(t, parties, "number of parties (default: the program's minimum, at least 2)");
+  addPartiesOption(t, parties,
+                   "number of parties (default: the program's minimum, at least the protocol's)");
+  addProtocolOption(t, protocol, "the protocol to price (default semi2k; clear has no cost)",
+                    false);
   if (auto rc = t.parse(args)) return *rc;
+  const bc::ProtocolId id = *bc::protocolFromName(protocol);
+  if (parties)
+    if (std::string why = bc::checkParties(id, parties, "--parties"); !why.empty())
+      return fail(why, kExitUsage);
   std::string text;
   compiler::Options opts;
   if (auto rc = job.prepare(text, opts)) return *rc;
-  auto r = compiler::cost(job.file, text, opts, parties, std::cerr);
+  auto r = compiler::cost(job.file, text, opts, parties, std::cerr, id);
   if (!r) return kExitFail;
   std::cout << r->text;
   return kExitOk;

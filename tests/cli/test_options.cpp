@@ -123,7 +123,7 @@ fn main() { output s = sum(a * b) to all; }
   CHECK(r.code == 0);
   r = runSmpcc("cost " + src + " --input a=" + a);
   CHECK(r.code == 0);
-  CHECK(r.out.rfind("parties: 3\n", 0) == 0); // the program's minimum
+  CHECK(r.out.rfind("protocol: semi2k\nparties: 3\n", 0) == 0); // the program's minimum
   CHECK(r.out.find("triples: 3\n") != std::string::npos);
   std::string b2 = write("infer_b2.csv", "4\n5\n");
   r = runSmpcc("cost " + src + " --input a=" + a + " --input b=" + b2);

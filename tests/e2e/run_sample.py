@@ -4,11 +4,22 @@ the sample's expected.json (computed in double precision by
 samples/reference.py or the sample's own make_data.py). Integers and booleans
 must match exactly; fixed-point values within the sample's tolerance (abs +
 rel * |expected|; "tolerance": {"outputs": {name: {...}}} overrides it for
-one output).
+one output). Under a secure protocol the rounds party 0 ran must equal what
+`smpcc cost --protocol P --parties N` predicts for the program (when the
+prediction is exact).
 
 usage: run_sample.py SMPC SAMPLE_DIR [--protocol clear|semi2k|rep3|shamir] [--parties N]
                      [--preprocessing dealer|ot] [--compare-clear]"""
-import argparse, json, os, subprocess, sys, tempfile
+import argparse, json, os, re, subprocess, sys, tempfile
+
+
+def data_args(sample_dir, manifest):
+    args = []
+    for name, f in manifest["inputs"].items():
+        args += ["--input", f"{name}={os.path.join(sample_dir, f)}"]
+    for k, v in manifest.get("defines", {}).items():
+        args += ["-D", f"{k}={v}"]
+    return args
 
 
 def run(smpc, sample_dir, manifest, protocol, parties, preprocessing):
@@ -19,11 +30,10 @@ def run(smpc, sample_dir, manifest, protocol, parties, preprocessing):
             cmd += ["--parties", str(parties)]
             if preprocessing:
                 cmd += ["--preprocessing", preprocessing]
-        for name, f in manifest["inputs"].items():
-            cmd += ["--input", f"{name}={os.path.join(sample_dir, f)}"]
-        for k, v in manifest.get("defines", {}).items():
-            cmd += ["-D", f"{k}={v}"]
+        cmd += data_args(sample_dir, manifest)
         cmd += ["--output-json", out]
+        if protocol != "clear":
+            cmd += ["--stats"]
         print("$", " ".join(cmd), flush=True)
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         sys.stdout.write(p.stdout)
@@ -31,7 +41,26 @@ def run(smpc, sample_dir, manifest, protocol, parties, preprocessing):
         if p.returncode != 0:
             raise SystemExit(f"FAIL: smpc exited with {p.returncode}")
         with open(out) as f:
-            return json.load(f)
+            got = json.load(f)
+        if protocol != "clear":
+            m = re.search(r"^stats \(party 0\): rounds (\d+),", p.stderr, re.M)
+            if not m:
+                raise SystemExit("FAIL: no rounds in the --stats output")
+            check_rounds(smpc, sample_dir, manifest, protocol, parties, int(m.group(1)))
+        return got
+
+
+def check_rounds(smpc, sample_dir, manifest, protocol, parties, rounds):
+    smpcc = os.path.join(os.path.dirname(smpc), "smpcc")
+    cmd = [smpcc, "cost", os.path.join(sample_dir, manifest["program"]), "--protocol", protocol,
+           "--parties", str(parties)] + data_args(sample_dir, manifest)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise SystemExit(f"FAIL: smpcc cost exited with {p.returncode}: {p.stderr}")
+    cost = dict(line.split(": ", 1) for line in p.stdout.splitlines() if ": " in line)
+    if cost.get("exact") == "yes" and int(cost["rounds"]) != rounds:
+        raise SystemExit(f"FAIL: {rounds} rounds run, smpcc cost predicts {cost['rounds']}")
+    print(f"rounds {rounds}, smpcc cost {cost['rounds']} (exact: {cost.get('exact')})")
 
 
 def close(got, want, tol, path, errors):

@@ -1,8 +1,9 @@
-//===- cost.cpp - semi2k cost of interactive instructions ----------------===//
+//===- cost.cpp - cost of interactive instructions under each protocol ----===//
 //
-// These figures are exactly what vm/protocols/semi2k sends (payload bytes,
-// 8 per ring element) and fetches; tests/semi2k checks them against the
-// protocol's own counters. docs/protocols.md derives them.
+// These figures are exactly what vm/protocols/semi2k, rep3 and shamir send
+// (payload bytes, 8 per ring element or bit word, of the busiest party) and
+// fetch; tests/semi2k and tests/hm check them against the protocols' own
+// counters. docs/protocols.md derives them.
 //===----------------------------------------------------------------------===//
 #include "vm/bytecode/cost.h"
 
@@ -16,9 +17,35 @@ constexpr uint64_t kEqzAnds = 63;
 constexpr uint32_t kTreeLevels = 6;
 constexpr uint64_t kWord = 8;       // bytes per ring element / packed bit word
 constexpr uint64_t kSeedBytes = 32; // input: one PRG seed per other party
-} // namespace
 
-uint32_t opRounds(Op op, uint32_t parties) {
+// rep3 and shamir comparisons (vm/protocols/hm/compare.cpp): bit
+// decomposition (1 round), carry-save levels, ltz's leaves (1 round, 63
+// ANDs per 64 elements), the 6-level tree (123 ANDs ltz, 63 eqz), the daBit
+// opening (1 round, 1 word).
+constexpr uint64_t kLeafAnds = 63;
+constexpr uint64_t kCsaAnds = 63; // one carry-save adder: 63 ANDs per 64 elements
+
+// Carry-save levels and adders that bring k numbers down to two (three
+// become two per adder, all adders of a level in one round).
+struct CsaTree {
+  uint32_t levels = 0, adders = 0;
+};
+CsaTree csaTree(uint32_t k) {
+  CsaTree c;
+  while (k > 2) {
+    c.adders += k / 3;
+    k = 2 * (k / 3) + k % 3;
+    ++c.levels;
+  }
+  return c;
+}
+
+uint32_t hmCompareRounds(Op op, uint32_t numbers) {
+  const uint32_t csa = csaTree(numbers).levels;
+  return op == Op::EqzS ? 1 + csa + kTreeLevels + 1 : 1 + csa + 1 + kTreeLevels + 1;
+}
+
+uint32_t semi2kRounds(Op op, uint32_t parties) {
   switch (op) {
   case Op::ShuffleS: // each party permutes in turn
     return parties;
@@ -41,9 +68,9 @@ uint32_t opRounds(Op op, uint32_t parties) {
   return 0;
 }
 
-OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
+OpCost semi2kCost(Op op, const OpShape &s, uint32_t parties) {
   OpCost c;
-  c.rounds = opRounds(op, parties);
+  c.rounds = semi2kRounds(op, parties);
   const uint64_t peers = parties > 0 ? parties - 1 : 0;
   switch (op) {
   case Op::MulSS: // open d = x - a and e = y - b
@@ -98,6 +125,157 @@ OpCost opCost(Op op, const OpShape &s, uint32_t parties) {
   break;
   }
   return c;
+}
+
+// Under rep3 and shamir bit.s is a comparison (x * 2^(63-i) < 0); shuffle.s is refused at
+// run time (no permutation material without a dealer yet), priced at 0 and
+// reported by OpCost::unsupported.
+bool isCompare(Op op) {
+  return op == Op::LtzS || op == Op::EqzS || op == Op::BitS;
+}
+
+uint32_t rep3Rounds(Op op) {
+  if (isCompare(op)) return hmCompareRounds(op, 2);
+  if (op == Op::ShuffleS) return 0;
+  return semi2kRounds(op, 3) ? 1 : 0;
+}
+
+// shamir splits x into t+1 numbers, one per party of a reconstructing set.
+uint32_t shamirRounds(Op op, uint32_t parties) {
+  if (isCompare(op)) return hmCompareRounds(op, shamirThreshold(parties) + 1);
+  if (op == Op::ShuffleS) return 0;
+  return semi2kRounds(op, parties) ? 1 : 0;
+}
+
+void countCompare(Op op, uint64_t len, OpCost &c) {
+  if (op == Op::EqzS)
+    c.eqz = len;
+  else
+    c.ltz = len;
+}
+
+// rep3: party i passes one word per product element to party i-1; the
+// busiest party of a comparison is party 1, which inputs its number's bits
+// (64 W) and runs the two daBit products (2 n) besides the ANDs and the
+// opening every party runs.
+OpCost rep3Cost(Op op, const OpShape &s) {
+  OpCost c;
+  c.rounds = rep3Rounds(op);
+  const uint64_t n = s.len, W = (n + 63) / 64;
+  switch (op) {
+  case Op::MulSS:
+  case Op::Open:
+  case Op::OutputS:
+  case Op::Input:
+    c.bytesPerParty = n * kWord;
+    break;
+  case Op::MatMulSS:
+    c.bytesPerParty = uint64_t(s.m) * s.n * kWord;
+    break;
+  case Op::TruncS: // party 0: two OT messages to each of parties 1 and 2, one share
+    c.truncPairs = n;
+    c.bytesPerParty = 5 * n * kWord;
+    break;
+  case Op::LtzS:
+  case Op::EqzS:
+  case Op::BitS: {
+    countCompare(op, n, c);
+    const uint64_t ands = op == Op::EqzS ? kEqzAnds : kLeafAnds + kLtzAnds;
+    c.bytesPerParty = (W * (64 + ands + 1) + 2 * n) * kWord;
+    break;
+  }
+  case Op::ShuffleS:
+    c.unsupported = true;
+    break;
+    // clang-format off
+#include "vm/bytecode/noninteractive_cases.inc"
+    // clang-format on
+    break;
+  }
+  return c;
+}
+
+// shamir with N parties, threshold t, GR(2^64, d): party 0 is the busiest
+// (it deals and it is in every reconstructing set). A product opens p - r
+// from 2t+1 parties to all (one word each to N-1 peers); an opening sends
+// one word per element from each of parties 0..t to each recipient; a
+// dealing sends d words per element to the N-1-t parties whose shares are
+// not drawn from a shared stream. Comparisons: parties 0..t deal the bits of
+// their numbers, then the AND levels; daBits, double sharings and random
+// bits come from the background and are not counted.
+OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
+  OpCost c;
+  c.rounds = shamirRounds(op, parties);
+  const uint64_t N = parties, t = shamirThreshold(parties), d = shamirDegree(parties);
+  const uint64_t peers = N - 1, dealt = N - 1 - t;
+  const uint64_t n = s.len, W = (n + 63) / 64;
+  switch (op) {
+  case Op::MulSS:
+  case Op::Open:
+    c.bytesPerParty = n * kWord * peers;
+    break;
+  case Op::TruncS:
+    c.truncPairs = n;
+    c.bytesPerParty = n * kWord * peers;
+    break;
+  case Op::MatMulSS:
+    c.bytesPerParty = uint64_t(s.m) * s.n * kWord * peers;
+    break;
+  case Op::OutputS: {
+    uint64_t to = s.recipients ? s.recipients : N;
+    if (to > peers) to = peers;
+    c.bytesPerParty = n * kWord * to;
+    break;
+  }
+  case Op::Input:
+    c.bytesPerParty = d * n * kWord * dealt;
+    break;
+  case Op::ShuffleS:
+    c.unsupported = true;
+    break;
+  case Op::LtzS:
+  case Op::EqzS:
+  case Op::BitS: {
+    countCompare(op, n, c);
+    const uint64_t csaAnds = kCsaAnds * csaTree(uint32_t(t + 1)).adders;
+    const uint64_t ands = op == Op::EqzS ? kEqzAnds : kLeafAnds + kLtzAnds;
+    c.bytesPerParty = W * (64 * d * dealt + peers * (csaAnds + ands + 1)) * kWord;
+    break;
+  }
+  // clang-format off
+#include "vm/bytecode/noninteractive_cases.inc"
+  // clang-format on
+  break;
+  }
+  return c;
+}
+
+} // namespace
+
+uint32_t opRounds(Op op, uint32_t parties, ProtocolId protocol) {
+  switch (protocol) {
+  case ProtocolId::Rep3:
+    return rep3Rounds(op);
+  case ProtocolId::Shamir:
+    return shamirRounds(op, parties);
+  case ProtocolId::Clear:
+  case ProtocolId::Semi2k:
+    break;
+  }
+  return semi2kRounds(op, parties);
+}
+
+OpCost opCost(Op op, const OpShape &s, uint32_t parties, ProtocolId protocol) {
+  switch (protocol) {
+  case ProtocolId::Rep3:
+    return rep3Cost(op, s);
+  case ProtocolId::Shamir:
+    return shamirCost(op, s, parties);
+  case ProtocolId::Clear:
+  case ProtocolId::Semi2k:
+    break;
+  }
+  return semi2kCost(op, s, parties);
 }
 
 } // namespace smpc::bc

@@ -1,12 +1,15 @@
-//===- cost.h - what one interactive instruction costs under semi2k -------===//
+//===- cost.h - what one interactive instruction costs under each protocol ===//
 //
-// Shared by `smpcc cost` (prediction) and the protocol (accounting), so the
-// two cannot drift apart. Figures are for the semi2k protocol with N parties.
+// Shared by `smpcc cost` (prediction) and the protocols' tests (accounting),
+// so the two cannot drift apart. Figures are for semi2k, rep3 or shamir with
+// N parties (docs/protocols.md derives each); `clear` is priced as semi2k,
+// the protocol it stands in for.
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "vm/bytecode/opcode.h"
 #include "vm/bytecode/program.h"
+#include "vm/bytecode/protocols.h"
 
 #include <cstdint>
 
@@ -15,11 +18,14 @@ namespace smpc::bc {
 struct OpCost {
   uint32_t rounds = 0;        // communication rounds (0 for local ops)
   uint64_t bytesPerParty = 0; // bytes sent by the busiest party
+  // What the instruction consumes (semi2k's preprocessing; the counts of
+  // truncations and comparisons under every protocol).
   uint64_t triples = 0;
   uint64_t matTripleElems = 0;
   uint64_t truncPairs = 0;
   uint64_t ltz = 0;
   uint64_t eqz = 0;
+  bool unsupported = false; // the protocol refuses the instruction at run time
 };
 
 /// Shape of one instruction instance, enough to price it.
@@ -30,10 +36,12 @@ struct OpShape {
   uint32_t recipients = 0;      // OutputS: number of recipients (0 = all)
 };
 
-OpCost opCost(Op op, const OpShape &shape, uint32_t parties);
+OpCost opCost(Op op, const OpShape &shape, uint32_t parties,
+              ProtocolId protocol = ProtocolId::Semi2k);
 
 /// Rounds an interactive instruction needs with N parties (independent of
-/// its length; only a shuffle depends on N: one round per party).
-uint32_t opRounds(Op op, uint32_t parties);
+/// its length; a semi2k shuffle takes one round per party, shamir
+/// comparisons one more per carry-save level for more parties).
+uint32_t opRounds(Op op, uint32_t parties, ProtocolId protocol = ProtocolId::Semi2k);
 
 } // namespace smpc::bc

@@ -47,4 +47,18 @@ std::string protocolNames(std::string_view sep = "|");
 /// `what` (e.g. "--parties") as the source of the count.
 std::string checkParties(ProtocolId p, uint32_t parties, std::string_view what);
 
+/// shamir with N parties: the threshold t = floor((N-1)/2) (t parties learn
+/// nothing, a product of two degree-t sharings needs 2t+1 <= N), and the
+/// degree d of GR(2^64, d), the smallest d >= 2 with 2^d >= N + 1 evaluation
+/// points (docs/protocols.md). The protocol and the cost model both use these.
+constexpr uint32_t shamirThreshold(uint32_t parties) {
+  return parties > 0 ? (parties - 1) / 2 : 0;
+}
+constexpr uint32_t shamirDegree(uint32_t parties) {
+  uint32_t d = 2;
+  while ((uint64_t(1) << d) < uint64_t(parties) + 1)
+    ++d;
+  return d;
+}
+
 } // namespace smpc::bc

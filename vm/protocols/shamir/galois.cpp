@@ -1,6 +1,8 @@
 //===- galois.cpp - ring and field arithmetic, scalar and vectorised ------===//
 #include "vm/protocols/shamir/galois.h"
 
+#include "vm/bytecode/protocols.h"
+
 #include <algorithm>
 #include <cstring>
 #include <sodium.h>
@@ -54,9 +56,7 @@ uint32_t pattern(const Ext &e, const Gr &c) {
 } // namespace
 
 uint32_t degreeFor(uint32_t parties) {
-  uint32_t d = 2;
-  while ((uint64_t(1) << d) < uint64_t(parties) + 1)
-    ++d;
+  const uint32_t d = bc::shamirDegree(parties);
   return d > kMaxDegree ? 0 : d;
 }
 

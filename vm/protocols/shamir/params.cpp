@@ -1,6 +1,7 @@
 //===- params.cpp - evaluation points and Lagrange coefficients -----------===//
 #include "vm/protocols/shamir/params.h"
 
+#include "vm/bytecode/protocols.h"
 #include "vm/core/errors.h"
 
 #include <string>
@@ -49,7 +50,7 @@ Params Params::make(uint32_t parties) {
                             std::to_string(parties));
   Params p;
   p.N = parties;
-  p.t = (parties - 1) / 2;
+  p.t = bc::shamirThreshold(parties);
   p.ext = makeExt(d);
   for (uint32_t i = 0; i < parties; ++i)
     p.alpha.push_back(grPoint(i + 1));
