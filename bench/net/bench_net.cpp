@@ -4,14 +4,12 @@
 // `name value unit` lines (docs/benchmarks.md). Usage: bench_net [MiB]
 // (total bytes per throughput figure, default 256).
 //===----------------------------------------------------------------------===//
+#include "runtime/net/free_port.h"
 #include "runtime/net/mesh.h"
 
-#include <arpa/inet.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -19,18 +17,6 @@ using namespace smpc::net;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 double seconds(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();

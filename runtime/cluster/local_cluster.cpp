@@ -14,19 +14,17 @@
 #include "runtime/cluster/process.h"
 #include "runtime/data/outputs.h"
 #include "runtime/net/config.h"
+#include "runtime/net/free_port.h"
 #include "vm/bytecode/protocols.h"
 #include "vm/bytecode/serialize.h"
 
-#include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -60,22 +58,6 @@ struct TempDir {
     fs::remove_all(path, ec);
   }
 };
-
-// A loopback port that was free a moment ago (the party binds it soon after).
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot find a free loopback port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 uint32_t envMs(const char *name, uint32_t dflt) {
   const char *v = std::getenv(name);
@@ -135,7 +117,7 @@ int runLocalCluster(const RunRequest &req) {
   auto addNode = [&](uint32_t id, const std::string &file) {
     net::NodeConfig c;
     c.id = id;
-    c.endpoint = c.bind = "tcp://127.0.0.1:" + std::to_string(freePort());
+    c.endpoint = c.bind = "tcp://127.0.0.1:" + std::to_string(net::freePort());
     net::SecretKey k = net::net_key_keygen();
     net::writeKeyPair(at(file), k);
     c.publicKey = k.publicKey();

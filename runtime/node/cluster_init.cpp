@@ -2,15 +2,13 @@
 #include "runtime/node/cluster_init.h"
 
 #include "runtime/net/config.h"
+#include "runtime/net/free_port.h"
 #include "runtime/net/keys.h"
 
-#include <arpa/inet.h>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace smpc::node {
@@ -19,21 +17,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot find a free loopback port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 void writeNew(const fs::path &p, const std::string &text, std::vector<std::string> &written) {
   if (fs::exists(p))
@@ -58,7 +41,9 @@ std::vector<std::string> initCluster(const ClusterInitOptions &o) {
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create " + o.dir + ": " + ec.message());
   std::vector<std::string> written;
-  auto port = [&](uint32_t offset) { return o.basePort ? int(o.basePort + offset) : freePort(); };
+  auto port = [&](uint32_t offset) {
+    return o.basePort ? int(o.basePort + offset) : net::freePort();
+  };
 
   std::vector<net::PublicKey> nodeKeys;
   for (uint32_t i = 0; i < o.parties; ++i) {

@@ -2,31 +2,15 @@
 #pragma once
 
 #include "runtime/net/config.h"
+#include "runtime/net/free_port.h"
 #include "runtime/net/keys.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdexcept>
 #include <string>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
 
 namespace smpc::net::test {
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-inline int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) throw std::runtime_error("bind");
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 struct TestCluster {
   ClusterConfig cfg;
