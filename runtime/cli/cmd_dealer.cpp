@@ -38,7 +38,7 @@ int cmdDealer(const std::vector<std::string> &args) {
     net::MeshOptions mo;
     if (verbose) mo.log = [](const std::string &s) { std::cerr << ("[dealer] " + s + "\n"); };
     net::Mesh mesh(cfg, cfg.dealerId(), key, mo);
-    {
+    try {
       auto ch = mesh.channel(net::kPreprocChannel);
       mesh.waitReady();
       auto st = dealer::serveJob(*ch, cfg.numParties());
@@ -46,6 +46,9 @@ int cmdDealer(const std::vector<std::string> &args) {
         std::cerr << ("[dealer] job done: " + std::to_string(st.requests) + " requests, " +
                       std::to_string(st.elements) + " elements, " + std::to_string(st.bytesSent) +
                       " bytes sent\n");
+    } catch (const std::exception &e) {
+      mesh.close(errorText(e)); // the parties report why (errors hold no secrets)
+      throw;
     }
     mesh.close();
     return kExitOk;

@@ -168,7 +168,7 @@ int cmdParty(const std::vector<std::string> &args) {
     vm::ProtocolStats stats;
     double onlineSeconds = 0;
     std::string poolStatus;
-    {
+    try {
       auto online = mesh.channel(net::kOnlineChannel);
       auto prech = mesh.channel(net::kPreprocChannel);
       mesh.waitReady();
@@ -216,6 +216,12 @@ int cmdParty(const std::vector<std::string> &args) {
       if (dc) dc->finish();
       if (pool) poolStatus = pool->statusLine();
       log("program finished: " + std::to_string(stats.rounds) + " rounds");
+    } catch (const std::exception &e) {
+      // The peers learn why this party fails the job, so they report the
+      // root cause (say, a third party gone silent) rather than this
+      // party's departure. Error texts never hold secret values.
+      mesh.close(errorText(e));
+      throw;
     }
     mesh.close();
     std::cout << data::formatOutputsText(outs, prog.fracBits);

@@ -79,12 +79,28 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
           " payload bytes, frame has " + std::to_string(f.size() - kHeaderBytes);
     return std::nullopt;
   }
-  if ((h.type == FrameType::Bye && h.length != 0) ||
-      (h.type == FrameType::Heartbeat && h.length != 0 && h.length != kIncarnationBytes)) {
+  if (h.type == FrameType::Bye && h.length > kMaxByeReasonBytes) {
+    why = "malformed frame: Bye with a " + std::to_string(h.length) + "-byte reason (at most " +
+          std::to_string(kMaxByeReasonBytes) + ")";
+    return std::nullopt;
+  }
+  if (h.type == FrameType::Heartbeat && h.length != 0 && h.length != kIncarnationBytes) {
     why = "malformed frame: control frame with a payload";
     return std::nullopt;
   }
   return h;
+}
+
+std::string byeReason(std::string_view text) {
+  constexpr std::string_view kCut = "...";
+  std::string out;
+  for (char c : text.substr(0, kMaxByeReasonBytes + 1))
+    out += c >= 0x20 && c <= 0x7e ? c : '?';
+  if (out.size() > kMaxByeReasonBytes) {
+    out.resize(kMaxByeReasonBytes - kCut.size());
+    out += kCut;
+  }
+  return out;
 }
 
 } // namespace smpc::net

@@ -9,8 +9,10 @@
 // Data frames carry a per-link, per-channel sequence number; a logical
 // message larger than kChunkBytes travels as several Data frames, the last
 // one flagged DataEnd. Heartbeat and Bye frames have sequence 0; a Heartbeat
-// carries the sender mesh's random incarnation (kIncarnationBytes), a Bye
-// nothing.
+// carries the sender mesh's random incarnation (kIncarnationBytes). A Bye
+// carries nothing when the sender ended normally, else the one-line reason
+// it failed (at most kMaxByeReasonBytes of printable ASCII), so its peers
+// report the root cause of a failure rather than the failing node's exit.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -19,6 +21,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smpc::net {
@@ -29,6 +32,7 @@ inline constexpr std::size_t kHeaderBytes = 40;
 inline constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 inline constexpr uint16_t kMaxChannels = 8;
 inline constexpr std::size_t kIncarnationBytes = 16;
+inline constexpr std::size_t kMaxByeReasonBytes = 256;
 
 enum class FrameType : uint8_t { Data = 1, DataEnd = 2, Heartbeat = 3, Bye = 4 };
 
@@ -51,5 +55,12 @@ std::vector<uint8_t> encodeFrame(const FrameHeader &h, std::span<const uint8_t> 
 /// Parses the header of `frame`; on failure returns nullopt and sets `why`
 /// (which never contains payload bytes).
 std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> frame, std::string &why);
+
+/// A failure reason fit for a Bye frame and for the receiver's error text:
+/// line breaks and other bytes outside printable ASCII become '?', and text
+/// beyond kMaxByeReasonBytes is cut, ending in "...". Both ends apply it:
+/// the sender to fit the frame, the receiver because the bytes come from
+/// the network (a peer is authenticated, not trusted).
+std::string byeReason(std::string_view text);
 
 } // namespace smpc::net

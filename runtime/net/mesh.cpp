@@ -19,6 +19,11 @@ namespace {
 constexpr uint32_t kNoDest = 0xffffffffu;
 constexpr int kRouterHwmFrames = 64;
 
+// The payload of a Bye: text, checked by byeReason before any use.
+std::string_view toText(std::span<const uint8_t> b) {
+  return {reinterpret_cast<const char *>(b.data()), b.size()};
+}
+
 // Appends to a buffer that may hold shares, wiping any block it outgrows.
 void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more) {
   if (buf.size() + more.size() > buf.capacity()) {
@@ -100,17 +105,20 @@ void Mesh::Impl::fireEvents() {
       opts.onPeer(e.peer, e.up, e.why);
 }
 
-zmq::message_t Mesh::Impl::control(FrameType t) const {
+zmq::message_t Mesh::Impl::control(FrameType t, std::string_view reason) const {
   FrameHeader h;
   h.type = t;
   h.job = job;
-  const bool withInc = t == FrameType::Heartbeat;
-  h.length = withInc ? kIncarnationBytes : 0;
+  std::span<const uint8_t> payload;
+  if (t == FrameType::Heartbeat)
+    payload = incarnation;
+  else // close() made it fit: printable, at most kMaxByeReasonBytes
+    payload = {reinterpret_cast<const uint8_t *>(reason.data()), reason.size()};
+  h.length = payload.size();
   zmq::message_t m(kHeaderBytes + h.length);
   encodeHeader(h, static_cast<uint8_t *>(m.data()));
-  if (withInc)
-    std::memcpy(static_cast<uint8_t *>(m.data()) + kHeaderBytes, incarnation.data(),
-                kIncarnationBytes);
+  if (!payload.empty())
+    std::memcpy(static_cast<uint8_t *>(m.data()) + kHeaderBytes, payload.data(), payload.size());
   return m;
 }
 
@@ -308,7 +316,8 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
     ps.lastHeard = Clock::now();
     if (h->type == FrameType::Bye) {
       ps.closed = true;
-      return kill(from, name(from) + " shut down");
+      ps.failed = byeReason(toText(data.subspan(kHeaderBytes)));
+      return kill(from, name(from) + " shut down" + (ps.failed.empty() ? "" : ": " + ps.failed));
     }
     if (!ps.dead.empty() && ps.handshakeOk)
       revive(from);
@@ -323,6 +332,7 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
     return;
   case FrameType::Bye:
     ps.closed = true;
+    ps.failed = byeReason(toText(data.subspan(kHeaderBytes)));
     cv.notify_all();
     return;
   case FrameType::Data:
@@ -586,7 +596,7 @@ void Mesh::Impl::ioLoop() {
         if (closing && !byeSent) {
           // Bye goes behind every data frame so peers see it last.
           for (uint32_t p = 0; p < nodes; ++p)
-            if (p != self) delayed.push_back({p, now + latency, control(FrameType::Bye)});
+            if (p != self) delayed.push_back({p, now + latency, control(FrameType::Bye, failure)});
           byeSent = true;
         }
       }
@@ -821,12 +831,13 @@ std::vector<PeerInfo> Mesh::peers() const {
   return out;
 }
 
-void Mesh::close() {
+void Mesh::close(std::string_view failure) {
   Impl &m = *impl_;
   if (!m.io.joinable()) return;
   {
     std::lock_guard lk(m.mu);
     m.closing = true;
+    m.failure = byeReason(failure);
   }
   m.wake();
   m.io.join();

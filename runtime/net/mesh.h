@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -112,8 +113,12 @@ public:
   std::vector<PeerInfo> peers() const;
 
   /// Tells the peers this node is done (after all queued frames) and flushes
-  /// them; later receives by the peers from this node fail cleanly.
-  void close();
+  /// them; later receives by the peers from this node fail cleanly. A
+  /// non-empty `failure` is why this node fails its job: its Bye carries it
+  /// (one line, cut to kMaxByeReasonBytes), so the peers report that root
+  /// cause rather than merely this node's departure. Error texts never hold
+  /// secret values; pass nothing else.
+  void close(std::string_view failure = {});
 
   /// Number of connection attempts the ZAP handler refused (unknown key).
   uint64_t refusedConnections() const;

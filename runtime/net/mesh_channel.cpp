@@ -86,6 +86,8 @@ public:
       if (!st_->failed.empty()) throw NetError(st_->failed);
       const PeerState &ps = m_->peers[from];
       if (!ps.dead.empty()) throw NetError(ps.dead);
+      if (ps.closed && !ps.failed.empty())
+        throw NetError(m_->name(from) + " failed the job: " + ps.failed);
       if (ps.closed)
         throw NetError(m_->name(from) + " ended the job before sending the message this node "
                                         "waits for");

@@ -30,6 +30,7 @@ using Incarnation = std::array<uint8_t, kIncarnationBytes>;
 struct PeerState {
   bool heard = false;       // any authenticated frame arrived
   bool closed = false;      // Bye arrived
+  std::string failed;       // the reason its Bye gave for failing ("" = ended normally)
   bool handshakeOk = false; // our DEALER completed CURVE with it
   std::string dead;         // non-empty: why the peer is unusable
   std::string handshakeProblem;
@@ -154,6 +155,7 @@ struct Mesh::Impl {
   std::deque<Outgoing> outbox;   // filled by channels, drained by the I/O thread
   std::vector<PeerEvent> events; // for opts.onPeer, fired outside the lock
   bool closing = false, finished = false;
+  std::string failure; // why this node fails its job (Mesh::close): its Bye says so
   std::string ioError;
   std::atomic<uint64_t> refused{0}, dropped{0}, sentBytes{0}, receivedBytes{0};
 
@@ -198,7 +200,8 @@ struct Mesh::Impl {
   void handleMonitor(uint32_t p);
   void checkLiveness(Clock::time_point now);
   bool sendNow(uint32_t dest, zmq::message_t &msg);
-  zmq::message_t control(FrameType t) const;
+  /// A Heartbeat (with the incarnation) or a Bye (with `reason`).
+  zmq::message_t control(FrameType t, std::string_view reason = {}) const;
 };
 
 /// The channel object handed out by Mesh::channel and Mesh::openJob.

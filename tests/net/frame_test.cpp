@@ -49,6 +49,27 @@ TEST_CASE("decoding names what is wrong with a header") {
   CHECK(why({}) == "malformed frame: 0 bytes is shorter than the header");
 }
 
+TEST_CASE("a Bye carries a bounded reason") {
+  FrameHeader h;
+  h.type = FrameType::Bye;
+  h.job = hashJobId("j");
+  std::string why;
+  CHECK(decodeHeader(encodeFrame(h, {}), why));
+  CHECK(decodeHeader(encodeFrame(h, std::vector<uint8_t>(kMaxByeReasonBytes, 'a')), why));
+  CHECK_FALSE(decodeHeader(encodeFrame(h, std::vector<uint8_t>(kMaxByeReasonBytes + 1, 'a')), why));
+  CHECK(why == "malformed frame: Bye with a 257-byte reason (at most 256)");
+}
+
+TEST_CASE("byeReason keeps one printable line within the limit") {
+  CHECK(byeReason("") == "");
+  CHECK(byeReason("party 2 disconnected") == "party 2 disconnected");
+  CHECK(byeReason("a\nb\tc\x1b\xff") == "a?b?c??");
+  const std::string full(kMaxByeReasonBytes, 'x');
+  CHECK(byeReason(full) == full);
+  CHECK(byeReason(full + "y") == std::string(kMaxByeReasonBytes - 3, 'x') + "...");
+  CHECK(byeReason(std::string(100000, '\n')) == std::string(kMaxByeReasonBytes - 3, '?') + "...");
+}
+
 TEST_CASE("random and mutated frames never crash the decoder") {
   // Test data only: a seeded generator so a failure can be replayed.
   const uint32_t seed = 20261125;

@@ -18,6 +18,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 
 SUBNET = "198.18.0"
 
@@ -111,6 +112,32 @@ class Topology:
                 p.wait()
         for ns in self.hosts + [self.hub]:
             sh("ip", "netns", "del", ns, check=False)
+
+
+def cpu_seconds(pid):
+    """CPU time a process has used so far (0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def wait_computing(procs, timeout=60):
+    """Waits until every process ({name: Popen}; `ip netns exec` execs the
+    command, so the pid is the node's) has computed a little: the job runs,
+    its mesh is connected. A fixed sleep is not enough on a loaded machine,
+    where start-up alone can take seconds. Returns None, or why not."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, p in procs.items():
+            if p.poll() is not None:
+                return "%s ended early: %s" % (name, p.stderr.read())
+        if all(cpu_seconds(p.pid) >= 0.3 for p in procs.values()):
+            return None
+        time.sleep(0.1)
+    return "the job did not start computing within %d s" % timeout
 
 
 def inputs_of(source):
