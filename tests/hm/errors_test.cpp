@@ -48,8 +48,9 @@ TEST_CASE("a malformed preprocessing command fails the online phase with its rea
   std::string err1;
   runParallel(3, [&](uint32_t i) {
     if (i == 0) { // plays party 0's seed agreement, then sends garbage commands
+      // Each message: the pair's seed and that of the set {0, j} (the shuffle's).
       for (uint32_t j : {1u, 2u})
-        net.channel(0).send(j, std::vector<uint8_t>(32, 7));
+        net.channel(0).send(j, std::vector<uint8_t>(64, 7));
       for (uint32_t j : {1u, 2u})
         bg.channel(0).send(j, std::vector<uint8_t>{9, 9, 9});
       return;
@@ -114,9 +115,28 @@ TEST_CASE("ops the protocols cannot run are refused with the reason") {
     CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
                          "bit.s: bit position must be between 0 and 63, got 64", vm::ProtocolError);
     op.op = bc::Op::ShuffleS;
+    op.width = 4; // 3 elements in rows of 4
+    op.x = pub, op.out = std::span(x).first(6);
     CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
-                         "rep3: shuffle.s (shuffle, sort and unsort of secret values) is not "
-                         "supported under this protocol yet; run the program under semi2k",
+                         "shuffle.s: operand lengths do not match", vm::ProtocolError);
+    op.width = 0;
+    op.x = x;
+    CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
+                         "shuffle.s: operand lengths do not match", vm::ProtocolError);
+  });
+}
+
+TEST_CASE("shamir refuses a shuffle with more sets of t+1 parties than it runs") {
+  // 13 parties: C(13, 7) = 1716 turns.
+  runHm({"shamir", 13}, [](uint32_t, hm::HmProtocol &proto) {
+    std::vector<uint64_t> x(size_t(4) * proto.shareWidth()), z(x.size());
+    vm::InteractiveOp op;
+    op.op = bc::Op::ShuffleS;
+    op.x = x, op.out = z;
+    CHECK_THROWS_WITH_AS(proto.runGroup(std::span(&op, 1)),
+                         "shamir: shuffle.s (shuffle, sort and unsort of secret values) takes one "
+                         "round per set of t+1 parties, 1716 with 13 parties; run it with at most "
+                         "11 parties or under semi2k",
                          vm::ProtocolError);
   });
 }

@@ -56,6 +56,26 @@ inline void runHm(const ProtoCase &pc, const HmFn &fn) {
   });
 }
 
+/// Passes everything through and keeps a copy of what `self` receives.
+class RecordingChannel final : public vm::Channel {
+public:
+  RecordingChannel(vm::Channel &inner, std::vector<uint8_t> &log) : in_(inner), log_(log) {}
+  uint32_t self() const override { return in_.self(); }
+  uint32_t parties() const override { return in_.parties(); }
+  void send(uint32_t to, std::span<const uint8_t> m) override { in_.send(to, m); }
+  std::vector<uint8_t> recv(uint32_t from) override {
+    auto m = in_.recv(from);
+    log_.insert(log_.end(), m.begin(), m.end());
+    return m;
+  }
+  uint64_t bytesSent() const override { return in_.bytesSent(); }
+  uint64_t bytesReceived() const override { return in_.bytesReceived(); }
+
+private:
+  vm::Channel &in_;
+  std::vector<uint8_t> &log_;
+};
+
 using Outputs = std::map<std::string, std::vector<uint64_t>>;
 
 /// Runs a program on every party; returns the outputs each party received

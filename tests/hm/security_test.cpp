@@ -18,26 +18,6 @@ using namespace smpc::testing;
 
 namespace {
 
-/// Passes everything through and keeps a copy of what `self` receives.
-class RecordingChannel final : public vm::Channel {
-public:
-  RecordingChannel(vm::Channel &inner, std::vector<uint8_t> &log) : in_(inner), log_(log) {}
-  uint32_t self() const override { return in_.self(); }
-  uint32_t parties() const override { return in_.parties(); }
-  void send(uint32_t to, std::span<const uint8_t> m) override { in_.send(to, m); }
-  std::vector<uint8_t> recv(uint32_t from) override {
-    auto m = in_.recv(from);
-    log_.insert(log_.end(), m.begin(), m.end());
-    return m;
-  }
-  uint64_t bytesSent() const override { return in_.bytesSent(); }
-  uint64_t bytesReceived() const override { return in_.bytesReceived(); }
-
-private:
-  vm::Channel &in_;
-  std::vector<uint8_t> &log_;
-};
-
 constexpr uint32_t kLen = 1024; // a multiple of 64: no padding lanes
 
 bc::Program program() {
@@ -143,5 +123,81 @@ TEST_CASE("seeds are fresh per job: the same input gives other shares") {
     for (uint64_t w : runs[0])
       zeros += w == 0;
     CHECK(zeros <= 64); // rep3: one plane of party 1's share is the zero slot
+  }
+}
+
+namespace {
+
+/// What the parties in `coalition` receive while party 0 inputs x and the
+/// parties shuffle it, plus their shares of the result: one log per member,
+/// concatenated.
+std::vector<uint8_t> shuffleView(const ProtoCase &pc, const std::vector<uint32_t> &coalition,
+                                 const std::vector<uint64_t> &x) {
+  std::vector<std::vector<uint8_t>> logs(pc.parties);
+  LocalNetwork online(pc.parties), background(pc.parties);
+  runParallel(pc.parties, [&](uint32_t i) {
+    const bool watched = std::find(coalition.begin(), coalition.end(), i) != coalition.end();
+    RecordingChannel rec(online.channel(i), logs[i]);
+    vm::Channel &ch = watched ? static_cast<vm::Channel &>(rec) : online.channel(i);
+    auto run = [&](hm::HmProtocol &proto) {
+      const size_t w = proto.shareWidth();
+      std::vector<uint64_t> s(x.size() * w), t(x.size() * w);
+      vm::InteractiveOp ops[2];
+      ops[0].op = bc::Op::Input;
+      ops[0].owner = 0;
+      if (i == 0) ops[0].x = x;
+      ops[0].out = s;
+      ops[1].op = bc::Op::ShuffleS;
+      ops[1].x = s, ops[1].out = t;
+      proto.runGroup(std::span(ops, 1));
+      proto.runGroup(std::span(ops + 1, 1));
+      if (watched) {
+        const auto *b = reinterpret_cast<const uint8_t *>(t.data());
+        logs[i].insert(logs[i].end(), b, b + t.size() * sizeof(uint64_t));
+      }
+    };
+    if (pc.name == "rep3") {
+      rep3::Rep3 proto(ch);
+      run(proto);
+    } else {
+      shamir::Shamir proto(ch, background.channel(i), smallPools());
+      run(proto);
+    }
+  });
+  std::vector<uint8_t> all;
+  for (uint32_t c : coalition)
+    all.insert(all.end(), logs[c].begin(), logs[c].end());
+  return all;
+}
+
+} // namespace
+
+TEST_CASE("a shuffle shows t parties nothing that depends on the data or the order") {
+  // Equal rows (the order cannot show) against distinct ones (every order
+  // differs): a coalition of t parties -- party 1 under rep3, parties 1 and
+  // 2 of 5 under shamir -- must see uniform bytes, the same in both cases.
+  // Party 0, the input's owner, is outside the coalition.
+  std::vector<uint64_t> same(2048, 7), distinct(2048);
+  for (size_t i = 0; i < distinct.size(); ++i)
+    distinct[i] = i;
+  struct Case {
+    ProtoCase pc;
+    std::vector<uint32_t> coalition;
+  };
+  const std::vector<Case> cases = {Case{ProtoCase{"rep3", 3}, std::vector<uint32_t>{1}},
+                                   Case{ProtoCase{"rep3", 3}, std::vector<uint32_t>{2}},
+                                   Case{ProtoCase{"shamir", 3}, std::vector<uint32_t>{2}},
+                                   Case{ProtoCase{"shamir", 5}, std::vector<uint32_t>{1, 2}}};
+  for (const Case &c : cases) {
+    const ProtoCase &pc = c.pc;
+    const std::vector<uint32_t> &coalition = c.coalition;
+    INFO(pc.name << " with " << pc.parties << " parties, coalition of " << coalition.size()
+                 << " from party " << coalition[0]);
+    const auto v0 = shuffleView(pc, coalition, same), v1 = shuffleView(pc, coalition, distinct);
+    REQUIRE(v0.size() == v1.size());
+    REQUIRE(v0.size() > 30000);
+    CHECK(chiUniform(v0) < 400);
+    CHECK(chiUniform(v1) < 400);
+    CHECK(chiTwoSample(v0, v1) < 400);
   }
 }

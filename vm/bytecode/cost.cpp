@@ -127,23 +127,27 @@ OpCost semi2kCost(Op op, const OpShape &s, uint32_t parties) {
   return c;
 }
 
-// Under rep3 and shamir bit.s is a comparison (x * 2^(63-i) < 0); shuffle.s is refused at
-// run time (no permutation material without a dealer yet), priced at 0 and
-// reported by OpCost::unsupported.
+// Under rep3 and shamir bit.s is a comparison (x * 2^(63-i) < 0). shuffle.s
+// takes one turn per set that permutes (rep3: the 3 pairs; shamir: the
+// C(N, t+1) sets of t+1 parties); shamir refuses it beyond
+// kMaxShamirShuffleSets sets, priced at 0 and reported by OpCost::unsupported.
 bool isCompare(Op op) {
   return op == Op::LtzS || op == Op::EqzS || op == Op::BitS;
 }
 
 uint32_t rep3Rounds(Op op) {
   if (isCompare(op)) return hmCompareRounds(op, 2);
-  if (op == Op::ShuffleS) return 0;
+  if (op == Op::ShuffleS) return 3;
   return semi2kRounds(op, 3) ? 1 : 0;
 }
 
 // shamir splits x into t+1 numbers, one per party of a reconstructing set.
 uint32_t shamirRounds(Op op, uint32_t parties) {
   if (isCompare(op)) return hmCompareRounds(op, shamirThreshold(parties) + 1);
-  if (op == Op::ShuffleS) return 0;
+  if (op == Op::ShuffleS) {
+    const uint64_t sets = shamirShuffleSets(parties);
+    return sets <= kMaxShamirShuffleSets ? uint32_t(sets) : 0;
+  }
   return semi2kRounds(op, parties) ? 1 : 0;
 }
 
@@ -184,8 +188,8 @@ OpCost rep3Cost(Op op, const OpShape &s) {
     c.bytesPerParty = (W * (64 + ands + 1) + 2 * n) * kWord;
     break;
   }
-  case Op::ShuffleS:
-    c.unsupported = true;
+  case Op::ShuffleS: // in each of its 2 turns a party sends its permuted half
+    c.bytesPerParty = 2 * n * kWord;
     break;
     // clang-format off
 #include "vm/bytecode/noninteractive_cases.inc"
@@ -230,9 +234,20 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
   case Op::Input:
     c.bytesPerParty = d * n * kWord * dealt;
     break;
-  case Op::ShuffleS:
-    c.unsupported = true;
+  case Op::ShuffleS: {
+    // A party is in C(N-1, t) of the sets; in each turn it deals its
+    // permuted part (d words per element to the N-1-t parties that do not
+    // draw their share from a stream).
+    if (c.rounds == 0) {
+      c.unsupported = true;
+      break;
+    }
+    uint64_t turns = 1; // C(N-1, t)
+    for (uint64_t i = 1; i <= t; ++i)
+      turns = turns * (N - 1 - t + i) / i;
+    c.bytesPerParty = turns * d * n * kWord * dealt;
     break;
+  }
   case Op::LtzS:
   case Op::EqzS:
   case Op::BitS: {

@@ -44,4 +44,20 @@ OpCost opCost(Op op, const OpShape &shape, uint32_t parties,
 /// comparisons one more per carry-save level for more parties).
 uint32_t opRounds(Op op, uint32_t parties, ProtocolId protocol = ProtocolId::Semi2k);
 
+/// shamir's secret shuffle takes one turn, one round, per set of t+1
+/// parties (some set is all honest): C(N, t+1) of them, saturating at
+/// UINT64_MAX.
+constexpr uint64_t shamirShuffleSets(uint32_t parties) {
+  const uint64_t k = uint64_t(shamirThreshold(parties)) + 1;
+  if (k > parties) return 0;
+  uint64_t c = 1;
+  for (uint64_t i = 1; i <= k; ++i) { // c = C(parties - k + i, i), exact at each step
+    if (c > (uint64_t(1) << 40)) return UINT64_MAX;
+    c = c * (parties - k + i) / i;
+  }
+  return c;
+}
+/// Beyond this many sets (11 parties: 462) shamir refuses shuffle.s.
+inline constexpr uint64_t kMaxShamirShuffleSets = 462;
+
 } // namespace smpc::bc

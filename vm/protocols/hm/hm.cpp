@@ -4,6 +4,7 @@
 #include "vm/core/errors.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <sodium.h>
 #include <string>
 
@@ -81,11 +82,12 @@ std::unique_ptr<Task> HmProtocol::makeTask(vm::InteractiveOp &op) {
                               std::to_string(op.shift));
     return std::make_unique<BitTask>(*this, op);
   case bc::Op::ShuffleS:
-    // The shuffle needs permutation material that only the semi2k dealer and
-    // OT preprocessing make so far.
-    throw vm::ProtocolError(std::string(name()) +
-                            ": shuffle.s (shuffle, sort and unsort of secret values) is not "
-                            "supported under this protocol yet; run the program under semi2k");
+    checkLen(op.width > 0 && op.x.size() == op.out.size() &&
+                 op.out.size() % (uint64_t(op.width) * w) == 0,
+             "shuffle.s");
+    if (op.out.size() / w / op.width > UINT32_MAX)
+      throw vm::ProtocolError("shuffle.s: too many rows");
+    return shuffle(op);
   case bc::Op::Open:
     checkLen(op.x.size() == op.out.size() * w, "open");
     return std::make_unique<StepTask>(

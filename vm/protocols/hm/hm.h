@@ -115,6 +115,9 @@ public:
   virtual std::unique_ptr<Task> daBits(size_t n, Words &arith, Words &bits) = 0;
   /// trunc.s (op.shift, |x| < 2^62, floor or floor+1, docs/protocols.md).
   virtual std::unique_ptr<Task> trunc(vm::InteractiveOp &op) = 0;
+  /// shuffle.s: op.x (rows of op.width elements, planar) into op.out in a
+  /// random order no coalition of corruptible parties knows (sizes checked).
+  virtual std::unique_ptr<Task> shuffle(vm::InteractiveOp &op) = 0;
 
   /// Counts material use in stats (for ops the scheme runs itself).
   vm::ProtocolStats &mutableStats() { return stats_; }

@@ -3,7 +3,9 @@
 
 #include "vm/core/errors.h"
 #include "vm/protocols/hm/bits.h"
+#include "vm/protocols/hm/rows.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -20,6 +22,17 @@ crypto::Seed receiveSeed(vm::Channel &ch, uint32_t from) {
   std::memcpy(s.data(), msg.data(), s.size());
   sodium_memzero(msg.data(), msg.size());
   return s;
+}
+
+/// A stream of the pair seed `s` for the shuffle permutations, independent
+/// of the stream keyed by `s` itself (a keyed hash of a label).
+crypto::Prg shuffleStream(const crypto::Seed &s) {
+  static constexpr uint8_t kLabel[] = "rep3 shuffle";
+  crypto::Seed k;
+  crypto_generichash(k.data(), k.size(), kLabel, sizeof kLabel, s.data(), s.size());
+  crypto::Prg prg(k);
+  sodium_memzero(k.data(), k.size());
+  return prg;
 }
 
 /// z := the party's three local product terms of replicated x and y plus
@@ -139,7 +152,8 @@ std::array<crypto::Seed, 2> Rep3::agreeSeeds(vm::Channel &ch) {
 Rep3::Rep3(vm::Channel &ch) : Rep3(ch, agreeSeeds(ch)) {}
 
 Rep3::Rep3(vm::Channel &ch, std::array<crypto::Seed, 2> seeds)
-    : hm::HmProtocol(ch), slotA_(seeds[0]), slotB_(seeds[1]), own_(crypto::seed_keygen()) {
+    : hm::HmProtocol(ch), slotA_(seeds[0]), slotB_(seeds[1]), own_(crypto::seed_keygen()),
+      shufA_(shuffleStream(seeds[0])), shufB_(shuffleStream(seeds[1])) {
   for (auto &s : seeds)
     sodium_memzero(s.data(), s.size());
 }
@@ -149,6 +163,10 @@ void Rep3::draw(size_t n, uint64_t *a, uint64_t *b) {
   if (!a || !b) scratch = Words::uninit(n);
   slotA_.fill(std::span<uint64_t>(a ? a : scratch.data(), n));
   slotB_.fill(std::span<uint64_t>(b ? b : scratch.data(), n));
+}
+
+std::vector<uint32_t> Rep3::drawShufflePerm(uint32_t which, size_t rows) {
+  return hm::drawPerm(which == 0 ? shufA_ : shufB_, rows);
 }
 
 // A public value is slot 0: party 0 holds it in its first plane, party 2 in

@@ -7,7 +7,8 @@
 // party to the previous one and no preprocessing: the zero sharings and
 // random values come from two AES-CTR streams per party, one per slot it
 // holds, keyed by seeds drawn from libsodium and exchanged at start (one per
-// pair of neighbours, fresh for every job). Boolean values use the same
+// pair of neighbours, fresh for every job); the secret shuffle permutes with
+// streams derived from the same seeds. Boolean values use the same
 // layout with XOR. docs/protocols.md has the protocols and their costs.
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -55,6 +56,7 @@ public:
   void xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) override;
   std::unique_ptr<Task> daBits(size_t n, Words &arith, Words &bits) override;
   std::unique_ptr<Task> trunc(vm::InteractiveOp &op) override;
+  std::unique_ptr<Task> shuffle(vm::InteractiveOp &op) override;
 
   // ---- for the steps ----------------------------------------------------
   uint32_t self() const { return ch_.self(); }
@@ -67,6 +69,10 @@ public:
   void draw(size_t n, uint64_t *a, uint64_t *b);
   /// n words known to this party alone.
   void drawPrivate(size_t n, uint64_t *out) { own_.fill(std::span<uint64_t>(out, n)); }
+  /// A permutation of `rows` from the shuffle stream of slot self + which
+  /// (which = 0 or 1), known to this party and the other holder of that
+  /// slot only: the two draw it at the same point of the same shuffle.
+  std::vector<uint32_t> drawShufflePerm(uint32_t which, size_t rows);
 
 private:
   /// The seeds of slots self and self+1, agreed with the neighbours.
@@ -74,6 +80,9 @@ private:
   Rep3(vm::Channel &ch, std::array<crypto::Seed, 2> seeds);
 
   crypto::Prg slotA_, slotB_, own_;
+  // Separate streams of the same pair seeds for the shuffle permutations, so
+  // that drawing a permutation never shifts the slot streams.
+  crypto::Prg shufA_, shufB_;
 };
 
 } // namespace smpc::rep3

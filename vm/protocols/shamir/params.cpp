@@ -1,6 +1,7 @@
 //===- params.cpp - evaluation points and Lagrange coefficients -----------===//
 #include "vm/protocols/shamir/params.h"
 
+#include "vm/bytecode/cost.h"
 #include "vm/bytecode/protocols.h"
 #include "vm/core/errors.h"
 
@@ -60,6 +61,27 @@ Params Params::make(uint32_t parties) {
   };
   p.lamQ = recon(p.t + 1);
   p.lamO = recon(2 * p.t + 1);
+  if (bc::shamirShuffleSets(parties) <= bc::kMaxShamirShuffleSets) {
+    std::vector<uint32_t> set(p.t + 1);
+    for (uint32_t i = 0; i <= p.t; ++i)
+      set[i] = i;
+    for (;;) {
+      std::vector<Gr> pts;
+      pts.reserve(set.size());
+      for (uint32_t i : set)
+        pts.push_back(p.alpha[i]);
+      p.sets.push_back(set);
+      p.setLam.push_back(lagrange(p.ext, pts, Gr{}));
+      // The next combination: raise the last member that can still move.
+      int i = int(p.t);
+      while (i >= 0 && set[size_t(i)] == parties - (p.t + 1) + uint32_t(i))
+        --i;
+      if (i < 0) break;
+      ++set[size_t(i)];
+      for (size_t k = size_t(i) + 1; k <= p.t; ++k)
+        set[k] = set[k - 1] + 1;
+    }
+  }
   for (uint32_t j = 0; j < parties; ++j) {
     p.dealT.push_back(makeDealing(p, j, p.t));
     p.deal2T.push_back(makeDealing(p, j, 2 * p.t));

@@ -32,6 +32,11 @@ struct Params {
   std::vector<Gr> lamQ;               // reconstruction at 0 from parties 0..t
   std::vector<Gr> lamO;               // reconstruction at 0 from parties 0..2t
   std::vector<Dealing> dealT, deal2T; // per dealer
+  /// Every set of t+1 parties, in lexicographic order, with its Lagrange
+  /// coefficients at 0: the secret shuffle's turns. Empty when there are
+  /// more than bc::kMaxShamirShuffleSets of them.
+  std::vector<std::vector<uint32_t>> sets;
+  std::vector<std::vector<Gr>> setLam;
 
   /// Throws vm::ProtocolError when N is out of range (3 <= N <= 255).
   static Params make(uint32_t parties);

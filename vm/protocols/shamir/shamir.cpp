@@ -84,33 +84,61 @@ private:
 
 } // namespace
 
-std::vector<crypto::Seed> Shamir::agreeSeeds(vm::Channel &ch) {
-  (void)Params::make(ch.parties()); // refuses a party count out of range first
+// The lower id of each pair draws the pair's seed; the lowest member of each
+// set of t+1 parties draws the set's seed (the shuffle's), sent to the other
+// members in the same message as the pair seed: pair seed, then the set
+// seeds in set order.
+Shamir::JobSeeds Shamir::agreeSeeds(vm::Channel &ch) {
+  const Params P = Params::make(ch.parties()); // refuses a party count out of range first
   const uint32_t me = ch.self(), n = ch.parties();
-  std::vector<crypto::Seed> seeds(n);
-  // The lower id of each pair draws the pair's seed.
+  JobSeeds js;
+  js.pair.resize(n);
+  js.set.resize(P.sets.size());
+  auto member = [&](size_t s, uint32_t p) {
+    return std::find(P.sets[s].begin(), P.sets[s].end(), p) != P.sets[s].end();
+  };
+  for (size_t s = 0; s < P.sets.size(); ++s)
+    if (P.sets[s][0] == me) js.set[s] = crypto::seed_keygen();
   for (uint32_t j = me + 1; j < n; ++j) {
-    seeds[j] = crypto::seed_keygen();
-    ch.send(j, seeds[j]);
+    js.pair[j] = crypto::seed_keygen();
+    std::vector<uint8_t> msg(js.pair[j].begin(), js.pair[j].end());
+    for (size_t s = 0; s < P.sets.size(); ++s)
+      if (P.sets[s][0] == me && member(s, j))
+        msg.insert(msg.end(), js.set[s].begin(), js.set[s].end());
+    ch.send(j, msg);
+    sodium_memzero(msg.data(), msg.size());
   }
   for (uint32_t j = 0; j < me; ++j) {
+    std::vector<size_t> mine; // sets led by j that include me
+    for (size_t s = 0; s < P.sets.size(); ++s)
+      if (P.sets[s][0] == j && member(s, me)) mine.push_back(s);
     std::vector<uint8_t> m = ch.recv(j);
-    if (m.size() != crypto::kSeedBytes)
+    if (m.size() != crypto::kSeedBytes * (1 + mine.size())) {
+      sodium_memzero(m.data(), m.size());
       throw vm::ProtocolError("shamir: party " + std::to_string(j) +
                               " sent a malformed seed message at the start of the job");
-    std::memcpy(seeds[j].data(), m.data(), m.size());
+    }
+    std::memcpy(js.pair[j].data(), m.data(), crypto::kSeedBytes);
+    for (size_t i = 0; i < mine.size(); ++i)
+      std::memcpy(js.set[mine[i]].data(), m.data() + crypto::kSeedBytes * (1 + i),
+                  crypto::kSeedBytes);
     sodium_memzero(m.data(), m.size());
   }
-  return seeds;
+  return js;
 }
 
 Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg)
     : Shamir(online, background, cfg, agreeSeeds(online)) {}
 
-Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg,
-               std::vector<crypto::Seed> seeds)
-    : hm::HmProtocol(online), P_(Params::make(online.parties())), seeds_(std::move(seeds)),
+Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg, JobSeeds seeds)
+    : hm::HmProtocol(online), P_(Params::make(online.parties())), seeds_(std::move(seeds.pair)),
       streams_(online.self(), seeds_, 0), ctx_{P_, online.self(), streams_} {
+  setStreams_.resize(P_.sets.size());
+  for (size_t s = 0; s < P_.sets.size(); ++s) {
+    if (std::find(P_.sets[s].begin(), P_.sets[s].end(), online.self()) != P_.sets[s].end())
+      setStreams_[s] = std::make_unique<crypto::Prg>(seeds.set[s]);
+    sodium_memzero(seeds.set[s].data(), seeds.set[s].size());
+  }
   if (background.self() != online.self() || background.parties() < online.parties())
     throw vm::ProtocolError("shamir: the background channel does not connect the same parties "
                             "as the online channel");

@@ -8,8 +8,10 @@
 // double sharings the parties make in the background (material.h).
 // Comparisons: the boolean circuit of vm/protocols/hm with bits shared in
 // GF(2^d). Truncation: the semi2k protocol with its random value made of 64
-// random bits. Seeds: one per pair of parties, from libsodium, fresh for
-// every job. docs/protocols.md has the protocols, costs and error bounds.
+// random bits. Shuffle: one turn per set of t+1 parties, each permuting with
+// a permutation only that set knows. Seeds: one per pair of parties and one
+// per set of t+1, from libsodium, fresh for every job. docs/protocols.md
+// has the protocols, costs and error bounds.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -58,21 +60,30 @@ public:
   void xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) override;
   std::unique_ptr<hm::Task> daBits(size_t n, Words &arith, Words &bits) override;
   std::unique_ptr<hm::Task> trunc(vm::InteractiveOp &op) override;
+  std::unique_ptr<hm::Task> shuffle(vm::InteractiveOp &op) override;
 
   const Params &params() const { return P_; }
   Material &material() { return *mat_; }
   Ctx &ctx() { return ctx_; }
 
+  /// The stream of the set P.sets[s] of t+1 parties (the shuffle's), known
+  /// to its members only; null on the others.
+  crypto::Prg *setStream(size_t s) { return setStreams_[s].get(); }
+
 private:
-  static std::vector<crypto::Seed> agreeSeeds(vm::Channel &ch);
-  Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg,
-         std::vector<crypto::Seed> seeds);
+  struct JobSeeds {
+    std::vector<crypto::Seed> pair; // per peer
+    std::vector<crypto::Seed> set;  // per set of t+1 parties; zero unless a member
+  };
+  static JobSeeds agreeSeeds(vm::Channel &ch);
+  Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg, JobSeeds seeds);
 
   Params P_;
   std::vector<crypto::Seed> seeds_;
   Streams streams_;
   Ctx ctx_;
   std::unique_ptr<Material> mat_;
+  std::vector<std::unique_ptr<crypto::Prg>> setStreams_;
 };
 
 /// Pool sizes for a program: what its header predicts, clamped to
