@@ -9,7 +9,9 @@
 #pragma once
 
 #include "vm/core/channel.h"
+#include "vm/core/protocol.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -63,5 +65,27 @@ void sumOpenedInPlace(Exchange &ex, std::span<uint64_t> mine);
 void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result);
 /// Boolean opening: result = mine XOR the words every peer sent.
 void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result);
+
+/// Runs the tasks of one round group in lockstep until all are done: each
+/// round every unfinished task queues what it sends, ONE message goes to
+/// each peer, and every unfinished task reads its part. A Task has
+/// send(Exchange &), receive(Exchange &) and done().
+template <class Task>
+void runRounds(std::vector<std::unique_ptr<Task>> &tasks, Exchange &ex, vm::Channel &ch,
+               vm::ProtocolStats &stats) {
+  ex.reset();
+  auto pending = [&] {
+    return std::any_of(tasks.begin(), tasks.end(), [](const auto &t) { return !t->done(); });
+  };
+  while (pending()) {
+    for (auto &t : tasks)
+      if (!t->done()) t->send(ex);
+    stats.bytesSent += ex.transfer(ch, stats.bytesReceived);
+    for (auto &t : tasks)
+      if (!t->done()) t->receive(ex);
+    ex.checkConsumed();
+    ++stats.rounds;
+  }
+}
 
 } // namespace smpc::protocols

@@ -133,20 +133,7 @@ void HmProtocol::runGroup(std::span<vm::InteractiveOp> ops) {
   tasks.reserve(ops.size());
   for (auto &op : ops)
     tasks.push_back(makeTask(op));
-  Exchange &ex = ex_;
-  ex.reset();
-  auto pending = [&] {
-    return std::any_of(tasks.begin(), tasks.end(), [](const auto &t) { return !t->done(); });
-  };
-  while (pending()) {
-    for (auto &t : tasks)
-      if (!t->done()) t->send(ex);
-    stats_.bytesSent += ex.transfer(ch_, stats_.bytesReceived);
-    for (auto &t : tasks)
-      if (!t->done()) t->receive(ex);
-    ex.checkConsumed();
-    ++stats_.rounds;
-  }
+  protocols::runRounds(tasks, ex_, ch_, stats_);
 }
 
 } // namespace smpc::hm

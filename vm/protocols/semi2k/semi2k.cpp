@@ -70,20 +70,7 @@ void Semi2k::runGroup(std::span<vm::InteractiveOp> ops) {
   for (auto &op : ops)
     tasks.push_back(makeTask(op, ctx));
 
-  Exchange &ex = ex_;
-  ex.reset();
-  auto pending = [&] {
-    return std::any_of(tasks.begin(), tasks.end(), [](const auto &t) { return !t->done(); });
-  };
-  while (pending()) {
-    for (auto &t : tasks)
-      if (!t->done()) t->send(ex);
-    stats_.bytesSent += ex.transfer(ch_, stats_.bytesReceived);
-    for (auto &t : tasks)
-      if (!t->done()) t->receive(ex);
-    ex.checkConsumed();
-    ++stats_.rounds;
-  }
+  protocols::runRounds(tasks, ex_, ch_, stats_);
 }
 
 } // namespace smpc::semi2k
