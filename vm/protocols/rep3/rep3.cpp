@@ -43,15 +43,8 @@ public:
   template <class Local>
   ReshareStep(Rep3 &p, size_t n, std::span<uint64_t> z, bool boolean, Local local)
       : p_(p), n_(n), z_(z), zi_(Words::uninit(n)) {
-    Words rb = Words::uninit(n);
-    p.draw(n, zi_.data(), rb.data());
     uint64_t *zi = zi_.data();
-    if (boolean)
-      for (size_t i = 0; i < n; ++i)
-        zi[i] ^= rb[i];
-    else
-      for (size_t i = 0; i < n; ++i)
-        zi[i] -= rb[i];
+    p.drawZero(n, zi, boolean);
     local(zi);
   }
   void send(Exchange &ex) override { ex.put(p_.prev(), zi_.span()); }
@@ -167,6 +160,26 @@ void Rep3::draw(size_t n, uint64_t *a, uint64_t *b) {
 
 std::vector<uint32_t> Rep3::drawShufflePerm(uint32_t which, size_t rows) {
   return hm::drawPerm(which == 0 ? shufA_ : shufB_, rows);
+}
+
+void Rep3::drawZero(size_t n, uint64_t *z, bool boolean) {
+  // Slot self+1's words in blocks that stay in the cache: no second
+  // n-word buffer to allocate, fault in and wipe.
+  constexpr size_t kBlock = 2048;
+  uint64_t b[kBlock];
+  slotA_.fill(std::span<uint64_t>(z, n));
+  for (size_t off = 0; off < n; off += kBlock) {
+    const size_t m = std::min(kBlock, n - off);
+    slotB_.fill(std::span<uint64_t>(b, m));
+    uint64_t *zo = z + off;
+    if (boolean)
+      for (size_t i = 0; i < m; ++i)
+        zo[i] ^= b[i];
+    else
+      for (size_t i = 0; i < m; ++i)
+        zo[i] -= b[i];
+  }
+  sodium_memzero(b, sizeof b);
 }
 
 // A public value is slot 0: party 0 holds it in its first plane, party 2 in

@@ -67,6 +67,9 @@ public:
   /// a slot read the same words. Either pointer may be null (skipped words
   /// are still drawn).
   void draw(size_t n, uint64_t *a, uint64_t *b);
+  /// z := this party's part of a zero sharing, slot self's words minus (XOR
+  /// for booleans) slot self+1's: the streams advance exactly as draw(n).
+  void drawZero(size_t n, uint64_t *z, bool boolean);
   /// n words known to this party alone.
   void drawPrivate(size_t n, uint64_t *out) { own_.fill(std::span<uint64_t>(out, n)); }
   /// A permutation of `rows` from the shuffle stream of slot self + which
