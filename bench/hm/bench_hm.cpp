@@ -3,8 +3,8 @@
 // Prints `name value unit` lines (docs/benchmarks.md), the scenarios of
 // bench_semi2k: 10^6 multiplications (one vector), a dot product of length
 // 10^6, a 128x128 fixed-point matrix product (matmul + truncation), 10^5
-// comparisons; under rep3 (3 parties) and shamir (3, 5, 7 parties), over
-// the in-process channel and a real CurveZMQ loopback mesh. rep3 needs no
+// comparisons, and a secret shuffle of 2^16 elements; under rep3 (3 parties) and shamir (3, 5, 7
+// parties), over the in-process channel and a real CurveZMQ loopback mesh. rep3 needs no
 // preprocessing: `online` is the whole run. shamir's material is made by
 // its background thread: `total` starts with empty pools, `online` waits
 // until the pools hold what the scenario needs, then times it. Bytes are
@@ -154,6 +154,20 @@ std::vector<Scenario> scenarios(bool quick, uint32_t parties) {
                  };
                },
                {{bc::Op::LtzS, {.len = cmpN}}}});
+  // The dealer-free secret shuffle (one pass of a sort moves 3 + the
+  // payload words per row through one).
+  const size_t shufN = quick ? 4096 : 65536;
+  s.push_back({"shuffle",
+               shufN,
+               {0, 0, 0, 0},
+               [=](crypto::Prg &g, uint32_t w) -> Body {
+                 return [x = rnd(shufN * w, g),
+                         z = std::vector<uint64_t>(shufN * w)](hm::HmProtocol &p) mutable {
+                   auto o = op(bc::Op::ShuffleS, x, {}, z);
+                   p.runGroup(std::span(&o, 1));
+                 };
+               },
+               {{bc::Op::ShuffleS, {.len = shufN}}}});
   return s;
 }
 
