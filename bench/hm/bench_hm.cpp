@@ -13,6 +13,7 @@
 // inflate as much as the wall clock).
 // Usage: bench_hm [--quick] [--local-only] [--only SCENARIO] [--protocol P]
 //===----------------------------------------------------------------------===//
+#include "bench/common/party_bench.h"
 #include "tests/support/local_channel.h"
 #include "tests/support/mesh_cluster.h"
 #include "vm/bytecode/cost.h"
@@ -24,31 +25,18 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
 
 using namespace smpc;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
-void line(const std::string &name, double value, const char *unit) {
-  std::printf("%s %.6g %s\n", name.c_str(), value, unit);
-  std::fflush(stdout);
-}
-
-// CPU time of the calling thread: on a machine shared with other work the
-// wall clock mostly measures waiting for a core; this is what the party's
-// own thread spent (the transport's I/O threads and the other parties'
-// threads excluded).
-double threadCpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
+using bench::line;
+using bench::op;
+using bench::rnd;
 
 using Body = std::function<void(hm::HmProtocol &)>;
 struct Scenario {
@@ -72,22 +60,6 @@ std::pair<uint64_t, uint64_t> model(const Scenario &sc, const std::string &proto
     rounds += c.rounds, bytes += c.bytesPerParty;
   }
   return {rounds, bytes};
-}
-
-std::vector<uint64_t> rnd(size_t n, crypto::Prg &g) {
-  std::vector<uint64_t> v(n);
-  g.fill(std::span<uint64_t>(v));
-  return v;
-}
-
-vm::InteractiveOp op(bc::Op k, std::span<const uint64_t> x, std::span<const uint64_t> y,
-                     std::span<uint64_t> out) {
-  vm::InteractiveOp o;
-  o.op = k;
-  o.x = x;
-  o.y = y;
-  o.out = out;
-  return o;
 }
 
 std::vector<Scenario> scenarios(bool quick, uint32_t parties) {
@@ -179,8 +151,9 @@ void runLocal(uint32_t n, const NodeFn &fn) {
       n + 1, [&](uint32_t i) { fn(i, i < n ? &online.channel(i) : nullptr, bg.channel(i)); });
 }
 
-void bench(const std::string &protocol, uint32_t n, const std::string &transport, bool quick,
-           const std::string &only, const std::function<void(uint32_t, const NodeFn &)> &cluster) {
+void benchProtocol(const std::string &protocol, uint32_t n, const std::string &transport,
+                   bool quick, const std::string &only,
+                   const std::function<void(uint32_t, const NodeFn &)> &cluster) {
   for (const Scenario &sc : scenarios(quick, n)) {
     if (!only.empty() && sc.name != only) continue;
     std::barrier sync(n);
@@ -210,19 +183,14 @@ void bench(const std::string &protocol, uint32_t n, const std::string &transport
           for (size_t k = 0; keep && k < shamir::kKinds; ++k)
             sh->material().waitForLevel(shamir::Kind(k), sc.material[k]);
         const vm::ProtocolStats before = proto->stats();
-        sync.arrive_and_wait();
-        const auto t0 = Clock::now();
-        const double c0 = threadCpu();
-        body(*proto);
-        const double c1 = threadCpu();
-        sync.arrive_and_wait();
+        const bench::Timing tm = bench::timeParties(sync, [&] { body(*proto); });
         if (keep) {
           std::lock_guard lk(mu);
           busiest = std::max(busiest, proto->stats().bytesSent - before.bytesSent);
-          cpu = std::max(cpu, c1 - c0);
+          cpu = std::max(cpu, tm.cpu);
         }
         if (i == 0) {
-          out = std::chrono::duration<double>(Clock::now() - t0).count();
+          out = tm.wall;
           if (keep) {
             st = proto->stats();
             st.rounds -= before.rounds, st.bytesSent -= before.bytesSent;
@@ -274,8 +242,8 @@ int main(int argc, char **argv) {
     };
     for (Case c : {Case{"rep3", 3}, Case{"shamir", 3}, Case{"shamir", 5}, Case{"shamir", 7}}) {
       if (!protocol.empty() && protocol != c.protocol) continue;
-      bench(c.protocol, c.n, "local", quick, only, runLocal);
-      if (!localOnly) bench(c.protocol, c.n, "curvezmq", quick, only, testing::runOnMesh);
+      benchProtocol(c.protocol, c.n, "local", quick, only, runLocal);
+      if (!localOnly) benchProtocol(c.protocol, c.n, "curvezmq", quick, only, testing::runOnMesh);
     }
   } catch (const std::exception &e) {
     std::fprintf(stderr, "bench_hm: %s\n", e.what());

@@ -8,6 +8,7 @@
 // material already at hand; `total` includes fetching it from the dealer.
 // Usage: bench_semi2k [--quick] [--local-only] [--only SCENARIO]
 //===----------------------------------------------------------------------===//
+#include "bench/common/party_bench.h"
 #include "bench/semi2k/stockpile.h"
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/dealer.h"
@@ -21,7 +22,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,10 +31,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-void line(const std::string &name, double value, const char *unit) {
-  std::printf("%s %.6g %s\n", name.c_str(), value, unit);
-  std::fflush(stdout);
-}
+using bench::line;
+using bench::op;
+using bench::rnd;
 
 /// One benchmark: `make` draws a party's operand shares (untimed) and
 /// returns the timed part, a sequence of round groups. `ops` is the number
@@ -45,22 +44,6 @@ struct Scenario {
   uint64_t ops;
   std::function<Body(crypto::Prg &)> make;
 };
-
-std::vector<uint64_t> rnd(size_t n, crypto::Prg &g) {
-  std::vector<uint64_t> v(n);
-  g.fill(std::span<uint64_t>(v));
-  return v;
-}
-
-vm::InteractiveOp op(bc::Op k, std::span<const uint64_t> x, std::span<const uint64_t> y,
-                     std::span<uint64_t> out) {
-  vm::InteractiveOp o;
-  o.op = k;
-  o.x = x;
-  o.y = y;
-  o.out = out;
-  return o;
-}
 
 std::vector<Scenario> scenarios(bool quick) {
   const size_t mulN = quick ? 100000 : 1000000, cmpN = quick ? 10000 : 100000;
@@ -109,15 +92,6 @@ std::vector<Scenario> scenarios(bool quick) {
   return s;
 }
 
-// CPU time of the calling thread (party 0's protocol work, without the
-// transport's I/O threads): less inflated by other work on the machine than
-// the wall clock.
-double threadCpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
 using NodeFn = std::function<void(uint32_t, vm::Channel *, vm::Channel &)>;
 
 void runLocal(uint32_t n, const NodeFn &fn) {
@@ -146,15 +120,10 @@ void benchCluster(uint32_t n, const std::string &transport, bool quick, const st
         pile.mode = mode;
         semi2k::Semi2k proto(*ch, pile);
         Body body = sc.make(g);
-        sync.arrive_and_wait();
-        const auto t0 = Clock::now();
-        const double c0 = threadCpu();
-        body(proto);
-        const double c1 = threadCpu();
-        sync.arrive_and_wait();
+        const bench::Timing tm = bench::timeParties(sync, [&] { body(proto); });
         if (i == 0) {
-          out = std::chrono::duration<double>(Clock::now() - t0).count();
-          if (keep) *keep = proto.stats(), cpu = c1 - c0;
+          out = tm.wall;
+          if (keep) *keep = proto.stats(), cpu = tm.cpu;
         }
       };
       double ignored = 0;
