@@ -165,6 +165,11 @@ public:
   // ---- lower_sort.cpp
   /// Sorted keys and the payload values moved along (stable, ascending).
   std::vector<Val> radixSort(Val keys, std::vector<Val> payload, SMLoc loc);
+  /// The radix passes themselves: the payload (and the keys when carryKeys)
+  /// moved along; the first result is the keys (unsorted unless carried).
+  std::vector<Val> radixPasses(Val keys, std::vector<Val> payload, bool carryKeys, SMLoc loc);
+  /// One pass's key bit i (y loses it unless `last`) and stable destinations.
+  ir::ValueId radixDest(ir::ValueId &y, int i, bool last, bool isBool, const ir::Type &it);
   /// sort, sort_by, argsort: the results (one, or one per value of sort_by).
   std::vector<Val> sortBuiltin(const Expr &e, std::vector<Val> &args);
   /// `let (a, b) = e`: the values of a call that gives several.

@@ -13,6 +13,9 @@
 //          dest opened: it is a uniformly random permutation of 0..n-1 that
 //          says nothing about the data, and the rows are placed by it with a
 //          local scatter.
+// When values move with the keys (sort_by, argsort), the passes carry each
+// row's origin instead of the key and values (rows of 3 words whatever the
+// values' width), and two unsorts at the end place the rows (radixSort).
 // Keys are offset by 2^63 so that signed order is the unsigned order of the
 // bits. Public keys take the same passes with public arithmetic and no
 // shuffle. Every pass is unrolled: the bit position is an immediate.
@@ -57,6 +60,94 @@ Val Lowerer::iota(uint64_t n, Vis vis) {
 }
 
 std::vector<Val> Lowerer::radixSort(Val keys, std::vector<Val> payload, SMLoc loc) {
+  const uint64_t n = keys.ty.t.rows;
+  uint32_t width = 1;
+  for (const Val &p : payload)
+    width += rowWidth(p.ty);
+  // Public keys move nothing through a shuffle; a bool key takes one pass.
+  if (!keys.ty.secret() || keys.ty.elem() == ElemType::Bool || width < 2)
+    return radixPasses(keys, std::move(payload), true, loc);
+  // Wider rows: only each row's origin goes through the 64 passes, and the
+  // keys and values move once at the end, by the rank of each row (2 more
+  // shuffles instead of 64 shuffles of width - 1 more words per row).
+  at(loc);
+  Val perm = radixPasses(keys, {iota(n, Vis::Secret)}, false, loc)[1]; // row at sorted place p
+  Val rank = unsort(iota(n, Vis::Public), perm, loc);                  // sorted place of row r
+  std::vector<Val> cols{keys};
+  for (Val &p : payload)
+    cols.push_back(p.ty.secret() ? p : toSecret(p));
+  at(loc);
+  ir::Type mt = vecType(Vis::Secret, ElemType::Int, n * width);
+  mt.ndims = 2;
+  mt.rows = uint32_t(n);
+  mt.cols = width;
+  Val zero = constInt(0);
+  Val m{Ty{mt}, b_.op(Op::Classify, mt, {zero.id})};
+  uint32_t off = 0;
+  for (const Val &c : cols) {
+    m.id = b_.op(Op::StoreS, mt, {m.id, c.id}, {off, rowWidth(c.ty), width, 1});
+    off += rowWidth(c.ty);
+  }
+  m = unsort(m, rank, loc);
+  std::vector<Val> out;
+  off = 0;
+  for (const Val &c : cols) {
+    Val v = c;
+    v.cint.reset();
+    v.id = b_.op(Op::SliceS, c.ty.t, {m.id}, {off, rowWidth(c.ty), width, 1});
+    off += rowWidth(c.ty);
+    out.push_back(v);
+  }
+  return out;
+}
+
+// Bit i of the residual key y (which then loses it unless it is the last)
+// and each row's stable destination for this pass: zeros first, then ones,
+// each in their order.
+ir::ValueId Lowerer::radixDest(ir::ValueId &y, int i, bool last, bool isBool, const ir::Type &it) {
+  const bool secret = it.vis == Vis::Secret;
+  const uint64_t n = it.rows;
+  auto op = [&](Op o, const ir::Type &t, std::vector<ir::ValueId> ops,
+                std::vector<int64_t> imms = {}) {
+    return b_.op(o, t, std::move(ops), std::move(imms));
+  };
+  Val one = constInt(1);
+  ir::ValueId b;
+  if (isBool) {
+    b = y;
+  } else if (secret) {
+    b = op(Op::BitS, it, {y}, {i});
+  } else if (i < 63) { // (y >> i) - 2 (y >> (i + 1)), exact for arithmetic shifts
+    ir::ValueId hi = op(Op::ShrP, it, {y}, {i + 1});
+    ir::ValueId lo = op(Op::ShrP, it, {y}, {i});
+    b = op(Op::SubP, it, {lo, op(Op::ShlP, it, {hi}, {1})});
+  } else {
+    Val zero = constInt(0);
+    b = op(Op::LtP, it, {y, zero.id});
+  }
+  if (!last && !isBool) {
+    Val w = constInt(int64_t(uint64_t(1) << i));
+    ir::ValueId bw = op(secret ? Op::MulSP : Op::MulP, it, {b, w.id});
+    y = op(secret ? Op::SubSS : Op::SubP, it, {y, bw});
+  }
+  // Stable destinations: zeros first, then ones, each in their order.
+  ir::ValueId nb = op(secret ? Op::SubPS : Op::SubP, it, {one.id, b});
+  ir::ValueId c0 = op(secret ? Op::CumSumS : Op::CumSumP, it, {nb}, {int64_t(n)});
+  ir::ValueId c1 = op(secret ? Op::CumSumS : Op::CumSumP, it, {b}, {int64_t(n)});
+  ir::Type st = it;
+  st.ndims = 0;
+  st.rows = 1;
+  ir::ValueId zeros = op(secret ? Op::SliceS : Op::SliceP, st, {c0}, {int64_t(n - 1), 1, 1, 0});
+  ir::ValueId d0 = op(secret ? Op::SubSP : Op::SubP, it, {c0, one.id});
+  ir::ValueId d1 = op(secret ? Op::AddSS : Op::AddP, it, {c1, zeros});
+  d1 = op(secret ? Op::SubSP : Op::SubP, it, {d1, one.id});
+  ir::ValueId diff = op(secret ? Op::SubSS : Op::SubP, it, {d1, d0});
+  ir::ValueId sel = op(secret ? Op::MulSS : Op::MulP, it, {b, diff});
+  return op(secret ? Op::AddSS : Op::AddP, it, {d0, sel});
+}
+
+std::vector<Val> Lowerer::radixPasses(Val keys, std::vector<Val> payload, bool carryKeys,
+                                      SMLoc loc) {
   at(loc);
   const uint64_t n = keys.ty.t.rows;
   const bool secret = keys.ty.secret();
@@ -69,7 +160,6 @@ std::vector<Val> Lowerer::radixSort(Val keys, std::vector<Val> payload, SMLoc lo
     if (secret && !p.ty.secret()) p = toSecret(p);
   auto op = [&](Op o, const ir::Type &t, std::vector<ir::ValueId> ops,
                 std::vector<int64_t> imms = {}) { return b_.op(o, t, std::move(ops), imms); };
-  Val one = constInt(1);
   // y: the key bits not yet used, as an unsigned ring integer.
   ir::ValueId y = keys.id;
   if (!isBool) {
@@ -83,39 +173,7 @@ std::vector<Val> Lowerer::radixSort(Val keys, std::vector<Val> payload, SMLoc lo
 
   for (int i = 0; i < bits; ++i) {
     const bool last = i + 1 == bits;
-    ir::ValueId b;
-    if (isBool) {
-      b = y;
-    } else if (secret) {
-      b = op(Op::BitS, it, {y}, {i});
-    } else if (i < 63) { // (y >> i) - 2 (y >> (i + 1)), exact for arithmetic shifts
-      ir::ValueId hi = op(Op::ShrP, it, {y}, {i + 1});
-      ir::ValueId lo = op(Op::ShrP, it, {y}, {i});
-      b = op(Op::SubP, it, {lo, op(Op::ShlP, it, {hi}, {1})});
-    } else {
-      Val zero = constInt(0);
-      b = op(Op::LtP, it, {y, zero.id});
-    }
-    if (!last && !isBool) {
-      Val w = constInt(int64_t(uint64_t(1) << i));
-      ir::ValueId bw = op(secret ? Op::MulSP : Op::MulP, it, {b, w.id});
-      y = op(secret ? Op::SubSS : Op::SubP, it, {y, bw});
-    }
-    // Stable destinations: zeros first, then ones, each in their order.
-    ir::ValueId nb = op(secret ? Op::SubPS : Op::SubP, it, {one.id, b});
-    ir::ValueId c0 = op(secret ? Op::CumSumS : Op::CumSumP, it, {nb}, {int64_t(n)});
-    ir::ValueId c1 = op(secret ? Op::CumSumS : Op::CumSumP, it, {b}, {int64_t(n)});
-    ir::Type st = it;
-    st.ndims = 0;
-    st.rows = 1;
-    ir::ValueId zeros = op(secret ? Op::SliceS : Op::SliceP, st, {c0}, {int64_t(n - 1), 1, 1, 0});
-    ir::ValueId d0 = op(secret ? Op::SubSP : Op::SubP, it, {c0, one.id});
-    ir::ValueId d1 = op(secret ? Op::AddSS : Op::AddP, it, {c1, zeros});
-    d1 = op(secret ? Op::SubSP : Op::SubP, it, {d1, one.id});
-    ir::ValueId diff = op(secret ? Op::SubSS : Op::SubP, it, {d1, d0});
-    ir::ValueId sel = op(secret ? Op::MulSS : Op::MulP, it, {b, diff});
-    ir::ValueId dest = op(secret ? Op::AddSS : Op::AddP, it, {d0, sel});
-
+    const ir::ValueId dest = radixDest(y, i, last, isBool, it);
     // The rows that move: [dest (secret only), y (if more passes), keys, payload].
     std::vector<ir::ValueId> cols;
     std::vector<uint32_t> widths;
@@ -132,10 +190,12 @@ std::vector<Val> Lowerer::radixSort(Val keys, std::vector<Val> payload, SMLoc lo
       widths.push_back(1);
       types.push_back(it);
     }
-    const size_t xCol = cols.size();
-    cols.push_back(x);
-    widths.push_back(1);
-    types.push_back(keys.ty.t);
+    const size_t xCol = carryKeys ? cols.size() : SIZE_MAX;
+    if (carryKeys) {
+      cols.push_back(x);
+      widths.push_back(1);
+      types.push_back(keys.ty.t);
+    }
     const size_t payCol = cols.size();
     for (size_t k = 0; k < pay.size(); ++k) {
       cols.push_back(pay[k]);
