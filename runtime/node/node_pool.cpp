@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/node/node_pool.h"
 
+#include "runtime/node/job_material.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
 #include "runtime/preproc/pool/pool_estimate.h"
 #include "vm/core/errors.h"
@@ -36,171 +37,6 @@ using preproc::kPoolKinds;
 using preproc::PoolKind;
 using Clock = std::chrono::steady_clock;
 constexpr uint16_t kTicketChannel = 2;
-
-void wipe(std::vector<uint64_t> &v) {
-  if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
-  v.clear();
-}
-
-std::size_t words64(std::size_t n) {
-  return (n + 63) / 64;
-}
-
-/// Material of one kind in the layout vm::Preprocessing hands out: three
-/// word arrays (triples, bool words, truncation: a/b/c or r/msb/high), or
-/// values plus packed bits (daBits: arith + 1 bit each; edaBits: r + 64
-/// bit-slices).
-struct Lot {
-  std::size_t n = 0;
-  std::vector<uint64_t> x, y, z;
-  void clear() { wipe(x), wipe(y), wipe(z), n = 0; }
-};
-
-/// Makes `n` records of `kind` into a fresh lot from `gen`.
-Lot makeLot(vm::Preprocessing &gen, PoolKind kind, std::size_t n, uint32_t shift) {
-  Lot l;
-  l.n = n;
-  switch (kind) {
-  case PoolKind::Triples:
-  case PoolKind::BoolTriples:
-  case PoolKind::Trunc:
-    l.x.resize(n), l.y.resize(n), l.z.resize(n);
-    if (n == 0) break;
-    if (kind == PoolKind::Triples)
-      gen.triples(l.x, l.y, l.z);
-    else if (kind == PoolKind::BoolTriples)
-      gen.boolTriples(l.x, l.y, l.z);
-    else
-      gen.truncPairs(shift, l.x, l.y, l.z);
-    break;
-  case PoolKind::DaBits:
-    l.x.resize(n), l.y.resize(words64(n));
-    if (n) gen.daBits(l.x, l.y);
-    break;
-  case PoolKind::EdaBits:
-    l.x.resize(n), l.y.resize(64 * words64(n));
-    if (n) gen.edaBits(l.x, l.y);
-    break;
-  }
-  return l;
-}
-
-/// Copies records [from, from+count) of `src` to [at, at+count) of the
-/// caller's spans (x, y, z as the Preprocessing call takes them; `total` is
-/// the length of the caller's request, for the bit-slice layout).
-void copyOut(PoolKind kind, const Lot &src, std::size_t from, std::size_t count,
-             std::span<uint64_t> x, std::span<uint64_t> y, std::span<uint64_t> z, std::size_t at,
-             std::size_t total) {
-  switch (kind) {
-  case PoolKind::Triples:
-  case PoolKind::BoolTriples:
-  case PoolKind::Trunc:
-    std::copy_n(src.x.begin() + from, count, x.begin() + at);
-    std::copy_n(src.y.begin() + from, count, y.begin() + at);
-    std::copy_n(src.z.begin() + from, count, z.begin() + at);
-    return;
-  case PoolKind::DaBits:
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::size_t s = from + i, d = at + i;
-      x[d] = src.x[s];
-      y[d / 64] |= ((src.y[s / 64] >> (s % 64)) & 1) << (d % 64);
-    }
-    return;
-  case PoolKind::EdaBits: {
-    const std::size_t sw = words64(src.n), dw = words64(total);
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::size_t s = from + i, d = at + i;
-      x[d] = src.x[s];
-      for (std::size_t b = 0; b < 64; ++b)
-        y[b * dw + d / 64] |= ((src.y[b * sw + s / 64] >> (s % 64)) & 1) << (d % 64);
-    }
-    return;
-  }
-  }
-}
-
-/// A job's material: its reserved lots first, then OT on the job's channel.
-class Reserved final : public JobMaterial {
-public:
-  Reserved(std::array<Lot, kPoolKinds> lots, vm::Channel &ch, uint32_t parties, uint32_t shift,
-           double waited)
-      : lots_(std::move(lots)), ch_(ch), parties_(parties), shift_(shift) {
-    for (std::size_t k = 0; k < kPoolKinds; ++k)
-      stats_.fromPool[k] = lots_[k].n;
-    stats_.reserveWaitSeconds = waited;
-  }
-  ~Reserved() override {
-    for (auto &l : lots_)
-      l.clear();
-  }
-  MaterialStats stats() const override { return stats_; }
-
-  void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
-    serve(PoolKind::Triples, a, b, c);
-  }
-  void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
-    serve(PoolKind::BoolTriples, a, b, c);
-  }
-  void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override {
-    std::fill(bits.begin(), bits.end(), 0);
-    serve(PoolKind::DaBits, arith, bits, {});
-  }
-  void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override {
-    std::fill(bits.begin(), bits.end(), 0);
-    serve(PoolKind::EdaBits, r, bits, {});
-  }
-  void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
-                  std::span<uint64_t> high) override {
-    if (shift != shift_) { // the pool holds pairs for the fixed-point shift only
-      ++stats_.onDemandCalls;
-      stats_.used[std::size_t(PoolKind::Trunc)] += r.size();
-      return gen().truncPairs(shift, r, msb, high);
-    }
-    serve(PoolKind::Trunc, r, msb, high);
-  }
-  void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
-                    std::span<uint64_t> b, std::span<uint64_t> c) override {
-    ++stats_.onDemandCalls; // never pooled: its shape is the program's
-    gen().matrixTriple(m, k, n, a, b, c);
-  }
-  void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
-                   std::span<uint64_t> mask, std::span<uint64_t> share) override {
-    ++stats_.onDemandCalls; // never pooled: its shape is the program's
-    gen().shuffleTurn(permuter, rows, width, perm, mask, share);
-  }
-
-private:
-  vm::Preprocessing &gen() {
-    if (!gen_) {
-      preproc::OtOptions o;
-      o.parties = parties_;
-      gen_ = preproc::makeOtPreprocessing(ch_, o);
-    }
-    return *gen_;
-  }
-
-  void serve(PoolKind kind, std::span<uint64_t> x, std::span<uint64_t> y, std::span<uint64_t> z) {
-    const std::size_t k = std::size_t(kind), n = x.size();
-    Lot &lot = lots_[k];
-    const std::size_t take = std::min(n, lot.n - next_[k]);
-    copyOut(kind, lot, next_[k], take, x, y, z, 0, n);
-    next_[k] += take;
-    stats_.used[k] += n;
-    if (next_[k] == lot.n) lot.clear();
-    if (take == n) return;
-    ++stats_.onDemandCalls;
-    Lot more = makeLot(gen(), kind, n - take, shift_);
-    copyOut(kind, more, 0, n - take, x, y, z, take, n);
-    more.clear();
-  }
-
-  std::array<Lot, kPoolKinds> lots_;
-  std::array<std::size_t, kPoolKinds> next_{};
-  vm::Channel &ch_;
-  uint32_t parties_, shift_;
-  std::unique_ptr<vm::Preprocessing> gen_;
-  MaterialStats stats_;
-};
 
 std::vector<uint8_t> encodeTicket(const std::string &job,
                                   const std::array<uint64_t, kPoolKinds> &counts) {
@@ -231,12 +67,12 @@ struct NodePool::Impl {
   mutable std::mutex mu;
   std::condition_variable cv;
   std::vector<bool> up;
-  std::shared_ptr<Session> cur; // the running session, or null
-  std::mutex lifeMu;            // serialises start() and stop() (control and I/O threads)
-  std::thread follower;         // followers: draws tickets in order; under lifeMu
-  std::mutex drawMu;            // leader: one ticket at a time, in order
-  std::map<std::string, std::array<Lot, kPoolKinds>> parked; // followers: drawn, not yet claimed
-  std::map<std::string, Clock::time_point> claimed;          // jobs that no longer want theirs
+  std::shared_ptr<Session> cur;       // the running session, or null
+  std::mutex lifeMu;                  // serialises start() and stop() (control and I/O threads)
+  std::thread follower;               // followers: draws tickets in order; under lifeMu
+  std::mutex drawMu;                  // leader: one ticket at a time, in order
+  std::map<std::string, Lots> parked; // followers: drawn, not yet claimed
+  std::map<std::string, Clock::time_point> claimed; // jobs that no longer want theirs
 
   Impl(net::Mesh &m, const NodeConfig &c, store::Store &s, Logger &l)
       : mesh(m), cfg(c), st(s), log(l), up(c.peers.numParties(), false) {
@@ -309,14 +145,6 @@ struct NodePool::Impl {
     log.info("triple pool stopped");
   }
 
-  std::array<Lot, kPoolKinds> draw(preproc::TriplePool &from,
-                                   const std::array<uint64_t, kPoolKinds> &counts) {
-    std::array<Lot, kPoolKinds> lots;
-    for (std::size_t k = 0; k < kPoolKinds; ++k)
-      lots[k] = makeLot(from, PoolKind(k), counts[k], pc.truncShift);
-    return lots;
-  }
-
   void followTickets(std::shared_ptr<Session> ss) {
     try {
       for (;;) {
@@ -332,7 +160,7 @@ struct NodePool::Impl {
             throw vm::NetError("party 0 sent a malformed pool ticket");
           counts[k] = j["counts"][k].get<uint64_t>();
         }
-        auto lots = draw(*ss->pool, counts); // always, so the pools stay in step
+        auto lots = drawLots(*ss->pool, counts, pc.truncShift); // always, so the pools stay in step
         const std::string job = j["job"].get<std::string>();
         std::lock_guard lk(mu);
         if (claimed.erase(job)) { // the job ended before its ticket came
@@ -404,7 +232,7 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
   Impl &p = *impl_;
   const uint32_t parties = p.cfg.peers.numParties();
   const std::string me = "party " + std::to_string(p.cfg.party);
-  std::array<Lot, kPoolKinds> lots;
+  Lots lots;
   const auto t0 = Clock::now();
   std::unique_lock lk(p.mu);
   if (!session.empty()) {
@@ -430,7 +258,7 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
       const auto ticket = encodeTicket(jobId, counts);
       for (uint32_t q = 1; q < parties; ++q)
         ss->tickets->send(q, ticket);
-      lots = p.draw(*ss->pool, counts);
+      lots = drawLots(*ss->pool, counts, p.pc.truncShift);
     } else {
       // Wait for the leader's ticket for this job (drawn in ticket order).
       for (;;) {
@@ -447,7 +275,7 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
     }
   }
   const double waited = std::chrono::duration<double>(Clock::now() - t0).count();
-  return std::make_unique<Reserved>(std::move(lots), preproc, parties, p.pc.truncShift, waited);
+  return makeJobMaterial(std::move(lots), preproc, parties, p.pc.truncShift, waited);
 }
 
 void NodePool::jobDone(const std::string &jobId, const std::string &programHash,

@@ -12,6 +12,7 @@
 
 #include "runtime/net/mesh.h"
 #include "runtime/node/config.h"
+#include "runtime/node/job_material.h"
 #include "runtime/node/log.h"
 #include "runtime/preproc/pool/triple_pool.h"
 #include "runtime/store/store.h"
@@ -27,19 +28,6 @@
 #include <string>
 
 namespace smpc::node {
-
-/// What one job drew, for its --stats and the learned reservation sizes.
-struct MaterialStats {
-  std::array<uint64_t, preproc::kPoolKinds> fromPool{}; // records reserved from the pool
-  std::array<uint64_t, preproc::kPoolKinds> used{};     // records the job consumed
-  uint64_t onDemandCalls = 0; // requests the pool could not serve (made on demand)
-  double reserveWaitSeconds = 0;
-};
-
-class JobMaterial : public vm::Preprocessing {
-public:
-  virtual MaterialStats stats() const = 0;
-};
 
 class NodePool {
 public:

@@ -259,9 +259,7 @@ def run_four(c):
 
 
 def case_four_concurrent():
-    """Four jobs submitted at once on a fresh cluster, all correct. KNOWN
-    FLAKY, not in ctest: sometimes a comparison result is wrong
-    (docs/node.md, "Known problems")."""
+    """Four jobs submitted at once on a fresh cluster, all correct."""
     with tempfile.TemporaryDirectory() as d, Cluster(d) as c:
         c.start_all()
         upload_stats(c)
@@ -270,9 +268,10 @@ def case_four_concurrent():
 
 
 def case_four_after_one():
-    """KNOWN FAILING most runs, not in ctest: four concurrent jobs after one
-    job of the same program give wrong comparison results (docs/node.md,
-    "Known problems")."""
+    """Four concurrent jobs after one job of the same program, all correct:
+    the first job teaches the leader the program's material use, so the
+    four ask for more than the small pool holds and each runs past the end
+    of its pool lots into on-demand material."""
     with tempfile.TemporaryDirectory() as d, Cluster(d) as c:
         c.start_all()
         upload_stats(c)
