@@ -48,10 +48,12 @@ def close(a, b, tol=1e-3):
 class Cluster:
     """N `smpc node` processes from `smpc cluster init`, with short timeouts."""
 
-    def __init__(self, d, parties=3, edit=None, peer_ms=10000):
+    def __init__(self, d, parties=3, edit=None, peer_ms=10000, upload_idle_ms=30000):
         # peer_ms: generous, so a loaded machine (other tests on the same
         # cores) does not starve a node into looking dead; kill_mid_job
-        # shortens it to see a killed node quickly.
+        # shortens it to see a killed node quickly. upload_idle_ms likewise
+        # (a slow client is not a dead one); uploads shortens it to see a
+        # cut upload deleted.
         self.d = d
         self.n = parties
         smpc(["cluster", "init", "--parties", str(parties), "--out", d, "--base-port", "0"],
@@ -67,7 +69,7 @@ class Cluster:
                 cfg = json.load(f)
             cfg["http"]["port"] = 0
             cfg["port_file"] = "ports%d.json" % i
-            cfg["uploads"] = {"idle_timeout_ms": 1500}
+            cfg["uploads"] = {"idle_timeout_ms": upload_idle_ms}
             # Small pools fill fast; bool words cover the stats sample's comparisons.
             cfg["pool"] = {"enabled": True, "memory_mb": 1,
                            "records": {"triples": 2048, "bool": 4096, "dabits": 1024,
@@ -477,7 +479,7 @@ def case_bad_store():
 
 def case_uploads():
     """Malformed files are refused before anything is sent; a cut upload leaves nothing."""
-    with tempfile.TemporaryDirectory() as d, Cluster(d) as c:
+    with tempfile.TemporaryDirectory() as d, Cluster(d, upload_idle_ms=1500) as c:
         c.start_all()
         bad = os.path.join(d, "bad.csv")
         with open(bad, "w") as f:
