@@ -45,7 +45,8 @@ int cmdSubmit(const std::vector<std::string> &args) {
                  start = comma + 1;
                }
              });
-  t.choice("protocol", "the protocol the job runs under (default semi2k)", protocol, {"semi2k"});
+  addProtocolOption(t, protocol, "the protocol the job runs under (default semi2k)",
+                    /*withClear=*/false);
   t.flag("wait", "wait for the job, show its progress, then print the outputs for this client",
          wait);
   t.flag("keep", "with --wait: leave the outputs on the nodes (smpc result fetches them again)",

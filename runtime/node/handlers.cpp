@@ -168,7 +168,7 @@ api::Message Node::Impl::onHello(const Caller &c, api::Message &) {
                 {"parties", parties()},
                 {"client", c.client->name},
                 {"roles", roles},
-                {"protocols", protocolNames()},
+                {"protocols", nodeProtocolNames()},
                 {"peers_up", up},
                 {"version", SMPC_NODE_VERSION}});
 }

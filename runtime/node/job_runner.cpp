@@ -18,14 +18,16 @@ void wipe(std::vector<uint64_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
 
-/// Wraps the job's protocol: `input` takes this node's stored share, and a
-/// secret `output` keeps this node's share instead of opening it. Every
-/// other operation goes to the real protocol unchanged.
+/// Wraps the job's protocol: `input` takes this node's stored additive
+/// share (imported into the protocol's sharing), and a secret `output`
+/// keeps this node's additive share instead of opening it. Every other
+/// operation goes to the real protocol unchanged.
 class NodeIo final : public vm::Protocol {
 public:
-  NodeIo(vm::Protocol &inner, const bc::Program &prog,
+  NodeIo(JobProtocol &jp, const bc::Program &prog,
          std::map<std::string, std::vector<uint64_t>> &inputs)
-      : inner_(inner), prog_(prog), inputs_(inputs), shared_(prog.outputs.size(), false) {}
+      : jp_(jp), inner_(jp.protocol()), prog_(prog), inputs_(inputs),
+        shared_(prog.outputs.size(), false) {}
   std::string_view name() const override { return inner_.name(); }
   uint32_t partyId() const override { return inner_.partyId(); }
   uint32_t numParties() const override { return inner_.numParties(); }
@@ -38,20 +40,54 @@ public:
     inner_.addPublic(s, p, out);
   }
   void runGroup(std::span<vm::InteractiveOp> ops) override {
+    constexpr std::size_t kImportPart = std::size_t(-1);
+    const uint32_t w = shareWidth(), parties = numParties();
     std::vector<vm::InteractiveOp> rest;
     std::vector<std::size_t> restAt;
+    // An input under a non-additive protocol: every party shares its
+    // additive share (parts[p] = the sharing party p made); op.out := sum.
+    struct Import {
+      vm::InteractiveOp *op;
+      std::vector<std::vector<uint64_t>> parts;
+      Import(vm::InteractiveOp *o, uint32_t parties)
+          : op(o), parts(parties, std::vector<uint64_t>(o->out.size())) {}
+      Import(Import &&) = default;
+      ~Import() {
+        for (auto &part : parts)
+          wipe(part);
+      }
+    };
+    std::vector<Import> imports;
+    imports.reserve(ops.size());
     for (std::size_t i = 0; i < ops.size(); ++i) {
       vm::InteractiveOp &op = ops[i];
       if (op.op == bc::Op::Input) {
         const bc::IoEntry &e = prog_.inputs.at(op.io);
         auto it = inputs_.find(e.name);
-        if (it == inputs_.end() || it->second.size() != op.out.size())
+        const std::size_t n = op.out.size() / w;
+        if (it == inputs_.end() || it->second.size() != n)
           throw vm::ProtocolError("input '" + e.name +
                                   "': this node holds no share of the right "
                                   "length for it");
-        std::copy(it->second.begin(), it->second.end(), op.out.begin());
+        if (jp_.additive()) {
+          std::copy(it->second.begin(), it->second.end(), op.out.begin());
+          continue;
+        }
+        Import &im = imports.emplace_back(&op, parties);
+        for (uint32_t p = 0; p < parties; ++p) {
+          vm::InteractiveOp in{};
+          in.op = bc::Op::Input;
+          in.owner = p;
+          in.io = op.io;
+          if (p == partyId()) in.x = it->second;
+          in.out = im.parts[p];
+          rest.push_back(in);
+          restAt.push_back(kImportPart);
+        }
       } else if (op.op == bc::Op::OutputS) {
-        std::copy(op.x.begin(), op.x.end(), op.out.begin());
+        if (op.x.size() != op.out.size() * w)
+          throw vm::ProtocolError("output.s: operand and result lengths do not match");
+        jp_.toAdditive(op.x, op.out);
         op.receives = true;
         shared_.at(op.io) = true;
       } else {
@@ -62,13 +98,22 @@ public:
     if (rest.empty()) return;
     inner_.runGroup(rest);
     for (std::size_t k = 0; k < rest.size(); ++k)
-      ops[restAt[k]].receives = rest[k].receives;
+      if (restAt[k] != kImportPart) ops[restAt[k]].receives = rest[k].receives;
+    // Sharings are linear word by word: the sum of the N sharings is a
+    // sharing of the sum of the additive shares, the stored value.
+    for (Import &im : imports) {
+      std::fill(im.op->out.begin(), im.op->out.end(), 0);
+      for (const auto &part : im.parts)
+        for (std::size_t j = 0; j < part.size(); ++j)
+          im.op->out[j] += part[j];
+    }
   }
   vm::ProtocolStats stats() const override { return inner_.stats(); }
   /// True when output `i` came back as a share (secret), false when public.
   bool shared(std::size_t i) const { return shared_[i]; }
 
 private:
+  JobProtocol &jp_;
   vm::Protocol &inner_;
   const bc::Program &prog_;
   std::map<std::string, std::vector<uint64_t>> &inputs_;
@@ -85,12 +130,11 @@ JobResult runJob(const JobRun &r) {
         wipe(v);
     }
   } wiper{r.inputs};
-  const ProtocolEntry *pe = findProtocol(r.protocol);
-  if (!pe) throw std::runtime_error("protocol '" + r.protocol + "' is not available");
-  if (!pe->additive)
+  const auto pid = nodeProtocol(r.protocol);
+  if (!pid)
     throw std::runtime_error("protocol '" + r.protocol +
-                             "' cannot read stored datasets yet (they are additive shares)");
-  auto proto = pe->make(*r.online, *r.pre);
+                             "' is not available (available: " + nodeProtocolNames() + ")");
+  auto proto = makeJobProtocol(*pid, *r.online, *r.background, r.pre, *r.program);
   NodeIo io(*proto, *r.program, *r.inputs);
   vm::RunOptions ro;
   ro.maxSteps = r.maxSteps;

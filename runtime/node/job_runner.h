@@ -2,11 +2,12 @@
 //
 // The interface between scheduling and execution: the node's scheduler
 // calls it on a job thread, and a worker process that takes jobs from a
-// queue can call the same. Inputs are this node's stored shares (fed to the
-// program's `input` instructions without any communication); every output
-// comes back as this node's share (secret outputs are never opened: only a
-// recipient client adds the shares up; a public output is shared as
-// value/0/0...).
+// queue can call the same. Inputs are this node's stored additive shares,
+// fed to the program's `input` instructions under the job's protocol
+// (protocols.h: as they are under semi2k, else by one input round); every
+// output comes back as this node's additive share (secret outputs are never
+// opened: only a recipient client adds the shares up; a public output is
+// shared as value/0/0...).
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -25,9 +26,12 @@ namespace smpc::node {
 struct JobRun {
   const bc::Program *program = nullptr;
   std::string protocol = "semi2k";
-  /// This node's shares of each input (by input name); wiped by run().
+  /// This node's additive shares of each input (by input name); wiped by run().
   std::map<std::string, std::vector<uint64_t>> *inputs = nullptr;
   vm::Channel *online = nullptr;
+  /// The job's preprocessing channel (shamir makes its material there).
+  vm::Channel *background = nullptr;
+  /// The job's material, for a protocol that consumes it (semi2k).
   vm::Preprocessing *pre = nullptr;
   uint64_t maxSteps = 0;
 };

@@ -2,6 +2,7 @@
 #include "runtime/node/job_runner.h"
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
+#include "runtime/node/protocols.h"
 
 #include <ctime>
 #include <sodium.h>
@@ -69,6 +70,8 @@ void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
   MaterialStats material;
   bool ok = false;
   std::string error;
+  const auto protocol = nodeProtocol(j->spec.protocol); // checked when the job was accepted
+  const bool pooled = protocol && bc::info(*protocol).preprocessing;
   try {
     for (const auto &[input, ds] : j->bound) {
       auto &v = inputs[input];
@@ -80,17 +83,21 @@ void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
                                  std::to_string(v.size()) + " of " +
                                  std::to_string(ds.shape.size()) + " shares)");
     }
-    auto pre = pool->forJob(j->id, j->poolSession, j->programHash, j->prog, *j->preproc);
+    // Only a protocol that consumes preprocessing material draws from the
+    // pool (every node decides alike: the protocol is part of the job).
+    std::unique_ptr<JobMaterial> pre;
+    if (pooled) pre = pool->forJob(j->id, j->poolSession, j->programHash, j->prog, *j->preproc);
     Counting online(*j->online, j->rounds);
     JobRun run;
     run.program = &j->prog;
     run.protocol = j->spec.protocol;
     run.inputs = &inputs;
     run.online = &online;
+    run.background = j->preproc.get();
     run.pre = pre.get();
     run.maxSteps = cfg.maxSteps;
     JobResult res = runJob(run);
-    material = pre->stats();
+    if (pre) material = pre->stats();
     pre.reset();
     {
       std::lock_guard lk(mu);
@@ -147,7 +154,7 @@ void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
   }
   for (auto &[n, v] : inputs)
     wipe(v);
-  pool->jobDone(j->id, j->programHash, material, ok);
+  if (pooled) pool->jobDone(j->id, j->programHash, material, ok);
   bool tellPeers = false;
   JobState endAs = JobState::Failed;
   {

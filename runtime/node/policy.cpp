@@ -135,9 +135,14 @@ std::optional<std::string> checkJob(const NodeConfig &cfg, store::Store &st,
                                     const JobSpec &spec,
                                     std::map<std::string, store::Dataset> &bound) {
   const std::string me = "party " + std::to_string(cfg.party);
-  if (!findProtocol(spec.protocol))
+  const auto protocol = nodeProtocol(spec.protocol);
+  if (!protocol)
     return "protocol '" + spec.protocol + "' is not available on " + me +
-           " (available: " + protocolNames() + ")";
+           " (available: " + nodeProtocolNames() + ")";
+  if (std::string why =
+          bc::checkParties(*protocol, cfg.peers.numParties(), "the cluster's party count");
+      !why.empty())
+    return why;
   if (prog.minParties > cfg.peers.numParties())
     return "the program needs " + std::to_string(prog.minParties) + " parties, the cluster has " +
            std::to_string(cfg.peers.numParties());

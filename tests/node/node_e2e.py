@@ -282,6 +282,31 @@ def case_four_after_one():
         run_four(c)
 
 
+def case_protocols():
+    """The stats sample through three nodes under rep3 and under shamir
+    (`smpc submit --protocol`): expected.json and the clear run."""
+    with tempfile.TemporaryDirectory() as d, Cluster(d) as c:
+        c.start_all()
+        upload_stats(c)
+        approve_stats(c)
+        smpc(["run", os.path.join(STATS, "stats.smpc"), "--input",
+              "a=" + os.path.join(STATS, "a.csv"), "--input", "b=" + os.path.join(STATS, "b.csv"),
+              "--output-json", os.path.join(d, "clear.json")], check_rc=0)
+        with open(os.path.join(d, "clear.json")) as f:
+            clear = json.load(f)
+        for protocol in ("rep3", "shamir"):
+            out = submit_stats(c, ["--protocol", protocol, "--stats"])
+            check(out["state"] == "done", "%s: job not done: %s" % (protocol, out))
+            check_stats(out["outputs"])
+            for k, v in clear.items():
+                same = out["outputs"][k] == v if isinstance(v, list) else close(out["outputs"][k], v)
+                check(same, "%s: %s differs from the clear run" % (protocol, k))
+        r = c.client(["submit", os.path.join(STATS, "stats.smpc")] + STATS_BIND +
+                     ["--protocol", "clear"])
+        check(r.returncode != 0 and "--protocol" in r.stderr,
+              "--protocol clear was not refused: %s %s" % (r.stdout, r.stderr))
+
+
 def case_kill_mid_job():
     """A node killed mid-job: every node fails the job naming it, no output;
     the node restarts and the next job succeeds."""

@@ -289,3 +289,101 @@ TEST_CASE("four jobs at once, all correct; a stored output chains into the next 
   auto out = c.result(id);
   CHECK(out.values.size() == 3); // mean was stored, not sent
 }
+
+namespace {
+
+/// A program that reads one stored sfix and doubles it (x + x: no
+/// truncation), to chain stored outputs from one protocol into another.
+const char *kTwice = "input x: sfix from party 0;\n"
+                     "fn main() {\n"
+                     "  output twice = x + x to party 0;\n"
+                     "}\n";
+
+json twiceRules(const std::string &to) {
+  return {{"inputs", {{"x", {{"owners", {"client"}}}}}},
+          {"outputs", {{"twice", {{"to", {to}}, {"store", true}}}}}};
+}
+
+double meanOf(const client::Outputs &out) {
+  for (const auto &v : out.values)
+    if (v.entry.name == "mean" || v.entry.name == "twice") return fixValue(v.data[0], out.fracBits);
+  FAIL("no mean or twice in the outputs");
+  return 0;
+}
+
+} // namespace
+
+TEST_CASE("rep3 and shamir jobs read stored additive shares and store additive shares") {
+  Cluster cl(3);
+  auto c = cl.client();
+  uploadStats(c);
+  auto prog = compile(kSamples / "stats" / "stats.smpc", {{"n", 8}, {"m", 6}});
+  c.approve(prog.bytes, "stats.smpc", statsRules("client"), {0, 1, 2});
+  client::JobRequest req;
+  req.bytecode = prog.bytes;
+  req.bindings = {{"a", "payroll_a"}, {"b", "payroll_b"}};
+  // Each protocol imports the datasets and exports the outputs to the client.
+  for (const char *protocol : {"rep3", "shamir"}) {
+    INFO(protocol);
+    client::JobRequest r = req;
+    r.protocol = protocol;
+    std::string id = c.submit(prog.prog, r);
+    auto views = c.wait(id);
+    for (auto &v : views) {
+      INFO(v.dump());
+      CHECK(v["state"] == "done");
+    }
+    checkStatsOutputs(c.result(id));
+  }
+  // A chain across protocols, never opened in between: mean stored by a
+  // rep3 job, doubled and stored by a shamir job, doubled again by semi2k.
+  const double mean =
+      json::parse(readText(kSamples / "stats" / "expected.json"))["mean"].get<double>();
+  client::JobRequest stored = req;
+  stored.protocol = "rep3";
+  stored.store["mean"] = "mean_rep3";
+  std::string id = c.submit(prog.prog, stored);
+  REQUIRE(c.wait(id)[0]["state"] == "done");
+  c.result(id);
+  TempDir tmp;
+  const fs::path twiceSrc = tmp.path / "twice.smpc";
+  std::ofstream(twiceSrc) << kTwice;
+  auto twice = compile(twiceSrc, {});
+  c.approve(twice.bytes, "twice.smpc", twiceRules("client"), {0, 1, 2});
+  client::JobRequest t1;
+  t1.bytecode = twice.bytes;
+  t1.protocol = "shamir";
+  t1.bindings = {{"x", "mean_rep3"}};
+  t1.store["twice"] = "mean_x2_shamir";
+  id = c.submit(twice.prog, t1);
+  REQUIRE(c.wait(id)[0]["state"] == "done");
+  client::JobRequest t2;
+  t2.bytecode = twice.bytes;
+  t2.protocol = "semi2k";
+  t2.bindings = {{"x", "mean_x2_shamir"}};
+  id = c.submit(twice.prog, t2);
+  REQUIRE(c.wait(id)[0]["state"] == "done");
+  CHECK(std::abs(meanOf(c.result(id)) - 4 * mean) <= 1e-3 * std::max(1.0, 4 * mean));
+}
+
+TEST_CASE("a protocol nodes do not run, or one the cluster's size does not fit, is refused") {
+  Cluster cl(2);
+  auto c = cl.client();
+  uploadStats(c);
+  auto prog = compile(kSamples / "stats" / "stats.smpc", {{"n", 8}, {"m", 6}});
+  client::JobRequest req;
+  req.bytecode = prog.bytes;
+  req.bindings = {{"a", "payroll_a"}, {"b", "payroll_b"}};
+  req.protocol = "clear";
+  std::string err = errorOf([&] { c.submit(prog.prog, req); });
+  CHECK(err.find("protocol 'clear' is not available on party ") != std::string::npos);
+  CHECK(err.find(" (available: semi2k, rep3, shamir)") != std::string::npos);
+  req.protocol = "rep3";
+  err = errorOf([&] { c.submit(prog.prog, req); });
+  CHECK(err.find("rep3 runs with exactly 3 parties, the cluster's party count is 2") !=
+        std::string::npos);
+  req.protocol = "shamir";
+  err = errorOf([&] { c.submit(prog.prog, req); });
+  CHECK(err.find("shamir runs with 3 to 255 parties, the cluster's party count is 2") !=
+        std::string::npos);
+}
