@@ -11,7 +11,10 @@ Prints one `name value unit` line per figure:
   latency_run_ms             ms        `smpc run --protocol semi2k --parties 3 --preprocessing ot`
                                        (median of 5)
   latency_node_minus_run_ms  ms        the difference
-  small_jobs_per_s           jobs/s    4 concurrent submitters, K jobs each (default 10)
+  latency_node_rep3_ms       ms        `smpc submit --protocol rep3 --wait` (median of 5)
+  latency_node_shamir_ms     ms        `smpc submit --protocol shamir --wait` (median of 5)
+  small_jobs_per_s           jobs/s    4 concurrent submitters, K jobs each (default 10),
+                                       every result checked against expected.json
   load_average               -         the 1-minute load average at the end
 """
 import json
@@ -71,9 +74,12 @@ def main():
         p = subprocess.Popen([SMPC, "share", big, "--as", "big", "--type", "sint", "--quiet",
                               "--cluster", c.cluster], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
-        _, _, ru = os.wait4(p.pid, 0)
+        _, status, ru = os.wait4(p.pid, 0)
         dt = time.perf_counter() - t0
-        p.returncode = 0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            raise SystemExit("smpc share of %d values failed (exit %d): %s"
+                             % (values, p.returncode, p.stderr.read().decode()))
         print("upload_values_per_s %.0f values/s" % (values / dt))
         print("upload_client_peak_rss %.1f MiB" % (ru.ru_maxrss / 1024.0))
         print("upload_node_peak_rss %.1f MiB"
@@ -101,6 +107,14 @@ def main():
         print("latency_node_ms %.1f ms" % ln)
         print("latency_run_ms %.1f ms" % lr)
         print("latency_node_minus_run_ms %.1f ms" % (ln - lr))
+        for protocol in ("rep3", "shamir"):
+            times = []
+            for _ in range(5):
+                dt, r = timed(["submit", prog] + e2e.STATS_BIND +
+                              ["--protocol", protocol, "--wait", "--json", "--cluster", c.cluster])
+                e2e.check_stats(json.loads(r.stdout)["outputs"])
+                times.append(dt)
+            print("latency_node_%s_ms %.1f ms" % (protocol, statistics.median(times) * 1e3))
 
         # 3. Small jobs per second, 4 concurrent submitters.
         errors = []
@@ -112,6 +126,13 @@ def main():
                                    capture_output=True, text=True)
                 if r.returncode != 0:
                     errors.append(r.stderr)
+                    continue
+                # Concurrent jobs once gave wrong comparisons (#8): check them all
+                # (check_stats exits on a mismatch, which ends only this thread).
+                try:
+                    e2e.check_stats(json.loads(r.stdout)["outputs"])
+                except SystemExit:
+                    errors.append("wrong outputs: %s" % r.stdout)
         t0 = time.perf_counter()
         threads = [threading.Thread(target=submitter) for _ in range(4)]
         for t in threads:
