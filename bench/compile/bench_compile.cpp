@@ -22,6 +22,7 @@
 #include <sstream>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -240,6 +241,28 @@ fn main() {
 )";
   run(generated("gen.loop10", loop, {{"N", 10}}), true);
   run(generated("gen.loop1000000", loop, {{"N", 1000000}}), true);
+  // One vector literal of n numbers on one line (#7 item 5): the dense path
+  // (compiler/front/dense_literals.h) and, for scale, the ANTLR path that a
+  // comment inside the literal forces.
+  for (auto [n, fix, antlr] : {std::tuple{1000000, false, false}, std::tuple{1000000, true, false},
+                               std::tuple{100000, false, true}}) {
+    std::string lit = "input a: " + std::string(fix ? "sfix" : "sint") +
+                      " from party 0;\nfn main() {\n  let x = [";
+    uint64_t r = 12345;
+    for (int i = 0; i < n; ++i) {
+      r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+      if (i) lit += ", ";
+      if (r >> 63) lit += "-";
+      lit += std::to_string((r >> 33) % 1000000);
+      if (fix) lit += "." + std::to_string((r >> 20) % 1000);
+    }
+    lit += antlr ? " /* */];\n" : "];\n";
+    lit += "  output s = sum(x) + a to all;\n}\n";
+    run(generated("gen.literal" + std::to_string(n) + (fix ? "_fix" : "_int") +
+                      (antlr ? "_antlr" : ""),
+                  lit),
+        false);
+  }
   for (int n : {10000, 40000})
     backendOnly(n);
   return 0;

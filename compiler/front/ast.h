@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/front/dense_literals.h"
+
 #include "llvm/Support/SMLoc.h"
 
 #include <cstdint>
@@ -62,6 +64,7 @@ struct Expr {
   std::vector<std::string> argNames; // Call: name of each named argument (`axis=1`), else ""
   std::vector<SMLoc> argLocs;        // Call: where each argument starts (its name if named)
   std::vector<IndexPart> index;
+  std::shared_ptr<const DenseLiteral> dense; // Vector: a long literal of plain numbers (no kids)
   Expr(ExprKind k, SMLoc l) : kind(k), loc(l) {}
 };
 

@@ -12,10 +12,13 @@
 #include "antlr4-runtime.h"
 #include "compiler/front/source_check.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string_view>
 
 namespace smpc::front {
 namespace {
@@ -27,33 +30,71 @@ using smpc_gen::SmpcParser;
 // operators at one nesting level: each adds a level of recursion later on.
 constexpr unsigned kMaxChain = 500;
 
-/// Maps ANTLR code-point indices to source pointers.
+/// The text ANTLR parses: the source with each dense literal
+/// (dense_literals.h) replaced by a placeholder name; maps ANTLR's
+/// code-point indices in that text back to pointers into the source.
 class LocMap {
 public:
-  LocMap(const char *buf, size_t size) : buf_(buf) {
+  LocMap(const char *buf, size_t size, std::vector<DenseLiteral> dense) : buf_(buf), size_(size) {
+    size_t pos = 0;
+    for (DenseLiteral &d : dense) {
+      text_.append(buf + pos, d.begin - pos);
+      pieces_.push_back(
+          {text_.size(), d.begin, d.end, std::make_shared<const DenseLiteral>(std::move(d))});
+      text_ += kPlaceholder;
+      pos = pieces_.back().srcEnd;
+    }
+    text_.append(buf + pos, size - pos);
     bool ascii = true;
-    for (size_t i = 0; i < size; ++i)
-      if (static_cast<unsigned char>(buf[i]) >= 0x80) {
+    for (char c : text_)
+      if (static_cast<unsigned char>(c) >= 0x80) {
         ascii = false;
         break;
       }
     if (!ascii)
-      for (size_t i = 0; i < size; ++i)
-        if ((static_cast<unsigned char>(buf[i]) & 0xC0) != 0x80) cpToByte_.push_back(i);
-    size_ = size;
+      for (size_t i = 0; i < text_.size(); ++i)
+        if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) cpToByte_.push_back(i);
   }
+  const std::string &text() const { return text_; }
   SMLoc at(size_t cpIndex) const {
-    size_t byte = cpToByte_.empty()            ? cpIndex
-                  : cpIndex < cpToByte_.size() ? cpToByte_[cpIndex]
-                                               : size_;
-    if (byte > size_) byte = size_;
-    return SMLoc::getFromPointer(buf_ + byte);
+    return SMLoc::getFromPointer(buf_ + std::min(sourceByte(textByte(cpIndex)), size_));
   }
   SMLoc at(antlr4::Token *t) const { return at(t->getStartIndex()); }
+  /// The dense literal a placeholder token stands for, or null.
+  std::shared_ptr<const DenseLiteral> dense(antlr4::Token *t) const {
+    if (!t || pieces_.empty()) return nullptr;
+    const size_t b = textByte(t->getStartIndex());
+    const Piece *p = pieceAt(b);
+    return p && p->textStart == b ? p->lit : nullptr;
+  }
 
 private:
+  static constexpr std::string_view kPlaceholder = "smpc_dense_literal_";
+  struct Piece {
+    size_t textStart, srcStart, srcEnd;
+    std::shared_ptr<const DenseLiteral> lit;
+  };
+  size_t textByte(size_t cpIndex) const {
+    return cpToByte_.empty()            ? std::min(cpIndex, text_.size())
+           : cpIndex < cpToByte_.size() ? cpToByte_[cpIndex]
+                                        : text_.size();
+  }
+  // The last piece starting at or before text byte b.
+  const Piece *pieceAt(size_t b) const {
+    auto it = std::upper_bound(pieces_.begin(), pieces_.end(), b,
+                               [](size_t v, const Piece &p) { return v < p.textStart; });
+    return it == pieces_.begin() ? nullptr : &*(it - 1);
+  }
+  size_t sourceByte(size_t b) const {
+    const Piece *p = pieceAt(b);
+    if (!p) return b;
+    const size_t off = b - p->textStart;
+    return off < kPlaceholder.size() ? p->srcStart : p->srcEnd + (off - kPlaceholder.size());
+  }
   const char *buf_;
-  size_t size_ = 0;
+  size_t size_;
+  std::string text_;
+  std::vector<Piece> pieces_;
   std::vector<size_t> cpToByte_;
 };
 
@@ -86,7 +127,7 @@ public:
   void syntaxError(antlr4::Recognizer *, antlr4::Token *tok, size_t, size_t, const std::string &msg,
                    std::exception_ptr) override {
     SMLoc loc = tok ? map_.at(tok) : SMLoc();
-    std::string token = friendly(tokenText(tok));
+    std::string token = map_.dense(tok) ? "a vector literal" : friendly(tokenText(tok));
     size_t exp = msg.find("expecting ");
     std::string expected = exp == std::string::npos ? "" : friendly(msg.substr(exp + 10));
     if (msg.rfind("missing ", 0) == 0) {
@@ -374,6 +415,11 @@ private:
       return e;
     }
     if (auto *c = dynamic_cast<SmpcParser::NameExprContext *>(ctx)) {
+      if (auto d = map_.dense(c->IDENT()->getSymbol())) {
+        auto e = std::make_unique<Expr>(ExprKind::Vector, l);
+        e->dense = std::move(d);
+        return e;
+      }
       auto e = std::make_unique<Expr>(ExprKind::Name, l);
       e->name = c->IDENT()->getText();
       return e;
@@ -428,10 +474,10 @@ private:
 std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
   if (!checkSourceText(diags, id)) return nullptr;
   unsigned before = diags.errorCount();
-  std::string text(diags.bufferStart(id), diags.bufferSize(id));
-  LocMap map(diags.bufferStart(id), diags.bufferSize(id));
+  const std::string_view source(diags.bufferStart(id), diags.bufferSize(id));
+  LocMap map(source.data(), source.size(), findDenseLiterals(source));
   try {
-    antlr4::ANTLRInputStream input(text);
+    antlr4::ANTLRInputStream input(map.text());
     SmpcLexer lexer(&input);
     lexer.removeErrorListeners();
     std::vector<std::unique_ptr<antlr4::Token>> tokens;

@@ -115,6 +115,7 @@ public:
   Val name(const Expr &e);
   Val call(const Expr &e);
   Val vectorLit(const Expr &e);
+  Val denseLit(const Expr &e);
   Val indexExpr(const Expr &e);
   /// Where an index expression points: static or run-time offset and the
   /// slice/store layout (D, E, F of opcodes.def) and result type.

@@ -2,6 +2,8 @@
 #include "compiler/lower/lower.h"
 #include "compiler/sema/const_eval.h"
 
+#include <cmath>
+
 namespace smpc::lower {
 
 using bc::ElemType;
@@ -223,7 +225,41 @@ bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<V
   return true;
 }
 
+Val Lowerer::denseLit(const Expr &e) {
+  // What the elements written one by one give (expr() on IntLit, FixLit
+  // and unary minus, then the all-constant case of vectorLit), without an
+  // IR constant per element.
+  const front::DenseLiteral &d = *e.dense;
+  const size_t n = d.bits.size();
+  at(e.loc);
+  if (n > uint64_t(sema::kMaxElems)) return error(e.loc, diag::LiteralTooLarge, sema::kMaxElems);
+  std::vector<uint64_t> data(n);
+  bool bad = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!d.isFix[i]) {
+      data[i] = d.anyFix ? fixRaw(static_cast<double>(d.intValue(i))) : d.bits[i];
+      continue;
+    }
+    const double v = d.fixValue(i), lit = std::fabs(v); // the literal is unsigned
+    const SMLoc loc = SMLoc::getFromPointer(e.loc.getPointer() + d.offsets[i]);
+    if (!std::isfinite(lit) || lit >= std::ldexp(1.0, 62 - f_)) {
+      error(loc, diag::FixConstantOutOfRange, f_, 62 - f_);
+      bad = true;
+      continue;
+    }
+    warnImprecise(lit, fixRaw(lit), loc, "the literal");
+    data[i] = fixRaw(v);
+  }
+  if (bad) return Val::error();
+  Ty res = Ty::scalar(Vis::Public, d.anyFix ? ElemType::Fix : ElemType::Int);
+  res.t.ndims = 1;
+  res.t.rows = static_cast<uint32_t>(n);
+  res.t.cols = 1;
+  return constVec(res, std::move(data));
+}
+
 Val Lowerer::vectorLit(const Expr &e) {
+  if (e.dense) return denseLit(e);
   std::vector<Val> elems;
   for (const auto &k : e.kids)
     elems.push_back(expr(*k));
