@@ -53,6 +53,11 @@ int cmdRun(const std::vector<std::string> &args) {
   addPreprocessingOption(t, preprocessing, "where semi2k gets its triples (default dealer)");
   addMaxStepsOption(t, req.maxSteps);
   addStatsOption(t, req.stats);
+  bool allowOverflow = false;
+  t.flag("allow-overflow",
+         "clear only: a value outside the range where the secure protocols are correct "
+         "(docs/protocols.md) draws a warning instead of stopping the run",
+         allowOverflow);
   if (auto rc = t.parse(args)) return *rc;
   const bc::ProtocolId protocol = *bc::protocolFromName(req.protocol);
   if (!preprocessing.empty()) {
@@ -62,6 +67,11 @@ int cmdRun(const std::vector<std::string> &args) {
       return kExitUsage;
     }
     req.preprocessing = preprocessing;
+  }
+  if (allowOverflow && protocol != bc::ProtocolId::Clear) {
+    printError("--allow-overflow applies to the clear protocol only (" + req.protocol +
+               " cannot see the values it would check); leave the option out");
+    return kExitUsage;
   }
 
   lo.inputFiles = req.inputFiles;
@@ -102,6 +112,8 @@ int cmdRun(const std::vector<std::string> &args) {
   try {
     vm::RunOptions ro;
     ro.maxSteps = req.maxSteps;
+    ro.allowOverflow = allowOverflow;
+    ro.warn = [](const std::string &m) { std::cerr << "smpc: warning: " << m << "\n"; };
     outs = vm::run(req.program, proto, req.inputs, ro);
   } catch (const vm::RuntimeError &e) {
     printError(e.what());

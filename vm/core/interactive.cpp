@@ -121,6 +121,18 @@ void prepare(State &st, const bc::Instr &in, Pending &pd) {
   fail(st, "internal error: a local instruction reached the protocol");
 }
 
+// The reference protocol checks what the secure ones would get wrong.
+void checkRange(State &st, const InteractiveOp &op) {
+  std::string why = st.proto.rangeProblem(op, st.prog.fracBits);
+  if (why.empty()) return;
+  if (!st.opts || !st.opts->allowOverflow)
+    fail(st, why + "; use smaller values or fewer fractional bits, or --allow-overflow to go on "
+                   "with a warning");
+  if (st.opts->warn && st.warnedPcs.insert(st.pc).second)
+    st.opts->warn(located(st, why + "; continuing (--allow-overflow), later occurrences at this "
+                                    "instruction are not reported"));
+}
+
 } // namespace
 
 void runInteractive(State &st, size_t first, size_t count) {
@@ -136,6 +148,10 @@ void runInteractive(State &st, size_t first, size_t count) {
   for (size_t i = 0; i < count; ++i) {
     st.pc = first + i;
     prepare(st, st.prog.code[first + i], pending[i]);
+  }
+  for (size_t i = 0; i < count; ++i) {
+    st.pc = first + i;
+    checkRange(st, pending[i].op);
   }
   st.pc = savedPc;
   for (size_t i = 0; i < count; ++i)

@@ -15,14 +15,18 @@ namespace smpc::vm {
 
 namespace detail {
 
-void fail(const State &st, const std::string &msg) {
+std::string located(const State &st, const std::string &msg) {
   std::string where;
   const bc::Program &p = st.prog;
   if (st.pc < p.srcmap.size() && p.srcmap[st.pc].line != 0) {
     const bc::SourceLoc &l = p.srcmap[st.pc];
     where = p.files[l.file] + ":" + std::to_string(l.line) + ":" + std::to_string(l.col) + ": ";
   }
-  throw RuntimeError(where + msg + " (instruction " + std::to_string(st.pc) + ")");
+  return where + msg + " (instruction " + std::to_string(st.pc) + ")";
+}
+
+void fail(const State &st, const std::string &msg) {
+  throw RuntimeError(located(st, msg));
 }
 
 } // namespace detail
@@ -147,7 +151,7 @@ template <bool Planar>
 std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
                                  const InputValues &inputs, const RunOptions &opts,
                                  uint32_t width) {
-  State st{prog, proto, inputs, {}, {}, width, {}, 0, opts.allOutputs};
+  State st{prog, proto, inputs, {}, {}, width, {}, 0, opts.allOutputs, &opts, {}};
   const uint32_t w = Planar ? width : 1;
   st.s.reserve(prog.sregLen.size());
   for (uint32_t l : prog.sregLen)

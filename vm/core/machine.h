@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,12 @@ struct RunOptions {
   /// approved rules, not by the program (secret outputs go through the
   /// protocol's OutputS, which the node's protocol wrapper keeps as shares).
   bool allOutputs = false;
+  /// An operand outside the range where the secure protocols are correct
+  /// (Protocol::rangeProblem, checked by `clear`) stops the run with a
+  /// RuntimeError; with allowOverflow it is reported to `warn` instead, once
+  /// per instruction, and the run goes on.
+  bool allowOverflow = false;
+  std::function<void(const std::string &)> warn; // `file:line:col: message (instruction N)`
 };
 
 /// Runs `prog` (already verified by readProgram/verifyProgram) to the end.

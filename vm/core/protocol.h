@@ -86,6 +86,14 @@ public:
   /// network or consistency failure; the message never contains a secret.
   virtual void runGroup(std::span<InteractiveOp> ops) = 0;
 
+  /// Why `op` (prepared, before runGroup) has an operand outside the range
+  /// where the secure protocols are correct (docs/protocols.md, "Where the
+  /// secure protocols are exact"), or "" when it has none. Only a protocol
+  /// that sees plaintext can tell: the reference protocol `clear` checks, so
+  /// that it never silently disagrees with the secure ones. The message
+  /// names no value.
+  virtual std::string rangeProblem(const InteractiveOp &op, uint32_t fracBits) const { return {}; }
+
   virtual ProtocolStats stats() const = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "vm/core/machine.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct State {
   std::vector<std::optional<Reg>> outputs; // per output-table entry, once received
   size_t pc = 0;
   bool allOutputs = false; // RunOptions::allOutputs
+  const RunOptions *opts = nullptr;
+  std::set<size_t> warnedPcs; // instructions already reported under allowOverflow
 
   /// Element count of secret register r (its words are w planes of this).
   size_t slen(const Reg &r) const { return w == 1 ? r.size() : r.size() / w; }
@@ -28,6 +31,9 @@ struct State {
 /// Throws RuntimeError for the instruction at st.pc, prefixed with its
 /// source position when the program has a source map.
 [[noreturn]] void fail(const State &st, const std::string &msg);
+
+/// `msg` with the position of the instruction at st.pc, as fail() words it.
+std::string located(const State &st, const std::string &msg);
 
 /// Runs `count` interactive instructions starting at `first` as one group.
 void runInteractive(State &st, size_t first, size_t count);

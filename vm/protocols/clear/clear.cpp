@@ -44,6 +44,29 @@ void ClearProtocol::runGroup(std::span<InteractiveOp> ops) {
   st.rounds += rounds;
 }
 
+std::string ClearProtocol::rangeProblem(const InteractiveOp &op, uint32_t fracBits) const {
+  // Truncation is the one operation whose secure versions are correct on part
+  // of the ring only (|x| < 2^62) for every input a program can give it;
+  // products wrap and comparisons are exact everywhere under every protocol,
+  // so clear agrees with them there. (bit.s has a precondition too, but its
+  // callers guarantee it and its tests run it outside.)
+  if (op.op != bc::Op::TruncS) return {};
+  constexpr int64_t kLimit = int64_t(1) << 62;
+  for (uint64_t w : op.x) {
+    const int64_t v = static_cast<int64_t>(w);
+    if (v >= kLimit || v < -kLimit) {
+      // In the program's terms: a product of two fix values (a shift by
+      // f) must stay below 2^(62 - 2f).
+      const std::string real = fracBits <= 31 ? "2^" + std::to_string(62 - 2 * int(fracBits)) : "1";
+      return "a fixed-point value is too large for the secure protocols: a truncation input "
+             "must stay below 2^62 in ring units (a product |a * b| < " +
+             real + " with " + std::to_string(fracBits) +
+             " fractional bits), or semi2k, rep3 and shamir return a wrong value";
+    }
+  }
+  return {};
+}
+
 void ClearProtocol::runOne(InteractiveOp &op) {
   const size_t n = op.out.size();
   switch (op.op) {

@@ -4,6 +4,9 @@
 // same fixed-point semantics as semi2k except that truncation is exact floor
 // (semi2k returns floor or floor+1, see docs/protocols.md). Statistics count
 // rounds and preprocessing as semi2k would, so the two can be compared.
+// rangeProblem checks every truncation against the range where the secure
+// protocols are correct, so a result they would get wrong is never a silent
+// disagreement.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -23,6 +26,7 @@ public:
   void addPublic(std::span<const Share> s, std::span<const uint64_t> p,
                  std::span<Share> out) override;
   void runGroup(std::span<InteractiveOp> ops) override;
+  std::string rangeProblem(const InteractiveOp &op, uint32_t fracBits) const override;
   ProtocolStats stats() const override { return st; }
 
 private:
