@@ -93,7 +93,7 @@ PIECES = [
     Pieces("sigmoid", lambda x: 1 / (1 + math.exp(-x)), -12, 12, 4, 8, 1, 0.0, 1.0, raw=True),
     Pieces("tanh", math.tanh, -14, 14, 5, 8, 2, -1.0, 1.0, raw=True),
     Pieces("exp", math.exp, -12, 15, 5, 8, 1, 0.0, math.exp(15), rel=True),
-    Pieces("exp2", lambda x: 2.0 ** x, -17, 22, 5, 8, 1, 0.0, 2.0 ** 22, rel=True),
+    Pieces("exp2", lambda x: 2.0 ** x, -17, 22, 5, 7, 1, 0.0, 2.0 ** 22, rel=True),
 ]
 
 # Polynomials of degree 8 in t = m - 3/2 for m in [1, 2): name, f(m), S,

@@ -111,12 +111,6 @@ def run_smpc(smpc, jobs, args, tmp):
         fh.write("\n".join(lines) + "\n")
     out = os.path.join(tmp, "out.json")
     cmd += ["--output-json", out]
-    if args.protocol == "clear":
-        # The dense sweep reaches truncations outside the range where the
-        # secure protocols are correct (stdlib/math.smpc, _pick_rows, near the
-        # ends of some domains): clear reports them as warnings (#7 item 6)
-        # and this test still checks the accuracy of its exact results.
-        cmd += ["--allow-overflow"]
     if args.protocol != "clear":
         cmd += ["--parties", str(args.parties)]
         if args.preprocessing:
