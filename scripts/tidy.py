@@ -63,13 +63,26 @@ def changed_lines():
     return lines
 
 
+FINDING = re.compile(r"^(\S+?):\d+:\d+: error: ")
+
+
 def run(build, path, line_filter):
-    cmd = ["clang-tidy-14", "-p", build, "--quiet", path]
+    # GCC-only options of some targets (-Wno-restrict) are unknown to clang.
+    cmd = ["clang-tidy-14", "-p", build, "--quiet", "--extra-arg=-Wno-unknown-warning-option", path]
     if line_filter is not None:
         cmd.insert(1, "-line-filter=" + json.dumps([{"name": path, "lines": line_filter}]))
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     # "N warnings generated." is noise: the findings are on stdout.
-    return p.returncode, p.stdout.strip()
+    out = p.stdout.strip()
+    if p.returncode != 0:
+        # The ANTLR 4.9 runtime headers do not compile with clang (a deleted
+        # default constructor in misc/InterpreterDataReader.h), so every file
+        # that includes them gets that error: it is not this project's
+        # finding. The checks still run on the file itself.
+        files = [m.group(1) for m in map(FINDING.match, out.splitlines()) if m]
+        if files and all(f.startswith("/usr/include/antlr4-runtime/") for f in files):
+            return 0, f"tidy: {path}: only errors inside the ANTLR runtime headers (not counted)"
+    return p.returncode, out
 
 
 def main(argv):

@@ -212,7 +212,7 @@ void job(const fs::path &dir, uint64_t n) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+static int benchMain(int argc, char **argv) {
   const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000000;
   const uint64_t jobN = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000;
   const char *tmp = std::getenv("TMPDIR");
@@ -228,4 +228,13 @@ int main(int argc, char **argv) {
   job(dir, jobN);
   fs::remove_all(dir);
   return 0;
+}
+
+int main(int argc, char **argv) {
+  try {
+    return benchMain(argc, argv);
+  } catch (const std::exception &e) {
+    std::cerr << "bench_inputs: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -28,7 +28,7 @@ bc::Program truncProgram(std::vector<uint64_t> values) {
   return pb.prog;
 }
 
-std::string runError(const bc::Program &p, vm::RunOptions ro = countingOptions()) {
+std::string runError(const bc::Program &p, const vm::RunOptions &ro = countingOptions()) {
   vm::ClearProtocol proto;
   try {
     vm::run(p, proto, {}, ro);

@@ -166,7 +166,7 @@ std::vector<OutputValue> runWith(const bc::Program &prog, Protocol &proto,
   const size_t end = prog.code.size();
   uint64_t steps = 0;
   Reg scratch;
-  auto slen = [w](const Reg &r) { return Planar ? r.size() / w : r.size(); };
+  auto slen = [&](const Reg &r) { return Planar ? r.size() / w : r.size(); };
 
   while (st.pc < end) {
     const bc::Instr &in = prog.code[st.pc];
