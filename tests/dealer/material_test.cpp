@@ -196,6 +196,34 @@ TEST_CASE("prefetch asks for the predicted material, more is requested on demand
   CHECK(st.elements >= 15000 + 100);
 }
 
+TEST_CASE("material streams within a bounded window: a huge prediction is not fetched up front") {
+  // The header predicts 10^8 triples and truncation pairs; the run draws
+  // 300,000 of each in small steps.
+  // Party 0 never has more than the window in flight, and the dealer makes
+  // only what was drawn plus the read-ahead, not the whole prediction.
+  bc::PreprocNeeds needs;
+  needs.triples = 100000000;
+  needs.truncPairs = 100000000;
+  constexpr size_t kDraws = 300, kPer = 1000;
+  uint64_t peak = 0;
+  bool ok = true;
+  auto st = withDealer(2, [&](uint32_t p, DealerClient &cl) {
+    cl.prefetch(needs, 16);
+    std::vector<uint64_t> a(kPer), b(kPer), c(kPer);
+    for (size_t i = 0; i < kDraws; ++i) {
+      cl.triples(a, b, c);
+      cl.truncPairs(16, a, b, c);
+    }
+    if (p == 0) peak = cl.inflightPeak();
+    ok = ok && cl.used(Kind::Triple) == kDraws * kPer && cl.used(Kind::Trunc) == kDraws * kPer;
+  });
+  CHECK(ok);
+  CHECK(peak > 0);
+  CHECK(peak <= DealerClient::kMaxInflightWords);
+  // Drawn, plus at most one stream window each of read-ahead.
+  CHECK(st.elements <= 2 * (kDraws * kPer + DealerClient::kStreamWindowWords));
+}
+
 TEST_CASE("a request larger than the dealer's work chunk is generated in pieces") {
   const size_t len = 200000; // > 2^18 / 3 triples per chunk
   PerParty a(2), b(2), c(2);

@@ -70,14 +70,42 @@ void DealerClient::request(const StreamKey &key, uint64_t count) {
   const uint64_t maxCount = std::max<uint64_t>(1, maxBatchWords(key) / per);
   while (count > 0) {
     RequestMsg r{key, std::min(count, maxCount)};
-    ch_.send(dealerId_, encodeRequest(r));
-    inflight_.push_back(r);
+    queued_.push_back(r);
     stream(key).pending += r.count;
     count -= r.count;
+  }
+  pump();
+}
+
+void DealerClient::pump() {
+  while (!queued_.empty()) {
+    const RequestMsg r = queued_.front();
+    const uint64_t words = r.count * correctionWordsPerElem(r.key);
+    if (!inflight_.empty() && inflightWords_ + words > kMaxInflightWords) return;
+    ch_.send(dealerId_, encodeRequest(r));
+    queued_.pop_front();
+    inflight_.push_back(r);
+    inflightWords_ += words;
+    inflightPeak_ = std::max(inflightPeak_, inflightWords_);
+  }
+}
+
+void DealerClient::readAhead(const StreamKey &key) {
+  Stream &s = stream(key);
+  const uint64_t per = correctionWordsPerElem(key);
+  const uint64_t batch = std::max<uint64_t>(1, kPrefetchBatchWords / per);
+  const uint64_t window = std::max(batch, kStreamWindowWords / per);
+  while (s.ahead > 0) {
+    const uint64_t held = (s.corr.size() - s.head) / per + s.pending;
+    const uint64_t n = std::min(s.ahead, batch);
+    if (held > 0 && held + n > window) return;
+    s.ahead -= n;
+    request(key, n);
   }
 }
 
 void DealerClient::receiveOne() {
+  if (inflight_.empty()) pump();
   const RequestMsg r = inflight_.front();
   std::vector<uint8_t> msg = ch_.recv(dealerId_);
   Stream &s = stream(r.key);
@@ -90,15 +118,17 @@ void DealerClient::receiveOne() {
   decodeBatch(msg, r, s.corr);
   wipe(msg);
   inflight_.pop_front();
+  inflightWords_ -= r.count * correctionWordsPerElem(r.key);
   s.pending -= r.count;
+  pump(); // the answer returned its credit
 }
 
 void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
   if (party_ != 0) return;
   auto ask = [&](StreamKey key, uint64_t count) {
-    const uint64_t batch = std::max<uint64_t>(1, kPrefetchBatchWords / correctionWordsPerElem(key));
-    for (uint64_t done = 0; done < count; done += batch)
-      request(key, std::min(batch, count - done));
+    if (count == 0) return;
+    stream(key).ahead += count;
+    readAhead(key);
   };
   ask({Kind::Triple}, needs.triples);
   if (fracBits >= 1 && fracBits <= 62) ask({Kind::Trunc, fracBits}, needs.truncPairs);
@@ -117,7 +147,10 @@ void DealerClient::prefetch(const bc::Program &prog) {
     // Verified programs keep these in range; validate anyway since a bad
     // key would make the dealer refuse the whole job.
     const StreamKey key{Kind::MatTriple, uint32_t(in.a[3]), uint32_t(in.a[4]), uint32_t(in.a[5])};
-    if (validateKey(key).empty()) request(key, 1);
+    if (validateKey(key).empty()) {
+      ++stream(key).ahead;
+      readAhead(key);
+    }
   }
   // One turn per party for every shuffle, in the order the protocol draws them.
   for (const bc::Instr &in : prog.code) {
@@ -125,7 +158,10 @@ void DealerClient::prefetch(const bc::Program &prog) {
     const uint64_t width = uint64_t(in.a[2]), rows = prog.sregLen[in.a[0]] / width;
     for (uint32_t j = 0; j < dealerId_; ++j) {
       const StreamKey key{Kind::Shuffle, j, uint32_t(rows), uint32_t(width)};
-      if (validateKey(key).empty()) request(key, 1);
+      if (validateKey(key).empty()) {
+        ++stream(key).ahead;
+        readAhead(key);
+      }
     }
   }
 }
@@ -142,16 +178,23 @@ void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64
   const uint64_t per = correctionWordsPerElem(key);
   const uint64_t need = count * per;
   auto have = [&] { return s.corr.size() - s.head; };
-  if (have() + s.pending * per < need)
-    request(key, std::max(count - (have() / per + s.pending),
-                          key.kind == Kind::MatTriple || key.kind == Kind::Shuffle ? uint64_t(1)
-                                                                                   : kMinRequest));
+  if (have() + s.pending * per < need) {
+    // Short: take the rest from the prediction first, then ask beyond it.
+    const uint64_t missing = count - (have() / per + s.pending);
+    const uint64_t predicted = std::min(s.ahead, missing);
+    s.ahead -= predicted;
+    const uint64_t extra = missing - predicted;
+    const uint64_t minExtra =
+        key.kind == Kind::MatTriple || key.kind == Kind::Shuffle ? uint64_t(1) : kMinRequest;
+    request(key, predicted + (extra ? std::max(extra, minExtra) : 0));
+  }
   while (have() < need)
     receiveOne();
   corr.assign(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head),
               s.corr.begin() + static_cast<std::ptrdiff_t>(s.head + need));
   sodium_memzero(s.corr.data() + s.head, need * sizeof(uint64_t));
   s.head += need;
+  readAhead(key);
 }
 
 namespace {

@@ -2,9 +2,13 @@
 //
 // Parties 1..N-1 derive all their material from the seed the dealer sent them
 // and never talk to the dealer again. Party 0 derives its random parts the
-// same way and receives corrections from the dealer: prefetch() queues
-// requests for what the program header predicts, so the dealer generates
-// ahead of demand; anything beyond that is requested when it is needed.
+// same way and receives corrections from the dealer. The dealer sends only
+// what party 0 asked for, and party 0 keeps what it has asked for and not yet
+// received within a window (kMaxInflightWords): credit-based flow control, so
+// a program that needs 10^11 triples streams them instead of buffering them.
+// prefetch() records what the program header predicts; each stream then
+// reads ahead up to kStreamWindowWords, so the dealer generates ahead of
+// demand. Anything beyond the prediction is requested when it is needed.
 // Every element of every stream is handed out exactly once.
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -32,8 +36,9 @@ public:
   DealerClient(const DealerClient &) = delete;
   DealerClient &operator=(const DealerClient &) = delete;
 
-  /// Party 0: asks the dealer now for what `needs` predicts (fix-point
-  /// truncations use shift `fracBits`). No effect on other parties.
+  /// Party 0: records what `needs` predicts (fix-point truncations use
+  /// shift `fracBits`) and asks the dealer for the first window of each
+  /// stream. No effect on other parties.
   void prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits);
   /// Party 0: the above for `prog.needs`, plus one matrix triple for every
   /// matmul.ss in the code (their shapes are not in `needs`); a matmul in a
@@ -61,6 +66,14 @@ public:
   static constexpr uint64_t kMinRequest = 4096;
   /// Prefetch requests are split into batches of this many words.
   static constexpr uint64_t kPrefetchBatchWords = uint64_t(1) << 17;
+  /// Predicted material each stream reads ahead (requested, not yet drawn).
+  static constexpr uint64_t kStreamWindowWords = uint64_t(1) << 19;
+  /// Correction words asked for and not yet received, all streams together
+  /// (at least one request is always in flight, whatever its size).
+  static constexpr uint64_t kMaxInflightWords = uint64_t(1) << 20;
+
+  /// The most correction words that were in flight at once.
+  uint64_t inflightPeak() const { return inflightPeak_; }
 
 private:
   struct Stream {
@@ -68,6 +81,7 @@ private:
     std::vector<uint64_t> corr; // party 0: corrections received, not yet used
     size_t head = 0;            // next unused correction word
     uint64_t pending = 0;       // party 0: elements requested, not yet received
+    uint64_t ahead = 0;         // party 0: predicted elements not requested yet
     explicit Stream(const crypto::Seed &s) : prg(s) {}
   };
 
@@ -79,7 +93,13 @@ private:
   /// Triples of either kind: a, b from the PRG, c from the PRG or (party 0)
   /// the corrections.
   void drawTriples(Kind kind, std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c);
+  /// Queues requests for `count` elements of `key` (sent by pump()).
   void request(const StreamKey &key, uint64_t count);
+  /// Party 0: requests predicted material of `key` up to its window.
+  void readAhead(const StreamKey &key);
+  /// Sends queued requests while the window allows (always one if none is
+  /// in flight).
+  void pump();
   void receiveOne();
 
   vm::Channel &ch_;
@@ -87,7 +107,8 @@ private:
   uint32_t party_ = 0;
   crypto::Seed seed_{};
   std::map<StreamKey, Stream> streams_;
-  std::deque<RequestMsg> inflight_;
+  std::deque<RequestMsg> queued_, inflight_; // requests not sent yet; sent, not answered
+  uint64_t inflightWords_ = 0, inflightPeak_ = 0;
   std::map<Kind, uint64_t> used_;
   bool finished_ = false;
 };
