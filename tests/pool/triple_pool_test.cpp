@@ -58,12 +58,20 @@ void longRun(uint32_t parties) {
       SR(parties), SM(parties), SH(parties), MA(parties), MB(parties), MC(parties);
   std::vector<preproc::PoolStatus> st(parties);
   std::vector<std::string> lines(parties);
+  // The leader's pools never hold more than their capacity, however much is
+  // drawn: generation is flow-controlled by the ring's room (#7 item 2).
+  std::vector<std::size_t> overfull(preproc::kPoolKinds, 0);
   testing::runParallel(parties, [&](uint32_t i) {
     TriplePool pool(bg.channel(i), preproc::makeOtPreprocessing(bg.channel(i)),
                     smallConfig(&log, &logMu));
     for (std::size_t d = 0; d < kDraws; ++d) {
       Vec a(kPer), b(kPer), c(kPer);
       pool.triples(a, b, c);
+      if (i == 0) {
+        const preproc::PoolStatus s = pool.status();
+        for (std::size_t k = 0; k < preproc::kPoolKinds; ++k)
+          overfull[k] += s.kinds[k].level > s.kinds[k].capacity;
+      }
       A[i].insert(A[i].end(), a.begin(), a.end());
       B[i].insert(B[i].end(), b.begin(), b.end());
       C[i].insert(C[i].end(), c.begin(), c.end());
@@ -151,6 +159,10 @@ void longRun(uint32_t parties) {
     }
   CHECK(bad == 0);
 
+  for (std::size_t k = 0; k < preproc::kPoolKinds; ++k) {
+    INFO("pool kind " << k);
+    CHECK(overfull[k] == 0);
+  }
   // Accounting: every generated record is either drawn once or still pooled.
   for (uint32_t i = 0; i < parties; ++i) {
     CHECK_FALSE(st[i].failed);
