@@ -95,13 +95,17 @@ void TriplePool::leaderLoop() {
           requests_.pop_front();
           return true;
         }
-        // A kind the online phase is blocked on goes first.
-        for (std::size_t k = 0; k < kPoolKinds; ++k)
-          if (waiting_[k]) {
-            out = PoolCommand{PoolOp::Generate, static_cast<PoolKind>(k),
-                              std::max<std::size_t>(1, cfg_.capacity[k] / 4)};
+        // A kind the online phase is blocked on goes first, if its ring has
+        // room: the flag stays set until the online thread wakes, and
+        // without the check every pass made one more batch meanwhile, past
+        // the capacity (an empty ring always has room for one batch).
+        for (std::size_t k = 0; k < kPoolKinds; ++k) {
+          const std::size_t batch = std::max<std::size_t>(1, cfg_.capacity[k] / 4);
+          if (waiting_[k] && rings_[k]->size() + batch <= std::max(cfg_.capacity[k], batch)) {
+            out = PoolCommand{PoolOp::Generate, static_cast<PoolKind>(k), batch};
             return true;
           }
+        }
         double best = 2;
         for (std::size_t k = 0; k < kPoolKinds; ++k) {
           const std::size_t cap = cfg_.capacity[k], level = rings_[k]->size();
