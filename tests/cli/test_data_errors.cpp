@@ -34,7 +34,7 @@ TEST_CASE("an empty input that sizes a parameter names the file") {
   CHECK(r.err.find(j + ": input 'a': the file has no values") != std::string::npos);
 }
 
-TEST_CASE("CSV from spreadsheets: a byte-order mark is skipped; signs and separators are checked") {
+TEST_CASE("CSV from spreadsheets: a byte-order mark is skipped, signs and separators are checked") {
   std::string src = write("sum.smpc", kSum);
   std::string bom = write("bom_a.csv", "\xEF\xBB\xBF"
                                        "1\n2\n3\n");

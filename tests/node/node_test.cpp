@@ -258,7 +258,7 @@ TEST_CASE("a client key that is not pinned is refused at the handshake") {
             "configuration");
 }
 
-TEST_CASE("four jobs at once, all correct; a stored output chains into the next job") {
+TEST_CASE("four jobs at once, all correct, a stored output chains into the next job") {
   Cluster cl(3);
   auto c = cl.client();
   uploadStats(c);

@@ -114,7 +114,7 @@ TEST_CASE("fixed-point truncation is floor under clear") {
   CHECK(secBinary(Op::TruncS, p2, {0}, 2, 16) == u({1, -2}));
 }
 
-TEST_CASE("sums reduce groups; matrix products in every bank") {
+TEST_CASE("sums reduce groups, matrix products in every bank") {
   CHECK(pubBinary(Op::SumP, u({1, 2, 3, 4, 5, 6}), u({0}), 2) == u({6, 15}));
   CHECK(secBinary(Op::SumS, u({1, 2, 3, 4, 5, 6}), u({0}), 1) == u({21}));
   bc::ProgramBuilder pb;
@@ -194,7 +194,7 @@ TEST_CASE("dynamic slices and stores in a loop: reverse a secret vector") {
   CHECK(runClear(pb.prog, {{"v", u({1, 2, 3, 4, 5})}})["r"] == u({5, 4, 3, 2, 1}));
 }
 
-TEST_CASE("public moves broadcast; secret slices; open reveals") {
+TEST_CASE("public moves broadcast, secret slices, open reveals") {
   CHECK(pubBinary(Op::MovP, u({-3}), u({0}), 3) == u({-3, -3, -3}));
   bc::ProgramBuilder pb;
   auto m = pb.pconst(u({1, 2, 3, 4, 5, 6}));
@@ -237,7 +237,7 @@ TEST_CASE("jumps: a public loop and conditional branches") {
   CHECK(runClear(pb.prog)["r"] == u({42}));
 }
 
-TEST_CASE("round groups run as one round; stats count semi2k rounds") {
+TEST_CASE("round groups run as one round, stats count semi2k rounds") {
   vm::ProtocolStats st;
   auto out = runClear(statsProgram(2), {{"a", {fx(1), fx(2)}}, {"b", {fx(3), fx(4)}}}, &st);
   CHECK(out["mean"] == std::vector<uint64_t>{fx(2.5)});

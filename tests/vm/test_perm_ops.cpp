@@ -82,7 +82,7 @@ TEST_CASE("gather: rows by public index, repeats allowed") {
         "test.smpc:7:3: index -1 is out of bounds for 3 rows (instruction 2)");
 }
 
-TEST_CASE("scatter: rows placed by a public permutation; anything else is refused") {
+TEST_CASE("scatter: rows placed by a public permutation, anything else is refused") {
   for (bool s : {false, true}) {
     Op sc = s ? Op::ScatterS : Op::ScatterP;
     CHECK(permOp(sc, s, u({10, 11, 20, 21, 30, 31}), 6, 2, u({2, 0, 1})) ==
