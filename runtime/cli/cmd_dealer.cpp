@@ -11,15 +11,18 @@ namespace smpc::cli {
 int cmdDealer(const std::vector<std::string> &args) {
   std::string config, keyPath, program;
   bool verbose = false;
-  OptionTable t = commandOptions("dealer", "--config CLUSTER.json --key DEALER.key [options]");
+  uint64_t keyFd = 0;
+  OptionTable t =
+      commandOptions("dealer", "--config CLUSTER.json (--key DEALER.key | --key-fd N) [options]");
   addClusterOption(t, config);
   t.required();
   addKeyOption(t, keyPath, "the dealer's secret key (from smpc keygen)");
-  t.required();
+  addKeyFdOption(t, keyFd);
   t.text("program", "PROG.smpcb", "check that the configuration has enough parties for it",
          program);
   addVerboseOption(t, verbose);
   if (auto rc = t.parse(args)) return *rc;
+  if (auto rc = checkKeySource("dealer", keyPath, keyFd)) return *rc;
   try {
     net::ClusterConfig cfg = net::loadClusterConfig(config);
     if (!cfg.dealer) {
@@ -34,7 +37,7 @@ int cmdDealer(const std::vector<std::string> &args) {
         return kExitFail;
       }
     }
-    net::SecretKey key = net::loadSecretKey(keyPath);
+    net::SecretKey key = keyFd ? net::readSecretKeyFd(int(keyFd)) : net::loadSecretKey(keyPath);
     net::MeshOptions mo;
     if (verbose) mo.log = [](const std::string &s) { std::cerr << ("[dealer] " + s + "\n"); };
     net::Mesh mesh(cfg, cfg.dealerId(), key, mo);

@@ -40,21 +40,22 @@ struct PartyArgs {
   std::string config, key, program, outputJson, rawOut, preprocessing, protocol = "semi2k";
   uint32_t id = 0;
   bool stats = false, verbose = false;
-  uint64_t maxSteps = 0;
+  uint64_t maxSteps = 0, keyFd = 0;
   std::map<std::string, std::string> inputs;
 };
 
 // Returns an exit code, or nullopt to go on.
 std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a) {
   OptionTable t = commandOptions(
-      "party", "--config CLUSTER.json --id I --key PARTY.key --program PROG.smpcb [options]");
+      "party",
+      "--config CLUSTER.json --id I (--key PARTY.key | --key-fd N) --program PROG.smpcb [options]");
   addClusterOption(t, a.config);
   t.required();
   uint64_t id = 0;
   t.number("id", "I", "this party's number in the configuration", id, 0, net::kMaxParties - 1)
       .required();
   addKeyOption(t, a.key, "this party's secret key (from smpc keygen)");
-  t.required();
+  addKeyFdOption(t, a.keyFd);
   t.text("program", "PROG.smpcb", "the program (bytecode, as every party runs it)", a.program)
       .required();
   addInputOption(t, a.inputs, "data for an input this party owns; repeat per input");
@@ -68,6 +69,7 @@ std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a)
   addStatsOption(t, a.stats);
   addVerboseOption(t, a.verbose);
   auto rc = t.parse(args);
+  if (!rc) rc = checkKeySource("party", a.key, a.keyFd);
   a.id = uint32_t(id);
   if (!rc && !a.preprocessing.empty() &&
       !bc::info(*bc::protocolFromName(a.protocol)).preprocessing) {
@@ -142,7 +144,7 @@ int cmdParty(const std::vector<std::string> &args) {
                                                 : a.preprocessing;
     if (pre == "dealer" && !cfg.dealer)
       return fail("--preprocessing dealer needs a dealer in " + a.config);
-    net::SecretKey key = net::loadSecretKey(a.key);
+    net::SecretKey key = a.keyFd ? net::readSecretKeyFd(int(a.keyFd)) : net::loadSecretKey(a.key);
     bc::Program prog = readProgramFile(a.program);
     if (prog.minParties > cfg.numParties())
       return fail("the program needs " + std::to_string(prog.minParties) + " parties, " + a.config +

@@ -6,6 +6,7 @@
 #include "vm/bytecode/protocols.h"
 
 #include <charconv>
+#include <iostream>
 
 namespace smpc::cli {
 
@@ -115,6 +116,25 @@ void addClusterOption(OptionTable &t, std::string &out) {
 
 void addKeyOption(OptionTable &t, std::string &out, const std::string &help) {
   t.text("key", "FILE", help, out);
+}
+
+void addKeyFdOption(OptionTable &t, uint64_t &out) {
+  t.number("key-fd", "N",
+           "read the secret key from inherited descriptor N instead of a file (a pipe: no key "
+           "on disk)",
+           out, 3, 1u << 20);
+}
+
+std::optional<int> checkKeySource(const std::string &command, const std::string &keyPath,
+                                  uint64_t keyFd) {
+  if (keyPath.empty() == (keyFd == 0)) {
+    std::cerr << ("smpc: error: `smpc " + command + "` needs " +
+                  (keyFd ? std::string("only one of --key FILE and --key-fd N")
+                         : std::string("--key FILE or --key-fd N")) +
+                  " (see smpc " + command + " --help)\n");
+    return kExitUsage;
+  }
+  return std::nullopt;
 }
 
 } // namespace smpc::cli

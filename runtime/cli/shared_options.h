@@ -56,6 +56,14 @@ void addClusterOption(OptionTable &t, std::string &out);
 /// --key FILE, this node's secret key (from `smpc keygen`).
 void addKeyOption(OptionTable &t, std::string &out, const std::string &help);
 
+/// --key-fd N: the secret key on inherited descriptor N (3 or above), as
+/// `smpc run` passes its ephemeral keys; 0 when not given.
+void addKeyFdOption(OptionTable &t, uint64_t &out);
+/// Prints the usage error and returns kExitUsage unless exactly one of
+/// --key FILE and --key-fd N was given to `smpc <command>`.
+std::optional<int> checkKeySource(const std::string &command, const std::string &keyPath,
+                                  uint64_t keyFd);
+
 /// Parses NAME=INTEGER as -D takes it; throws UsageError.
 std::pair<std::string, int64_t> parseDefine(const std::string &arg);
 

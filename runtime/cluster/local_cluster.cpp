@@ -1,12 +1,17 @@
 //===- local_cluster.cpp - `smpc run --protocol P`: N processes -----------===//
 //
-// Generates ephemeral keys and a cluster configuration in a private temp
-// dir (0700), starts the dealer (semi2k with dealer preprocessing only; rep3
-// and shamir need none) and one `smpc party` process per party on
-// loopback (real sockets, real CurveZMQ), gives each party only the inputs
-// it owns, and prints each output as its recipients received it. A failed
-// node fails the run with the node named; the others are killed after a
-// short grace so they can report their own view. The temp dir is removed.
+// Generates ephemeral keys and a cluster configuration, starts the dealer
+// (semi2k with dealer preprocessing only; rep3 and shamir need none) and
+// one `smpc party` process per party on loopback (real sockets, real
+// CurveZMQ), gives each party only the inputs it owns, and prints each
+// output as its recipients received it. A failed node fails the run with
+// the node named; the others are killed after a short grace so they can
+// report their own view.
+//
+// Nothing is written to disk, so nothing is left behind however the run
+// ends (SIGKILL included): each child reads its secret key from a pipe
+// (`--key-fd`), drained as it starts, and the program, the configuration
+// and each party's outputs are anonymous memory files (memfd) it inherits.
 //===----------------------------------------------------------------------===//
 #include "runtime/cluster/local_cluster.h"
 
@@ -18,17 +23,21 @@
 #include "vm/bytecode/protocols.h"
 #include "vm/bytecode/serialize.h"
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-#include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 namespace smpc::cli {
 
@@ -42,22 +51,83 @@ void onSignal(int) {
   gInterrupted = 1;
 }
 
-// A private directory removed with everything in it (ephemeral secret keys
-// included) when the run ends.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    const char *base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/smpc-run-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory");
-    path = tmpl;
-    ::chmod(tmpl.c_str(), 0700);
+// The numbers under which a child inherits what it needs.
+constexpr int kKeyFd = 3, kProgramFd = 4, kConfigFd = 5, kOutputsFd = 6;
+
+std::string childPath(int fd) {
+  return "/proc/self/fd/" + std::to_string(fd);
+}
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(Fd &&o) noexcept : fd(std::exchange(o.fd, -1)) {}
+  Fd &operator=(Fd &&o) noexcept {
+    std::swap(fd, o.fd);
+    return *this;
   }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
+  Fd(const Fd &) = delete;
+  Fd &operator=(const Fd &) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
   }
 };
+
+void writeAll(int fd, const void *data, size_t size, const char *what) {
+  const auto *p = static_cast<const char *>(data);
+  while (size) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::runtime_error(std::string("cannot pass ") + what +
+                               " to a node: " + std::strerror(errno));
+    p += n;
+    size -= size_t(n);
+  }
+}
+
+// An anonymous file in memory: never on a file system, gone with the last
+// descriptor.
+Fd memFile(const char *name, std::string_view bytes = {}) {
+  Fd f(::memfd_create(name, MFD_CLOEXEC));
+  if (f.fd < 0)
+    throw std::runtime_error(std::string("cannot create an in-memory file: ") +
+                             std::strerror(errno));
+  writeAll(f.fd, bytes.data(), bytes.size(), name);
+  return f;
+}
+
+std::string readMemFile(int fd) {
+  std::string out;
+  char buf[65536];
+  for (off_t at = 0;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, size_t(n));
+    at += n;
+  }
+  return out;
+}
+
+// A pipe holding one secret key line, its write end already closed: the
+// child reads the key and end of file, and the key never touches a disk.
+Fd keyPipe(const net::SecretKey &key) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+  Fd rd(p[0]), wr(p[1]);
+  std::string line = net::z85Encode(key.secretBytes()) + "\n";
+  try {
+    writeAll(wr.fd, line.data(), line.size(), "a key");
+  } catch (...) {
+    sodium_memzero(line.data(), line.size());
+    throw;
+  }
+  sodium_memzero(line.data(), line.size());
+  return rd;
+}
 
 uint32_t envMs(const char *name, uint32_t dflt) {
   const char *v = std::getenv(name);
@@ -96,46 +166,30 @@ int runLocalCluster(const RunRequest &req) {
   }
   const bool preprocessed = bc::info(*protocol).preprocessing;
   const bool useDealer = preprocessed && req.preprocessing == "dealer";
-  TempDir dir;
-  auto at = [&](const std::string &f) { return (dir.path / f).string(); };
-
-  {
-    auto bytes = bc::writeProgram(prog);
-    std::ofstream f(at("prog.smpcb"), std::ios::binary);
-    f.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
-    if (!f) {
-      printError("cannot write the program to the temporary directory");
-      return kExitFail;
-    }
-  }
   net::ClusterConfig cfg;
   uint8_t jobBytes[8];
   randombytes_buf(jobBytes, sizeof jobBytes);
   char jobHex[17];
   sodium_bin2hex(jobHex, sizeof jobHex, jobBytes, sizeof jobBytes);
   cfg.jobId = std::string("local-") + jobHex;
-  auto addNode = [&](uint32_t id, const std::string &file) {
+  std::vector<net::SecretKey> keys; // parties 0..n-1, then the dealer
+  auto addNode = [&](uint32_t id) {
     net::NodeConfig c;
     c.id = id;
     c.endpoint = c.bind = "tcp://127.0.0.1:" + std::to_string(net::freePort());
-    net::SecretKey k = net::net_key_keygen();
-    net::writeKeyPair(at(file), k);
-    c.publicKey = k.publicKey();
+    keys.push_back(net::net_key_keygen());
+    c.publicKey = keys.back().publicKey();
     return c;
   };
   for (uint32_t i = 0; i < n; ++i)
-    cfg.parties.push_back(addNode(i, "party" + std::to_string(i)));
-  if (useDealer) cfg.dealer = addNode(n, "dealer");
+    cfg.parties.push_back(addNode(i));
+  if (useDealer) cfg.dealer = addNode(n);
   cfg.timeouts.connectMs = envMs("SMPC_CONNECT_TIMEOUT_MS", 20000);
   cfg.timeouts.peerMs = envMs("SMPC_PEER_TIMEOUT_MS", 5000);
   cfg.timeouts.recvMs = envMs("SMPC_RECV_TIMEOUT_MS", 600000);
   // Simulated WAN: added one-way delay per data frame (docs/network.md).
   if (const char *lat = std::getenv("SMPC_LATENCY_MS"); lat && *lat)
     cfg.latencyMs = std::min<uint32_t>(60000, uint32_t(std::strtoul(lat, nullptr, 10)));
-  {
-    std::ofstream f(at("cluster.json"));
-    f << net::clusterConfigToJson(cfg);
-  }
   const bool verbose = std::getenv("SMPC_VERBOSE") && *std::getenv("SMPC_VERBOSE");
 
   // Ctrl-C or a kill of this process must not leave party processes behind:
@@ -147,28 +201,37 @@ int runLocalCluster(const RunRequest &req) {
   ::sigaction(SIGTERM, &sa, &oldTerm);
 
   std::vector<Node> nodes;
+  std::vector<Fd> outFiles(n);
   try {
+    const auto bytes = bc::writeProgram(prog);
+    const Fd progFile =
+        memFile("smpc-program", {reinterpret_cast<const char *>(bytes.data()), bytes.size()});
+    const Fd cfgFile = memFile("smpc-cluster", net::clusterConfigToJson(cfg));
+    // Each child's key pipe is closed here as soon as the child has it.
+    auto spawn = [&](const std::vector<std::string> &a, const net::SecretKey &key, const Fd *out) {
+      const Fd kp = keyPipe(key);
+      std::vector<cluster::FdPass> fds = {
+          {kp.fd, kKeyFd}, {progFile.fd, kProgramFd}, {cfgFile.fd, kConfigFd}};
+      if (out) fds.push_back({out->fd, kOutputsFd});
+      return cluster::spawnSelf(a, "/dev/null", fds);
+    };
+    const std::vector<std::string> common = {"--config",  childPath(kConfigFd),
+                                             "--key-fd",  std::to_string(kKeyFd),
+                                             "--program", childPath(kProgramFd)};
     if (useDealer) {
-      std::vector<std::string> a = {"dealer",         "--config",  at("cluster.json"), "--key",
-                                    at("dealer.key"), "--program", at("prog.smpcb")};
+      std::vector<std::string> a = {"dealer"};
+      a.insert(a.end(), common.begin(), common.end());
       if (verbose) a.push_back("--verbose");
-      nodes.push_back({"the dealer", cluster::spawnSelf(a, "/dev/null"), false, 0, true});
+      nodes.push_back({"the dealer", spawn(a, keys[n], nullptr), false, 0, true});
     }
     for (uint32_t i = 0; i < n; ++i) {
       std::string id = std::to_string(i);
-      std::vector<std::string> a = {"party",
-                                    "--config",
-                                    at("cluster.json"),
-                                    "--id",
-                                    id,
-                                    "--key",
-                                    at("party" + id + ".key"),
-                                    "--program",
-                                    at("prog.smpcb"),
-                                    "--protocol",
-                                    req.protocol,
-                                    "--outputs-raw",
-                                    at("out" + id + ".json")};
+      std::vector<std::string> a = {"party", "--id", id};
+      a.insert(a.end(), common.begin(), common.end());
+      for (const std::string &s : {std::string("--protocol"), req.protocol,
+                                   std::string("--outputs-raw"), childPath(kOutputsFd)})
+        a.push_back(s);
+      outFiles[i] = memFile("smpc-outputs");
       if (preprocessed) {
         a.push_back("--preprocessing");
         a.push_back(req.preprocessing);
@@ -186,8 +249,9 @@ int runLocalCluster(const RunRequest &req) {
         a.push_back(std::to_string(req.maxSteps));
       }
       if (verbose) a.push_back("--verbose");
-      nodes.push_back({"party " + id, cluster::spawnSelf(a, "/dev/null")});
+      nodes.push_back({"party " + id, spawn(a, keys[i], &outFiles[i])});
     }
+    keys.clear(); // wiped: each child has its own now
   } catch (const std::exception &e) {
     for (auto &nd : nodes)
       ::kill(nd.pid, SIGKILL);
@@ -245,9 +309,8 @@ int runLocalCluster(const RunRequest &req) {
   // Each output as its first recipient received it.
   std::vector<nlohmann::json> raw(n);
   for (uint32_t i = 0; i < n; ++i) {
-    std::ifstream f(at("out" + std::to_string(i) + ".json"));
     try {
-      raw[i] = nlohmann::json::parse(f);
+      raw[i] = nlohmann::json::parse(readMemFile(outFiles[i].fd));
     } catch (const std::exception &) {
       printError("party " + std::to_string(i) + " finished without writing its outputs");
       return kExitFail;

@@ -1,6 +1,7 @@
 //===- process.cpp - fork/exec of this executable for cluster nodes -------===//
 #include "runtime/cluster/process.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -11,7 +12,8 @@
 
 namespace smpc::cluster {
 
-pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutPath) {
+pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutPath,
+                const std::vector<FdPass> &fds) {
   // argv is built before fork: the child only calls async-signal-safe code.
   std::vector<std::string> all = {"smpc"};
   all.insert(all.end(), args.begin(), args.end());
@@ -19,6 +21,12 @@ pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutP
   for (auto &s : all)
     argv.push_back(s.data());
   argv.push_back(nullptr);
+  // Above every number involved, so moving one descriptor to its child
+  // number never overwrites another that is still to be moved.
+  int spare = 3;
+  for (const FdPass &f : fds)
+    spare = std::max({spare, f.parent + 1, f.child + 1});
+  std::vector<int> moved(fds.size());
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0)
@@ -30,6 +38,10 @@ pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutP
       int fd = ::open(stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
       if (fd < 0 || ::dup2(fd, 1) < 0) ::_exit(127);
     }
+    for (size_t i = 0; i < fds.size(); ++i)
+      if ((moved[i] = ::fcntl(fds[i].parent, F_DUPFD_CLOEXEC, spare)) < 0) ::_exit(127);
+    for (size_t i = 0; i < fds.size(); ++i) // dup2 clears close-on-exec on the copy
+      if (::dup2(moved[i], fds[i].child) < 0) ::_exit(127);
     ::execv("/proc/self/exe", argv.data());
     ::_exit(127);
   }

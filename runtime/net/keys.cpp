@@ -161,6 +161,47 @@ SecretKey loadSecretKey(const std::string &path) {
   return k;
 }
 
+SecretKey readSecretKeyFd(int fd) {
+  const std::string what = "--key-fd " + std::to_string(fd);
+  if (fd < 3)
+    throw KeyError(what +
+                   ": descriptors 0, 1 and 2 are the standard streams; pass the key on 3 or above");
+  struct stat st;
+  if (::fcntl(fd, F_GETFD) < 0 || ::fstat(fd, &st) != 0)
+    throw KeyError(what + ": descriptor " + std::to_string(fd) +
+                   " is not open; start the command with the key on it (e.g. `3< party.key`)");
+  if (S_ISREG(st.st_mode) && (st.st_mode & 077)) {
+    ::close(fd);
+    throw KeyError(what + ": the file on descriptor " + std::to_string(fd) +
+                   " is accessible by group or others; make it mode 600");
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+    ::close(fd);
+    throw KeyError(what + ": descriptor " + std::to_string(fd) +
+                   " is not a pipe, socket or regular file");
+  }
+  // One line: a writer that keeps its end open must not make us wait for
+  // end of file.
+  std::array<char, 4097> buf{};
+  size_t got = 0;
+  while (got < buf.size()) {
+    ssize_t n = ::read(fd, buf.data() + got, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || buf[got] == '\n') break;
+    ++got;
+  }
+  ::close(fd);
+  std::array<uint8_t, kKeyBytes> raw;
+  bool ok = got < 4096 && decodeKey(trim(std::string_view(buf.data(), got)), raw.data());
+  sodium_memzero(buf.data(), buf.size());
+  if (!ok)
+    throw KeyError(what + ": expected one line of 40 Z85 characters (as `smpc keygen` writes a "
+                          "secret key)");
+  SecretKey k = SecretKey::fromSecret(raw.data());
+  sodium_memzero(raw.data(), raw.size());
+  return k;
+}
+
 PublicKey loadPublicKey(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw KeyError("cannot open public key file " + path + ": " + std::strerror(errno));

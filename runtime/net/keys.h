@@ -56,6 +56,12 @@ void writeKeyPair(const std::string &prefix, const SecretKey &key);
 /// Loads a secret-key file, checking its format and that it is not group- or
 /// world-accessible.
 SecretKey loadSecretKey(const std::string &path);
+/// Reads a secret key from an inherited descriptor (`--key-fd`): a pipe,
+/// socket or 0600 regular file holding one line as `smpc keygen` writes it.
+/// Reads up to the first newline or end of file, then closes `fd`. This is
+/// how `smpc run` hands its children their ephemeral keys without writing
+/// them to disk.
+SecretKey readSecretKeyFd(int fd);
 /// Loads a public-key file (Z85 or hex).
 PublicKey loadPublicKey(const std::string &path);
 

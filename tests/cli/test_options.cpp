@@ -61,8 +61,7 @@ TEST_CASE("usage errors: unknown, missing, repeated and malformed options") {
        "unknown option '--prot' for `smpc run` (see smpc run --help)"},
       {"keygen", "`smpc keygen` needs --out PREFIX (see smpc keygen --help)"},
       {"keygen --out a --out b", "--out is given twice; give it once"},
-      {"dealer", "`smpc dealer` needs --config CLUSTER.json and --key FILE (see smpc dealer "
-                 "--help)"},
+      {"dealer", "`smpc dealer` needs --config CLUSTER.json (see smpc dealer --help)"},
       {"party --config c.json --key k --program p --id 64",
        "--id takes an integer from 0 to 63, got '64'"},
       {"asm a.s b.s", "`smpc asm` takes one source, got 'a.s' and 'b.s'"},

@@ -370,6 +370,154 @@ def case_local_cluster_killed_party():
         check(os.listdir(d) == [], "temp dir left behind: %s" % os.listdir(d))
 
 
+def long_run(d, parties=3):
+    """`smpc run` of a long semi2k job with the dealer, under TMPDIR=d."""
+    args = ["run", os.path.join(HERE, "long.smpc"), "-D", "n=200000", "--protocol", "semi2k",
+            "--parties", str(parties), "--input", "x=" + os.path.join(HERE, "long_x.csv"),
+            "--input", "y=" + os.path.join(HERE, "long_y.csv")]
+    env = dict(os.environ, SMPC_PEER_TIMEOUT_MS=str(KILL_PEER_MS), TMPDIR=d)
+    return subprocess.Popen([SMPC] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, cwd=d)
+
+
+def wait_running(p, count):
+    """The `count` children of `p` once the parties (all but the dealer,
+    spawned first) have computed a little: the job runs."""
+    kids = []
+    for _ in range(300):
+        time.sleep(0.1)
+        kids = children(p.pid)
+        if len(kids) == count and all(cpu_seconds(k) >= 0.2 for k in kids[1:]):
+            return kids
+    p.kill()
+    fail("expected %d running children, found %s" % (count, kids))
+
+
+def key_files(d):
+    found = []
+    for root, _, files in os.walk(d):
+        found += [os.path.join(root, f) for f in files]
+    return found
+
+
+def check_no_key_on_disk(p, d, kids):
+    # The job runs: nothing was written under TMPDIR or the working
+    # directory, each child got its key on descriptor 3 (a pipe) and has
+    # already closed it, and no command line names a key file.
+    check(key_files(d) == [], "files written during the run: %s" % key_files(d))
+    for k in kids:
+        argv = open("/proc/%d/cmdline" % k).read().split("\0")
+        check("--key" not in argv and "--key-fd" in argv, "child %d: %s" % (k, argv))
+        for fd in os.listdir("/proc/%d/fd" % k):
+            try:
+                target = os.readlink("/proc/%d/fd/%s" % (k, fd))
+            except OSError:
+                continue
+            check(not target.startswith(d) and ".key" not in target,
+                  "child %d has %s open" % (k, target))
+            # Its key pipe is read and closed (stdout and stderr are the
+            # only pipes it keeps).
+            check(int(fd) <= 2 or not target.startswith("pipe:"),
+                  "child %d still holds a pipe on descriptor %s" % (k, fd))
+
+
+def check_children_gone(kids):
+    for _ in range(50):
+        alive = [k for k in kids if os.path.exists("/proc/%d" % k) and
+                 open("/proc/%d/stat" % k).read().rsplit(")", 1)[1].split()[0] != "Z"]
+        if not alive:
+            return
+        time.sleep(0.1)
+    fail("children survived the launcher: %s" % alive)
+
+
+def case_local_cluster_sigterm():
+    # A terminated `smpc run` stops its nodes and leaves nothing behind:
+    # the ephemeral keys never reached a disk.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with tempfile.TemporaryDirectory() as d:
+            p = long_run(d)
+            kids = wait_running(p, 4)
+            check_no_key_on_disk(p, d, kids)
+            p.send_signal(sig)
+            try:
+                out, err = p.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                fail("smpc run still runs 15 s after signal %d" % sig)
+            check(p.returncode == 1, "exit code %s after signal %d" % (p.returncode, sig))
+            check("the local cluster failed: interrupted" in err, err)
+            check(out == "", "outputs printed after an interruption: " + out)
+            check_children_gone(kids)
+            check(key_files(d) == [], "left behind: %s" % key_files(d))
+
+
+def case_local_cluster_sigkill():
+    # SIGKILL runs no handler: the children die with the launcher
+    # (PDEATHSIG), and since no key was written there is nothing to remove.
+    with tempfile.TemporaryDirectory() as d:
+        p = long_run(d)
+        kids = wait_running(p, 4)
+        check_no_key_on_disk(p, d, kids)
+        p.kill()
+        p.communicate(timeout=15)
+        check_children_gone(kids)
+        check(key_files(d) == [], "left behind: %s" % key_files(d))
+
+
+def case_key_fd():
+    # `smpc party --key-fd N`: the key on an inherited descriptor, checked.
+    with tempfile.TemporaryDirectory() as d:
+        cfg = make_cluster(d, 2, dealer=False)
+        prog = compile_long(d, 2)
+        key0 = os.path.join(d, "party0.key")
+        base = ["party", "--config", cfg, "--id", "0", "--program", prog]
+
+        def party(extra, stdin_key=None, fd_file=None):
+            fds, kw = (), {}
+            if fd_file is not None:
+                f = os.open(fd_file, os.O_RDONLY)
+                os.dup2(f, 7)
+                os.close(f)
+                fds = (7,)
+            try:
+                return subprocess.run([SMPC] + base + extra, capture_output=True, text=True,
+                                      timeout=60, pass_fds=fds, input=stdin_key)
+            finally:
+                if fds:
+                    os.close(7)
+
+        r = party(["--key-fd", "7"])
+        check(r.returncode == 1 and r.stderr.strip() == "smpc: error: party 0: --key-fd 7: "
+              "descriptor 7 is not open; start the command with the key on it (e.g. "
+              "`3< party.key`)", r.stderr)
+        r = party(["--key-fd", "2"])
+        check(r.returncode == 2 and r.stderr.strip() == "smpc: error: --key-fd takes an integer "
+              "from 3 to 1048576, got '2'", r.stderr)
+        r = party(["--key", key0, "--key-fd", "7"])
+        check(r.returncode == 2 and r.stderr.strip() == "smpc: error: `smpc party` needs only one "
+              "of --key FILE and --key-fd N (see smpc party --help)", r.stderr)
+        garbage = os.path.join(d, "garbage")
+        with open(garbage, "w") as f:
+            f.write("not a key\n")
+        os.chmod(garbage, 0o600)
+        r = party(["--key-fd", "7"], fd_file=garbage)
+        check(r.returncode == 1 and r.stderr.strip() == "smpc: error: party 0: --key-fd 7: "
+              "expected one line of 40 Z85 characters (as `smpc keygen` writes a secret key)",
+              r.stderr)
+        os.chmod(garbage, 0o644)
+        r = party(["--key-fd", "7"], fd_file=garbage)
+        check(r.returncode == 1 and r.stderr.strip() == "smpc: error: party 0: --key-fd 7: the "
+              "file on descriptor 7 is accessible by group or others; make it mode 600", r.stderr)
+        # The right key on a descriptor gets as far as the inputs.
+        r = party(["--key-fd", "7"], fd_file=key0)
+        check(r.stderr.strip() == "smpc: error: party 0: input 'x' (party 0) has no data: pass "
+              "--input x=FILE", r.stderr)
+        r = run(["dealer", "--config", cfg])
+        check(r.returncode == 2 and r.stderr.strip() == "smpc: error: `smpc dealer` needs "
+              "--key FILE or --key-fd N (see smpc dealer --help)", r.stderr)
+
+
 def killed_hm_party(protocol, parties):
     with tempfile.TemporaryDirectory() as d:
         args = ["run", os.path.join(HERE, "long.smpc"), "-D", "n=200000", "--protocol", protocol,
@@ -454,8 +602,8 @@ def case_party_errors():
         check(r.stderr.strip() == "smpc: error: party 0: %s: parties: needs between 2 and 64 "
               "parties, found 1" % bad, r.stderr)
         r = run(["party", "--config", cfg, "--id", "0"])
-        check(r.returncode == 2 and r.stderr == "smpc: error: `smpc party` needs --key FILE and "
-              "--program PROG.smpcb (see smpc party --help)\n", r.stderr)
+        check(r.returncode == 2 and r.stderr == "smpc: error: `smpc party` needs --program "
+              "PROG.smpcb (see smpc party --help)\n", r.stderr)
         r = run(["dealer", "--config", cfg, "--key", key0])
         check(r.stderr.strip() == "smpc: error: the dealer: %s has no \"dealer\" entry" % cfg,
               r.stderr)
