@@ -276,8 +276,10 @@ int runLocalCluster(const RunRequest &req) {
         nd.status = st;
         --running;
         if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-          // The dealer fails because a party did: name the party when there is one.
-          std::string &slot = nd.isDealer ? dealerFailure : firstFailure;
+          // A dealer that exits with an error does so because a party
+          // failed: name the party when there is one. A dealer killed by a
+          // signal failed first, and the parties fail because of it.
+          std::string &slot = nd.isDealer && !WIFSIGNALED(st) ? dealerFailure : firstFailure;
           if (slot.empty()) slot = nd.name + " " + cluster::describeStatus(st);
           if (!killAt)
             killAt = Clock::now() + std::chrono::milliseconds(cfg.timeouts.peerMs + 1000);

@@ -68,6 +68,13 @@ void Mesh::Impl::kill(uint32_t p, const std::string &why) {
   cv.notify_all();
 }
 
+std::string Mesh::Impl::otherJob(uint32_t from) const {
+  return name(from) + " sent a frame of another job: its job id differs from this node's '" +
+         cfg.jobId +
+         "' (is it still running an earlier job, or was it started with an earlier job's "
+         "configuration?); give every node the same cluster configuration";
+}
+
 void Mesh::Impl::revive(uint32_t p) {
   PeerState &ps = peers[p];
   ps.dead.clear();
@@ -279,7 +286,10 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
     if (!admitConnection(from, fd)) return;
   }
   if (opts.slowReceiveForTest.count()) std::this_thread::sleep_for(opts.slowReceiveForTest);
-  auto data = std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size());
+  handleFrame(from, std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size()));
+}
+
+void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data) {
   receivedBytes += data.size();
   std::string why;
   auto h = decodeHeader(data, why);
@@ -301,8 +311,7 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
         return log(name(from) + " belongs to another cluster (its cluster id differs); frame "
                                 "dropped");
       ps.heard = true, ps.lastHeard = Clock::now();
-      return kill(from, name(from) + " sent a frame for another job (job id mismatch); check "
-                                     "that every node uses the same cluster configuration");
+      return kill(from, otherJob(from));
     }
   }
   if (multiplex) {
@@ -384,9 +393,7 @@ void Mesh::Impl::handleData(uint32_t from, const FrameHeader &h, std::span<const
   const ChanKey key{h.job, h.channel};
   auto it = chans.find(key);
   if (it != chans.end()) return deliver(*it->second, from, h, payload);
-  if (!opts.multiplex)
-    return kill(from, name(from) + " sent a frame for another job (job id mismatch); check that "
-                                   "every node uses the same cluster configuration");
+  if (!opts.multiplex) return kill(from, otherJob(from));
   // A job this node has finished, or not opened yet.
   if (closedSet.count(key) ||
       pendingBytes[from] + kHeaderBytes + payload.size() > kMaxPendingBytesPerPeer) {
@@ -545,6 +552,23 @@ void Mesh::Impl::handleMonitor(uint32_t p) {
   }
 }
 
+std::string Mesh::Impl::neverHeard(uint32_t p) const {
+  const PeerState &ps = peers[p];
+  const std::string within = std::to_string(connectTimeout.count()) + " ms (timeouts.connect_ms)";
+  // Our own connection to it passed the CurveZMQ handshake, so both keys
+  // are right; what silences a peer then is a frame it refused.
+  if (ps.handshakeOk)
+    return name(p) + " accepted this node's connection (the keys match) but sent nothing within " +
+           within +
+           ": it most likely refused this node's job id (a node started with an earlier job's "
+           "configuration?); give every node the same cluster configuration and see " +
+           name(p) + "'s own error";
+  return name(p) + " did not connect within " + within + ": check that it runs, that " +
+         cfg.node(p).endpoint + " is reachable" +
+         (ps.handshakeProblem.empty() ? std::string(" and that the keys match")
+                                      : "; " + ps.handshakeProblem);
+}
+
 void Mesh::Impl::checkLiveness(Clock::time_point now) {
   std::lock_guard lk(mu);
   for (uint32_t p = 0; p < nodes; ++p) {
@@ -553,12 +577,7 @@ void Mesh::Impl::checkLiveness(Clock::time_point now) {
     if (!ps.dead.empty() || ps.closed) continue;
     if (!ps.heard) {
       // A long-lived node waits for its peers as long as it takes.
-      if (now - start > connectTimeout && !opts.multiplex)
-        kill(p, name(p) + " did not connect within " + std::to_string(connectTimeout.count()) +
-                    " ms (timeouts.connect_ms): check that it runs, that " + cfg.node(p).endpoint +
-                    " is reachable" +
-                    (ps.handshakeProblem.empty() ? std::string(" and that the keys match")
-                                                 : "; " + ps.handshakeProblem));
+      if (now - start > connectTimeout && !opts.multiplex) kill(p, neverHeard(p));
     } else if (ps.disconnectedAt && now - *ps.disconnectedAt > grace) {
       kill(p, name(p) + " disconnected (its process exited or the network failed)");
     } else if (now - ps.lastHeard > peerTimeout) {
@@ -679,40 +698,44 @@ void Mesh::Impl::ioLoop() {
   cv.notify_all();
 }
 
+void Mesh::Impl::init(const ClusterConfig &config, uint32_t selfId, MeshOptions options) {
+  if (selfId >= config.numNodes())
+    throw ConfigError("node id " + std::to_string(selfId) + " is not in the cluster configuration");
+  cfg = config;
+  self = selfId;
+  nodes = cfg.numNodes();
+  job = hashJobId(cfg.jobId);
+  opts = std::move(options);
+  const Timeouts &t = cfg.timeouts;
+  peerTimeout = milliseconds(t.peerMs);
+  hbIvl = milliseconds(t.heartbeatMs ? t.heartbeatMs : std::max<uint32_t>(1, t.peerMs / 5));
+  connectTimeout = milliseconds(t.connectMs);
+  recvTimeout = milliseconds(t.recvMs);
+  latency = milliseconds(cfg.latencyMs);
+  grace = milliseconds(std::min<uint32_t>(500, t.peerMs / 2));
+  receiveBudget = std::min(milliseconds(20), std::max(milliseconds(1), hbIvl / 4));
+  peers.resize(nodes);
+  peers[self].up = true;
+  pendingBytes.assign(nodes, 0);
+  buffered.assign(nodes, 0);
+  peerCap = uint64_t(cfg.limits.peerBufferMib) << 20;
+  channelCap = uint64_t(cfg.limits.channelBufferMib) << 20;
+  randombytes_buf(incarnation.data(), incarnation.size());
+  if (!opts.multiplex) // the configuration's job: every channel exists from the start
+    for (uint16_t id = 0; id < kMaxChannels; ++id) {
+      auto st = std::make_shared<ChanState>();
+      st->job = job;
+      st->id = id;
+      st->links.resize(nodes);
+      st->sendSeq.assign(nodes, 0);
+      chans[{job, id}] = st;
+    }
+}
+
 Mesh::Mesh(const ClusterConfig &cfg, uint32_t self, const SecretKey &key, MeshOptions opts)
     : impl_(std::make_unique<Impl>()) {
   Impl &m = *impl_;
-  if (self >= cfg.numNodes())
-    throw ConfigError("node id " + std::to_string(self) + " is not in the cluster configuration");
-  m.cfg = cfg;
-  m.self = self;
-  m.nodes = cfg.numNodes();
-  m.job = hashJobId(cfg.jobId);
-  m.opts = std::move(opts);
-  const Timeouts &t = cfg.timeouts;
-  m.peerTimeout = milliseconds(t.peerMs);
-  m.hbIvl = milliseconds(t.heartbeatMs ? t.heartbeatMs : std::max<uint32_t>(1, t.peerMs / 5));
-  m.connectTimeout = milliseconds(t.connectMs);
-  m.recvTimeout = milliseconds(t.recvMs);
-  m.latency = milliseconds(cfg.latencyMs);
-  m.grace = milliseconds(std::min<uint32_t>(500, t.peerMs / 2));
-  m.receiveBudget = std::min(milliseconds(20), std::max(milliseconds(1), m.hbIvl / 4));
-  m.peers.resize(m.nodes);
-  m.peers[self].up = true;
-  m.pendingBytes.assign(m.nodes, 0);
-  m.buffered.assign(m.nodes, 0);
-  m.peerCap = uint64_t(cfg.limits.peerBufferMib) << 20;
-  m.channelCap = uint64_t(cfg.limits.channelBufferMib) << 20;
-  randombytes_buf(m.incarnation.data(), m.incarnation.size());
-  if (!m.opts.multiplex) // the configuration's job: every channel exists from the start
-    for (uint16_t id = 0; id < kMaxChannels; ++id) {
-      auto st = std::make_shared<ChanState>();
-      st->job = m.job;
-      st->id = id;
-      st->links.resize(m.nodes);
-      st->sendSeq.assign(m.nodes, 0);
-      m.chans[{m.job, id}] = st;
-    }
+  m.init(cfg, self, std::move(opts));
   m.wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (m.wakeFd < 0) throw NetError("cannot create an eventfd for the network thread");
   try {
@@ -764,32 +787,37 @@ std::unique_ptr<vm::Channel> Mesh::channel(uint16_t id) {
   return makeMeshChannel(impl_.get(), st, false);
 }
 
-std::unique_ptr<JobChannel> Mesh::openJob(const std::string &jobId, uint16_t id, bool sequenced) {
-  if (id >= kMaxChannels) throw std::logic_error("Mesh::openJob: channel id out of range");
-  if (!impl_->opts.multiplex) throw std::logic_error("Mesh::openJob: the mesh is not multiplexed");
+std::shared_ptr<ChanState> Mesh::Impl::open(const JobHash &jobHash, uint16_t id, bool sequenced) {
   auto st = std::make_shared<ChanState>();
-  st->job = hashJobId(jobId);
+  st->job = jobHash;
   st->id = id;
   st->sequenced = sequenced;
-  st->links.resize(impl_->nodes);
-  st->sendSeq.assign(impl_->nodes, 0);
-  Impl &m = *impl_;
-  std::lock_guard lk(m.mu);
+  st->links.resize(nodes);
+  st->sendSeq.assign(nodes, 0);
+  std::lock_guard lk(mu);
   const ChanKey key{st->job, id};
-  if (!m.chans.emplace(key, st).second)
-    throw std::logic_error("Mesh::openJob: channel " + std::to_string(id) + " of job '" + jobId +
-                           "' is already open");
-  m.closedSet.erase(key); // reopened on purpose (tests): no longer closed
-  if (auto it = m.pending.find(key); it != m.pending.end()) {
+  if (!chans.emplace(key, st).second) return nullptr;
+  closedSet.erase(key); // reopened on purpose (tests): no longer closed
+  if (auto it = pending.find(key); it != pending.end()) {
     for (auto &[from, f] : it->second.frames) {
       std::string why;
       if (auto h = decodeHeader(f, why))
-        m.deliver(*st, from, *h, std::span<const uint8_t>(f).subspan(kHeaderBytes));
-      m.pendingBytes[from] -= f.size();
+        deliver(*st, from, *h, std::span<const uint8_t>(f).subspan(kHeaderBytes));
+      pendingBytes[from] -= f.size();
       sodium_memzero(f.data(), f.size());
     }
-    m.pending.erase(it);
+    pending.erase(it);
   }
+  return st;
+}
+
+std::unique_ptr<JobChannel> Mesh::openJob(const std::string &jobId, uint16_t id, bool sequenced) {
+  if (id >= kMaxChannels) throw std::logic_error("Mesh::openJob: channel id out of range");
+  if (!impl_->opts.multiplex) throw std::logic_error("Mesh::openJob: the mesh is not multiplexed");
+  auto st = impl_->open(hashJobId(jobId), id, sequenced);
+  if (!st)
+    throw std::logic_error("Mesh::openJob: channel " + std::to_string(id) + " of job '" + jobId +
+                           "' is already open");
   return makeMeshChannel(impl_.get(), st, true);
 }
 

@@ -175,15 +175,25 @@ struct Mesh::Impl {
   /// Marks a peer unusable (first reason wins), fails the sequenced channels
   /// it takes part in (multiplexed) and wakes waiting receivers. Needs mu.
   void kill(uint32_t p, const std::string &why);
+  /// The error for a peer whose frames carry another job id.
+  std::string otherJob(uint32_t from) const;
+  /// The error for a peer not heard from within the connect timeout. Needs mu.
+  std::string neverHeard(uint32_t p) const;
   /// Multiplexed: a peer heard again after being down (or restarted). Needs mu.
   void revive(uint32_t p);
   void markUp(uint32_t p);
   void fireEvents();
 
+  /// The state a new mesh starts from, before any socket: Mesh's
+  /// constructor, and tests/fuzz/fuzz_frame.cpp, which feeds it frames.
+  void init(const ClusterConfig &config, uint32_t selfId, MeshOptions options);
   void setup(const SecretKey &key);
   void ioLoop();
   void handleZap();
   void handleIncoming(zmq::message_t &msg);
+  /// What a frame from authenticated node `from` does once its connection
+  /// is admitted: header checks, heartbeats, Bye, the data path. Takes mu.
+  void handleFrame(uint32_t from, std::span<const uint8_t> data);
   void handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload);
   /// Feeds a frame to an open channel's link: sequence checks, reassembly.
   void deliver(ChanState &st, uint32_t from, const FrameHeader &h,
@@ -192,6 +202,9 @@ struct Mesh::Impl {
   std::vector<uint8_t> take(ChanState &st, uint32_t from);
   /// Wipes and forgets what a link holds (queued messages, a partial one).
   void clearLink(ChanState &st, uint32_t from);
+  /// Multiplexed: opens (job, id) and replays its pending frames through
+  /// the checks; nullptr if it is open already. Takes mu.
+  std::shared_ptr<ChanState> open(const JobHash &jobHash, uint16_t id, bool sequenced);
   /// Wipes and forgets pending frames (all of `key`'s, or the expired ones).
   void dropPending(std::map<ChanKey, PendingFrames>::iterator it);
   void expirePending(Clock::time_point now);

@@ -370,9 +370,9 @@ def case_local_cluster_killed_party():
         check(os.listdir(d) == [], "temp dir left behind: %s" % os.listdir(d))
 
 
-def long_run(d, parties=3):
+def long_run(d, parties=3, n=200000):
     """`smpc run` of a long semi2k job with the dealer, under TMPDIR=d."""
-    args = ["run", os.path.join(HERE, "long.smpc"), "-D", "n=200000", "--protocol", "semi2k",
+    args = ["run", os.path.join(HERE, "long.smpc"), "-D", "n=%d" % n, "--protocol", "semi2k",
             "--parties", str(parties), "--input", "x=" + os.path.join(HERE, "long_x.csv"),
             "--input", "y=" + os.path.join(HERE, "long_y.csv")]
     env = dict(os.environ, SMPC_PEER_TIMEOUT_MS=str(KILL_PEER_MS), TMPDIR=d)
@@ -516,6 +516,102 @@ def case_key_fd():
         r = run(["dealer", "--config", cfg])
         check(r.returncode == 2 and r.stderr.strip() == "smpc: error: `smpc dealer` needs "
               "--key FILE or --key-fd N (see smpc dealer --help)", r.stderr)
+
+
+def case_stale_job_id():
+    # Party 1 runs with the configuration of an earlier job (same keys and
+    # ports, another job_id). Whichever side hears the other first, both
+    # errors say that the job ids differ, and neither suggests the keys.
+    with tempfile.TemporaryDirectory() as d:
+        cfg = make_cluster(d, 2, dealer=False)
+        conf = json.load(open(cfg))
+        conf["job_id"] = "today"
+        conf["timeouts"]["connect_ms"] = 3000
+        json.dump(conf, open(cfg, "w"))
+        conf["job_id"] = "yesterday"
+        old = os.path.join(d, "old.json")
+        json.dump(conf, open(old, "w"))
+        prog = compile_long(d, 20)
+        procs = []
+        for i, (c, inp) in enumerate([(cfg, "x=" + os.path.join(HERE, "long_x.csv")),
+                                      (old, "y=" + os.path.join(HERE, "long_y.csv"))]):
+            procs.append(subprocess.Popen(
+                [SMPC, "party", "--config", c, "--id", str(i), "--key",
+                 os.path.join(d, "party%d.key" % i), "--program", prog, "--input", inp],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        errs = []
+        for p in procs:
+            _, err = p.communicate(timeout=60)
+            check(p.returncode == 1, "exit %s: %s" % (p.returncode, err))
+            errs.append(err.strip())
+        other = "sent a frame of another job: its job id differs from this node's '%s' (is it " \
+                "still running an earlier job, or was it started with an earlier job's " \
+                "configuration?); give every node the same cluster configuration"
+        silent = "accepted this node's connection (the keys match) but sent nothing within " \
+                 "3000 ms (timeouts.connect_ms): it most likely refused this node's job id (a " \
+                 "node started with an earlier job's configuration?); give every node the same " \
+                 "cluster configuration and see party %d's own error"
+        want = [("smpc: error: party 0: party 1 " + other % "today",
+                 "smpc: error: party 0: party 1 " + silent % 1),
+                ("smpc: error: party 1: party 0 " + other % "yesterday",
+                 "smpc: error: party 1: party 0 " + silent % 0)]
+        for i in (0, 1):
+            check(errs[i] in want[i], "party %d: %r" % (i, errs[i]))
+        check(errs[0] == want[0][0] or errs[1] == want[1][0], "nobody saw the other job: %s" % errs)
+
+
+def case_dealer_killed():
+    # The dealer dies while it serves the job: party 0, its client, fails
+    # naming it, and so does party 1 (directly, or through the reason in
+    # party 0's Bye).
+    with tempfile.TemporaryDirectory() as d:
+        cfg = make_cluster(d, 2, dealer=True, peer_ms=KILL_PEER_MS)
+        prog = compile_long(d, 3000000)
+        procs = start_nodes(d, cfg, prog, 2)
+        # Its prefetch for 3,000,000 multiplications takes about 0.5 s of
+        # CPU once the parties connected: kill it in the middle of it.
+        for _ in range(3000):
+            time.sleep(0.02)
+            if cpu_seconds(procs["dealer"].pid) >= 0.1 or procs["dealer"].poll() is not None:
+                break
+        check(procs["dealer"].poll() is None, "the dealer ended early")
+        procs["dealer"].kill()
+        procs["dealer"].wait()
+        errs = {}
+        for i in (0, 1):
+            _, err = procs[i].communicate(timeout=30)
+            check(procs[i].returncode == 1, "party %d exit %s: %s" % (i, procs[i].returncode, err))
+            errs[i] = err.strip()
+        check(errs[0] == "smpc: error: party 0: the dealer disconnected (its process exited or "
+              "the network failed)", errs[0])
+        # Directly, or through party 0's reason in its Bye.
+        check(errs[1] in ("smpc: error: party 1: the dealer disconnected (its process exited or "
+                          "the network failed)",
+                          "smpc: error: party 1: party 0 failed the job: the dealer disconnected "
+                          "(its process exited or the network failed)"), errs[1])
+    # The same under `smpc run`: the launcher names the dealer too.
+    with tempfile.TemporaryDirectory() as d:
+        p = long_run(d, parties=2, n=3000000)
+        kids = []
+        for _ in range(3000):
+            time.sleep(0.02)
+            kids = children(p.pid)
+            if len(kids) == 3 and cpu_seconds(kids[0]) >= 0.1:
+                break
+        check(len(kids) == 3, "expected the dealer and 2 parties, found %s" % kids)
+        os.kill(kids[0], signal.SIGKILL)  # spawn order: the dealer first
+        try:
+            out, err = p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            fail("smpc run still runs 30 s after the dealer was killed")
+        check(p.returncode == 1, "exit code %s" % p.returncode)
+        check("smpc: error: the local cluster failed: the dealer was killed by signal 9" in err, err)
+        for i in (0, 1):  # directly, or (party 1) through party 0's Bye
+            check([l for l in err.splitlines() if l.startswith("smpc: error: party %d: " % i) and
+                   "the dealer disconnected" in l], err)
+        check("party 0 ended the job" not in err and "local cluster failed: party" not in err, err)
+        check(out == "", "outputs printed after a failure: " + out)
 
 
 def killed_hm_party(protocol, parties):

@@ -206,8 +206,9 @@ TEST_CASE("framing: a skipped sequence number is rejected") {
 
 TEST_CASE("framing: a frame of another job is rejected") {
   auto r = deliverRaw({frame(0, "a", "other-job")}, 1);
-  CHECK(r[0] == "party 1 sent a frame for another job (job id mismatch); check that every node "
-                "uses the same cluster configuration");
+  CHECK(r[0] == "party 1 sent a frame of another job: its job id differs from this node's "
+                "'test-job' (is it still running an earlier job, or was it started with an "
+                "earlier job's configuration?); give every node the same cluster configuration");
 }
 
 TEST_CASE("framing: malformed headers are rejected") {
