@@ -20,8 +20,10 @@ PKGS=(
 # k8s/ use.
 if [ "${SMPC_DEPS:-all}" != "build" ]; then
   PKGS+=(iproute2 procps podman debootstrap nats-server unzip)
-  # scripts/lint.sh: clang-format and clang-tidy.
-  PKGS+=(clang-format-14 clang-tidy-14)
+  # scripts/lint.sh (clang-format, clang-tidy) and the libFuzzer targets of
+  # the slow suite (tests/fuzz/run.sh: clang with its fuzzer and sanitizer
+  # runtimes).
+  PKGS+=(clang-format-14 clang-tidy-14 clang-14 libclang-rt-14-dev)
   # Node.js and npm (the chart tests' tooling): the machine's own when
   # present, else Debian's.
   if ! command -v npm >/dev/null; then PKGS+=(nodejs npm); fi
