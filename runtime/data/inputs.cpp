@@ -43,6 +43,8 @@ void Values::checkRoom(uint64_t line) {
 
 std::string Values::shapeName() const {
   if (spec_.ndims == 0) return "a single value";
+  // An open shape (parameter inference) has no sizes to name yet.
+  if (!spec_.expect) return spec_.ndims == 1 ? "a vector" : "a matrix";
   if (spec_.ndims == 1) return "a vector of " + plural(expectRows(), "value", "values");
   return "a " + std::to_string(expectRows()) + " x " + std::to_string(expectCols()) + " matrix";
 }

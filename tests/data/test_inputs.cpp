@@ -344,6 +344,16 @@ TEST_CASE("open shapes: the data says its size (for parameter inference)") {
   p = file("o8.json", "[[1,2],[3]]");
   CHECK_THROWS_WITH_AS(read(p, 2), (p + ": input 'a': row 2 has 1 value, expected 2").c_str(),
                        data::DataError);
+  // A file of the wrong kind for an open shape is refused naming the kind
+  // (found by fuzz_inputs: the message used to read the missing sizes).
+  p = file("o9.json", "[5.5, 1]");
+  CHECK_THROWS_WITH_AS(read(p, 2),
+                       (p + ": input 'a': expected a matrix but the file has a flat array").c_str(),
+                       data::DataError);
+  p = file("o10.json", "7");
+  CHECK_THROWS_WITH_AS(
+      read(p, 1), (p + ": input 'a': expected a vector but the file has a single value").c_str(),
+      data::DataError);
   // Bytes in memory read the same way (what the fuzz target uses).
   data::InputSpec s;
   s.name = "a";
