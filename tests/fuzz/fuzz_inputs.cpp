@@ -3,7 +3,7 @@
 // Any bytes as an input data file through data::readInputBytes, as
 // `smpc run --input` reads it. Byte 0 chooses the format (bit 0: JSON),
 // the element type (bits 1-2), the number of dimensions (bits 3-4),
-// whether the shape is declared (bit 5, sizes in byte 1: rows | cols << 4)
+// whether the shape is declared (bit 5; byte 1 holds rows - 1 | (cols - 1) << 4)
 // and whether only the shape is kept (bit 6). A DataError is the expected
 // refusal; any other exception, a crash, a hang or unbounded memory is a
 // finding. An accepted file must hold exactly what its shape says.
@@ -28,8 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   spec.ndims = uint8_t((mode >> 3 & 3) % 3);
   if (mode & 32) {
     data::Dims d;
-    if (spec.ndims >= 1) d.push_back(n & 15);
-    if (spec.ndims == 2) d.push_back(n >> 4);
+    // Declared sizes are at least 1: the compiler refuses an array of size 0.
+    if (spec.ndims >= 1) d.push_back(1 + (n & 15));
+    if (spec.ndims == 2) d.push_back(1 + (n >> 4));
     spec.expect = d;
   }
   spec.keepValues = !(mode & 64);

@@ -50,15 +50,15 @@ frames = {
 }
 
 # mode: bit 0 JSON, bits 1-2 element (int, fix, bool), bits 3-4 dims,
-# bit 5 declared shape (byte 1: rows | cols << 4), bit 6 shape only.
+# bit 5 declared shape (byte 1: rows - 1 | (cols - 1) << 4), bit 6 shape only.
 inputs = {
-    "csv_int_vector": (0 | 1 << 3 | 32, 3, b"1\n2\n-3\n"),
-    "csv_fix_matrix": (2 | 2 << 3 | 32, 2 | 3 << 4, b"1.5,2,-0.25\n3,4e2,5\n"),
+    "csv_int_vector": (0 | 1 << 3 | 32, 2, b"1\n2\n-3\n"),
+    "csv_fix_matrix": (2 | 2 << 3 | 32, 1 | 2 << 4, b"1.5,2,-0.25\n3,4e2,5\n"),
     "csv_bool_open": (4 | 1 << 3, 0, b"0\n1\n1\n"),
     "csv_scalar": (0, 0, b"42\n"),
     "csv_bom_crlf": (0 | 2 << 3, 0, b"\xef\xbb\xbf1,2\r\n3,4\r\n"),
     "csv_shape_only": (2 | 1 << 3 | 64, 0, b"0.5\n1e-3\n"),
-    "json_int_vector": (1 | 1 << 3 | 32, 3, b"[1, 2, -3]"),
+    "json_int_vector": (1 | 1 << 3 | 32, 2, b"[1, 2, -3]"),
     "json_fix_matrix": (3 | 2 << 3, 0, b"[[1.5, 2], [3, -4.25]]"),
     "json_bool_scalar": (5, 0, b"true"),
     "json_nested_bad": (1 | 2 << 3, 0, b'[[1, [2]], {"a": 1}]'),
