@@ -15,7 +15,12 @@ cmake --build "$DIR" -j "$JOBS" --target "${TARGETS[@]}"
 # halt_on_error: the first race fails the test with its report. libzmq's
 # lock-free queues are not instrumented: tests/tsan.supp names what is
 # suppressed there, and why.
-export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp"
+# ignore_noninstrumented_modules: memory that libzmq and libsodium (not
+# built with TSan) touch through intercepted calls (memcpy of a message
+# they decrypt on ZeroMQ's I/O thread) is not tracked; their lock-free
+# handoff to our threads is invisible to TSan, so tracking it only yields
+# false reports.
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$PWD/tests/tsan.supp"
 # Each test binary runs all its cases (doctest) in one process.
 for t in "${TARGETS[@]}"; do
   echo "tsan: $t"
