@@ -182,9 +182,13 @@ std::string Client::submit(const bc::Program &prog, const JobRequest &req) {
   std::string refusal, code;
   for (auto &c : conns_) {
     api::Message r = c->recv();
-    if (!r.header.value("ok", false) && refusal.empty()) {
+    if (r.header.value("ok", false)) continue;
+    const std::string rc = r.header.value("code", std::string());
+    // A busy node makes the others refuse the job too; whichever answers
+    // first, the submitter must learn that a retry later may succeed.
+    if (refusal.empty() || (rc == api::code::kBusy && code != api::code::kBusy)) {
       refusal = r.header.value("error", std::string("refused"));
-      code = r.header.value("code", std::string());
+      code = rc;
     }
   }
   if (!refusal.empty()) throw ClientError(refusal, code);
