@@ -24,15 +24,6 @@ namespace {
 
 constexpr uint64_t kMiB = uint64_t(1) << 20;
 
-std::string recvError(smpc::vm::Channel &ch, uint32_t from) {
-  try {
-    (void)ch.recv(from);
-  } catch (const NetError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 // A field of /proc/self/status in bytes (VmRSS, VmHWM).
 uint64_t statusBytes(const std::string &field) {
   std::ifstream in("/proc/self/status");

@@ -20,15 +20,6 @@ using smpc::vm::NetError;
 
 namespace {
 
-std::string recvError(smpc::vm::Channel &ch, uint32_t from) {
-  try {
-    (void)ch.recv(from);
-  } catch (const NetError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 /// What node 0 reports when it next receives from node 1, after node 1
 /// closed its mesh with `failure`.
 std::string afterClose(const std::string &failure) {

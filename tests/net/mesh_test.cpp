@@ -20,15 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string recvError(smpc::vm::Channel &ch, uint32_t from) {
-  try {
-    (void)ch.recv(from);
-  } catch (const NetError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 long msSince(Clock::time_point t) {
   return long(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
 }

@@ -30,15 +30,6 @@ MeshOptions multiplexed(std::function<void(uint32_t, bool, const std::string &)>
   return o;
 }
 
-std::string recvError(JobChannel &ch, uint32_t from) {
-  try {
-    (void)ch.recv(from);
-  } catch (const NetError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 } // namespace
 
 TEST_CASE("multiplexed: concurrent jobs on one mesh keep their messages apart") {

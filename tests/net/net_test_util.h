@@ -4,6 +4,7 @@
 #include "runtime/net/config.h"
 #include "runtime/net/free_port.h"
 #include "runtime/net/keys.h"
+#include "vm/core/channel.h"
 
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,16 @@
 #include <vector>
 
 namespace smpc::net::test {
+
+/// The error the next receive from `from` fails with, or "(no error)".
+inline std::string recvError(vm::Channel &ch, uint32_t from) {
+  try {
+    (void)ch.recv(from);
+  } catch (const vm::NetError &e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 struct TestCluster {
   ClusterConfig cfg;
