@@ -3,6 +3,8 @@
 
 #include "vm/bytecode/cost.h"
 #include "vm/core/errors.h"
+#include "vm/crypto/perm.h"
+#include "vm/crypto/prg.h"
 
 #include <algorithm>
 #include <sodium.h>
@@ -100,14 +102,16 @@ void ClearProtocol::runOne(InteractiveOp &op) {
       op.out[i] = (op.x[i] >> op.shift) & 1;
     return;
   case bc::Op::ShuffleS: {
-    // Fisher-Yates with libsodium's unbiased draws, like the secure
-    // protocols' permutations (the result order is unspecified).
+    // The secure protocols' derivation (Fisher-Yates from PRG words) on a
+    // PRG freshly seeded from libsodium: one system call per shuffle, where
+    // a randombytes_uniform per row made one per row.
     const size_t w = op.width, rows = n / w;
     std::vector<uint32_t> perm(rows);
-    for (size_t i = 0; i < rows; ++i)
-      perm[i] = uint32_t(i);
-    for (size_t i = rows; i > 1; --i)
-      std::swap(perm[i - 1], perm[randombytes_uniform(uint32_t(i))]);
+    std::vector<uint64_t> words(crypto::kPermWordsPerElem * rows);
+    crypto::Prg prg(crypto::seed_keygen());
+    prg.fill(std::span<uint64_t>(words));
+    crypto::perm_from_words(words, perm);
+    sodium_memzero(words.data(), words.size() * sizeof(uint64_t));
     for (size_t r = 0; r < rows; ++r)
       std::copy_n(op.x.begin() + perm[r] * w, w, op.out.begin() + r * w);
     return;
