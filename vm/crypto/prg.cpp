@@ -1,8 +1,7 @@
 //===- prg.cpp - AES-128-CTR keystream as a PRG ---------------------------===//
 #include "vm/crypto/prg.h"
 
-#include <cstring>
-#include <limits>
+#include <algorithm>
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdexcept>
@@ -51,14 +50,14 @@ Prg &Prg::operator=(Prg &&o) noexcept {
 
 void Prg::fill(std::span<uint8_t> out) {
   auto *c = static_cast<EVP_CIPHER_CTX *>(ctx_);
-  // CTR keystream = encryption of zeros; done in place in chunks that fit int.
-  std::memset(out.data(), 0, out.size());
+  // CTR keystream = encryption of zeros, read from one small zero block so
+  // the output is written once (zeroing it first cost a second pass).
+  static const uint8_t kZeros[std::size_t{1} << 14] = {};
   std::size_t done = 0;
-  constexpr std::size_t kChunk = std::size_t{1} << 30;
   while (done < out.size()) {
-    const std::size_t n = std::min(kChunk, out.size() - done);
+    const std::size_t n = std::min(sizeof kZeros, out.size() - done);
     int outl = 0;
-    if (EVP_EncryptUpdate(c, out.data() + done, &outl, out.data() + done, static_cast<int>(n)) != 1)
+    if (EVP_EncryptUpdate(c, out.data() + done, &outl, kZeros, static_cast<int>(n)) != 1)
       throw std::runtime_error("AES-128-CTR keystream generation failed");
     done += n;
   }
