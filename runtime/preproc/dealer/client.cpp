@@ -109,11 +109,23 @@ void DealerClient::receiveOne() {
   const RequestMsg r = inflight_.front();
   std::vector<uint8_t> msg = ch_.recv(dealerId_);
   Stream &s = stream(r.key);
-  // Drop the used prefix before appending so the buffer stays small.
+  // Drop the used prefix before appending so the buffer stays small; the
+  // words moved down are wiped at their old places (they are party 0's
+  // share material), and so is a buffer outgrown, before it is freed.
   if (s.head > 0) {
-    sodium_memzero(s.corr.data(), s.head * sizeof(uint64_t));
-    s.corr.erase(s.corr.begin(), s.corr.begin() + static_cast<std::ptrdiff_t>(s.head));
+    const size_t keep = s.corr.size() - s.head;
+    std::copy(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head), s.corr.end(), s.corr.begin());
+    sodium_memzero(s.corr.data() + keep, s.head * sizeof(uint64_t));
+    s.corr.resize(keep);
     s.head = 0;
+  }
+  const uint64_t words = r.count * correctionWordsPerElem(r.key);
+  if (s.corr.capacity() < s.corr.size() + words) {
+    std::vector<uint64_t> bigger;
+    bigger.reserve(std::max<uint64_t>(2 * s.corr.capacity(), s.corr.size() + words));
+    bigger.assign(s.corr.begin(), s.corr.end());
+    wipe(s.corr);
+    s.corr.swap(bigger);
   }
   decodeBatch(msg, r, s.corr);
   wipe(msg);
@@ -166,17 +178,18 @@ void DealerClient::prefetch(const bc::Program &prog) {
   }
 }
 
-void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
-                        std::vector<uint64_t> &corr) {
+DealerClient::Stream &DealerClient::claim(const StreamKey &key, uint64_t count) {
   if (std::string e = validateKey(key); !e.empty()) throw DealerError("bad material request: " + e);
   Stream &s = stream(key);
-  prgWords.assign(count * prgWordsPerElem(key, party_), 0);
-  s.prg.fill(std::span<uint64_t>(prgWords));
   used_[key.kind] += count;
-  if (party_ != 0) return;
+  return s;
+}
 
+void DealerClient::takeCorrections(Stream &s, const StreamKey &key, uint64_t count,
+                                   std::span<uint64_t> out) {
   const uint64_t per = correctionWordsPerElem(key);
   const uint64_t need = count * per;
+  if (out.size() != need) throw DealerError("preprocessing request has inconsistent buffer sizes");
   auto have = [&] { return s.corr.size() - s.head; };
   if (have() + s.pending * per < need) {
     // Short: take the rest from the prediction first, then ask beyond it.
@@ -190,11 +203,20 @@ void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64
   }
   while (have() < need)
     receiveOne();
-  corr.assign(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head),
-              s.corr.begin() + static_cast<std::ptrdiff_t>(s.head + need));
+  std::copy_n(s.corr.data() + s.head, need, out.data());
   sodium_memzero(s.corr.data() + s.head, need * sizeof(uint64_t));
   s.head += need;
   readAhead(key);
+}
+
+void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
+                        std::vector<uint64_t> &corr) {
+  Stream &s = claim(key, count);
+  prgWords.resize(count * prgWordsPerElem(key, party_));
+  s.prg.fill(std::span<uint64_t>(prgWords));
+  if (party_ != 0) return;
+  corr.resize(count * correctionWordsPerElem(key));
+  takeCorrections(s, key, count, corr);
 }
 
 namespace {
@@ -308,19 +330,22 @@ void DealerClient::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
   checkSizes(permuter < dealerId_ && share.size() == words && perm.size() == (mine ? rows : 0) &&
              mask.size() == (mine ? 0 : words));
   const StreamKey key{Kind::Shuffle, permuter, rows, width};
-  std::vector<uint64_t> w, corr;
-  draw(key, 1, w, corr);
-  const uint64_t own = mine ? crypto::kPermWordsPerElem * rows : words;
-  if (mine)
-    crypto::perm_from_words(std::span<const uint64_t>(w).first(own), perm);
-  else
-    std::copy(w.begin(), w.begin() + std::ptrdiff_t(own), mask.begin());
+  // The stream's words go straight into the caller's buffers (a turn is
+  // rows * width words: no staging copy), in the generator's order: the
+  // permutation's words or the mask, then (parties > 0) the share.
+  Stream &s = claim(key, 1);
+  if (mine) {
+    std::vector<uint64_t> pw(crypto::kPermWordsPerElem * rows);
+    s.prg.fill(std::span<uint64_t>(pw));
+    crypto::perm_from_words(pw, perm);
+    wipe(pw);
+  } else {
+    s.prg.fill(mask);
+  }
   if (party_ == 0)
-    std::copy(corr.begin(), corr.end(), share.begin());
+    takeCorrections(s, key, 1, share);
   else
-    std::copy(w.begin() + std::ptrdiff_t(own), w.end(), share.begin());
-  wipe(w);
-  wipe(corr);
+    s.prg.fill(share);
 }
 
 } // namespace smpc::dealer

@@ -90,6 +90,12 @@ private:
   /// the matching corrections.
   void draw(const StreamKey &key, uint64_t count, std::vector<uint64_t> &prgWords,
             std::vector<uint64_t> &corr);
+  /// The two halves of draw() for callers that fill their own buffers:
+  /// claim() checks the key and counts the elements, then the caller reads
+  /// the elements' PRG words from the stream in order, then (party 0)
+  /// takeCorrections() copies the matching corrections into `out`.
+  Stream &claim(const StreamKey &key, uint64_t count);
+  void takeCorrections(Stream &s, const StreamKey &key, uint64_t count, std::span<uint64_t> out);
   /// Triples of either kind: a, b from the PRG, c from the PRG or (party 0)
   /// the corrections.
   void drawTriples(Kind kind, std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c);

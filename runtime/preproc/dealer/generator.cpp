@@ -4,6 +4,7 @@
 #include "vm/crypto/perm.h"
 
 #include <algorithm>
+#include <memory>
 #include <sodium.h>
 #include <string>
 
@@ -45,10 +46,14 @@ std::vector<crypto::Prg> &Generator::prgs(const StreamKey &key) {
 }
 
 namespace {
-// Wipes a share buffer when it goes out of scope.
+// A share buffer, not zero-filled (every user writes it in full before
+// reading it), wiped when it goes out of scope.
 struct Wiped {
-  std::vector<uint64_t> v;
-  explicit Wiped(size_t n) : v(n) {}
+  std::unique_ptr<uint64_t[]> p;
+  std::span<uint64_t> v;
+  explicit Wiped(size_t n) : p(new uint64_t[n]), v(p.get(), n) {}
+  Wiped(const Wiped &) = delete;
+  Wiped &operator=(const Wiped &) = delete;
   ~Wiped() { sodium_memzero(v.data(), v.size() * sizeof(uint64_t)); }
 };
 } // namespace
@@ -81,26 +86,31 @@ void Generator::shuffleTurn(const StreamKey &key, std::span<uint64_t> out) {
   const uint32_t j = key.p1;
   const uint64_t rows = key.p2, w = key.p3, words = rows * w;
   // Every party's draws in the order the client makes them: the permuter's
-  // permutation or another party's mask, then (parties > 0) the share.
+  // permutation or another party's mask, then (parties > 0) the share. The
+  // first mask and the first share are drawn straight into the sums.
   Wiped sumMask(words), sumShare(words), buf(std::max(words, crypto::kPermWordsPerElem * rows));
   std::vector<uint32_t> perm(rows);
+  bool anyMask = false, anyShare = false;
+  auto drawInto = [&](crypto::Prg &prg, std::span<uint64_t> sum, bool &any) {
+    if (!any) {
+      prg.fill(sum);
+      any = true;
+      return;
+    }
+    std::span<uint64_t> b(buf.v.data(), words);
+    prg.fill(b);
+    for (uint64_t k = 0; k < words; ++k)
+      sum[k] += b[k];
+  };
   for (uint32_t i = 0; i < n; ++i) {
     if (i == j) {
       std::span<uint64_t> pw(buf.v.data(), crypto::kPermWordsPerElem * rows);
       ps[i].fill(pw);
       crypto::perm_from_words(pw, perm);
     } else {
-      std::span<uint64_t> mask(buf.v.data(), words);
-      ps[i].fill(mask);
-      for (uint64_t k = 0; k < words; ++k)
-        sumMask.v[k] += mask[k];
+      drawInto(ps[i], sumMask.v, anyMask);
     }
-    if (i != 0) {
-      std::span<uint64_t> share(buf.v.data(), words);
-      ps[i].fill(share);
-      for (uint64_t k = 0; k < words; ++k)
-        sumShare.v[k] += share[k];
-    }
+    if (i != 0) drawInto(ps[i], sumShare.v, anyShare);
   }
   // Party 0's share: pi(sum of masks) minus the others' shares.
   for (uint64_t r = 0; r < rows; ++r) {
