@@ -19,7 +19,7 @@ namespace {
 class ShuffleTask final : public Task {
 public:
   ShuffleTask(vm::InteractiveOp &op, Context &ctx)
-      : op_(op), ctx_(ctx), rows_(op.x.size() / op.width), cur_(op.x.size()) {
+      : op_(op), ctx_(ctx), rows_(op.x.size() / op.width), cur_(Words::uninit(op.x.size())) {
     const uint32_t n = ctx.parties;
     const size_t len = op.x.size();
     turns_.resize(n);
@@ -51,19 +51,18 @@ public:
     Turn &t = turns_[turn_];
     if (turn_ == ctx_.self) {
       sumOpenedInPlace(ex, cur_.span()); // x_j + sum of (x_k - a_k)
+      // The permuted rows are added onto this turn's share in place, which
+      // then becomes the current share: no buffer allocated or copied.
       const size_t w = op_.width;
-      Words next = Words::uninit(cur_.size());
       for (size_t r = 0; r < rows_; ++r) {
         const uint64_t *src = cur_.data() + size_t(t.perm[r]) * w;
-        uint64_t *dst = next.data() + r * w;
-        const uint64_t *sh = t.share.data() + r * w;
+        uint64_t *dst = t.share.data() + r * w;
         for (size_t c = 0; c < w; ++c)
-          dst[c] = src[c] + sh[c];
+          dst[c] += src[c];
       }
-      cur_ = std::move(next);
-    } else {
-      std::copy(t.share.data(), t.share.data() + t.share.size(), cur_.data());
     }
+    cur_ = std::move(t.share); // wipes the previous share
+    t.mask = Words();          // wiped and freed as soon as it is used
     if (++turn_ == ctx_.parties) {
       std::copy(cur_.data(), cur_.data() + cur_.size(), op_.out.begin());
       done_ = true;
