@@ -107,6 +107,23 @@ TEST_CASE("shuffle.s moves whole rows, in the rounds and bytes smpcc cost predic
   CHECK(bc::opCost(bc::Op::ShuffleS, big, 13, bc::ProtocolId::Shamir).unsupported);
 }
 
+TEST_CASE("rep3 shuffle hands the 2-out-of-2 sharing from pair to pair: 4 n words in all") {
+  // Party 0 sends in turns 0 and 2, party 1 in turn 1, party 2 in turn 2
+  // (one reshare to replicated at the end, not one per turn).
+  const uint64_t seed = 4200;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  std::vector<uint64_t> x(300);
+  for (auto &v : x)
+    v = rng();
+  const ShuffleRun r = runShuffles(ProtoCase{"rep3", 3}, x, 3);
+  CHECK(sortedRows(r.opened[0], 3) == sortedRows(x, 3));
+  const uint64_t n = 8 * x.size();
+  CHECK(r.stats[0].bytesSent == 2 * n);
+  CHECK(r.stats[1].bytesSent == n);
+  CHECK(r.stats[2].bytesSent == n);
+}
+
 TEST_CASE("an empty shuffle still takes its rounds") {
   for (const ProtoCase &pc : {ProtoCase{"rep3", 3}, ProtoCase{"shamir", 5}}) {
     INFO(pc.name << " with " << pc.parties << " parties");
