@@ -25,7 +25,8 @@ std::optional<uint32_t> roleByName(std::string_view name) {
 
 std::string rolesText(uint32_t roles) {
   std::string out;
-  for (auto [bit, name] : {std::pair{kOwner, "owner"}, {kAnalyst, "analyst"}, {kAdmin, "admin"}})
+  for (auto [bit, name] :
+       {std::pair{kOwner, "owner"}, {kAnalyst, "analyst"}, {kAdmin, "admin"}, {kWorker, "worker"}})
     if (roles & bit) out += (out.empty() ? "" : " or ") + std::string(name);
   return out.empty() ? "any" : out;
 }

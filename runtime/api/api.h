@@ -19,6 +19,9 @@
 namespace smpc::api {
 
 inline constexpr uint32_t kOwner = 1, kAnalyst = 2, kAdmin = 4;
+/// The party's own workers (`smpc worker`, authenticated with the node's
+/// key). Never a role of a configured client.
+inline constexpr uint32_t kWorker = 8;
 inline constexpr uint32_t kAnyRole = 0;
 
 enum class Op : uint8_t {

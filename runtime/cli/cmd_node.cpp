@@ -16,16 +16,22 @@ void onSignal(int) {
 } // namespace
 
 int cmdNode(const std::vector<std::string> &args) {
-  std::string config;
-  OptionTable t = commandOptions("node", "--config NODE.json");
+  std::string config, nats;
+  OptionTable t = commandOptions("node", "--config NODE.json [--nats URL]");
   t.text("config", "FILE",
          "the node configuration: party, peers, key, store, client endpoint, status port,\n"
          "pinned client keys and limits (docs/node.md)",
          config)
       .required();
+  t.text("nats", "URL",
+         "queue accepted jobs on this NATS JetStream server (nats://host:4222) for `smpc\n"
+         "worker` processes to run, instead of running them here (docs/deploy.md)",
+         nats);
   if (auto rc = t.parse(args)) return *rc;
   try {
-    node::Node n(node::loadNodeConfig(config));
+    node::NodeConfig cfg = node::loadNodeConfig(config);
+    cfg.natsUrl = nats;
+    node::Node n(std::move(cfg));
     struct sigaction sa {};
     sa.sa_handler = onSignal;
     ::sigaction(SIGINT, &sa, nullptr);

@@ -47,6 +47,10 @@ struct NodeConfig {
   uint32_t uploadIdleMs = 30000; // an upload silent this long is aborted
   std::string logLevel = "info"; // debug, info, warn, error
   std::string portFile;          // if set: write the bound ports here (tests)
+  /// NATS JetStream server (`smpc node --nats URL`, not a file field): when
+  /// set, accepted jobs go to this party's work queue and `smpc worker`
+  /// processes run them; the node keeps no triple pool.
+  std::string natsUrl;
 };
 
 /// Reads and validates a node configuration; throws net::ConfigError naming

@@ -147,6 +147,12 @@ api::Message Node::Impl::handle(const Caller &c, api::Message &req) {
       return onResultAck(c, req);
     case api::Op::Cancel:
       return onCancel(c, req);
+    case api::Op::WorkerJob:
+      return onWorkerJob(c, req);
+    case api::Op::WorkerDone:
+      return onWorkerDone(c, req);
+    case api::Op::WorkerFailed:
+      return onWorkerFailed(c, req);
     }
   } catch (const std::invalid_argument &e) {
     return refuse(api::code::kBadRequest, e.what());

@@ -65,15 +65,10 @@ void Node::Impl::launch(const std::shared_ptr<LiveJob> &j) {
   j->thread = std::thread([this, j] { runJobThread(j); });
 }
 
-void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
+std::map<std::string, std::vector<uint64_t>> Node::Impl::loadInputs(const LiveJob &j) {
   std::map<std::string, std::vector<uint64_t>> inputs;
-  MaterialStats material;
-  bool ok = false;
-  std::string error;
-  const auto protocol = nodeProtocol(j->spec.protocol); // checked when the job was accepted
-  const bool pooled = protocol && bc::info(*protocol).preprocessing;
   try {
-    for (const auto &[input, ds] : j->bound) {
+    for (const auto &[input, ds] : j.bound) {
       auto &v = inputs[input];
       v.reserve(ds.shape.size());
       st->readShares(ds.id,
@@ -83,22 +78,63 @@ void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
                                  std::to_string(v.size()) + " of " +
                                  std::to_string(ds.shape.size()) + " shares)");
     }
-    // Only a protocol that consumes preprocessing material draws from the
-    // pool (every node decides alike: the protocol is part of the job).
-    std::unique_ptr<JobMaterial> pre;
-    if (pooled) pre = pool->forJob(j->id, j->poolSession, j->programHash, j->prog, *j->preproc);
-    Counting online(*j->online, j->rounds);
-    JobRun run;
-    run.program = &j->prog;
-    run.protocol = j->spec.protocol;
-    run.inputs = &inputs;
-    run.online = &online;
-    run.background = j->preproc.get();
-    run.pre = pre.get();
-    run.maxSteps = cfg.maxSteps;
-    JobResult res = runJob(run);
-    if (pre) material = pre->stats();
-    pre.reset();
+  } catch (...) {
+    for (auto &[n, v] : inputs)
+      wipe(v);
+    throw;
+  }
+  return inputs;
+}
+
+JobResult Node::Impl::awaitWorker(LiveJob &j) {
+  {
+    std::lock_guard qk(qmu);
+    jobQueue->publish(j.id, json{{"job", j.id}}.dump());
+  }
+  log.info("job queued for a worker", {{"job", j.id}, {"queue", jobQueue->stream()}});
+  std::unique_lock lk(mu);
+  changed.wait(lk, [&] { return j.workerResult || !j.workerError.empty() || j.endAs || stopping; });
+  if (j.workerResult) {
+    JobResult r = std::move(*j.workerResult);
+    j.workerResult.reset();
+    return r;
+  }
+  if (j.endAs) throw std::runtime_error(j.error);
+  if (!j.workerError.empty()) throw std::runtime_error("its worker failed: " + j.workerError);
+  throw std::runtime_error(me() + " shut down");
+}
+
+void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
+  std::map<std::string, std::vector<uint64_t>> inputs;
+  MaterialStats material;
+  bool ok = false;
+  std::string error;
+  // Only a protocol that consumes preprocessing material draws from the
+  // node's pool (every node decides alike: the protocol is part of the job),
+  // and only when the node runs the job itself: a worker makes its own.
+  const auto protocol = nodeProtocol(j->spec.protocol); // checked when the job was accepted
+  const bool pooled = !jobQueue && protocol && bc::info(*protocol).preprocessing;
+  try {
+    JobResult res;
+    if (jobQueue) {
+      res = awaitWorker(*j);
+    } else {
+      inputs = loadInputs(*j);
+      std::unique_ptr<JobMaterial> pre;
+      if (pooled) pre = pool->forJob(j->id, j->poolSession, j->programHash, j->prog, *j->preproc);
+      Counting online(*j->online, j->rounds);
+      JobRun run;
+      run.program = &j->prog;
+      run.protocol = j->spec.protocol;
+      run.inputs = &inputs;
+      run.online = &online;
+      run.background = j->preproc.get();
+      run.pre = pre.get();
+      run.maxSteps = cfg.maxSteps;
+      res = runJob(run);
+      if (pre) material = pre->stats();
+      pre.reset();
+    }
     {
       std::lock_guard lk(mu);
       if (j->endAs) throw std::runtime_error(j->error); // cancelled at the last moment

@@ -36,6 +36,14 @@ Node::Node(NodeConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {
     throw net::ConfigError(n.cfg.source + ": the key " + n.cfg.keyPath +
                            " does not match the public key the cluster pins for party " +
                            std::to_string(n.cfg.party));
+  if (!n.cfg.natsUrl.empty()) {
+    // Jobs run on this party's workers, which make their own preprocessing
+    // and authenticate with this node's key.
+    n.cfg.poolEnabled = false;
+    n.cfg.clients.push_back({"worker", n.key.publicKey(), api::kWorker});
+    n.nats = std::make_unique<queue::Connection>(n.cfg.natsUrl, std::chrono::seconds(10));
+    n.jobQueue = std::make_unique<queue::JobQueue>(*n.nats, n.cfg.peers.jobId, n.cfg.party);
+  }
   net::MeshOptions mo;
   mo.multiplex = true;
   mo.log = [&n](const std::string &s) { n.log.debug("mesh: " + s); };
@@ -63,10 +71,12 @@ Node::Node(NodeConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {
     }
     std::filesystem::rename(tmp, n.cfg.portFile);
   }
-  n.log.info("node started", {{"clients", n.clients->endpoint()},
-                              {"http", n.httpPort},
-                              {"parties", n.parties()},
-                              {"store", n.cfg.storePath}});
+  n.log.info("node started",
+             {{"clients", n.clients->endpoint()},
+              {"jobs_on", n.jobQueue ? "workers (" + n.jobQueue->stream() + ")" : "node"},
+              {"http", n.httpPort},
+              {"parties", n.parties()},
+              {"store", n.cfg.storePath}});
   n.controlThread = std::thread([&n] { n.controlLoop(); });
   // Peer events that came while the node was being built were ignored:
   // replay the peers that are up now.
@@ -365,6 +375,7 @@ void Node::Impl::applyAbort(const std::string &job, JobState as, const std::stri
     }
     if (j.online) j.online->abort(reason);
     if (j.preproc) j.preproc->abort(reason);
+    changed.notify_all(); // a job thread waiting for its worker (--nats) ends too
     return;
   }
   j.online.reset();

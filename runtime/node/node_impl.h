@@ -8,10 +8,12 @@
 #include "runtime/api/api.h"
 #include "runtime/net/mesh.h"
 #include "runtime/node/client_server.h"
+#include "runtime/node/job_runner.h"
 #include "runtime/node/job_spec.h"
 #include "runtime/node/log.h"
 #include "runtime/node/node.h"
 #include "runtime/node/node_pool.h"
+#include "runtime/queue/nats_queue.h"
 #include "runtime/store/store.h"
 #include "vm/bytecode/program.h"
 
@@ -52,6 +54,11 @@ struct LiveJob {
   std::atomic<uint64_t> rounds{0}; // online messages received from the first peer
   std::string poolSession;         // the leader's pool session at start ("" = none)
   Clock::time_point created = Clock::now();
+  // With NATS workers (cfg.natsUrl): the worker that took it fetched it, and
+  // what it reported (under mu).
+  bool workerFetched = false;
+  std::optional<JobResult> workerResult;
+  std::string workerError;
 };
 
 /// The leader's view of a job being accepted by the nodes.
@@ -99,6 +106,10 @@ struct Node::Impl {
   std::set<std::string> running;
   // Uploads in progress: id -> (owner key, last activity).
   std::map<std::string, std::pair<std::string, Clock::time_point>> uploads;
+  // With --nats: this party's work queue (publishing is serialised by qmu).
+  std::unique_ptr<queue::Connection> nats;
+  std::unique_ptr<queue::JobQueue> jobQueue;
+  std::mutex qmu;
   std::mutex cmu; // guards `counters` only, so refusals can be counted under `mu`
   Counters counters;
 
@@ -132,6 +143,11 @@ struct Node::Impl {
 
   // ---- jobs (jobs.cpp)
   void runJobThread(std::shared_ptr<LiveJob> j);
+  /// This node's shares of the job's inputs, by input name (the caller wipes them).
+  std::map<std::string, std::vector<uint64_t>> loadInputs(const LiveJob &j);
+  /// With --nats: queues the job for a worker and waits for its outcome;
+  /// throws with the reason when it failed or the job ended meanwhile.
+  JobResult awaitWorker(LiveJob &j);
   /// Starts the job's thread. Needs mu.
   void launch(const std::shared_ptr<LiveJob> &j);
 
@@ -154,6 +170,10 @@ struct Node::Impl {
   api::Message onResult(const Caller &c, api::Message &req);
   api::Message onResultAck(const Caller &c, api::Message &req);
   api::Message onCancel(const Caller &c, api::Message &req);
+  // ---- requests of this party's workers (workers.cpp)
+  api::Message onWorkerJob(const Caller &c, api::Message &req);
+  api::Message onWorkerDone(const Caller &c, api::Message &req);
+  api::Message onWorkerFailed(const Caller &c, api::Message &req);
   api::Message refuse(const char *code, const std::string &error);
   nlohmann::json jobJson(const store::Job &j, const LiveJob *live);
 
