@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Online time against rounds x latency across hosts: the stats sample with
-three parties and a dealer on four network namespaces (veth + bridge, tc tbf
-at 200 Mbit/s), with 0, 10 and 50 ms of one-way latency added by the
-transport (no netem in this kernel). Prints one `name value unit` line per
-figure; `latency_ratio` = (online with latency - online without) /
-(rounds x latency), 1.0 meaning each round costs exactly one latency.
+"""Online time against rounds x latency across hosts: a sample (default
+stats) through three `smpc node`s on three network namespaces (veth +
+bridge, tc tbf at 200 Mbit/s) and a client on a fourth, with 0, 10 and 50 ms
+of one-way latency added by the transport (no netem in this kernel). Prints
+one `name value unit` line per figure; `latency_ratio` = (online with
+latency - online without) / (rounds x latency), 1.0 meaning each round costs
+exactly one latency. Online time and rounds are the job's own `--stats`
+(party 0's), so job admission and result fetching are not counted.
 
 usage (root): python3 bench/netns/netns_latency.py [BUILD_DIR] [--sample stats] [--reps 3]
 """
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -36,29 +37,43 @@ def main():
     manifest = json.load(open(os.path.join(d, "sample.json")))
     source = os.path.join(d, manifest["program"])
     inputs = {k: os.path.join(d, v) for k, v in manifest["inputs"].items()}
-    owners = netns_lib.inputs_of(open(source).read())
+    outputs = sorted(json.load(open(os.path.join(d, "expected.json"))))
+    types = netns_lib.input_types(open(source).read())
     topo = netns_lib.Topology(4)
     base = None
     try:
         for lat in [int(x) for x in a.latencies.split(",")]:
             with tempfile.TemporaryDirectory() as w:
-                c = netns_lib.SmpcCluster(smpc, topo, w, 3, latency_ms=lat, peer_ms=5000)
-                prog = c.compile(source, inputs)
-                times, rounds = [], 0
-                for rep in range(a.reps):
-                    procs = c.start(prog, inputs, owners, stats=True, tag="r%d" % rep)
-                    errs = {}
-                    for name, p in procs.items():
-                        _, errs[name] = p.communicate(timeout=600)
-                        if p.returncode != 0:
-                            sys.exit("%s failed: %s" % (name, errs[name]))
-                    m = re.search(r"stats \(party 0\): rounds (\d+),.*online ([0-9.e+-]+) s", errs[0])
-                    if not m:
-                        sys.exit("no --stats line from party 0: " + errs[0])
-                    rounds = int(m.group(1))
-                    times.append(float(m.group(2)))
+                c = netns_lib.NodeCluster(smpc, topo, w, 3, latency_ms=lat, peer_ms=5000)
+                c.start()
+                try:
+                    c.wait_ready()
+                    binds, rules = [], []
+                    for inp, path in sorted(inputs.items()):
+                        typ, layout = types[inp]
+                        r = c.client(["share", path, "--as", inp, "--type", typ, "--layout", layout,
+                                      "--quiet"])
+                        if r.returncode != 0:
+                            sys.exit("share: " + r.stderr)
+                        binds += ["--bind", "%s=%s" % (inp, inp)]
+                        rules += ["--input", "%s=%s" % (inp, inp)]
+                    rules += sum([["--output", o + "=client"] for o in outputs], [])
+                    r = c.client(["approve", source] + rules)
+                    if r.returncode != 0:
+                        sys.exit("approve: " + r.stderr)
+                    times, rounds = [], 0
+                    for _ in range(a.reps):
+                        r = c.client(["submit", source] + binds + ["--wait", "--json", "--stats"],
+                                     timeout=600)
+                        if r.returncode != 0:
+                            sys.exit("submit: %s %s" % (r.stdout, r.stderr))
+                        stats = json.loads(r.stdout)["stats"][0]
+                        rounds = int(stats["rounds"])
+                        times.append(float(stats["online_seconds"]))
+                finally:
+                    c.stop()
                 online = statistics.median(times)
-                prefix = "netns.n3.%s" % a.sample
+                prefix = "netns.nodes3.%s" % a.sample
                 if lat == 0:
                     base = online
                     print("%s.rounds %d rounds" % (prefix, rounds))

@@ -93,8 +93,9 @@ class Topology:
         sh("ip", "-n", self.hub, "link", "set", self.port(i), "up" if up else "down")
 
     def popen(self, i, args, **kw):
-        p = subprocess.Popen(["ip", "netns", "exec", self.hosts[i]] + list(args),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        p = subprocess.Popen(["ip", "netns", "exec", self.hosts[i]] + list(args), text=True, **kw)
         self.procs.append(p)
         return p
 
@@ -114,101 +115,113 @@ class Topology:
             sh("ip", "netns", "del", ns, check=False)
 
 
-def cpu_seconds(pid):
-    """CPU time a process has used so far (0 once it is gone)."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return 0.0
-
-
-def wait_computing(procs, timeout=60):
-    """Waits until every process ({name: Popen}; `ip netns exec` execs the
-    command, so the pid is the node's) has computed a little: the job runs,
-    its mesh is connected. A fixed sleep is not enough on a loaded machine,
-    where start-up alone can take seconds. Returns None, or why not."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, p in procs.items():
-            if p.poll() is not None:
-                return "%s ended early: %s" % (name, p.stderr.read())
-        if all(cpu_seconds(p.pid) >= 0.3 for p in procs.values()):
-            return None
-        time.sleep(0.1)
-    return "the job did not start computing within %d s" % timeout
-
-
 def inputs_of(source):
     """{input name: owning party} from a program's `input x: T from party N;`."""
     return {m.group(1): int(m.group(2))
             for m in re.finditer(r"input\s+(\w+)\s*:[^;]*?from\s+party\s+(\d+)", source)}
 
 
-class SmpcCluster:
-    """Keys, a cluster file and `smpc party`/`smpc dealer` processes, one per
-    host of a Topology (the dealer on the last host)."""
+def input_types(source):
+    """{input name: (element type, layout)} of a program's inputs, as
+    `smpc share --type T --layout L` takes them."""
+    out = {}
+    for m in re.finditer(r"input\s+(\w+)\s*:\s*(sfix|sint|sbool)\s*(\[[^\]]*\])?", source):
+        dims = m.group(3)
+        layout = "scalar" if not dims else ("matrix" if "," in dims else "vector")
+        out[m.group(1)] = (m.group(2), layout)
+    return out
 
-    def __init__(self, smpc, topo, workdir, parties, latency_ms=0, peer_ms=1500, port=7000):
-        self.smpc, self.topo, self.dir, self.n = smpc, topo, workdir, parties
+
+class NodeCluster:
+    """One `smpc node` per host 0..N-1 of a Topology (files from `smpc
+    cluster init`, endpoints moved to the hosts' addresses); the client
+    commands run on host N."""
+
+    PEER, CLIENT, HTTP = 7000, 7100, 7200
+
+    def __init__(self, smpc, topo, workdir, parties=3, latency_ms=0, peer_ms=1500,
+                 accept_ms=10000):
+        self.smpc, self.topo, self.n = smpc, topo, parties
         assert len(topo.hosts) >= parties + 1
-        cfg = {"job_id": "netns", "parties": [],
-               "timeouts": {"connect_ms": 10000, "peer_ms": peer_ms, "recv_ms": 120000},
-               "latency_ms": latency_ms}
-        for i in range(parties + 1):
-            name = "party%d" % i if i < parties else "dealer"
-            r = subprocess.run([smpc, "keygen", "--out", os.path.join(workdir, name)],
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                raise RuntimeError("keygen: " + r.stderr)
-            node = {"endpoint": "tcp://%s:%d" % (topo.addrs[i], port),
-                    "public_key": open(os.path.join(workdir, name + ".pub")).read().strip()}
-            if i < parties:
-                node["id"] = i
-                cfg["parties"].append(node)
-            else:
-                cfg["dealer"] = node
-        self.config = os.path.join(workdir, "cluster.json")
-        with open(self.config, "w") as f:
-            json.dump(cfg, f)
-
-    def compile(self, source, inputs, defines=()):
-        """Bytecode of a .smpc program (parameters inferred from the inputs)."""
-        base = os.path.join(self.dir, os.path.splitext(os.path.basename(source))[0])
-        args = [self.smpc, "disasm", source]
-        for d in defines:
-            args += ["-D", d]
-        for name, path in inputs.items():
-            args += ["--input", "%s=%s" % (name, path)]
-        r = subprocess.run(args, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("disasm: " + r.stderr)
-        with open(base + ".s", "w") as f:
-            f.write(r.stdout)
-        r = subprocess.run([self.smpc, "asm", base + ".s", "-o", base + ".smpcb"],
+        self.dir = os.path.join(workdir, "cluster")
+        r = subprocess.run([smpc, "cluster", "init", "--parties", str(parties), "--out", self.dir],
                            capture_output=True, text=True)
         if r.returncode != 0:
-            raise RuntimeError("asm: " + r.stderr)
-        return base + ".smpcb"
+            raise RuntimeError("smpc cluster init: " + r.stderr)
+        peers = self._load("peers.json")
+        for p in peers["parties"]:
+            p["endpoint"] = p["bind"] = "tcp://%s:%d" % (topo.addrs[p["id"]], self.PEER)
+        peers["timeouts"] = {"connect_ms": 10000, "peer_ms": peer_ms, "recv_ms": 120000}
+        peers["latency_ms"] = latency_ms
+        self._save("peers.json", peers)
+        for i in range(parties):
+            cfg = self._load("node%d.json" % i)
+            cfg["client_endpoint"] = "tcp://%s:%d" % (topo.addrs[i], self.CLIENT)
+            cfg["http"] = {"host": topo.addrs[i], "port": self.HTTP}
+            cfg["jobs"]["accept_timeout_ms"] = accept_ms
+            self._save("node%d.json" % i, cfg)
+        client = self._load("cluster.json")
+        for node in client["nodes"]:
+            node["endpoint"] = "tcp://%s:%d" % (topo.addrs[node["party"]], self.CLIENT)
+        self._save("cluster.json", client)
+        self.cluster = os.path.join(self.dir, "cluster.json")
+        self.procs = {}
 
-    def start(self, program, inputs, owners, stats=False, tag="job"):
-        """Starts the dealer and every party; returns {name: Popen}."""
-        procs = {"dealer": self.topo.popen(self.n, [
-            self.smpc, "dealer", "--config", self.config, "--key",
-            os.path.join(self.dir, "dealer.key"), "--program", program])}
-        for i in range(self.n):
-            args = [self.smpc, "party", "--config", self.config, "--id", str(i), "--key",
-                    os.path.join(self.dir, "party%d.key" % i), "--program", program,
-                    "--output-json", os.path.join(self.dir, "%s-out%d.json" % (tag, i))]
-            for name, path in inputs.items():
-                if owners[name] == i:
-                    args += ["--input", "%s=%s" % (name, path)]
-            if stats:
-                args.append("--stats")
-            procs[i] = self.topo.popen(i, args)
-        return procs
-
-    def outputs(self, tag, i):
-        with open(os.path.join(self.dir, "%s-out%d.json" % (tag, i))) as f:
+    def _load(self, name):
+        with open(os.path.join(self.dir, name)) as f:
             return json.load(f)
+
+    def _save(self, name, obj):
+        with open(os.path.join(self.dir, name), "w") as f:
+            json.dump(obj, f, indent=2)
+
+    def log_path(self, i):
+        return os.path.join(self.dir, "node%d.log" % i)
+
+    def log(self, i):
+        with open(self.log_path(i)) as f:
+            return f.read()
+
+    def start(self):
+        for i in range(self.n):
+            log = open(self.log_path(i), "a")
+            self.procs[i] = self.topo.popen(i, [self.smpc, "node", "--config",
+                                                os.path.join(self.dir, "node%d.json" % i)],
+                                            stdout=log, stderr=log)
+            log.close()
+
+    def ready(self, i):
+        r = self.topo.run(i, [self.smpc, "healthcheck", "--timeout-ms", "1000",
+                              "http://%s:%d/readyz" % (self.topo.addrs[i], self.HTTP)])
+        return r.returncode == 0
+
+    def wait_ready(self, timeout=30):
+        import time
+        deadline = time.monotonic() + timeout
+        for i in range(self.n):
+            while not self.ready(i):
+                if self.procs[i].poll() is not None:
+                    raise RuntimeError("node %d exited: %s" % (i, self.log(i)))
+                if time.monotonic() > deadline:
+                    raise RuntimeError("node %d not ready within %d s: %s" % (i, timeout, self.log(i)))
+                time.sleep(0.1)
+
+    def client(self, args, timeout=180):
+        """Runs `smpc ARGS --cluster cluster.json` on the client host."""
+        return self.topo.run(self.n, [self.smpc] + list(args) + ["--cluster", self.cluster],
+                             timeout=timeout)
+
+    def client_popen(self, args):
+        return self.topo.popen(self.n, [self.smpc] + list(args) + ["--cluster", self.cluster])
+
+    def stop(self):
+        for p in self.procs.values():
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs.values():
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs = {}
