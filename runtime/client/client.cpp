@@ -94,7 +94,7 @@ UploadResult Client::share(const std::string &file, const std::string &name,
       }
     };
     data::streamDataFile(
-        file, name, o.elem, frac, api::kChunkValues, [&](std::span<const uint64_t> values) {
+        file, name, o.elem, frac, shape, api::kChunkValues, [&](std::span<const uint64_t> values) {
           // Shares 1..n-1 are uniformly random; share 0 makes them add up.
           for (uint32_t p = 1; p < n; ++p) {
             shares[p].resize(values.size());

@@ -4,10 +4,12 @@
 #include "runtime/data/reader.h"
 #include "vm/bytecode/limits.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,10 +17,15 @@ namespace smpc::data {
 
 namespace detail {
 
-Values::Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint)
-    : spec_(spec), path_(path) {
+Values::Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint, const Sink *sink,
+               size_t chunk)
+    : spec_(spec), path_(path), sink_(sink), chunkSize_(std::max<size_t>(chunk, 1)) {
   if (spec_.ndims > 2) fail(0, "has " + std::to_string(spec_.ndims) + " dimensions (at most 2)");
   if (spec_.fracBits > 62) fail(0, "the program's fixed-point fraction bits are out of range");
+  if (sink_) {
+    chunk_.reserve(chunkSize_);
+    return;
+  }
   if (!spec_.keepValues) return;
   uint64_t want = 1;
   if (spec_.expect)
@@ -33,6 +40,17 @@ Values::Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint
   } catch (const std::bad_alloc &) {
     // grow as the values arrive instead
   }
+}
+
+Values::~Values() {
+  sodium_memzero(chunk_.data(), chunk_.size() * sizeof(uint64_t));
+}
+
+void Values::flush() {
+  if (chunk_.empty()) return;
+  (*sink_)(chunk_);
+  sodium_memzero(chunk_.data(), chunk_.size() * sizeof(uint64_t));
+  chunk_.clear();
 }
 
 void Values::checkRoom(uint64_t line) {
@@ -55,6 +73,7 @@ void Values::fail(uint64_t line, const std::string &what) const {
 }
 
 InputData Values::take(Dims dims) {
+  flush();
   out_.dims = std::move(dims);
   return std::move(out_);
 }
@@ -107,7 +126,10 @@ InputSpec specOf(const bc::IoEntry &e, uint8_t fracBits) {
   return s;
 }
 
-InputData readInput(const InputSpec &spec, const std::string &path) {
+namespace {
+
+InputData readFile(const InputSpec &spec, const std::string &path, const detail::Sink *sink,
+                   size_t chunk) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) throw DataError(where(spec.name, path) + "cannot open the file");
   struct stat st {};
@@ -116,7 +138,7 @@ InputData readInput(const InputSpec &spec, const std::string &path) {
     throw DataError(where(spec.name, path) + "is a directory, not a data file");
   // At least two bytes per value ("1," or "1\n") but the last.
   const uint64_t hint = S_ISREG(st.st_mode) ? uint64_t(st.st_size) / 2 + 1 : 0;
-  detail::Values values(spec, path, hint);
+  detail::Values values(spec, path, hint, sink, chunk);
   if (isJsonPath(path)) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(where(spec.name, path) + "cannot open the file");
@@ -131,6 +153,17 @@ InputData readInput(const InputSpec &spec, const std::string &path) {
                         ")");
     }
   });
+}
+
+} // namespace
+
+InputData readInput(const InputSpec &spec, const std::string &path) {
+  return readFile(spec, path, nullptr, 0);
+}
+
+InputData detail::readInputTo(const InputSpec &spec, const std::string &path, const Sink &sink,
+                              size_t chunk) {
+  return readFile(spec, path, &sink, chunk);
 }
 
 InputData readInputBytes(const InputSpec &spec, std::string_view bytes, const std::string &path) {

@@ -5,18 +5,28 @@
 #include "runtime/data/number.h"
 
 #include <functional>
+#include <span>
 
 namespace smpc::data::detail {
 
 /// Fills `buf` with up to `size` bytes; returns 0 at the end.
 using ReadFn = std::function<size_t(char *buf, size_t size)>;
 
+/// Takes values in chunks (the span is wiped after each call).
+using Sink = std::function<void(std::span<const uint64_t>)>;
+
 /// Where the values go, with the messages every reader uses.
 class Values {
 public:
   /// `sizeHint`: an upper bound of the number of values when the shape is
   /// open (e.g. from the file size), 0 if unknown.
-  Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint);
+  /// With a `sink`, the values go there, at most `chunk` at a time, instead
+  /// of into InputData::values (a file of any size in bounded memory).
+  Values(const InputSpec &spec, const std::string &path, uint64_t sizeHint,
+         const Sink *sink = nullptr, size_t chunk = 0);
+  ~Values();
+  Values(const Values &) = delete;
+  Values &operator=(const Values &) = delete;
 
   /// Encodes one value; throws DataError with `at` ("field 2", "value 3")
   /// on a bad value. Call canTakeMore() first.
@@ -24,13 +34,17 @@ public:
     uint64_t v = 0;
     ValueError e = encodeValue(text, spec_.elem, spec_.fracBits, v);
     if (e != ValueError::None) fail(line, at + " " + describe(e, spec_.fracBits));
-    ++count_;
-    if (spec_.keepValues) out_.values.push_back(v);
+    addEncoded(v);
   }
   /// Adds an already-encoded value.
   void addEncoded(uint64_t v) {
     ++count_;
-    if (spec_.keepValues) out_.values.push_back(v);
+    if (sink_) {
+      chunk_.push_back(v);
+      if (chunk_.size() >= chunkSize_) flush();
+    } else if (spec_.keepValues) {
+      out_.values.push_back(v);
+    }
   }
   uint64_t count() const { return count_; }
   /// Throws when an open shape would exceed what an input can hold.
@@ -45,13 +59,19 @@ public:
   uint64_t expectCols() const { return (*spec_.expect)[1]; }
 
   const InputSpec &spec() const { return spec_; }
+  /// Flushes the sink's last chunk; the values (none with a sink) and `dims`.
   InputData take(Dims dims);
 
 private:
+  void flush();
+
   const InputSpec &spec_;
   const std::string &path_;
   uint64_t count_ = 0;
   InputData out_;
+  const Sink *sink_;
+  const size_t chunkSize_;
+  std::vector<uint64_t> chunk_; // for sink_
 };
 
 /// "1 value", "3 values".
@@ -63,5 +83,9 @@ std::string ordinal(uint64_t n);
 InputData readCsv(Values &values, const ReadFn &read);
 InputData readJsonStream(Values &values, std::istream &in);
 InputData readJsonBytes(Values &values, std::string_view bytes);
+
+/// readInput() with the values going to `sink` (see Values).
+InputData readInputTo(const InputSpec &spec, const std::string &path, const Sink &sink,
+                      size_t chunk);
 
 } // namespace smpc::data::detail

@@ -1,98 +1,43 @@
-//===- stream.cpp - two-pass line reader for large CSV files --------------===//
+//===- stream.cpp - client uploads through the readers of `smpc run` ------===//
+//
+// A file means the same to `smpc share` as to `smpc run --input`: both go
+// through readInput (the streaming CSV and JSON readers), so trimming, the
+// byte-order mark, number syntax and the messages are the same. The scan
+// keeps no values; the second pass hands them to the sink in chunks.
+//===----------------------------------------------------------------------===//
 #include "runtime/data/stream.h"
 
-#include "runtime/data/inputs.h"
-#include "runtime/data/number.h"
+#include "runtime/data/reader.h"
 
-#include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sodium.h>
-#include <vector>
 
 namespace smpc::data {
 
 namespace {
 
-constexpr std::size_t kMaxLine = std::size_t(1) << 20;
-
 bool isJson(const std::string &p) {
   return p.size() >= 5 && p.compare(p.size() - 5, 5, ".json") == 0;
 }
 
-std::string prefix(const std::string &path, uint32_t line) {
-  std::string p = path; // appended piece by piece: GCC 12's -Wrestrict misfires on a + chain
-  if (line) p.append(1, ':').append(std::to_string(line));
-  return p.append(": ");
-}
-
-/// Calls `row(line, fields)` for each non-blank line, fields split on commas.
-void eachLine(const std::string &path,
-              const std::function<void(uint32_t, const std::vector<std::string> &)> &row) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw DataError(prefix(path, 0) + "is a directory, not a data file");
+// The dimensions a JSON file's nesting gives (JSON files are small by
+// nature: this parses the whole file once more).
+uint8_t jsonDims(const std::string &path, const std::string &name) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw DataError(prefix(path, 0) + "cannot open the file");
-  std::string line;
-  std::vector<std::string> fields;
-  uint32_t no = 0;
-  while (std::getline(f, line)) {
-    ++no;
-    if (line.size() > kMaxLine)
-      throw DataError(prefix(path, no) + "the line is longer than 1 MiB; write one value per line");
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    fields.clear();
-    std::size_t start = 0;
-    for (;;) {
-      std::size_t comma = line.find(',', start);
-      fields.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    row(no, fields);
-  }
-  if (f.bad()) throw DataError(prefix(path, 0) + "cannot read the file");
-}
-
-/// One CSV field of dataset `name` to its ring encoding; the message names
-/// the file, line and field, never the text (it may be secret).
-uint64_t encodeField(bc::ElemType t, const std::string &text, uint8_t fracBits,
-                     const std::string &name, const std::string &path, uint32_t line,
-                     uint32_t field) {
-  uint64_t v = 0;
-  ValueError e = encodeValue(text, t, fracBits, v);
-  if (e != ValueError::None)
-    throw DataError(prefix(path, line) + "input '" + name + "': field " + std::to_string(field) +
-                    " " + describe(e, fracBits));
-  return v;
-}
-
-bc::IoEntry jsonEntry(const std::string &name, const FileShape &s, bc::ElemType t) {
-  bc::IoEntry e;
-  e.name = name;
-  e.elem = t;
-  e.ndims = s.ndims;
-  e.rows = s.rows;
-  e.cols = s.cols;
-  return e;
-}
-
-FileShape jsonShape(const std::string &path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw DataError(prefix(path, 0) + "cannot open the file");
+  if (!f) throw DataError(path + ": input '" + name + "': cannot open the file");
   auto j = nlohmann::json::parse(f, nullptr, false);
-  if (j.is_discarded()) throw DataError(prefix(path, 0) + "the file is not valid JSON");
-  FileShape s;
-  if (!j.is_array()) return {0, 1, 1};
-  if (!j.empty() && j[0].is_array()) {
-    s.ndims = 2;
-    s.rows = uint32_t(j.size());
-    s.cols = uint32_t(j[0].size());
-  } else {
-    s.rows = uint32_t(j.size());
-  }
+  if (j.is_discarded())
+    throw DataError(path + ": input '" + name + "': the file is not valid JSON");
+  if (!j.is_array()) return 0;
+  return !j.empty() && j[0].is_array() ? 2 : 1;
+}
+
+InputSpec specFor(const std::string &name, bc::ElemType t, uint8_t fracBits, uint8_t ndims) {
+  InputSpec s;
+  s.name = name;
+  s.elem = t;
+  s.fracBits = fracBits;
+  s.ndims = ndims;
   return s;
 }
 
@@ -102,47 +47,26 @@ FileShape scanDataFile(const std::string &path, const std::string &name, bc::Ele
                        uint8_t fracBits, const std::string &layout) {
   if (layout != "auto" && layout != "scalar" && layout != "vector" && layout != "matrix")
     throw DataError("the layout is auto, scalar, vector or matrix, got '" + layout + "'");
+  // A CSV file read as an open matrix is checked row by row; "auto" then
+  // takes one row or one column as a vector.
+  uint8_t ndims = layout == "scalar" ? 0 : layout == "vector" ? 1 : 2;
+  if (isJson(path)) ndims = jsonDims(path, name);
+  InputSpec spec = specFor(name, t, fracBits, ndims);
+  spec.keepValues = false; // checks every value, keeps only the shape
+  const Dims d = readInput(spec, path).dims;
+  uint64_t count = 1;
+  for (uint64_t x : d)
+    count *= x;
+  if (count == 0) throw DataError(path + ": input '" + name + "': the file has no values");
   FileShape s;
-  if (isJson(path)) {
-    s = jsonShape(path);
-    (void)loadInput(jsonEntry(name, s, t), path, fracBits); // checks every value
-  } else {
-    uint64_t rows = 0, total = 0;
-    uint32_t cols = 0;
-    bool rectangular = true;
-    eachLine(path, [&](uint32_t no, const std::vector<std::string> &fields) {
-      for (std::size_t i = 0; i < fields.size(); ++i)
-        (void)encodeField(t, fields[i], fracBits, name, path, no, uint32_t(i + 1));
-      if (rows == 0) cols = uint32_t(fields.size());
-      rectangular = rectangular && fields.size() == cols;
-      if (layout == "matrix" && !rectangular)
-        throw DataError(prefix(path, no) + "row " + std::to_string(rows + 1) + " has " +
-                        std::to_string(fields.size()) + " values, expected " +
-                        std::to_string(cols));
-      ++rows;
-      total += fields.size();
-      if (total > (uint64_t(1) << 32))
-        throw DataError(prefix(path, 0) + "has more than 2^32 values");
-    });
-    if (total == 0) throw DataError(prefix(path, 0) + "has no values");
-    const bool vectorish = cols == 1 || rows == 1;
-    if (layout == "matrix" || (layout == "auto" && !vectorish)) {
-      if (!rectangular)
-        throw DataError(prefix(path, 0) + "has rows of different lengths (a matrix needs the "
-                                          "same number of values on every line)");
-      s = {2, uint32_t(rows), cols};
-    } else if (!vectorish) {
-      throw DataError(prefix(path, 0) +
-                      "has several values on several lines: that is a "
-                      "matrix, not a " +
-                      layout);
-    } else {
-      s = {1, uint32_t(total), 1};
-    }
-  }
+  if (d.size() == 0) s = {0, 1, 1};
+  if (d.size() == 1) s = {1, uint32_t(d[0]), 1};
+  if (d.size() == 2) s = {2, uint32_t(d[0]), uint32_t(d[1])};
+  if (layout == "auto" && !isJson(path) && (s.rows == 1 || s.cols == 1))
+    s = {1, uint32_t(count), 1};
   if (layout == "scalar") {
-    if (s.count() != 1)
-      throw DataError(prefix(path, 0) + "has " + std::to_string(s.count()) +
+    if (count != 1)
+      throw DataError(path + ": input '" + name + "': the file has " + std::to_string(count) +
                       " values, a scalar has one");
     s = {0, 1, 1};
   } else if (layout == "vector" && s.ndims == 0) {
@@ -152,33 +76,24 @@ FileShape scanDataFile(const std::string &path, const std::string &name, bc::Ele
 }
 
 void streamDataFile(const std::string &path, const std::string &name, bc::ElemType t,
-                    uint8_t fracBits, std::size_t chunk,
+                    uint8_t fracBits, const FileShape &shape, std::size_t chunk,
                     const std::function<void(std::span<const uint64_t>)> &sink) {
-  std::vector<uint64_t> buf;
-  buf.reserve(chunk);
-  auto flush = [&] {
-    if (buf.empty()) return;
-    sink(buf);
-    sodium_memzero(buf.data(), buf.size() * sizeof(uint64_t));
-    buf.clear();
-  };
-  if (isJson(path)) {
-    FileShape s = jsonShape(path);
-    auto all = loadInput(jsonEntry(name, s, t), path, fracBits);
-    for (uint64_t v : all) {
-      buf.push_back(v);
-      if (buf.size() == chunk) flush();
-    }
-    sodium_memzero(all.data(), all.size() * sizeof(uint64_t));
-    return flush();
-  }
-  eachLine(path, [&](uint32_t no, const std::vector<std::string> &fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      buf.push_back(encodeField(t, fields[i], fracBits, name, path, no, uint32_t(i + 1)));
-      if (buf.size() == chunk) flush();
-    }
-  });
-  flush();
+  // Read against the scanned shape, so a file changed since the scan is
+  // refused rather than sent with another shape.
+  uint8_t ndims = shape.ndims;
+  if (isJson(path)) ndims = jsonDims(path, name);
+  InputSpec spec = specFor(name, t, fracBits, ndims);
+  uint64_t count = shape.count();
+  if (ndims == 0) spec.expect = Dims{};
+  if (ndims == 1) spec.expect = Dims{count};
+  if (ndims == 2) spec.expect = Dims{shape.rows, shape.cols};
+  if (isJson(path) && ndims != shape.ndims) spec.expect.reset(); // a layout changed the nesting
+  const Dims d = detail::readInputTo(spec, path, sink, chunk).dims;
+  uint64_t got = 1;
+  for (uint64_t x : d)
+    got *= x;
+  if (got != count)
+    throw DataError(path + ": input '" + name + "': the file changed while it was being sent");
 }
 
 } // namespace smpc::data

@@ -1,9 +1,10 @@
 //===- stream.h - data files read in bounded memory (client uploads) ------===//
 //
-// `smpc share` must handle files far larger than its buffers: a CSV file is
-// read twice, line by line. The first pass checks every value and finds the
+// `smpc share` must handle files far larger than its buffers: a file is read
+// twice by the streaming readers of `smpc run --input` (inputs.h), so it
+// means the same to both. The first pass checks every value and finds the
 // shape (nothing is sent before it passes); the second encodes the values
-// in chunks. JSON files are small by nature and are read whole.
+// in chunks.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -30,9 +31,10 @@ FileShape scanDataFile(const std::string &path, const std::string &name, bc::Ele
                        uint8_t fracBits, const std::string &layout = "auto");
 
 /// Calls `sink` with the encoded values in row-major order, at most
-/// `chunk` values at a time (the span is wiped after each call).
+/// `chunk` values at a time (the span is wiped after each call). `shape` is
+/// what scanDataFile found: a file changed since then is a DataError.
 void streamDataFile(const std::string &path, const std::string &name, bc::ElemType t,
-                    uint8_t fracBits, std::size_t chunk,
+                    uint8_t fracBits, const FileShape &shape, std::size_t chunk,
                     const std::function<void(std::span<const uint64_t>)> &sink);
 
 } // namespace smpc::data

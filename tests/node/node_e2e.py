@@ -516,7 +516,7 @@ def case_uploads():
         with open(ragged, "w") as f:
             f.write("1,2\n3\n")
         r = c.client(["share", ragged, "--as", "ragged"])
-        check(r.returncode == 1 and "rows of different lengths" in r.stderr, "ragged: %r"
+        check(r.returncode == 1 and "row 2 has 1 value, expected 2" in r.stderr, "ragged: %r"
               % r.stderr)
         for i in range(3):
             m = c.http(i, "/metrics")[1]
