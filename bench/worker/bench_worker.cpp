@@ -10,16 +10,14 @@
 // usage: bench_worker [JOBS]   (starts its own nats-server -js on loopback)
 //===----------------------------------------------------------------------===//
 #include "nats_server.h"
+#include "runtime/net/free_port.h"
 #include "tests/worker/dot_job.h"
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <exception>
 #include <thread>
-#include <unistd.h>
 
 using namespace smpc;
 using namespace std::chrono_literals;
@@ -27,23 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
-    throw std::runtime_error("no free loopback port");
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-} // namespace
-
-int main(int argc, char **argv) {
-  const int jobs = argc > 1 ? std::atoi(argv[1]) : 40;
+int run(int jobs) {
   const uint32_t n = 3;
   testing::NatsServer srv;
   const bc::Program prog = testing::dotProgram();
@@ -87,7 +69,7 @@ int main(int argc, char **argv) {
         wc.party = p;
         wc.peers = peers;
         wc.key = keys[p];
-        wc.listen = wc.advertise = "tcp://127.0.0.1:" + std::to_string(freePort());
+        wc.listen = wc.advertise = "tcp://127.0.0.1:" + std::to_string(net::freePort());
         wc.name = "w" + std::to_string(w);
         conns.push_back(std::make_unique<queue::Connection>(srv.url(), 5s));
         workers.push_back(std::make_unique<worker::Worker>(*conns.back(), wc, *nodes[p]));
@@ -115,4 +97,20 @@ int main(int argc, char **argv) {
     std::fflush(stdout);
   }
   return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const int jobs = argc > 1 ? std::atoi(argv[1]) : 40;
+  if (jobs < 1) {
+    std::fprintf(stderr, "usage: bench_worker [JOBS]   (JOBS: a positive number of jobs)\n");
+    return 2;
+  }
+  try {
+    return run(jobs);
+  } catch (const std::exception &e) { // nats-server missing, no free port, ...
+    std::fprintf(stderr, "bench_worker: %s\n", e.what());
+    return 1;
+  }
 }

@@ -104,7 +104,7 @@ JobResult Node::Impl::awaitWorker(LiveJob &j) {
   throw std::runtime_error(me() + " shut down");
 }
 
-void Node::Impl::runJobThread(std::shared_ptr<LiveJob> j) {
+void Node::Impl::runJobThread(const std::shared_ptr<LiveJob> &j) {
   std::map<std::string, std::vector<uint64_t>> inputs;
   MaterialStats material;
   bool ok = false;

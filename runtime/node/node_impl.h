@@ -142,7 +142,7 @@ struct Node::Impl {
   void rememberEnded(const std::string &job, JobState s, const std::string &reason);
 
   // ---- jobs (jobs.cpp)
-  void runJobThread(std::shared_ptr<LiveJob> j);
+  void runJobThread(const std::shared_ptr<LiveJob> &j);
   /// This node's shares of the job's inputs, by input name (the caller wipes them).
   std::map<std::string, std::vector<uint64_t>> loadInputs(const LiveJob &j);
   /// With --nats: queues the job for a worker and waits for its outcome;

@@ -211,7 +211,7 @@ TEST_CASE("with --nats, a job waits for workers, runs on them, and the nodes ser
     CHECK(w->worker->jobsDone() == 1);
 }
 
-TEST_CASE("a party without a worker fails the job everywhere; a late worker never runs it") {
+TEST_CASE("a party without a worker fails the job everywhere, and a late worker never runs it") {
   NatsCluster cl;
   auto c = cl.client();
   auto p = prepareStats(c);

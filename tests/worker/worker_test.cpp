@@ -6,37 +6,22 @@
 //===----------------------------------------------------------------------===//
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "compiler/api.h"
+#include "runtime/net/free_port.h"
 #include "runtime/net/mesh.h"
 #include "runtime/queue/nats_queue.h"
 #include "runtime/worker/worker.h"
 #include "tests/queue/nats_server.h"
 #include "tests/worker/dot_job.h"
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace smpc;
 using namespace std::chrono_literals;
 
 namespace {
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 using testing::FakeNode;
 
@@ -90,7 +75,7 @@ struct Setup {
     c.party = p;
     c.peers = peers;
     c.key = keys[p];
-    const std::string ep = "tcp://127.0.0.1:" + std::to_string(freePort());
+    const std::string ep = "tcp://127.0.0.1:" + std::to_string(net::freePort());
     c.listen = c.advertise = ep;
     c.meetTimeout = 3000ms;
     c.name = name;
@@ -107,8 +92,12 @@ struct Setup {
     for (uint32_t p = 0; p < n; ++p)
       for (uint32_t w = 0; w < perParty; ++w) {
         conns.push_back(std::make_unique<queue::Connection>(nats.url(), 5000ms));
-        workers.push_back(std::make_unique<worker::Worker>(
-            *conns.back(), config(p, "w" + std::to_string(w)), *nodes[p]));
+        // Appended, not "w" + std::string: GCC 12 reports a false -Wrestrict
+        // on that operator+ once inlined here (GCC PR105329).
+        std::string name = "w";
+        name += std::to_string(w);
+        workers.push_back(
+            std::make_unique<worker::Worker>(*conns.back(), config(p, name), *nodes[p]));
         threads.emplace_back([this, wk = workers.back().get()] { wk->run(stop); });
       }
   }
@@ -147,6 +136,7 @@ struct Setup {
 
 std::vector<std::string> jobIds(int count) {
   std::vector<std::string> ids;
+  ids.reserve(std::size_t(count));
   for (int i = 0; i < count; ++i)
     ids.push_back("job-" + std::to_string(i));
   return ids;
@@ -154,7 +144,7 @@ std::vector<std::string> jobIds(int count) {
 
 } // namespace
 
-TEST_CASE("jobs queued before any worker runs start when the workers come up; each runs once") {
+TEST_CASE("jobs queued before any worker runs start when the workers come up, each runs once") {
   Setup s;
   auto jobs = jobIds(3);
   s.publish(jobs);
@@ -194,7 +184,7 @@ TEST_CASE("two workers per party: every job runs exactly once in every party, an
 }
 
 TEST_CASE(
-    "a worker that vanishes mid-job fails the job at every other party; it never runs again") {
+    "a worker that vanishes mid-job fails the job at every other party and never runs again") {
   Setup s;
   const std::string job = "job-vanish";
   s.publish({job});
