@@ -93,36 +93,40 @@ void Worker::runJob(const std::string &jobId) {
         net::MeshOptions mo;
         mo.log = cfg_.log;
         net::Mesh mesh(mc, cfg_.party, cfg_.key, mo);
-        auto online = mesh.channel(net::kOnlineChannel);
-        auto pre = mesh.channel(net::kPreprocChannel);
-        mesh.waitReady();
-        // As on a node that runs its jobs itself: only a protocol that
-        // consumes preprocessing material gets it (made here, by OT on the
-        // job's mesh); rep3 and shamir run on the channels alone.
-        const auto protocol = node::nodeProtocol(in.protocol);
-        std::unique_ptr<vm::Preprocessing> material;
-        if (protocol && bc::info(*protocol).preprocessing)
-          material = preproc::makeOtPreprocessing(*pre);
-        node::JobRun run;
-        run.program = &in.program;
-        run.protocol = in.protocol;
-        run.inputs = &in.inputs;
-        run.online = online.get();
-        run.background = pre.get();
-        run.pre = material.get();
-        run.maxSteps = in.maxSteps;
         try {
-          result = node::runJob(run);
-        } catch (...) {
+          auto online = mesh.channel(net::kOnlineChannel);
+          auto pre = mesh.channel(net::kPreprocChannel);
+          mesh.waitReady();
+          // As on a node that runs its jobs itself: only a protocol that
+          // consumes preprocessing material gets it (made here, by OT on the
+          // job's mesh); rep3 and shamir run on the channels alone.
+          const auto protocol = node::nodeProtocol(in.protocol);
+          std::unique_ptr<vm::Preprocessing> material;
+          if (protocol && bc::info(*protocol).preprocessing)
+            material = preproc::makeOtPreprocessing(*pre);
+          node::JobRun run;
+          run.program = &in.program;
+          run.protocol = in.protocol;
+          run.inputs = &in.inputs;
+          run.online = online.get();
+          run.background = pre.get();
+          run.pre = material.get();
+          run.maxSteps = in.maxSteps;
+          try {
+            result = node::runJob(run);
+          } catch (...) {
+            for (auto &[name, v] : in.inputs)
+              wipe(v);
+            throw;
+          }
           for (auto &[name, v] : in.inputs)
             wipe(v);
+        } catch (const std::exception &e) {
+          // The other parties' workers learn why this one fails the job and
+          // report that root cause, not its departure (errors hold no secrets).
+          mesh.close(e.what());
           throw;
         }
-        for (auto &[name, v] : in.inputs)
-          wipe(v);
-        material.reset();
-        online.reset();
-        pre.reset();
         mesh.close();
       }
       board.put(cfg_.party, "state", "done");

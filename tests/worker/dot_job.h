@@ -53,6 +53,7 @@ struct FakeNode : worker::JobSource {
   uint32_t party = 0;
   bc::Program prog;
   std::vector<uint64_t> a, b;
+  uint64_t maxSteps = 0; // the job's step limit at this party (0 = none)
   std::mutex mu;
   std::map<std::string, int> fetched, finishes;
   std::map<std::string, std::vector<uint64_t>> outputs; // job -> this party's share of p
@@ -65,6 +66,7 @@ struct FakeNode : worker::JobSource {
     in.program = prog;
     in.inputs["a"] = a;
     in.inputs["b"] = b;
+    in.maxSteps = maxSteps;
     return in;
   }
   void finish(const std::string &job, node::JobResult &r) override {

@@ -237,6 +237,25 @@ TEST_CASE(
     CHECK(queue::JobQueue(c, s.peers.jobId, p).waiting() == 0);
 }
 
+TEST_CASE("a worker that fails a job tells the other parties' workers why") {
+  Setup s;
+  const std::string job = "job-limit";
+  s.nodes[2]->maxSteps = 1; // party 2's run stops at its second instruction
+  s.publish({job});
+  s.startWorkers(1);
+  s.waitEnded(1);
+  CHECK(s.nodes[2]->failures[job].find("step limit of 1 instructions exceeded") !=
+        std::string::npos);
+  for (uint32_t p = 0; p < 2; ++p) {
+    // The root cause, not merely that party 2's worker left (possibly
+    // relayed by the other party's worker, which heard it first).
+    INFO("party " << p << ": " << s.nodes[p]->failures[job]);
+    CHECK(s.nodes[p]->failures[job].find("party 2 failed the job: ") != std::string::npos);
+    CHECK(s.nodes[p]->failures[job].find("step limit of 1 instructions exceeded") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("a job whose other parties' workers never show up fails naming them") {
   Setup s;
   const std::string job = "job-alone";
