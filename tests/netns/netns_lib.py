@@ -196,7 +196,6 @@ class NodeCluster:
         return r.returncode == 0
 
     def wait_ready(self, timeout=30):
-        import time
         deadline = time.monotonic() + timeout
         for i in range(self.n):
             while not self.ready(i):
@@ -205,6 +204,37 @@ class NodeCluster:
                 if time.monotonic() > deadline:
                     raise RuntimeError("node %d not ready within %d s: %s" % (i, timeout, self.log(i)))
                 time.sleep(0.1)
+
+    def status(self, i):
+        """Node i's /status.json, fetched from the client host."""
+        url = "http://%s:%d/status.json" % (self.topo.addrs[i], self.HTTP)
+        r = self.topo.run(self.n, [sys.executable, "-c",
+                                   "import sys, urllib.request; "
+                                   "sys.stdout.write(urllib.request.urlopen(sys.argv[1], "
+                                   "timeout=10).read().decode())", url])
+        if r.returncode != 0:
+            raise RuntimeError("status of node %d: %s" % (i, r.stderr))
+        return json.loads(r.stdout)
+
+    def pool_holds(self, needs):
+        """Whether every node i's triple pool holds needs[i] ({kind: records},
+        e.g. what a job used of each kind: its own `--stats`)."""
+        for i in range(self.n):
+            try:
+                st = self.status(i)
+            except (RuntimeError, ValueError, subprocess.TimeoutExpired):
+                return False  # a busy node answers later
+            level = {k["kind"]: k["level"] for k in st["pool"].get("kinds", [])}
+            if any(level.get(kind, 0) < n for kind, n in needs[i].items()):
+                return False
+        return True
+
+    def wait_pool_holds(self, needs, timeout=600):
+        deadline = time.monotonic() + timeout
+        while not self.pool_holds(needs):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the triple pools did not refill within %d s" % timeout)
+            time.sleep(0.5)
 
     def client(self, args, timeout=180):
         """Runs `smpc ARGS --cluster cluster.json` on the client host."""
