@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Slow suite (not in ctest): builds the smpc image with podman, exports its
 # filesystem, and runs smpc from it in a chroot as the image's non-root user
-# with the root filesystem mounted read-only; prints the image size.
+# with the root filesystem mounted read-only (a job with `smpc run`, then
+# three `smpc node`s: /healthz, /readyz and a job through them); prints the
+# image size.
 # `podman run` does not work on this machine (no cgroups for containers), so
 # the chroot stands in for the container runtime.
 #
@@ -84,7 +86,7 @@ mkdir -p "$data/samples"
 cp samples/stats/stats.smpc samples/stats/a.csv samples/stats/b.csv "$data/samples/"
 chmod -R a+rX "$data"
 run_in_image() {
-  unshare --mount --fork -- bash -c '
+  unshare --mount --fork --kill-child -- bash -c '
     set -e
     jail="$1"; data="$2"; shift 2
     mount --make-rprivate /
@@ -126,29 +128,66 @@ for k, v in want.items():
 PY
 echo "image: stats sample with 3 parties from the image as UID $UIDN on a read-only root: ok"
 
-# The probe the chart's `helm test` pod and exec probes use works from the
-# shell-less image (against a stand-in HTTP server on the host's loopback
-# until `smpc node` serves /healthz).
-python3 - "$work/port" <<'PY' &
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200 if self.path == "/healthz" else 503)
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-srv = http.server.HTTPServer(("127.0.0.1", 0), H)
-open(sys.argv[1] + ".tmp", "w").write(str(srv.server_address[1]))
-import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-srv.serve_forever()
+# 5. The node itself: three `smpc node`s from the image, each as UID 10001
+# on the read-only root with its own store volume (the chart's StatefulSet
+# per party), configured by `smpc cluster init` with free ports and the
+# store on the volume. `smpc healthcheck` from the image (the chart's probe
+# and `helm test`; the image has no shell or curl) checks /healthz and
+# /readyz; then a client shares the stats sample's inputs, approves the
+# program and runs the job through the nodes.
+cl="$data/cluster"
+"$SMPC" cluster init --parties 3 --base-port 0 --out "$cl" >/dev/null
+python3 - "$cl" <<'PY'
+import json, os, sys
+for i in range(3):
+    p = os.path.join(sys.argv[1], "node%d.json" % i)
+    c = json.load(open(p))
+    c["store"] = "/var/lib/smpc/store.db"  # the volume; the root is read-only
+    json.dump(c, open(p, "w"), indent=2)
 PY
-probe=$!
-for _ in $(seq 50); do [ -f "$work/port" ] && break; sleep 0.1; done
-port="$(cat "$work/port")"
-out="$(run_in_image healthcheck "http://127.0.0.1:$port/healthz" 2>&1)" || { kill $probe; fail "healthcheck: $out"; }
-if out="$(run_in_image healthcheck "http://127.0.0.1:$port/readyz" 2>&1)"; then kill $probe; fail "readyz 503 passed"; fi
-kill $probe
-echo "image: smpc healthcheck from the image: ok"
+chown -R "$UIDN:$UIDN" "$cl"
+node_pids=()
+for i in 0 1 2; do
+  run_in_image node --config "/data/cluster/node$i.json" >"$work/node$i.log" 2>&1 &
+  node_pids+=($!)
+done
+stop_nodes() { for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null || true; }
+node_fail() { stop_nodes; for i in 0 1 2; do echo "--- node $i:"; tail -5 "$work/node$i.log"; done; fail "$*"; }
+http() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"]["port"])' "$cl/node$1.json"; }
+for i in 0 1 2; do
+  url="http://127.0.0.1:$(http $i)"
+  ok=""
+  for _ in $(seq 600); do # up to a minute on a loaded machine
+    if run_in_image healthcheck --timeout-ms 1000 "$url/readyz" >/dev/null 2>&1; then ok=1; break; fi
+    kill -0 "${node_pids[$i]}" 2>/dev/null || node_fail "node $i exited"
+    sleep 0.1
+  done
+  [ -n "$ok" ] || node_fail "node $i was not ready within a minute"
+  out="$(run_in_image healthcheck "$url/healthz" 2>&1)" || node_fail "node $i /healthz: $out"
+done
+echo "image: three smpc nodes from the image (UID $UIDN, read-only root): /healthz and /readyz ok"
+client() { "$SMPC" "$@" --cluster "$cl/cluster.json"; }
+client share samples/stats/a.csv --as a --quiet >/dev/null || node_fail "share a"
+client share samples/stats/b.csv --as b --quiet >/dev/null || node_fail "share b"
+client approve samples/stats/stats.smpc --input a=a --input b=b --output mean=client \
+  --output variance=client --output histogram=client --output maximum=client >/dev/null ||
+  node_fail "approve"
+out="$(client submit samples/stats/stats.smpc --bind a=a --bind b=b --wait --json 2>&1)" ||
+  node_fail "job through the nodes: $out"
+python3 - "$out" samples/stats/expected.json <<'PY' || node_fail "wrong outputs from the nodes: $out"
+import json, sys
+got = json.loads(sys.argv[1])
+assert got["state"] == "done", got
+want = json.load(open(sys.argv[2]))
+def close(a, b):
+    if isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    return abs(float(a) - float(b)) <= 1e-2 * max(1.0, abs(float(b)))
+for k, v in want.items():
+    assert k in got["outputs"] and close(got["outputs"][k], v), (k, got["outputs"].get(k), v)
+PY
+stop_nodes
+echo "image: the stats sample through three smpc nodes from the image: ok"
 
 size="$(inspect '{{.Size}}')"
 echo "image_size_bytes $size bytes"
