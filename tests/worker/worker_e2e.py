@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`smpc node --nats` and `smpc worker` processes on a real nats-server -js:
 a worker killed (SIGKILL) mid-job fails the job on every node, naming its
-party, without outputs; a new worker comes up and the next job runs.
+party, without outputs; a new worker comes up and the next job runs, then
+the stats sample under rep3 and shamir on the workers.
 
 usage: worker_e2e.py SMPC NATS_SERVER
 """
@@ -149,6 +150,17 @@ def main():
                 want = json.load(f)
             check(out["outputs"]["histogram"] == want["histogram"], "next job: %s" % out)
             check(abs(out["outputs"]["mean"] - want["mean"]) < 1e-3, "next job: %s" % out)
+            # The honest-majority protocols run on workers as on the nodes:
+            # the stored additive shares imported, the outputs exported back.
+            for protocol in ("rep3", "shamir"):
+                r = smpc(["submit", os.path.join(STATS, "stats.smpc"), "--bind", "a=a", "--bind",
+                          "b=b", "--protocol", protocol, "--wait", "--json"], d)
+                check(r.returncode == 0, "%s: %s %s" % (protocol, r.stdout, r.stderr))
+                out = json.loads(r.stdout)["outputs"]
+                check(out["histogram"] == want["histogram"], "%s: %s" % (protocol, out))
+                for k in ("mean", "variance", "maximum"):
+                    check(abs(out[k] - want[k]) < 1e-3 * max(1.0, abs(want[k])),
+                          "%s: %s: %s" % (protocol, k, out))
         finally:
             for p in procs:
                 if p.poll() is None:
