@@ -319,6 +319,16 @@ const cases = {
       `node args: ${nodeArgs}`);
     const np = docs.find((d) => d.kind === "NetworkPolicy");
     check(np.spec.egress.some((e) => (e.ports || []).some((p) => p.port === 4222)), "no NATS egress");
+    // Workers reach their node on its client port only, in both policies.
+    const own = (sel) => sel && sel.matchLabels &&
+      sel.matchLabels["app.kubernetes.io/instance"] === "party-2";
+    const clientOnly = (ports) => ports && ports.length === 1 && String(ports[0].port) === "7100";
+    check(np.spec.ingress.some((r) => r.from.some((f) => own(f.podSelector)) && clientOnly(r.ports)) &&
+      np.spec.ingress.filter((r) => r.from.some((f) => own(f.podSelector))).every((r) => clientOnly(r.ports)),
+    `NetworkPolicy: workers to the node's client port only: ${JSON.stringify(np.spec.ingress)}`);
+    check(np.spec.egress.filter((r) => (r.to || []).some((t) => own(t.podSelector))).length === 1 &&
+      np.spec.egress.filter((r) => (r.to || []).some((t) => own(t.podSelector))).every((r) => clientOnly(r.ports)),
+    `NetworkPolicy egress to the node: ${JSON.stringify(np.spec.egress)}`);
     const sts = docs.find((d) => d.kind === "StatefulSet");
     check(sts.spec.template.spec.runtimeClassName === "kata-cc", "runtimeClassName");
     const cfg = JSON.parse(docs.find((d) => d.kind === "ConfigMap" && d.data["node.json"]).data["node.json"]);
@@ -326,6 +336,10 @@ const cases = {
       cfg.clients.length === 1 && cfg.clients[0].roles[0] === "analyst", `node.json: ${JSON.stringify(cfg)}`);
     const cnp = docs.find((d) => d.kind === "CiliumNetworkPolicy");
     check(cnp.spec.egress.some((e) => e.toFQDNs), "Cilium policy lacks the peers' FQDNs");
+    const cports = (r) => clientOnly(r.toPorts && r.toPorts[0].ports);
+    check(cnp.spec.ingress.some((r) => (r.fromEndpoints || []).some(own) && cports(r)) &&
+      cnp.spec.egress.some((r) => (r.toEndpoints || []).some(own) && cports(r)),
+    `Cilium policy: workers to the node's client port: ${JSON.stringify(cnp.spec)}`);
   },
 
   errors() {
