@@ -32,7 +32,8 @@ int cmdJobs(const std::vector<std::string> &args) {
     std::string text = pad("JOB", 18) + pad("STATE", 11) + pad("PROGRAM", 14) + "ERROR\n";
     for (const auto &j : list)
       text += pad(j.value("job", ""), 18) + pad(j.value("state", ""), 11) +
-              pad(j.value("program", "").substr(0, 12), 14) + j.value("error", "") + "\n";
+              pad(client::nodeText(j, "program", "").substr(0, 12), 14) +
+              client::nodeText(j, "error", "") + "\n";
     printResult(a, {{"ok", true}, {"jobs", list}}, text);
   } catch (const std::exception &e) {
     return clientFailure(a, e);

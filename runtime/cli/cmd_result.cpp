@@ -20,7 +20,7 @@ int printJobOutcome(const ClientArgs &a, client::Client &c, const std::string &i
   const std::string state = v.value("state", "");
   json j = {{"job", id}, {"state", state}};
   if (state != "done") {
-    std::string err = v.value("error", std::string("the job ") + state);
+    std::string err = client::nodeText(v, "error", "the job " + state);
     j["ok"] = false;
     j["error"] = err;
     if (a.json) std::cout << j.dump(2) << "\n";

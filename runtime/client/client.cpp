@@ -183,11 +183,11 @@ std::string Client::submit(const bc::Program &prog, const JobRequest &req) {
   for (auto &c : conns_) {
     api::Message r = c->recv();
     if (r.header.value("ok", false)) continue;
-    const std::string rc = r.header.value("code", std::string());
+    const std::string rc = nodeText(r.header, "code", "");
     // A busy node makes the others refuse the job too; whichever answers
     // first, the submitter must learn that a retry later may succeed.
     if (refusal.empty() || (rc == api::code::kBusy && code != api::code::kBusy)) {
-      refusal = r.header.value("error", std::string("refused"));
+      refusal = nodeText(r.header, "error", "refused");
       code = rc;
     }
   }

@@ -1,6 +1,8 @@
 //===- connection.cpp - DEALER socket, monitor, pipelined requests --------===//
 #include "runtime/client/connection.h"
 
+#include "runtime/net/frame.h"
+
 #include <cstring>
 #include <sodium.h>
 #include <zmq.hpp>
@@ -118,10 +120,16 @@ api::Message Connection::recv() {
   }
 }
 
+std::string nodeText(const nlohmann::json &h, const char *field, const std::string &def) {
+  auto it = h.find(field);
+  if (it == h.end() || !it->is_string()) return def;
+  return net::printableText(it->get_ref<const std::string &>(), kMaxNodeTextBytes);
+}
+
 void Connection::check(const api::Message &reply) {
   if (reply.header.value("ok", false)) return;
-  throw ClientError(reply.header.value("error", std::string("the node refused the request")),
-                    reply.header.value("code", std::string()));
+  throw ClientError(nodeText(reply.header, "error", "the node refused the request"),
+                    nodeText(reply.header, "code", ""));
 }
 
 api::Message Connection::call(api::Message req) {

@@ -27,6 +27,12 @@ public:
   std::string code; // api::code::* when the node refused the request
 };
 
+/// Node replies are shown to people and scripts: text fields are kept to
+/// printable ASCII and this many bytes (a node is pinned, not trusted).
+inline constexpr std::size_t kMaxNodeTextBytes = 1024;
+/// Field `field` of a node's reply as such text; `def` if absent or not text.
+std::string nodeText(const nlohmann::json &h, const char *field, const std::string &def);
+
 class Connection {
 public:
   Connection(const NodeEndpoint &node, const net::SecretKey &key,

@@ -91,16 +91,20 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
   return h;
 }
 
-std::string byeReason(std::string_view text) {
+std::string printableText(std::string_view text, std::size_t maxBytes) {
   constexpr std::string_view kCut = "...";
   std::string out;
-  for (char c : text.substr(0, kMaxByeReasonBytes + 1))
+  for (char c : text.substr(0, maxBytes + 1))
     out += c >= 0x20 && c <= 0x7e ? c : '?';
-  if (out.size() > kMaxByeReasonBytes) {
-    out.resize(kMaxByeReasonBytes - kCut.size());
+  if (out.size() > maxBytes) {
+    out.resize(maxBytes - kCut.size());
     out += kCut;
   }
   return out;
+}
+
+std::string byeReason(std::string_view text) {
+  return printableText(text, kMaxByeReasonBytes);
 }
 
 } // namespace smpc::net

@@ -63,4 +63,9 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> frame, std::str
 /// the network (a peer is authenticated, not trusted).
 std::string byeReason(std::string_view text);
 
+/// The same rule with another limit (>= 4): for text a peer or a client
+/// sent that may be longer than a Bye reason (a node's refusal as the
+/// client shows it).
+std::string printableText(std::string_view text, std::size_t maxBytes);
+
 } // namespace smpc::net

@@ -5,6 +5,7 @@
 // Refusals are counted by code for /metrics and logged with the client's
 // name, never with data.
 //===----------------------------------------------------------------------===//
+#include "runtime/net/frame.h"
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
 #include "runtime/node/protocols.h"
@@ -39,6 +40,24 @@ bool validUploadId(const std::string &id) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
 }
+
+// Ids a client sends are checked before they reach an error text, a log
+// line or the store: the node echoes them back and records them.
+std::string uploadId(const json &h) {
+  std::string id = str(h, "upload");
+  if (!validUploadId(id)) throw std::invalid_argument("'upload' must be 32 hex digits");
+  return id;
+}
+
+std::string jobId(const json &h) {
+  std::string id = str(h, "job");
+  if (!validJobId(id))
+    throw std::invalid_argument("'job' must be 8 to 64 characters of 0-9, a-z and '-'");
+  return id;
+}
+
+const char *kDatasetNameRule =
+    "dataset names are 1 to 128 characters of A-Z, a-z, 0-9, '_', '.' and '-'";
 
 store::Shape shapeFromJson(const json &j) {
   if (!j.is_object()) throw std::invalid_argument("field 'shape' must be an object");
@@ -103,7 +122,8 @@ api::Message Node::Impl::refuse(const char *code, const std::string &error) {
 api::Message Node::Impl::handle(const Caller &c, api::Message &req) {
   std::string opName = req.header.value("op", "");
   auto op = api::opByName(opName);
-  if (!op) return refuse(api::code::kBadRequest, "unknown request '" + opName + "'");
+  if (!op)
+    return refuse(api::code::kBadRequest, "unknown request '" + net::byeReason(opName) + "'");
   const api::OpInfo &info = api::opInfo(*op);
   if (info.roles != api::kAnyRole && !(c.client->roles & info.roles)) {
     log.warn("request refused: role", {{"client", c.client->name}, {"op", opName}});
@@ -159,7 +179,7 @@ api::Message Node::Impl::handle(const Caller &c, api::Message &req) {
   } catch (const store::StoreError &e) {
     return refuse(api::code::kFailed, e.what());
   }
-  return refuse(api::code::kBadRequest, "unknown request '" + opName + "'");
+  return refuse(api::code::kBadRequest, "unknown request '" + net::byeReason(opName) + "'");
 }
 
 api::Message Node::Impl::onHello(const Caller &c, api::Message &) {
@@ -197,12 +217,9 @@ api::Message Node::Impl::onDatasets(const Caller &, api::Message &) {
 
 api::Message Node::Impl::onUploadBegin(const Caller &c, api::Message &req) {
   store::Dataset d;
-  d.id = str(req.header, "upload");
+  d.id = uploadId(req.header);
   d.name = str(req.header, "name");
-  if (!validUploadId(d.id)) throw std::invalid_argument("'upload' must be 32 hex digits");
-  if (!validDatasetName(d.name))
-    throw std::invalid_argument("dataset names are 1 to 128 characters of A-Z, a-z, 0-9, '_', "
-                                "'.' and '-'");
+  if (!validDatasetName(d.name)) throw std::invalid_argument(kDatasetNameRule);
   d.shape = shapeFromJson(req.header.value("shape", json()));
   d.owner = c.keyZ85;
   d.ownerName = c.client->name;
@@ -220,7 +237,7 @@ api::Message Node::Impl::onUploadBegin(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onUploadChunk(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "upload");
+  const std::string id = uploadId(req.header);
   if (!req.header.contains("index") || !req.header["index"].is_number_unsigned())
     throw std::invalid_argument("field 'index' must be a non-negative integer");
   {
@@ -246,7 +263,7 @@ api::Message Node::Impl::onUploadChunk(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onUploadEnd(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "upload");
+  const std::string id = uploadId(req.header);
   {
     std::lock_guard lk(mu);
     auto it = uploads.find(id);
@@ -260,7 +277,7 @@ api::Message Node::Impl::onUploadEnd(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onUploadCommit(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "upload");
+  const std::string id = uploadId(req.header);
   {
     std::lock_guard lk(mu);
     auto it = uploads.find(id);
@@ -274,7 +291,7 @@ api::Message Node::Impl::onUploadCommit(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onUploadAbort(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "upload");
+  const std::string id = uploadId(req.header);
   {
     std::lock_guard lk(mu);
     auto it = uploads.find(id);
@@ -287,6 +304,7 @@ api::Message Node::Impl::onUploadAbort(const Caller &c, api::Message &req) {
 
 api::Message Node::Impl::onDrop(const Caller &c, api::Message &req) {
   const std::string name = str(req.header, "name");
+  if (!validDatasetName(name)) throw std::invalid_argument(kDatasetNameRule);
   auto d = st->dataset(name);
   if (!d) return refuse(api::code::kNotFound, "dataset '" + name + "' does not exist on " + me());
   if (d->owner != c.keyZ85 && !(c.client->roles & api::kAdmin))
@@ -309,8 +327,14 @@ api::Message Node::Impl::onApprove(const Caller &c, api::Message &req) {
   } catch (const std::runtime_error &e) {
     throw std::invalid_argument(e.what());
   }
-  store::Approval a{hash, req.header.value("name", std::string("program")), rules.dump(), c.keyZ85,
-                    int64_t(std::time(nullptr))};
+  // The name is the client's label for the program (a file name): kept
+  // printable and bounded, as it is stored, logged and listed.
+  auto nameIt = req.header.find("name");
+  store::Approval a{hash,
+                    nameIt != req.header.end() && nameIt->is_string()
+                        ? net::byeReason(nameIt->get_ref<const std::string &>())
+                        : std::string("program"),
+                    rules.dump(), c.keyZ85, int64_t(std::time(nullptr))};
   st->putProgram(hash, req.payload);
   st->putApproval(a);
   log.info("program approved",
@@ -331,6 +355,8 @@ api::Message Node::Impl::onApprovals(const Caller &, api::Message &) {
 
 api::Message Node::Impl::onRevoke(const Caller &c, api::Message &req) {
   const std::string hash = str(req.header, "hash");
+  if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw std::invalid_argument("'hash' must be a program hash of 64 hex digits");
   if (!st->revokeApproval(hash))
     return refuse(api::code::kNotFound, "program " + hash + " is not approved on " + me());
   log.info("approval revoked", {{"program", hash.substr(0, 12)}, {"admin", c.client->name}});
@@ -440,7 +466,7 @@ json Node::Impl::jobJson(const store::Job &j, const LiveJob *live) {
 }
 
 api::Message Node::Impl::onJob(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "job");
+  const std::string id = jobId(req.header);
   const std::string since = req.header.value("since", "");
   const int64_t waitMs = std::clamp<int64_t>(req.header.value("wait_ms", int64_t(0)), 0, 5000);
   auto deadline = Clock::now() + std::chrono::milliseconds(waitMs);
@@ -485,7 +511,7 @@ api::Message Node::Impl::onJobs(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onResult(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "job");
+  const std::string id = jobId(req.header);
   auto rec = st->job(id);
   if (!rec) return refuse(api::code::kNotFound, "job " + id + " is unknown on " + me());
   if (rec->state != JobState::Done)
@@ -514,14 +540,14 @@ api::Message Node::Impl::onResult(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onResultAck(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "job");
+  const std::string id = jobId(req.header);
   st->deleteOutputs(id, c.keyZ85);
   log.info("outputs fetched and deleted", {{"job", id}, {"client", c.client->name}});
   return reply();
 }
 
 api::Message Node::Impl::onCancel(const Caller &c, api::Message &req) {
-  const std::string id = str(req.header, "job");
+  const std::string id = jobId(req.header);
   auto rec = st->job(id);
   if (!rec) return refuse(api::code::kNotFound, "job " + id + " is unknown on " + me());
   if (rec->submitter != c.keyZ85 && !(c.client->roles & api::kAdmin))

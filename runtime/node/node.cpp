@@ -8,6 +8,7 @@
 //   abort   {job, state, reason}         any -> all: refused, failed or cancelled
 //   pool_start {session}                 leader -> all: start a shared triple pool
 //===----------------------------------------------------------------------===//
+#include "runtime/net/frame.h"
 #include "runtime/net/keys.h"
 #include "runtime/node/node_impl.h"
 
@@ -22,6 +23,29 @@ using nlohmann::json;
 namespace {
 constexpr const char *kControlJob = "smpc-control";
 constexpr std::size_t kRememberEnded = 1024;
+
+/// A text field of a peer's control message, fit for logs, the store and
+/// clients: a peer is authenticated, not trusted, so its text gets the Bye
+/// reason rule (printable ASCII, bounded). Absent or not a string: `def`.
+std::string peerText(const json &m, const char *name, const std::string &def = "") {
+  auto it = m.find(name);
+  if (it == m.end() || !it->is_string()) return def;
+  return net::byeReason(it->get_ref<const std::string &>());
+}
+
+bool peerFlag(const json &m, const char *name) {
+  auto it = m.find(name);
+  return it != m.end() && it->is_boolean() && it->get<bool>();
+}
+
+/// A pool session id as NodePool makes them (32 lowercase hex digits), or none.
+std::string peerSession(const json &m) {
+  std::string s = peerText(m, "pool");
+  if (s.size() != 32) return "";
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return "";
+  return s;
+}
 } // namespace
 
 Node::Impl::Impl(NodeConfig c) : cfg(std::move(c)), log(cfg.party, cfg.logLevel) {}
@@ -168,8 +192,8 @@ void Node::Impl::controlLoop() {
 }
 
 void Node::Impl::onControl(uint32_t from, const json &m) {
-  const std::string t = m.value("t", "");
-  const std::string job = m.value("job", "");
+  const std::string t = peerText(m, "t");
+  const std::string job = peerText(m, "job");
   if (t == "pool_start") return pool->onControl(from, m);
   if (!validJobId(job)) return log.warn("control message without a valid job id", {{"peer", from}});
   if (t == "verdict") {
@@ -177,19 +201,20 @@ void Node::Impl::onControl(uint32_t from, const json &m) {
     std::map<std::string, std::string> ds;
     if (m.contains("datasets") && m["datasets"].is_object())
       for (auto it = m["datasets"].begin(); it != m["datasets"].end(); ++it)
-        if (it.value().is_string()) ds[it.key()] = it.value().get<std::string>();
-    return onVerdict(from, job, m.value("ok", false), m.value("reason", ""), ds);
+        if (it.value().is_string())
+          ds[net::byeReason(it.key())] = net::byeReason(it.value().get_ref<const std::string &>());
+    return onVerdict(from, job, peerFlag(m, "ok"), peerText(m, "reason", "(no reason given)"), ds);
   }
   if (from != 0 && (t == "start" || t == "queued")) return; // only the leader schedules
-  if (t == "start") return applyStart(job, m.value("pool", ""));
+  if (t == "start") return applyStart(job, peerSession(m));
   if (t == "queued") return applyQueued(job);
   if (t == "abort") {
-    const std::string s = m.value("state", "failed");
+    const std::string s = peerText(m, "state", "failed");
     JobState as = s == "refused"     ? JobState::Refused
                   : s == "cancelled" ? JobState::Cancelled
                                      : JobState::Failed;
-    return applyAbort(job, as,
-                      m.value("reason", "the job was aborted by party " + std::to_string(from)));
+    return applyAbort(
+        job, as, peerText(m, "reason", "the job was aborted by party " + std::to_string(from)));
   }
   log.warn("unknown control message", {{"peer", from}, {"type", t}});
 }

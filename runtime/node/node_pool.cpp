@@ -194,7 +194,8 @@ void NodePool::onControl(uint32_t from, const nlohmann::json &m) {
   if (!p.cfg.poolEnabled || from != 0 || p.cfg.party == 0) return;
   if (m.value("t", "") == "pool_start" && m.contains("session") && m["session"].is_string()) {
     const std::string id = m["session"].get<std::string>();
-    if (id.size() != 32) return;
+    // The leader makes 32 hex digits; the id names mesh channels and logs.
+    if (id.size() != 32 || id.find_first_not_of("0123456789abcdef") != std::string::npos) return;
     p.start(id);
   }
 }

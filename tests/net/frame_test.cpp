@@ -68,6 +68,10 @@ TEST_CASE("byeReason keeps one printable line within the limit") {
   CHECK(byeReason(full) == full);
   CHECK(byeReason(full + "y") == std::string(kMaxByeReasonBytes - 3, 'x') + "...");
   CHECK(byeReason(std::string(100000, '\n')) == std::string(kMaxByeReasonBytes - 3, '?') + "...");
+  // The same rule with another limit (a node's error text on the client).
+  CHECK(printableText("abcdef", 6) == "abcdef");
+  CHECK(printableText("abc\aefg", 6) == "abc...");
+  CHECK(printableText("a\x1b[2Jb", 1024) == "a?[2Jb");
 }
 
 TEST_CASE("random and mutated frames never crash the decoder") {

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/api.h"
 #include "runtime/client/client.h"
+#include "runtime/net/keys.h"
+#include "runtime/net/mesh.h"
 #include "runtime/node/cluster_init.h"
 #include "runtime/node/node.h"
 #include "vm/bytecode/serialize.h"
@@ -386,4 +388,94 @@ TEST_CASE("a protocol nodes do not run, or one the cluster's size does not fit, 
   err = errorOf([&] { c.submit(prog.prog, req); });
   CHECK(err.find("shamir runs with 3 to 255 parties, the cluster's party count is 2") !=
         std::string::npos);
+}
+
+namespace {
+
+void sendControl(net::JobChannel &ch, uint32_t to, const json &m) {
+  std::string s = m.dump();
+  ch.send(to, std::span(reinterpret_cast<const uint8_t *>(s.data()), s.size()));
+}
+
+/// Asks node 0 about `id` until it knows the job (the node applies control
+/// messages on its own thread); bounded, then the last error is returned.
+json jobOnNode0(client::Client &c, const std::string &id) {
+  std::string last;
+  for (int i = 0; i < 400; ++i) {
+    try {
+      return c.job(id, 0);
+    } catch (const client::ClientError &e) {
+      last = e.what();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL("node 0 never learnt of job " << id << ": " << last);
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("a peer's refusal and abort reasons reach the store, logs and clients printable and "
+          "bounded") {
+  // Node 0 is real; party 1 is a bare mesh with party 1's pinned key, as a
+  // compromised peer would be: authenticated, not trusted.
+  TempDir dir;
+  node::ClusterInitOptions o;
+  o.parties = 2;
+  o.dir = dir.path.string();
+  o.basePort = 0;
+  node::initCluster(o);
+  editConfigs(dir.path, 2, [](json &j) {
+    j["http"]["port"] = 0;
+    j["log"] = {{"level", "error"}};
+    j["pool"] = {{"enabled", false}};
+  });
+  auto cfg1 = node::loadNodeConfig((dir.path / "node1.json").string());
+  node::Node node0(node::loadNodeConfig((dir.path / "node0.json").string()));
+  net::MeshOptions mo;
+  mo.multiplex = true;
+  net::Mesh peer(cfg1.peers, 1, net::loadSecretKey(cfg1.keyPath), mo);
+  auto control = peer.openJob("smpc-control", 0, false);
+  peer.waitReady();
+  client::Client c(client::loadClusterFile((dir.path / "cluster.json").string()),
+                   (dir.path / "client.key").string(), std::chrono::seconds(20));
+
+  // A terminal escape, a line break and UTF-8 (valid JSON, not ASCII).
+  const std::string overlong = "line one\nline two\x1b[2J\xc3\xa9" + std::string(100000, 'x');
+  const std::string cut = "line one?line two?[2J??" + std::string(256 - 23 - 3, 'x') + "...";
+  REQUIRE(cut.size() == 256);
+
+  SUBCASE("a verdict: the leader's refusal carries the reason cut and made printable") {
+    sendControl(*control, 0,
+                {{"t", "verdict"}, {"job", "job-verdict-1"}, {"ok", false}, {"reason", overlong}});
+    // The leader ends the job everywhere: its abort comes back to party 1.
+    auto got = control->recvAny(std::chrono::seconds(20));
+    REQUIRE(got);
+    json abort = json::parse(got->second.begin(), got->second.end());
+    CHECK(abort["t"] == "abort");
+    CHECK(abort["reason"] == "party 1 refused the job: " + cut);
+    CHECK(jobOnNode0(c, "job-verdict-1")["error"] == "party 1 refused the job: " + cut);
+  }
+  SUBCASE("an abort: the reason recorded and shown is cut and printable") {
+    sendControl(
+        *control, 0,
+        {{"t", "abort"}, {"job", "job-abort-1"}, {"state", "failed"}, {"reason", overlong}});
+    json v = jobOnNode0(c, "job-abort-1");
+    CHECK(v["state"] == "failed");
+    CHECK(v["error"] == cut);
+  }
+  SUBCASE("fields of the wrong type are ignored, the control loop keeps going") {
+    sendControl(*control, 0,
+                {{"t", "abort"}, {"job", "job-abort-2"}, {"state", 7}, {"reason", {1, 2}}});
+    json v = jobOnNode0(c, "job-abort-2");
+    CHECK(v["state"] == "failed");
+    CHECK(v["error"] == "the job was aborted by party 1");
+  }
+  SUBCASE("a client's ids are checked before they are echoed") {
+    std::string err = errorOf([&] { c.job("job\x1b[2J-" + std::string(100, 'a'), 0); });
+    CHECK(err == "'job' must be 8 to 64 characters of 0-9, a-z and '-'");
+    err = errorOf([&] { c.node(0).call("op\n" + std::string(1000, 'o')); });
+    CHECK(err == "unknown request 'op?" + std::string(256 - 3 - 3, 'o') + "...'");
+  }
+  control.reset();
 }
