@@ -4,6 +4,7 @@
 #include "runtime/node/protocols.h"
 #include "vm/core/errors.h"
 #include "vm/core/machine.h"
+#include "vm/crypto/prg.h"
 
 #include <algorithm>
 #include <chrono>
@@ -120,6 +121,49 @@ private:
   std::vector<bool> shared_;
 };
 
+/// Adds a fresh sharing of zero to this node's output shares. Without it a
+/// share is a function of the node's state (its input shares and material:
+/// `x + x` hands out twice this node's share of x, the same in every job),
+/// so a recipient would learn more than the value. Each pair of parties
+/// i < j shares a seed (i draws it, sends it on the job's authenticated
+/// channel); i adds the seed's stream, j subtracts it. The outputs are then
+/// uniformly random shares of the same values, for clients and for stored
+/// datasets alike. Costs one message to each peer.
+void addZeroSharing(vm::Channel &ch,
+                    std::vector<std::pair<bc::IoEntry, std::vector<uint64_t>>> &outs) {
+  const uint32_t me = ch.self(), n = ch.parties();
+  std::vector<crypto::Seed> seeds(n);
+  for (uint32_t j = me + 1; j < n; ++j) {
+    seeds[j] = crypto::seed_keygen();
+    ch.send(j, seeds[j]);
+  }
+  for (uint32_t j = 0; j < me; ++j) {
+    auto got = ch.recv(j);
+    if (got.size() != crypto::kSeedBytes) {
+      sodium_memzero(got.data(), got.size());
+      throw vm::ProtocolError("party " + std::to_string(j) +
+                              " sent a malformed output mask seed (" + std::to_string(got.size()) +
+                              " bytes)");
+    }
+    std::copy(got.begin(), got.end(), seeds[j].begin());
+    sodium_memzero(got.data(), got.size());
+  }
+  std::vector<uint64_t> block(4096);
+  for (uint32_t j = 0; j < n; ++j) {
+    if (j == me) continue;
+    crypto::Prg prg(seeds[j]);
+    sodium_memzero(seeds[j].data(), seeds[j].size());
+    for (auto &[entry, share] : outs)
+      for (std::size_t at = 0; at < share.size(); at += block.size()) {
+        const std::size_t len = std::min(block.size(), share.size() - at);
+        prg.fill(std::span<uint64_t>(block).first(len));
+        for (std::size_t i = 0; i < len; ++i)
+          share[at + i] += j > me ? block[i] : -block[i];
+      }
+  }
+  wipe(block);
+}
+
 } // namespace
 
 JobResult runJob(const JobRun &r) {
@@ -162,6 +206,7 @@ JobResult runJob(const JobRun &r) {
   }
   for (auto &o : outs)
     wipe(o.data);
+  if (!res.outputs.empty()) addZeroSharing(*r.online, res.outputs);
   return res;
 }
 

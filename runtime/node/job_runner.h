@@ -7,7 +7,9 @@
 // (protocols.h: as they are under semi2k, else by one input round); every
 // output comes back as this node's additive share (secret outputs are never
 // opened: only a recipient client adds the shares up; a public output is
-// shared as value/0/0...).
+// shared as value/0/0...), plus a fresh sharing of zero the parties agree
+// on at the end (one more message to each peer), so output shares are
+// uniformly random in every job.
 //===----------------------------------------------------------------------===//
 #pragma once
 

@@ -390,6 +390,46 @@ TEST_CASE("a protocol nodes do not run, or one the cluster's size does not fit, 
         std::string::npos);
 }
 
+TEST_CASE("output shares are fresh in every job: different shares, the same values") {
+  Cluster cl(3);
+  auto c = cl.client();
+  TempDir tmp;
+  std::ofstream(tmp.path / "x.csv") << "1\n-2\n3\n4000000000\n";
+  client::UploadOptions uo;
+  uo.elem = bc::ElemType::Int;
+  c.share((tmp.path / "x.csv").string(), "x", uo);
+  const fs::path src = tmp.path / "double.smpc";
+  std::ofstream(src) << "input x: sint[4] from party 0;\n"
+                        "fn main() {\n"
+                        "  output y = x + x to party 0;\n"
+                        "}\n";
+  auto prog = compile(src, {});
+  c.approve(
+      prog.bytes, "double.smpc",
+      {{"inputs", {{"x", {{"owners", {"client"}}}}}}, {"outputs", {{"y", {{"to", {"client"}}}}}}},
+      {0, 1, 2});
+  client::JobRequest req;
+  req.bytecode = prog.bytes;
+  req.bindings = {{"x", "x"}};
+  // Without fresh masks every node's share of y would be twice its share
+  // of x: the same bytes in both jobs.
+  std::vector<std::vector<uint8_t>> shares[2];
+  for (int run = 0; run < 2; ++run) {
+    std::string id = c.submit(prog.prog, req);
+    REQUIRE(c.wait(id)[0]["state"] == "done");
+    for (uint32_t p = 0; p < 3; ++p)
+      shares[run].push_back(c.node(p).call("result", {{"job", id}}).payload);
+    auto out = c.result(id);
+    REQUIRE(out.values.size() == 1);
+    CHECK(out.values[0].data == std::vector<uint64_t>{2, uint64_t(-4), 6, 8000000000});
+  }
+  for (uint32_t p = 0; p < 3; ++p) {
+    INFO("party " << p);
+    REQUIRE(shares[0][p].size() == 32);
+    CHECK(shares[0][p] != shares[1][p]);
+  }
+}
+
 namespace {
 
 void sendControl(net::JobChannel &ch, uint32_t to, const json &m) {
