@@ -228,7 +228,10 @@ void Node::Impl::onPeer(uint32_t peer, bool up, const std::string &why) {
     log.warn("peer down", {{"peer", peer}, {"reason", why}});
   if (!up) {
     // Jobs not running yet cannot start without it; running ones fail on
-    // their own channels (which name the peer).
+    // their own channels (which name the peer). The other nodes are told:
+    // a peer that flaps (down and up again at once, seen by this node only,
+    // e.g. after a stall) would otherwise leave them to start a job this
+    // node dropped and wait for it until timeouts.recv_ms.
     std::vector<std::string> ids;
     {
       std::lock_guard lk(mu);
@@ -236,12 +239,13 @@ void Node::Impl::onPeer(uint32_t peer, bool up, const std::string &why) {
         if (j->state == JobState::Proposed || j->state == JobState::Queued) ids.push_back(id);
     }
     for (auto &id : ids)
-      applyAbort(id, JobState::Failed, why);
+      abortEverywhere(id, JobState::Failed, why);
   }
   if (pool) pool->onPeer(peer, up);
 }
 
 void Node::Impl::housekeeping() {
+  pool->tick();
   std::vector<std::string> expired, idle;
   {
     std::lock_guard lk(mu);

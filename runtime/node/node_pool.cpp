@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <sodium.h>
@@ -51,8 +52,13 @@ struct Session {
   std::string id;
   std::unique_ptr<net::JobChannel> gen, tickets; // declared first: destroyed last
   std::unique_ptr<preproc::TriplePool> pool;
+  std::string ticketsFailed;   // followers, under NodePool::Impl::mu: why tickets stopped
   ~Session() { pool.reset(); } // joins the generator thread before the channels go
 };
+
+/// Session ids a node remembers having run: a pool_start for one of them
+/// is stale (it came after that session already ended here).
+constexpr std::size_t kRememberSessions = 64;
 
 } // namespace
 
@@ -73,6 +79,7 @@ struct NodePool::Impl {
   std::mutex drawMu;                  // leader: one ticket at a time, in order
   std::map<std::string, Lots> parked; // followers: drawn, not yet claimed
   std::map<std::string, Clock::time_point> claimed; // jobs that no longer want theirs
+  std::deque<std::string> pastSessions;             // under lifeMu: started here, newest last
 
   Impl(net::Mesh &m, const NodeConfig &c, store::Store &s, Logger &l)
       : mesh(m), cfg(c), st(s), log(l), up(c.peers.numParties(), false) {
@@ -103,6 +110,15 @@ struct NodePool::Impl {
 
   void start(const std::string &id) {
     std::lock_guard life(lifeMu);
+    if (std::find(pastSessions.begin(), pastSessions.end(), id) != pastSessions.end()) {
+      // Rejoining a session that ended here would pair this node's fresh
+      // generator with the peers' running one, out of step: wait for the
+      // leader's next session instead (it starts one when a peer comes back).
+      log.warn("stale triple pool session ignored", {{"session", id}});
+      return;
+    }
+    pastSessions.push_back(id);
+    if (pastSessions.size() > kRememberSessions) pastSessions.pop_front();
     stopLocked();
     auto ss = std::make_shared<Session>();
     ss->id = id;
@@ -123,6 +139,17 @@ struct NodePool::Impl {
   void stop() {
     std::lock_guard life(lifeMu);
     stopLocked();
+  }
+
+  /// Leader: a new session with a fresh random id, at every node.
+  void startNew() {
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+    for (uint32_t q = 1; q < cfg.peers.numParties(); ++q)
+      if (send) send(q, {{"t", "pool_start"}, {"session", hex}});
+    start(hex);
   }
 
   void stopLocked() {
@@ -173,7 +200,11 @@ struct NodePool::Impl {
       }
     } catch (const std::exception &e) {
       std::lock_guard lk(mu);
-      if (cur == ss) log.debug("triple pool tickets stopped", {{"reason", e.what()}});
+      // Jobs waiting for a ticket of this session give up at once instead
+      // of waiting for their peers' timeout.
+      ss->ticketsFailed = e.what();
+      cv.notify_all();
+      if (cur == ss) log.warn("triple pool tickets stopped", {{"reason", e.what()}});
     }
   }
 };
@@ -211,20 +242,32 @@ void NodePool::onPeer(uint32_t peer, bool isUp) {
     startNew = isUp && p.allUp() && p.cfg.party == 0;
   }
   if (!isUp) return p.stop();
-  if (startNew) {
-    unsigned char b[16];
-    randombytes_buf(b, sizeof b);
-    char hex[33];
-    sodium_bin2hex(hex, sizeof hex, b, sizeof b);
-    for (uint32_t q = 1; q < p.cfg.peers.numParties(); ++q)
-      if (p.send) p.send(q, {{"t", "pool_start"}, {"session", hex}});
-    p.start(hex);
+  if (startNew) p.startNew();
+}
+
+void NodePool::tick() {
+  Impl &p = *impl_;
+  if (!p.cfg.poolEnabled || p.cfg.party != 0) return;
+  std::string why;
+  {
+    std::lock_guard lk(p.mu);
+    if (!p.cur || !p.allUp()) return;
+    auto st = p.cur->pool->status();
+    if (!st.failed) return;
+    why = st.error;
   }
+  // A failed session serves nothing (session() is ""): replace it, or the
+  // node would run every later job on demand only.
+  p.log.warn("triple pool failed; starting a new session", {{"reason", why}});
+  p.startNew();
 }
 
 std::string NodePool::session() const {
   std::lock_guard lk(impl_->mu);
-  return impl_->cur ? impl_->cur->id : std::string();
+  // A pool whose generation failed serves nothing more: jobs make all of
+  // their material on demand rather than wait on it.
+  if (!impl_->cur || impl_->cur->pool->status().failed) return std::string();
+  return impl_->cur->id;
 }
 
 std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const std::string &session,
@@ -269,6 +312,10 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
           break;
         }
         if (p.cur != ss || !ss->tickets->failure().empty()) throw stopped();
+        if (!ss->ticketsFailed.empty())
+          throw vm::NetError("the triple pool of " + me +
+                             " could not set the job's material aside: " + ss->ticketsFailed +
+                             "; submit the job again");
         // A job whose channel failed gives up; its ticket is drawn and wiped later.
         if (std::string why = preproc.failure(); !why.empty()) throw vm::NetError(why);
         p.cv.wait_for(lk, std::chrono::milliseconds(50));

@@ -42,6 +42,9 @@ public:
   void onControl(uint32_t from, const nlohmann::json &m);
   /// A peer came up or went down: the shared pool restarts.
   void onPeer(uint32_t peer, bool up);
+  /// Called now and then (the node's housekeeping): the leader replaces a
+  /// session whose generation failed (a peer out of step, a timeout).
+  void tick();
   /// The pool session running now ("" when none). The leader puts it in a
   /// job's start message: every node then takes that job's material from
   /// that session's pool, or (if "") all of it on demand.

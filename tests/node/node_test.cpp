@@ -437,19 +437,19 @@ void sendControl(net::JobChannel &ch, uint32_t to, const json &m) {
   ch.send(to, std::span(reinterpret_cast<const uint8_t *>(s.data()), s.size()));
 }
 
-/// Asks node 0 about `id` until it knows the job (the node applies control
+/// Asks a node about `id` until it knows the job (the node applies control
 /// messages on its own thread); bounded, then the last error is returned.
-json jobOnNode0(client::Client &c, const std::string &id) {
+json jobOnNode(client::Client &c, const std::string &id, uint32_t party) {
   std::string last;
   for (int i = 0; i < 400; ++i) {
     try {
-      return c.job(id, 0);
+      return c.job(id, party);
     } catch (const client::ClientError &e) {
       last = e.what();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  FAIL("node 0 never learnt of job " << id << ": " << last);
+  FAIL("node " << party << " never learnt of job " << id << ": " << last);
   return {};
 }
 
@@ -494,20 +494,20 @@ TEST_CASE("a peer's refusal and abort reasons reach the store, logs and clients 
     json abort = json::parse(got->second.begin(), got->second.end());
     CHECK(abort["t"] == "abort");
     CHECK(abort["reason"] == "party 1 refused the job: " + cut);
-    CHECK(jobOnNode0(c, "job-verdict-1")["error"] == "party 1 refused the job: " + cut);
+    CHECK(jobOnNode(c, "job-verdict-1", 0)["error"] == "party 1 refused the job: " + cut);
   }
   SUBCASE("an abort: the reason recorded and shown is cut and printable") {
     sendControl(
         *control, 0,
         {{"t", "abort"}, {"job", "job-abort-1"}, {"state", "failed"}, {"reason", overlong}});
-    json v = jobOnNode0(c, "job-abort-1");
+    json v = jobOnNode(c, "job-abort-1", 0);
     CHECK(v["state"] == "failed");
     CHECK(v["error"] == cut);
   }
   SUBCASE("fields of the wrong type are ignored, the control loop keeps going") {
     sendControl(*control, 0,
                 {{"t", "abort"}, {"job", "job-abort-2"}, {"state", 7}, {"reason", {1, 2}}});
-    json v = jobOnNode0(c, "job-abort-2");
+    json v = jobOnNode(c, "job-abort-2", 0);
     CHECK(v["state"] == "failed");
     CHECK(v["error"] == "the job was aborted by party 1");
   }
@@ -517,5 +517,66 @@ TEST_CASE("a peer's refusal and abort reasons reach the store, logs and clients 
     err = errorOf([&] { c.node(0).call("op\n" + std::string(1000, 'o')); });
     CHECK(err == "unknown request 'op?" + std::string(256 - 3 - 3, 'o') + "...'");
   }
+  control.reset();
+}
+
+TEST_CASE("a job waiting for its pool ticket fails at once when the tickets stop") {
+  // Node 1 is real; party 0, the leader, is a bare mesh with its pinned key
+  // that starts a pool session and then sends a malformed ticket.
+  TempDir dir;
+  node::ClusterInitOptions o;
+  o.parties = 2;
+  o.dir = dir.path.string();
+  o.basePort = 0;
+  node::initCluster(o);
+  editConfigs(dir.path, 2, [](json &j) {
+    j["http"]["port"] = 0;
+    j["log"] = {{"level", "error"}};
+    j["pool"] = {{"enabled", true}, {"memory_mb", 1}};
+  });
+  auto cfg0 = node::loadNodeConfig((dir.path / "node0.json").string());
+  node::Node node1(node::loadNodeConfig((dir.path / "node1.json").string()));
+  net::MeshOptions mo;
+  mo.multiplex = true;
+  net::Mesh leader(cfg0.peers, 0, net::loadSecretKey(cfg0.keyPath), mo);
+  auto control = leader.openJob("smpc-control", 0, false);
+  leader.waitReady();
+  const std::string session = "0123456789abcdef0123456789abcdef";
+  auto tickets = leader.openJob("pool-" + session, 2);
+  sendControl(*control, 1, {{"t", "pool_start"}, {"session", session}});
+
+  client::Client c(client::loadClusterFile((dir.path / "cluster.json").string()),
+                   (dir.path / "client.key").string(), std::chrono::seconds(20));
+  TempDir tmp;
+  const fs::path src = tmp.path / "three.smpc";
+  std::ofstream(src) << "fn main() {\n  output y = sint(3) * sint(4) to party 0;\n}\n";
+  auto prog = compile(src, {});
+  c.approve(prog.bytes, "three.smpc", {{"outputs", {{"y", {{"to", {"client"}}}}}}}, {1});
+  const std::string id = "job-ticket-1";
+  api::Message m;
+  m.header = {{"op", "submit"},
+              {"spec",
+               {{"job", id},
+                {"protocol", "semi2k"},
+                {"stats", false},
+                {"bindings", json::object()},
+                {"outputs", {{"y", {{"to", {c.publicKey()}}}}}}}}};
+  m.payload = prog.bytes;
+  c.node(1).call(std::move(m));
+  auto verdict = control->recvAny(std::chrono::seconds(20));
+  REQUIRE(verdict);
+  CHECK(json::parse(verdict->second.begin(), verdict->second.end())["ok"] == true);
+  sendControl(*control, 1, {{"t", "start"}, {"job", id}, {"pool", session}});
+  const std::string garbage = "not a ticket";
+  tickets->send(1, std::span(reinterpret_cast<const uint8_t *>(garbage.data()), garbage.size()));
+  // The job ends on its own (it would otherwise wait for its ticket until
+  // the leader's abort) and tells the leader why.
+  auto abort = control->recvAny(std::chrono::seconds(20));
+  REQUIRE(abort);
+  const std::string want = "party 1: the triple pool of party 1 could not set the job's material "
+                           "aside: party 0 sent a malformed pool ticket; submit the job again";
+  CHECK(json::parse(abort->second.begin(), abort->second.end())["reason"] == want);
+  CHECK(jobOnNode(c, id, 1)["error"] == want);
+  tickets.reset();
   control.reset();
 }
