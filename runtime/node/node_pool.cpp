@@ -175,7 +175,14 @@ struct NodePool::Impl {
   void followTickets(std::shared_ptr<Session> ss) {
     try {
       for (;;) {
-        auto msg = ss->tickets->recv(0);
+        // Tickets come only when jobs start: an idle node waits as long as
+        // it takes (recv() would give up after timeouts.recv_ms, and every
+        // later job of the session would then wait for a lost ticket).
+        // Only an aborted or failed channel ends the loop.
+        auto got = ss->tickets->recvAny(std::chrono::seconds(1));
+        if (!got) continue;
+        if (got->first != 0) throw vm::NetError("a ticket came from a party other than the leader");
+        auto &msg = got->second;
         auto j = nlohmann::json::parse(msg.begin(), msg.end(), nullptr, false);
         if (j.is_discarded() || !j.contains("job") || !j["job"].is_string() ||
             !j.contains("counts") || !j["counts"].is_array() || j["counts"].size() != kPoolKinds)

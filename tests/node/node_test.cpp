@@ -534,6 +534,11 @@ TEST_CASE("a job waiting for its pool ticket fails at once when the tickets stop
     j["log"] = {{"level", "error"}};
     j["pool"] = {{"enabled", true}, {"memory_mb", 1}};
   });
+  // A short receive timeout: the node idles past it before the job comes
+  // (tickets come only when jobs start; an idle node must keep waiting).
+  json peers = json::parse(readText(dir.path / "peers.json"));
+  peers["timeouts"]["recv_ms"] = 500;
+  std::ofstream(dir.path / "peers.json") << peers.dump(2);
   auto cfg0 = node::loadNodeConfig((dir.path / "node0.json").string());
   node::Node node1(node::loadNodeConfig((dir.path / "node1.json").string()));
   net::MeshOptions mo;
@@ -544,6 +549,7 @@ TEST_CASE("a job waiting for its pool ticket fails at once when the tickets stop
   const std::string session = "0123456789abcdef0123456789abcdef";
   auto tickets = leader.openJob("pool-" + session, 2);
   sendControl(*control, 1, {{"t", "pool_start"}, {"session", session}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // idle past recv_ms
 
   client::Client c(client::loadClusterFile((dir.path / "cluster.json").string()),
                    (dir.path / "client.key").string(), std::chrono::seconds(20));
