@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/cli/commands.h"
 #include "runtime/cli/load_program.h"
+#include "runtime/cluster/raw_inputs.h"
 #include "runtime/data/inputs.h"
 #include "runtime/data/outputs.h"
 #include "runtime/net/mesh.h"
@@ -29,15 +30,17 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 namespace smpc::cli {
 
 namespace {
 
 struct PartyArgs {
-  std::string config, key, program, outputJson, rawOut, preprocessing, protocol = "semi2k";
+  std::string config, key, program, outputJson, rawOut, rawIn, preprocessing, protocol = "semi2k";
   uint32_t id = 0;
   bool stats = false, verbose = false;
   uint64_t maxSteps = 0, keyFd = 0;
@@ -62,6 +65,8 @@ std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a)
   addOutputJsonOption(t, a.outputJson, "also write the outputs this party receives as JSON");
   t.text("outputs-raw", "FILE", "write outputs and statistics for the local cluster (internal)",
          a.rawOut);
+  t.text("inputs-raw", "FILE",
+         "this party's inputs as the local cluster read them, encoded (internal)", a.rawIn);
   addProtocolOption(t, a.protocol, "the job's protocol (default semi2k)", false);
   addPreprocessingOption(t, a.preprocessing,
                          "semi2k only; default: dealer when the configuration has one, else ot");
@@ -115,6 +120,28 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
   if (!f) throw std::runtime_error("cannot write '" + path + "'");
 }
 
+/// The inputs the local cluster read for this party (raw_inputs.h), each
+/// one an input of the program that this party owns.
+vm::InputValues loadRawInputs(const std::string &path, const bc::Program &prog, uint32_t id) {
+  std::ifstream f(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  vm::InputValues inputs = cluster::parseRawInputs(bytes);
+  if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
+  for (const auto &kv : inputs) {
+    const std::string &name = kv.first;
+    auto e = std::find_if(prog.inputs.begin(), prog.inputs.end(),
+                          [&](const bc::IoEntry &x) { return x.name == name; });
+    if (e == prog.inputs.end() || e->party != id) {
+      std::string why = "the launcher's input file names '";
+      why += name;
+      why += "', not an input of party ";
+      why += std::to_string(id);
+      throw std::runtime_error(why);
+    }
+  }
+  return inputs;
+}
+
 } // namespace
 
 int cmdParty(const std::vector<std::string> &args) {
@@ -155,7 +182,8 @@ int cmdParty(const std::vector<std::string> &args) {
       if (e.party != a.id && a.inputs.count(e.name))
         return fail("input '" + e.name + "' belongs to party " + std::to_string(e.party) +
                     "; do not give its data to " + me);
-    vm::InputValues inputs = data::loadInputs(prog, a.inputs, {a.id});
+    vm::InputValues inputs = a.rawIn.empty() ? data::loadInputs(prog, a.inputs, {a.id})
+                                             : loadRawInputs(a.rawIn, prog, a.id);
     for (const auto &[name, v] : inputs)
       log("input '" + name + "': " + std::to_string(v.size()) + " elements");
     log("program " + a.program + " verified; joining job '" + cfg.jobId + "' with " +

@@ -17,6 +17,7 @@
 
 #include "runtime/cli/load_program.h"
 #include "runtime/cluster/process.h"
+#include "runtime/cluster/raw_inputs.h"
 #include "runtime/data/outputs.h"
 #include "runtime/net/config.h"
 #include "runtime/net/free_port.h"
@@ -52,7 +53,7 @@ void onSignal(int) {
 }
 
 // The numbers under which a child inherits what it needs.
-constexpr int kKeyFd = 3, kProgramFd = 4, kConfigFd = 5, kOutputsFd = 6;
+constexpr int kKeyFd = 3, kProgramFd = 4, kConfigFd = 5, kOutputsFd = 6, kInputsFd = 7;
 
 std::string childPath(int fd) {
   return "/proc/self/fd/" + std::to_string(fd);
@@ -208,11 +209,13 @@ int runLocalCluster(const RunRequest &req) {
         memFile("smpc-program", {reinterpret_cast<const char *>(bytes.data()), bytes.size()});
     const Fd cfgFile = memFile("smpc-cluster", net::clusterConfigToJson(cfg));
     // Each child's key pipe is closed here as soon as the child has it.
-    auto spawn = [&](const std::vector<std::string> &a, const net::SecretKey &key, const Fd *out) {
+    auto spawn = [&](const std::vector<std::string> &a, const net::SecretKey &key, const Fd *out,
+                     const Fd *in = nullptr) {
       const Fd kp = keyPipe(key);
       std::vector<cluster::FdPass> fds = {
           {kp.fd, kKeyFd}, {progFile.fd, kProgramFd}, {cfgFile.fd, kConfigFd}};
       if (out) fds.push_back({out->fd, kOutputsFd});
+      if (in) fds.push_back({in->fd, kInputsFd});
       return cluster::spawnSelf(a, "/dev/null", fds);
     };
     const std::vector<std::string> common = {"--config",  childPath(kConfigFd),
@@ -236,20 +239,23 @@ int runLocalCluster(const RunRequest &req) {
         a.push_back("--preprocessing");
         a.push_back(req.preprocessing);
       }
+      // The inputs were read and checked here: each party gets its own,
+      // encoded, instead of parsing the files again (#7 item 4).
+      std::string raw;
       for (const auto &e : prog.inputs)
-        if (e.party == i) {
-          auto it = req.inputFiles.find(e.name);
-          if (it != req.inputFiles.end()) {
-            a.push_back("--input");
-            a.push_back(e.name + "=" + fs::absolute(it->second).string());
-          }
-        }
+        if (e.party == i)
+          if (auto it = req.inputs.find(e.name); it != req.inputs.end())
+            cluster::appendRawInput(raw, e.name, it->second);
+      const Fd inFile = memFile("smpc-inputs", raw);
+      if (!raw.empty()) sodium_memzero(raw.data(), raw.size());
+      a.push_back("--inputs-raw");
+      a.push_back(childPath(kInputsFd));
       if (req.maxSteps) {
         a.push_back("--max-steps");
         a.push_back(std::to_string(req.maxSteps));
       }
       if (verbose) a.push_back("--verbose");
-      nodes.push_back({"party " + id, spawn(a, keys[i], &outFiles[i])});
+      nodes.push_back({"party " + id, spawn(a, keys[i], &outFiles[i], &inFile)});
     }
     keys.clear(); // wiped: each child has its own now
   } catch (const std::exception &e) {
