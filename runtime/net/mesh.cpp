@@ -823,6 +823,9 @@ std::unique_ptr<JobChannel> Mesh::openJob(const std::string &jobId, uint16_t id,
 
 void Mesh::waitReady() {
   Impl &m = *impl_;
+  // A multiplexed mesh never gives up on a peer by itself (a node waits for
+  // its peers as long as it takes), so the caller's wait is bounded here.
+  const auto deadline = Clock::now() + m.connectTimeout;
   std::unique_lock lk(m.mu);
   for (;;) {
     std::string missing;
@@ -835,6 +838,10 @@ void Mesh::waitReady() {
     }
     if (missing.empty()) return;
     if (!m.ioError.empty()) throw NetError(m.ioError);
+    if (m.opts.multiplex && Clock::now() > deadline)
+      throw NetError(missing + " did not come up within " +
+                     std::to_string(m.connectTimeout.count()) +
+                     " ms (timeouts.connect_ms): check that they run and are reachable");
     m.cv.wait_for(lk, milliseconds(100));
   }
 }

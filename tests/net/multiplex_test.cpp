@@ -113,6 +113,18 @@ TEST_CASE("multiplexed: abort unblocks a receiver and names the reason") {
                        "job j was cancelled by its submitter", NetError);
 }
 
+TEST_CASE("multiplexed: waitReady gives up after connect_ms and names the missing peer") {
+  // The mesh itself waits for its peers as long as it takes; a caller that
+  // waits for all of them gets an error instead of a hang.
+  auto t = makeCluster(2);
+  t.cfg.timeouts.connectMs = 300;
+  Mesh m0(t.cfg, 0, t.keys[0], multiplexed());
+  CHECK_THROWS_WITH_AS(m0.waitReady(),
+                       "party 1 did not come up within 300 ms (timeouts.connect_ms): check that "
+                       "they run and are reachable",
+                       NetError);
+}
+
 TEST_CASE("multiplexed: a restarted peer fails its old jobs, new jobs work, control survives") {
   auto t = makeCluster(3, false, 1000);
   std::mutex mu;
