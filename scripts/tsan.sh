@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ThreadSanitizer build and run of the threaded code: the CurveZMQ mesh
 # (net), the preprocessing pool and OT extension (docs/testing.md).
-# Build directory ${SMPC_TSAN_DIR:-build-tsan}; CI runs it from scripts/test.sh.
+# Build directory ${SMPC_TSAN_DIR:-build-tsan}; CI runs it from .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="${SMPC_TSAN_DIR:-build-tsan}"
