@@ -20,40 +20,51 @@ using namespace ir;
 
 namespace {
 
-uint64_t satMul(uint64_t a, uint64_t b) {
-  unsigned __int128 r = (unsigned __int128)a * b;
-  return r > UINT64_MAX ? UINT64_MAX : uint64_t(r);
-}
-uint64_t satAdd(uint64_t a, uint64_t b) {
-  return a + b < a ? UINT64_MAX : a + b;
+using bc::satAdd;
+using bc::satMul;
+
+// Why the needs are not exact, for the report.
+const char *inexactReason(bc::NeedsPrecision p) {
+  switch (p) {
+  case bc::NeedsPrecision::PerIteration:
+    return "loops with a run-time trip count are counted once";
+  case bc::NeedsPrecision::UpperBound:
+    return "an upper bound: public branches whose arms differ are counted at their costlier arm";
+  case bc::NeedsPrecision::Exact:
+    break;
+  }
+  return "";
 }
 
 struct Tally {
   uint64_t rounds = 0, bytes = 0;
-  std::string unsupported; // the first instruction the protocol refuses
+  uint64_t truncations = 0, ltz = 0, eqz = 0; // elements, for the report
+  std::string unsupported;                    // the first instruction the protocol refuses
   bc::PreprocNeeds needs;
 
   void add(const Tally &o, uint64_t times) {
     if (unsupported.empty()) unsupported = o.unsupported;
     rounds = satAdd(rounds, satMul(o.rounds, times));
     bytes = satAdd(bytes, satMul(o.bytes, times));
-    needs.triples = satAdd(needs.triples, satMul(o.needs.triples, times));
-    needs.matTripleElems = satAdd(needs.matTripleElems, satMul(o.needs.matTripleElems, times));
-    needs.truncPairs = satAdd(needs.truncPairs, satMul(o.needs.truncPairs, times));
-    needs.ltz = satAdd(needs.ltz, satMul(o.needs.ltz, times));
-    needs.eqz = satAdd(needs.eqz, satMul(o.needs.eqz, times));
-    needs.exact = needs.exact && o.needs.exact;
+    truncations = satAdd(truncations, satMul(o.truncations, times));
+    ltz = satAdd(ltz, satMul(o.ltz, times));
+    eqz = satAdd(eqz, satMul(o.eqz, times));
+    needs.material.add(o.needs.material, times);
+    needs.precision = bc::combine(needs.precision, o.needs.precision);
+  }
+  bool sameCost(const Tally &o) const {
+    return rounds == o.rounds && bytes == o.bytes && truncations == o.truncations && ltz == o.ltz &&
+           eqz == o.eqz && needs.material == o.needs.material;
   }
   void maxWith(const Tally &o) {
     if (unsupported.empty()) unsupported = o.unsupported;
     rounds = std::max(rounds, o.rounds);
     bytes = std::max(bytes, o.bytes);
-    needs.triples = std::max(needs.triples, o.needs.triples);
-    needs.matTripleElems = std::max(needs.matTripleElems, o.needs.matTripleElems);
-    needs.truncPairs = std::max(needs.truncPairs, o.needs.truncPairs);
-    needs.ltz = std::max(needs.ltz, o.needs.ltz);
-    needs.eqz = std::max(needs.eqz, o.needs.eqz);
-    needs.exact = needs.exact && o.needs.exact;
+    truncations = std::max(truncations, o.truncations);
+    ltz = std::max(ltz, o.ltz);
+    eqz = std::max(eqz, o.eqz);
+    needs.material.maxWith(o.needs.material);
+    needs.precision = bc::combine(needs.precision, o.needs.precision);
   }
 };
 
@@ -131,11 +142,11 @@ private:
         if (c.unsupported && t.unsupported.empty())
           t.unsupported = std::string(bc::info(in.op).mnemonic);
         t.bytes = satAdd(t.bytes, c.bytesPerParty);
-        t.needs.triples = satAdd(t.needs.triples, c.triples);
-        t.needs.matTripleElems = satAdd(t.needs.matTripleElems, c.matTripleElems);
-        t.needs.truncPairs = satAdd(t.needs.truncPairs, c.truncPairs);
-        t.needs.ltz = satAdd(t.needs.ltz, c.ltz);
-        t.needs.eqz = satAdd(t.needs.eqz, c.eqz);
+        t.truncations = satAdd(t.truncations, c.truncations);
+        t.ltz = satAdd(t.ltz, c.ltz);
+        t.eqz = satAdd(t.eqz, c.eqz);
+        // The bytecode's needs are semi2k's material whatever is priced.
+        t.needs.material.add(bc::opMaterial(in.op, shape(in), parties));
       }
       if (i + 1 == groupEnd) {
         t.rounds += groupRounds;
@@ -145,7 +156,7 @@ private:
       case IrOp::For: {
         std::optional<uint64_t> n = trips(in);
         Tally body = block(in.regions[0]);
-        if (!n) body.needs.exact = false;
+        if (!n) body.needs.precision = bc::NeedsPrecision::PerIteration;
         t.add(body, n ? *n : 1);
         break;
       }
@@ -153,20 +164,17 @@ private:
         // The costlier branch is counted; if they differ the count is an
         // upper bound, not exact.
         Tally a = block(in.regions[0]), b = block(in.regions[1]);
-        bool same = a.rounds == b.rounds && a.bytes == b.bytes &&
-                    a.needs.triples == b.needs.triples &&
-                    a.needs.matTripleElems == b.needs.matTripleElems &&
-                    a.needs.truncPairs == b.needs.truncPairs && a.needs.ltz == b.needs.ltz &&
-                    a.needs.eqz == b.needs.eqz;
+        const bool same = a.sameCost(b);
         a.maxWith(b);
-        a.needs.exact = a.needs.exact && same;
+        if (!same)
+          a.needs.precision = bc::combine(a.needs.precision, bc::NeedsPrecision::UpperBound);
         t.add(a, 1);
         break;
       }
       case IrOp::While: {
         Tally once = block(in.regions[0]);
         once.add(block(in.regions[1]), 1);
-        once.needs.exact = false;
+        once.needs.precision = bc::NeedsPrecision::PerIteration;
         t.add(once, 1);
         break;
       }
@@ -256,25 +264,24 @@ Cost estimate(const Module &m, uint32_t parties, bc::ProtocolId protocol) {
      << "parties: " << parties << "\n"
      << "rounds: " << c.rounds << "\n"
      << "depth: " << depth << "\n";
-  if (bc::info(protocol).preprocessing)
-    os << "triples: " << c.needs.triples << "\n"
-       << "matrix-triple-elements: " << c.needs.matTripleElems << "\n"
-       << "trunc-pairs: " << c.needs.truncPairs << "\n";
-  else
+  if (bc::info(protocol).preprocessing) {
+    for (bc::Material k : bc::kAllMaterials)
+      os << bc::info(k).name << ": " << c.needs.material[k] << "\n";
+  } else {
     os << "preprocessing: "
        << (protocol == bc::ProtocolId::Shamir
                ? "made by the parties in the background (double sharings, random bits, daBits), "
                  "not counted here"
                : "none")
        << "\n"
-       << "truncations: " << c.needs.truncPairs << "\n";
-  os << "ltz: " << c.needs.ltz << "\n"
-     << "eqz: " << c.needs.eqz << "\n"
+       << "truncations: " << t.truncations << "\n";
+  }
+  os << "ltz: " << t.ltz << "\n"
+     << "eqz: " << t.eqz << "\n"
      << "bytes/party: " << c.bytesPerParty << "\n"
      << "exact: "
-     << (c.needs.exact ? "yes"
-                       : "no (loops with a run-time trip count are counted once, branches at their "
-                         "costlier side)")
+     << (c.needs.exact() ? std::string("yes")
+                         : "no (" + std::string(inexactReason(c.needs.precision)) + ")")
      << "\n";
   if (!t.unsupported.empty())
     os << "unsupported: " << t.unsupported << " is refused under " << bc::info(protocol).name

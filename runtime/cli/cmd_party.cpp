@@ -12,6 +12,7 @@
 #include "runtime/cluster/raw_inputs.h"
 #include "runtime/data/inputs.h"
 #include "runtime/data/outputs.h"
+#include "runtime/data/stats_json.h"
 #include "runtime/net/mesh.h"
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/wire.h"
@@ -93,7 +94,7 @@ preproc::PoolConfig poolConfig(const bc::Program &prog, uint32_t parties) {
   preproc::PoolConfig pc;
   pc.parties = parties;
   pc.truncShift = prog.fracBits;
-  if (!prog.needs.exact) return pc;
+  if (!prog.needs.exact()) return pc;
   const auto want = preproc::estimateMaterial(prog.needs);
   for (size_t k = 0; k < want.size(); ++k)
     pc.capacity[k] = std::clamp<uint64_t>(want[k], 64, pc.capacity[k]);
@@ -106,15 +107,9 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
   j["outputs"] = nlohmann::json::array();
   for (const auto &o : outs)
     j["outputs"].push_back({{"name", o.entry.name}, {"data", o.data}});
-  j["stats"] = {{"rounds", s.rounds},
-                {"bytes_sent", s.bytesSent},
-                {"bytes_received", s.bytesReceived},
-                {"triples", s.triples},
-                {"truncations", s.truncPairs},
-                {"ltz", s.ltz},
-                {"eqz", s.eqz},
-                {"online_seconds", onlineSeconds},
-                {"pool", poolStatus}};
+  j["stats"] = data::statsJson(s);
+  j["stats"]["online_seconds"] = onlineSeconds;
+  j["stats"]["pool"] = poolStatus;
   std::ofstream f(path);
   f << j.dump() << "\n";
   if (!f) throw std::runtime_error("cannot write '" + path + "'");
@@ -263,12 +258,7 @@ int cmdParty(const std::vector<std::string> &args) {
     }
     if (!a.rawOut.empty()) writeRaw(a.rawOut, outs, stats, onlineSeconds, poolStatus);
     if (a.stats)
-      std::cerr << ("stats (" + me + "): rounds " + std::to_string(stats.rounds) + ", bytes sent " +
-                    std::to_string(stats.bytesSent) + ", received " +
-                    std::to_string(stats.bytesReceived) + ", triples " +
-                    std::to_string(stats.triples) + ", truncations " +
-                    std::to_string(stats.truncPairs) + ", ltz " + std::to_string(stats.ltz) +
-                    ", eqz " + std::to_string(stats.eqz) + ", online " +
+      std::cerr << ("stats (" + me + "): " + vm::statsText(stats) + ", online " +
                     std::to_string(onlineSeconds) + " s\n" +
                     (poolStatus.empty() ? "" : "stats (" + me + "): " + poolStatus + "\n"));
     return kExitOk;

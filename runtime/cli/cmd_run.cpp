@@ -21,10 +21,7 @@ namespace smpc::cli {
 namespace {
 
 void printStats(const vm::ProtocolStats &s) {
-  std::cerr << "stats: rounds " << s.rounds << ", bytes sent " << s.bytesSent << ", received "
-            << s.bytesReceived << ", triples " << s.triples << ", matrix triple elements "
-            << s.matTripleElems << ", truncations " << s.truncPairs << ", ltz " << s.ltz << ", eqz "
-            << s.eqz << "\n";
+  std::cerr << "stats: " << vm::statsText(s) << "\n";
 }
 
 } // namespace

@@ -19,6 +19,7 @@
 #include "runtime/cluster/process.h"
 #include "runtime/cluster/raw_inputs.h"
 #include "runtime/data/outputs.h"
+#include "runtime/data/stats_json.h"
 #include "runtime/net/config.h"
 #include "runtime/net/free_port.h"
 #include "vm/bytecode/protocols.h"
@@ -343,11 +344,8 @@ int runLocalCluster(const RunRequest &req) {
   if (req.stats)
     for (uint32_t i = 0; i < n; ++i) {
       const auto &s = raw[i]["stats"];
-      std::cerr << "stats (party " << i << "): rounds " << s.value("rounds", 0) << ", bytes sent "
-                << s.value("bytes_sent", 0) << ", received " << s.value("bytes_received", 0)
-                << ", triples " << s.value("triples", 0) << ", truncations "
-                << s.value("truncations", 0) << ", ltz " << s.value("ltz", 0) << ", eqz "
-                << s.value("eqz", 0) << ", online " << s.value("online_seconds", 0.0) << " s\n";
+      std::cerr << "stats (party " << i << "): " << vm::statsText(data::statsFromJson(s))
+                << ", online " << s.value("online_seconds", 0.0) << " s\n";
       if (const std::string pool = s.value("pool", std::string()); !pool.empty())
         std::cerr << "stats (party " << i << "): " << pool << "\n";
     }

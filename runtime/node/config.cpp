@@ -166,7 +166,7 @@ NodeConfig parseNodeConfig(const std::string &text, const std::string &source,
           ++k;
         if (k == preproc::kPoolKinds)
           c.fail("pool.records",
-                 "unknown kind '" + it.key() + "' (kinds: triples, bool, dabits, edabits, trunc)");
+                 "unknown kind '" + it.key() + "' (kinds: " + bc::materialNames(true) + ")");
         cfg.poolRecords[k] = c.num(r, "pool.records", it.key().c_str(), 1, uint64_t(1) << 28);
         bytes += cfg.poolRecords[k] * preproc::poolRecordWords(preproc::PoolKind(k)) * 8;
       }

@@ -63,13 +63,13 @@ struct Dest {
 void copyOut(PoolKind kind, const Lot &src, std::size_t from, std::size_t count, const Dest &d,
              std::size_t at) {
   switch (kind) {
-  case PoolKind::Triples:
-  case PoolKind::BoolTriples:
+  case PoolKind::Triple:
+  case PoolKind::BoolTriple:
   case PoolKind::Trunc:
     return copyWords(src, from, count, d.x, d.y, d.z, at);
-  case PoolKind::DaBits:
+  case PoolKind::DaBit:
     return copyDaBits(src, from, count, d.x, d.y, at);
-  case PoolKind::EdaBits:
+  case PoolKind::EdaBit:
     return copyEdaBits(src, from, count, d.x, d.y, at, d.total);
   }
 }
@@ -86,18 +86,18 @@ public:
   MaterialStats stats() const override { return stats_; }
 
   void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
-    serve(PoolKind::Triples, a, b, c);
+    serve(PoolKind::Triple, a, b, c);
   }
   void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
-    serve(PoolKind::BoolTriples, a, b, c);
+    serve(PoolKind::BoolTriple, a, b, c);
   }
   void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override {
     std::fill(bits.begin(), bits.end(), 0);
-    serve(PoolKind::DaBits, arith, bits, {});
+    serve(PoolKind::DaBit, arith, bits, {});
   }
   void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override {
     std::fill(bits.begin(), bits.end(), 0);
-    serve(PoolKind::EdaBits, r, bits, {});
+    serve(PoolKind::EdaBit, r, bits, {});
   }
   void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
                   std::span<uint64_t> high) override {
@@ -178,23 +178,23 @@ Lot makeLot(vm::Preprocessing &gen, PoolKind kind, std::size_t n, uint32_t trunc
   Lot l;
   l.n = n;
   switch (kind) {
-  case PoolKind::Triples:
-  case PoolKind::BoolTriples:
+  case PoolKind::Triple:
+  case PoolKind::BoolTriple:
   case PoolKind::Trunc:
     l.x.resize(n), l.y.resize(n), l.z.resize(n);
     if (n == 0) break;
-    if (kind == PoolKind::Triples)
+    if (kind == PoolKind::Triple)
       gen.triples(l.x, l.y, l.z);
-    else if (kind == PoolKind::BoolTriples)
+    else if (kind == PoolKind::BoolTriple)
       gen.boolTriples(l.x, l.y, l.z);
     else
       gen.truncPairs(truncShift, l.x, l.y, l.z);
     break;
-  case PoolKind::DaBits:
+  case PoolKind::DaBit:
     l.x.resize(n), l.y.resize(words64(n));
     if (n) gen.daBits(l.x, l.y);
     break;
-  case PoolKind::EdaBits:
+  case PoolKind::EdaBit:
     l.x.resize(n), l.y.resize(64 * words64(n));
     if (n) gen.edaBits(l.x, l.y);
     break;

@@ -1,8 +1,10 @@
 //===- jobs.cpp - a job's thread: load shares, run, keep the outputs ------===//
+#include "runtime/data/stats_json.h"
 #include "runtime/node/job_runner.h"
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
 #include "runtime/node/protocols.h"
+#include "runtime/preproc/pool/pool_estimate.h"
 
 #include <ctime>
 #include <sodium.h>
@@ -42,21 +44,16 @@ private:
 
 json statsJson(const JobResult &r, const MaterialStats &m, const bc::Program &prog) {
   json pool = json::object();
-  static const char *kinds[] = {"triples", "bool", "dabits", "edabits", "trunc"};
   for (std::size_t k = 0; k < m.used.size(); ++k)
-    pool[kinds[k]] = {{"reserved", m.fromPool[k]}, {"used", m.used[k]}};
-  return {{"rounds", r.stats.rounds},
-          {"bytes_sent", r.stats.bytesSent},
-          {"bytes_received", r.stats.bytesReceived},
-          {"triples", r.stats.triples},
-          {"truncations", r.stats.truncPairs},
-          {"ltz", r.stats.ltz},
-          {"eqz", r.stats.eqz},
-          {"online_seconds", r.onlineSeconds},
-          {"pool_waits", m.onDemandCalls},
-          {"reserve_wait_seconds", m.reserveWaitSeconds},
-          {"pool", pool},
-          {"predicted_rounds", prog.needs.rounds}};
+    pool[preproc::poolKindName(preproc::PoolKind(k))] = {{"reserved", m.fromPool[k]},
+                                                         {"used", m.used[k]}};
+  json j = data::statsJson(r.stats);
+  j["online_seconds"] = r.onlineSeconds;
+  j["pool_waits"] = m.onDemandCalls;
+  j["reserve_wait_seconds"] = m.reserveWaitSeconds;
+  j["pool"] = pool;
+  j["predicted_rounds"] = prog.needs.rounds;
+  return j;
 }
 
 } // namespace

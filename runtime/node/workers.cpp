@@ -12,6 +12,7 @@
 // worker_done   {job, outputs: [{name, words}], stats, online_seconds} + shares
 // worker_failed {job, reason}
 //===----------------------------------------------------------------------===//
+#include "runtime/data/stats_json.h"
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
 #include "vm/bytecode/serialize.h"
@@ -134,15 +135,7 @@ api::Message Node::Impl::onWorkerDone(const Caller &, api::Message &req) {
     throw std::invalid_argument("the payload is longer than the outputs");
   sodium_memzero(req.payload.data(), req.payload.size());
   const json &s = req.header.value("stats", json::object());
-  if (s.is_object()) {
-    r.stats.rounds = s.value("rounds", uint64_t(0));
-    r.stats.bytesSent = s.value("bytes_sent", uint64_t(0));
-    r.stats.bytesReceived = s.value("bytes_received", uint64_t(0));
-    r.stats.triples = s.value("triples", uint64_t(0));
-    r.stats.truncPairs = s.value("truncations", uint64_t(0));
-    r.stats.ltz = s.value("ltz", uint64_t(0));
-    r.stats.eqz = s.value("eqz", uint64_t(0));
-  }
+  r.stats = data::statsFromJson(s);
   r.onlineSeconds = req.header.value("online_seconds", 0.0);
   {
     std::lock_guard lk(mu);

@@ -1,6 +1,7 @@
 //===- node_source.cpp - worker_job, worker_done, worker_failed -----------===//
 #include "runtime/worker/node_source.h"
 
+#include "runtime/data/stats_json.h"
 #include "vm/bytecode/serialize.h"
 
 #include <cstring>
@@ -72,14 +73,7 @@ void NodeSource::finish(const std::string &jobId, node::JobResult &result) {
   req.header = {{"op", "worker_done"},
                 {"job", jobId},
                 {"outputs", outs},
-                {"stats",
-                 {{"rounds", s.rounds},
-                  {"bytes_sent", s.bytesSent},
-                  {"bytes_received", s.bytesReceived},
-                  {"triples", s.triples},
-                  {"truncations", s.truncPairs},
-                  {"ltz", s.ltz},
-                  {"eqz", s.eqz}}},
+                {"stats", data::statsJson(s)},
                 {"online_seconds", result.onlineSeconds}};
   req.payload.resize(words * 8);
   std::size_t at = 0;

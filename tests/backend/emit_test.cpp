@@ -87,9 +87,9 @@ TEST_CASE("emit: a loop-carried vector stays in one register and the result is r
   CHECK(out[0].data == want);
   backend::Cost c = backend::estimate(m, 3);
   CHECK(c.rounds == st.rounds);
-  CHECK(c.needs.triples == st.triples);
-  CHECK(p.needs.triples == 12);
-  CHECK(c.needs.exact);
+  CHECK(c.needs.material == st.material);
+  CHECK(p.needs.material[bc::Material::Triple] == 12);
+  CHECK(c.needs.exact());
 }
 
 TEST_CASE("emit: code size and compile output do not depend on the trip count") {
@@ -97,7 +97,7 @@ TEST_CASE("emit: code size and compile output do not depend on the trip count") 
   bc::Program a = compileModule(small), b = compileModule(big);
   CHECK(a.code.size() == b.code.size());
   CHECK(a.sregLen == b.sregLen);
-  CHECK(backend::estimate(big, 2).needs.triples == 4000000);
+  CHECK(backend::estimate(big, 2).needs.material[bc::Material::Triple] == 4000000);
 }
 
 TEST_CASE("emit: in-place stores with a run-time index, no copy when the old vector dies") {
@@ -183,7 +183,7 @@ TEST_CASE("emit: if/else and while loops") {
   CHECK(out[1].data[0] == 6);
   CHECK(out[0].data == std::vector<uint64_t>{9, 16});
   backend::Cost cost = backend::estimate(t.m, 2);
-  CHECK_FALSE(cost.needs.exact);
+  CHECK_FALSE(cost.needs.exact());
   CHECK(cost.text.find("exact: no") != std::string::npos);
 }
 
@@ -211,7 +211,7 @@ TEST_CASE("emit: round groups, header fields and source map") {
   CHECK(p.code[0].a[0] == 3);
   CHECK(p.code[4].op == bc::Op::Round);
   CHECK(p.code[4].a[0] == 2);
-  CHECK(p.needs.triples == 2);
+  CHECK(p.needs.material[bc::Material::Triple] == 2);
   CHECK(p.needs.rounds == 3);
   vm::ProtocolStats st;
   auto out = runClear(p, {{"in0", {2}}, {"in1", {3}}, {"in2", {4}}}, &st);
@@ -288,5 +288,5 @@ TEST_CASE("fuse: independent loops share rounds, remainders finish the longer on
   CHECK(s0.rounds == 1 + 3 + 14 + 1);
   CHECK(s2.rounds == 1 + 6 + 8 + 1);
   CHECK(backend::estimate(m2, 3).rounds == s2.rounds);
-  CHECK(s2.triples == s0.triples);
+  CHECK(s2.material == s0.material);
 }

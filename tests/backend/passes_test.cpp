@@ -251,7 +251,8 @@ TEST_CASE("licm: invariant products leave loops that run, not loops that may not
   }
   CHECK(topMuls == 1);
   CHECK(topNegs == 1);
-  CHECK(backend::estimate(t.m, 2).needs.triples == 2 + 2); // hoisted + one run-time iteration
+  CHECK(backend::estimate(t.m, 2).needs.material[bc::Material::Triple] ==
+        2 + 2); // hoisted + one run-time iteration
 }
 
 TEST_CASE("schedule: independent multiplications form one group per depth level") {
@@ -279,7 +280,7 @@ TEST_CASE("schedule: independent multiplications form one group per depth level"
   CHECK(before.rounds == 5);
   CHECK(after.rounds == 4); // inputs, {ab, cd, ef}, abcd, output
   CHECK(after.text.find("depth: 4\n") != std::string::npos);
-  CHECK(after.needs.triples == 4);
+  CHECK(after.needs.material[bc::Material::Triple] == 4);
 }
 
 TEST_CASE("trunc-merge: chains of single-use truncations become one, up to 62 bits") {

@@ -3,6 +3,7 @@
 #include "vm/bytecode/assemble.h"
 #include "vm/bytecode/serialize.h"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 
 using namespace smpc;
@@ -48,15 +49,76 @@ TEST_CASE("valid programs survive write and read unchanged") {
   }
 }
 
-TEST_CASE("needs and the exact flag round-trip") {
+namespace {
+// Needs with a distinct count for every kind of material.def, so that a
+// kind a consumer forgets, or two it swaps, shows.
+bc::PreprocNeeds everyKind(bc::NeedsPrecision prec) {
+  bc::PreprocNeeds n;
+  for (bc::Material k : bc::kAllMaterials)
+    n.material[k] = 1000 + 7 * bc::materialIndex(k);
+  n.rounds = 6;
+  n.precision = prec;
+  return n;
+}
+constexpr bc::NeedsPrecision kPrecisions[] = {
+    bc::NeedsPrecision::Exact, bc::NeedsPrecision::UpperBound, bc::NeedsPrecision::PerIteration};
+} // namespace
+
+TEST_CASE("needs of every material kind and every precision round-trip") {
+  for (bc::NeedsPrecision prec : kPrecisions) {
+    INFO(bc::precisionName(prec));
+    bc::Program p = testing::loopProgram(3);
+    p.needs = everyKind(prec);
+    bc::Program q;
+    std::string err;
+    REQUIRE(bc::readProgram(bc::writeProgram(p), q, err));
+    CHECK(q.needs.material == p.needs.material);
+    CHECK(q.needs.rounds == 6);
+    CHECK(q.needs.precision == prec);
+    // Through the disassembler and back.
+    const std::string text = bc::disassemble(p);
+    for (bc::Material k : bc::kAllMaterials) {
+      std::string pair(bc::info(k).name); // appended, not `" " + ...`: GCC 12's -Wrestrict
+      pair += "=";
+      pair += std::to_string(p.needs.material[k]);
+      CHECK(text.find(" " + pair) != std::string::npos);
+    }
+    bc::Program r;
+    REQUIRE_MESSAGE(bc::assemble(text, r, err), err);
+    CHECK(r.needs.material == p.needs.material);
+    CHECK(r.needs.precision == prec);
+  }
+}
+
+TEST_CASE("material.def: names are unique and found again; pooled kinds have a record size") {
+  for (bc::Material k : bc::kAllMaterials) {
+    CHECK(!bc::info(k).name.empty());
+    CHECK(bc::materialFromName(bc::info(k).name) == k);
+    CHECK(bc::isPooled(k) == (bc::info(k).poolCapacity > 0));
+  }
+  CHECK_FALSE(bc::materialFromName("rounds"));
+  CHECK(bc::materialNames().find("triples, matrix") == 0);
+}
+
+TEST_CASE("a program counting another number of material kinds is refused") {
   bc::Program p = testing::loopProgram(3);
-  p.needs = bc::PreprocNeeds{1, 2, 3, 4, 5, 6, false};
+  p.needs = everyKind(bc::NeedsPrecision::Exact);
+  std::vector<uint8_t> bytes = bc::writeProgram(p);
+  // The count byte precedes the first kind's count (1000, little-endian).
+  const uint8_t first[8] = {0xe8, 0x03, 0, 0, 0, 0, 0, 0};
+  auto it = std::search(bytes.begin(), bytes.end(), std::begin(first), std::end(first));
+  REQUIRE(it != bytes.end());
+  REQUIRE(*(it - 1) == bc::kNumMaterials);
+  *(it - 1) = uint8_t(bc::kNumMaterials + 1);
   bc::Program q;
   std::string err;
-  REQUIRE(bc::readProgram(bc::writeProgram(p), q, err));
-  CHECK(q.needs.triples == 1);
-  CHECK(q.needs.rounds == 6);
-  CHECK_FALSE(q.needs.exact);
+  CHECK_FALSE(bc::readProgram(bytes, q, err));
+  std::string want = "the program counts ";
+  want += std::to_string(bc::kNumMaterials + 1);
+  want += " kinds of preprocessing material, this VM knows ";
+  want += std::to_string(bc::kNumMaterials);
+  want += "; recompile the program";
+  CHECK(err.find(want) != std::string::npos);
 }
 
 TEST_CASE("opFromMnemonic finds every opcode and nothing else") {
@@ -80,7 +142,7 @@ TEST_CASE("disassembly names mnemonics, registers, tables and source positions")
 
 TEST_CASE("a disassembly assembles back into the same program") {
   bc::Program withNeeds = testing::loopProgram(3);
-  withNeeds.needs = bc::PreprocNeeds{1, 2, 3, 4, 5, 6, false};
+  withNeeds.needs = everyKind(bc::NeedsPrecision::PerIteration);
   withNeeds.files.push_back("other dir/lib.smpc");
   withNeeds.srcmap[2] = {1, 40, 2};
   bc::Program noMap = testing::matmulProgram();
@@ -92,8 +154,8 @@ TEST_CASE("a disassembly assembles back into the same program") {
     std::string err;
     REQUIRE_MESSAGE(bc::assemble(text, q, err), err << "\n" << text);
     checkSame(p, q);
-    CHECK(q.needs.exact == p.needs.exact);
-    CHECK(q.needs.eqz == p.needs.eqz);
+    CHECK(q.needs.precision == p.needs.precision);
+    CHECK(q.needs.material == p.needs.material);
     CHECK(bc::writeProgram(q) == bc::writeProgram(p));
   }
 }
@@ -131,8 +193,14 @@ output.p p2, out0
       {".input a: sreal from party 0", "line 1: unknown element type 'sreal'"},
       {".input a: sint to all", "line 1: .input needs 'from party N'"},
       {".output a: sint from party 0", "line 1: .output needs 'to all' or 'to party N, ...'"},
-      {".needs 1 2 3", "line 1: .needs takes 6 counts and exact|per-iteration"},
-      {".needs 1 2 3 4 5 6 maybe", "line 1: .needs ends with exact or per-iteration"},
+      {".needs", "line 1: .needs takes NAME=COUNT pairs and exact|upper-bound|per-iteration"},
+      {".needs triples=1 maybe", "line 1: .needs ends with exact, upper-bound or per-iteration"},
+      {".needs triples 1 exact", "line 1: .needs takes NAME=COUNT pairs, got 'triples'"},
+      {".needs triples=1 triples=2 exact", "line 1: .needs names 'triples' twice"},
+      {".needs triples=-1 exact", "line 1: .needs counts must not be negative"},
+      {".needs quads=1 exact",
+       "line 1: unknown preprocessing material 'quads' in .needs (known: triples, matrix, bool, "
+       "dabits, edabits, trunc, shuffle, rounds)"},
       {".file", "line 1: .file needs a name"},
       {"3: jmp @0", "line 1: label 3: is not the instruction's index 0"},
       {".pregs 1\nneg.p p0, p1",

@@ -342,7 +342,7 @@ TEST_CASE("decoder errors") {
   CHECK(readErr(bad).find("not an smpc bytecode file (bad magic number)") != std::string::npos);
   bad = good;
   bad[4] = 9;
-  CHECK(readErr(bad).find("bytecode version 9 is not supported (expected 1); recompile") !=
+  CHECK(readErr(bad).find("bytecode version 9 is not supported (expected 2); recompile") !=
         std::string::npos);
   // Header: magic 4, version 2, ring 1, frac 1, parties 4 -> secret register count at 12.
   bad = good;

@@ -35,7 +35,7 @@ TEST_CASE("docs/bytecode.md shows exactly what `smpc opcodes` prints") {
 TEST_CASE("version, opcodes, help") {
   Result r = runSmpc("version");
   CHECK(r.code == 0);
-  CHECK(r.out.find("(bytecode version 1)") != std::string::npos);
+  CHECK(r.out.find("(bytecode version 2)") != std::string::npos);
   r = runSmpc("opcodes");
   CHECK(r.code == 0);
   CHECK(r.out.find("| `mul.ss` | `Sss` | elementwise | interactive | commutative | 1 |") !=

@@ -180,8 +180,8 @@ TEST_CASE("material is never handed out twice") {
 
 TEST_CASE("prefetch asks for the predicted material, more is requested on demand") {
   bc::PreprocNeeds needs;
-  needs.triples = 10000;
-  needs.truncPairs = 100;
+  needs.material[bc::Material::Triple] = 10000;
+  needs.material[bc::Material::Trunc] = 100;
   std::vector<uint64_t> c0;
   PerParty a(2), b(2), c(2);
   auto st = withDealer(2, [&](uint32_t p, DealerClient &cl) {
@@ -202,8 +202,8 @@ TEST_CASE("material streams within a bounded window: a huge prediction is not fe
   // Party 0 never has more than the window in flight, and the dealer makes
   // only what was drawn plus the read-ahead, not the whole prediction.
   bc::PreprocNeeds needs;
-  needs.triples = 100000000;
-  needs.truncPairs = 100000000;
+  needs.material[bc::Material::Triple] = 100000000;
+  needs.material[bc::Material::Trunc] = 100000000;
   constexpr size_t kDraws = 300, kPer = 1000;
   uint64_t peak = 0;
   bool ok = true;

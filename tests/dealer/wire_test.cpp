@@ -55,7 +55,7 @@ TEST_CASE("request messages") {
           decodeRequest(std::vector<uint8_t>{2, 1, 0}, out);
         }) == "dealer request message is too short (3 bytes)");
   CHECK(errorOf([&] {
-          decodeRequest(encodeRequest({{Kind(9)}, 1}), out);
+          decodeRequest(encodeRequest({{Kind(bc::kNumMaterials + 1)}, 1}), out);
         }) == "invalid dealer request: unknown material kind");
   CHECK(errorOf([&] {
           decodeRequest(encodeRequest({{Kind::Trunc, 63}, 1}), out);
@@ -94,6 +94,15 @@ TEST_CASE("request messages") {
   CHECK(errorOf([&] {
           decodeRequest(std::vector<uint8_t>{4, 0}, out);
         }) == "dealer done message has the wrong length");
+}
+
+TEST_CASE("every kind of material.def is a dealer stream, wire id = row + 1") {
+  for (bc::Material m : bc::kAllMaterials) {
+    INFO(bc::info(m).name);
+    CHECK(uint8_t(kindOf(m)) == bc::materialIndex(m) + 1);
+    CHECK(validateKey({kindOf(m)}) != "unknown material kind");
+  }
+  CHECK(validateKey({Kind(0)}) == "unknown material kind");
 }
 
 TEST_CASE("batch messages") {

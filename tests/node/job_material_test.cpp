@@ -35,9 +35,9 @@ struct Served {
 Served serveJob(uint32_t party, LocalNetwork &poolNet, LocalNetwork &jobNet) {
   smpc::preproc::OtPreprocessing pool(poolNet.channel(party));
   std::array<uint64_t, kPoolKinds> counts{};
-  counts[std::size_t(PoolKind::Triples)] = kLot;
-  counts[std::size_t(PoolKind::DaBits)] = kLot;
-  counts[std::size_t(PoolKind::EdaBits)] = kLot;
+  counts[std::size_t(PoolKind::Triple)] = kLot;
+  counts[std::size_t(PoolKind::DaBit)] = kLot;
+  counts[std::size_t(PoolKind::EdaBit)] = kLot;
   auto m = makeJobMaterial(drawLots(pool, counts, 16), jobNet.channel(party), kParties, 16, 0);
   Served s;
   for (std::size_t call = 0; call < kCalls; ++call) {
@@ -81,8 +81,8 @@ TEST_CASE("job material: records past the end of a pool lot come from OT, valid 
     CHECK(seen.insert(r).second);
   }
   for (const Served &s : out) {
-    CHECK(s.stats.fromPool[std::size_t(PoolKind::Triples)] == kLot);
-    CHECK(s.stats.used[std::size_t(PoolKind::Triples)] == n);
+    CHECK(s.stats.fromPool[std::size_t(PoolKind::Triple)] == kLot);
+    CHECK(s.stats.used[std::size_t(PoolKind::Triple)] == n);
     CHECK(s.stats.onDemandCalls == 3 * (kCalls - 1)); // calls 2 and 3 of each kind
   }
 }

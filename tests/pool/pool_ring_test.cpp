@@ -1,12 +1,15 @@
 //===- pool_ring_test.cpp - wiping ring and pool command encoding ---------===//
 #include "runtime/preproc/pool/pool_command.h"
+#include "runtime/preproc/pool/pool_estimate.h"
 #include "runtime/preproc/pool/pool_ring.h"
 
 #include <doctest/doctest.h>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 using namespace smpc::preproc;
+namespace bc = smpc::bc;
 
 TEST_CASE("pool ring: FIFO order, each record handed out once, consumed slots zeroed") {
   PoolRing ring(3, 4);
@@ -41,15 +44,15 @@ TEST_CASE("pool ring: a partial record is refused") {
 }
 
 TEST_CASE("pool command: round trip and malformed input") {
-  PoolCommand c{PoolOp::Matrix, PoolKind::Triples, 0, 3, 4, 5, 0};
+  PoolCommand c{PoolOp::Matrix, PoolKind::Triple, 0, 3, 4, 5, 0};
   auto d = pool_command_decode(pool_command_encode(c));
   CHECK(d.op == PoolOp::Matrix);
   CHECK(d.m == 3);
   CHECK(d.k == 4);
   CHECK(d.n == 5);
-  PoolCommand g{PoolOp::Generate, PoolKind::EdaBits, 1000};
+  PoolCommand g{PoolOp::Generate, PoolKind::EdaBit, 1000};
   auto e = pool_command_decode(pool_command_encode(g));
-  CHECK(e.kind == PoolKind::EdaBits);
+  CHECK(e.kind == PoolKind::EdaBit);
   CHECK(e.count == 1000);
 
   auto bytes = pool_command_encode(g);
@@ -58,7 +61,7 @@ TEST_CASE("pool command: round trip and malformed input") {
   bytes = pool_command_encode(g);
   bytes[0] = 9;
   CHECK_THROWS_WITH(pool_command_decode(bytes), "malformed pool command");
-  PoolCommand huge{PoolOp::Matrix, PoolKind::Triples, 0, 1u << 20, 1u << 20, 1, 0};
+  PoolCommand huge{PoolOp::Matrix, PoolKind::Triple, 0, 1u << 20, 1u << 20, 1, 0};
   CHECK_THROWS_WITH(pool_command_decode(pool_command_encode(huge)), "malformed pool command");
 }
 
@@ -67,4 +70,23 @@ TEST_CASE("pool ring: an output span that is too small is refused") {
   std::vector<uint64_t> rec(4, 1), out(3);
   ring.push(rec);
   CHECK_THROWS_WITH_AS(ring.pop(2, out), "PoolRing: output too small", std::invalid_argument);
+}
+
+TEST_CASE("pool kinds are the pooled rows of material.def, in order, with their names") {
+  std::size_t k = 0;
+  for (bc::Material m : bc::kAllMaterials) {
+    if (!bc::isPooled(m)) continue;
+    REQUIRE(k < kPoolKinds);
+    CHECK(material(PoolKind(k)) == m);
+    CHECK(std::string(poolKindName(PoolKind(k))) == bc::info(m).name);
+    CHECK(poolRecordWords(PoolKind(k)) >= 2);
+    CHECK(kDefaultPoolCapacity[k] == bc::info(m).poolCapacity);
+    ++k;
+  }
+  CHECK(k == kPoolKinds);
+  // Every pool kind survives a command round trip.
+  for (std::size_t i = 0; i < kPoolKinds; ++i) {
+    PoolCommand g{PoolOp::Generate, PoolKind(i), 5};
+    CHECK(pool_command_decode(pool_command_encode(g)).kind == PoolKind(i));
+  }
 }

@@ -43,9 +43,10 @@ TEST_CASE("mul.ss matches the plaintext product for 2 and 3 parties") {
     for (size_t i = 0; i < len; ++i)
       REQUIRE(z[i] == x[i] * y[i]);
     CHECK(st.rounds == 1);
-    CHECK(st.triples == len);
     const auto cost = bc::opCost(bc::Op::MulSS, {.len = len}, n);
     CHECK(st.bytesSent == cost.bytesPerParty);
+    CHECK(st.material == cost.material);
+    CHECK(st.material[bc::Material::Triple] == len);
   }
 }
 
@@ -71,7 +72,7 @@ TEST_CASE("matmul.ss matches the plaintext matrix product") {
     CHECK(st.rounds == 1);
     const auto cost = bc::opCost(bc::Op::MatMulSS, {.m = m, .k = k, .n = nn}, n);
     CHECK(st.bytesSent == cost.bytesPerParty);
-    CHECK(st.matTripleElems == cost.matTripleElems);
+    CHECK(st.material == cost.material);
   }
 }
 

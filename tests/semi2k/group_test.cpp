@@ -66,6 +66,6 @@ TEST_CASE("consecutive groups add up their rounds") {
     auto op2 = makeOp(bc::Op::MulSS, o1, as[p], o2);
     proto.runGroup(std::span(&op2, 1));
     CHECK(proto.stats().rounds == 2);
-    CHECK(proto.stats().triples == 20);
+    CHECK(proto.stats().material[bc::Material::Triple] == 20);
   });
 }

@@ -1,6 +1,7 @@
 //===- test_ops.cpp - every opcode on hand-built programs under clear -----===//
 #include "tests/bytecode/samples.h"
 #include "tests/vm/run_helper.h"
+#include "vm/bytecode/cost.h"
 #include "vm/bytecode/limits.h"
 #include "vm/core/errors.h"
 
@@ -244,8 +245,9 @@ TEST_CASE("round groups run as one round, stats count semi2k rounds") {
   CHECK(out["below"] == u({2}));
   // input group 1 + trunc 1 + ltz 8 + output group 1
   CHECK(st.rounds == 11);
-  CHECK(st.truncPairs == 1);
-  CHECK(st.ltz == 4);
+  CHECK(st.material[bc::Material::Trunc] == 1);
+  CHECK(st.material[bc::Material::EdaBit] == 4);
+  CHECK(st.material[bc::Material::BoolTriple] == bc::kLtzAndsPerWord);
   // The same ops without round groups need more rounds.
   bc::Program p = statsProgram(2);
   std::vector<bc::Instr> code;

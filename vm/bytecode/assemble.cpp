@@ -9,6 +9,7 @@
 #include "vm/bytecode/limits.h"
 #include "vm/bytecode/serialize.h"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -123,20 +124,43 @@ private:
     } else if (d == ".input" || d == ".output") {
       io(s.substr(d.size()), d == ".input");
     } else if (d == ".needs") {
-      if (args.size() != 7) fail(".needs takes 6 counts and exact|per-iteration");
-      uint64_t *f[] = {&p.needs.triples, &p.needs.matTripleElems, &p.needs.truncPairs, &p.needs.ltz,
-                       &p.needs.eqz,     &p.needs.rounds};
-      for (int i = 0; i < 6; ++i)
-        *f[i] = uint64_t(integer(args[i], "a preprocessing count"));
-      if (args[6] != "exact" && args[6] != "per-iteration")
-        fail(".needs ends with exact or per-iteration");
-      p.needs.exact = args[6] == "exact";
+      needs(args);
     } else if (d == ".file") {
       std::string_view name = trim(s.substr(d.size()));
       if (name.empty() || name.size() > kMaxStringLen) fail(".file needs a name");
       p.files.emplace_back(name);
     } else {
       fail("unknown directive '" + std::string(d) + "'");
+    }
+  }
+
+  // .needs NAME=COUNT ... rounds=R exact|upper-bound|per-iteration, NAME a
+  // kind of material.def; kinds not named are 0.
+  void needs(const std::vector<std::string_view> &args) {
+    if (args.empty()) fail(".needs takes NAME=COUNT pairs and exact|upper-bound|per-iteration");
+    bool found = false;
+    for (auto prec :
+         {NeedsPrecision::Exact, NeedsPrecision::UpperBound, NeedsPrecision::PerIteration})
+      if (args.back() == precisionName(prec)) p.needs.precision = prec, found = true;
+    if (!found) fail(".needs ends with exact, upper-bound or per-iteration");
+    std::vector<std::string_view> seen;
+    for (size_t i = 0; i + 1 < args.size(); ++i) {
+      const size_t eq = args[i].find('=');
+      if (eq == std::string_view::npos)
+        fail(".needs takes NAME=COUNT pairs, got '" + std::string(args[i]) + "'");
+      const std::string_view name = args[i].substr(0, eq);
+      if (std::find(seen.begin(), seen.end(), name) != seen.end())
+        fail(".needs names '" + std::string(name) + "' twice");
+      seen.push_back(name);
+      const int64_t v = integer(args[i].substr(eq + 1), "a preprocessing count");
+      if (v < 0) fail(".needs counts must not be negative");
+      if (name == "rounds")
+        p.needs.rounds = uint64_t(v);
+      else if (auto k = materialFromName(name))
+        p.needs.material[*k] = uint64_t(v);
+      else
+        fail("unknown preprocessing material '" + std::string(name) +
+             "' in .needs (known: " + materialNames() + ", rounds)");
     }
   }
 

@@ -10,11 +10,9 @@
 namespace smpc::bc {
 
 namespace {
-// ltz: 63-bit comparison tree, 6 levels; 2 ANDs per combine except the last
-// (its eq is never used): 62 + 61. eqz: 64-leaf AND tree, 63 ANDs.
-constexpr uint64_t kLtzAnds = 123;
-constexpr uint64_t kEqzAnds = 63;
-constexpr uint32_t kTreeLevels = 6;
+constexpr uint64_t kLtzAnds = kLtzAndsPerWord;
+constexpr uint64_t kEqzAnds = kEqzAndsPerWord;
+constexpr uint32_t kTreeLevels = kCompareTreeLevels;
 constexpr uint64_t kWord = 8;       // bytes per ring element / packed bit word
 constexpr uint64_t kSeedBytes = 32; // input: one PRG seed per other party
 
@@ -71,27 +69,21 @@ uint32_t semi2kRounds(Op op, uint32_t parties) {
 OpCost semi2kCost(Op op, const OpShape &s, uint32_t parties) {
   OpCost c;
   c.rounds = semi2kRounds(op, parties);
+  c.material = opMaterial(op, s, parties);
   const uint64_t peers = parties > 0 ? parties - 1 : 0;
   switch (op) {
   case Op::MulSS: // open d = x - a and e = y - b
-    c.triples = s.len;
     c.bytesPerParty = 2 * s.len * kWord * peers;
     break;
   case Op::TruncS: // open c = x + 2^62 + r
-    c.truncPairs = s.len;
+    c.truncations = s.len;
     c.bytesPerParty = s.len * kWord * peers;
     break;
   case Op::MatMulSS: // open E (m x k) and F (k x n)
-    c.matTripleElems = uint64_t(s.m) * s.k + uint64_t(s.k) * s.n + uint64_t(s.m) * s.n;
     c.bytesPerParty = (uint64_t(s.m) * s.k + uint64_t(s.k) * s.n) * kWord * peers;
     break;
   case Op::Open:
-    c.bytesPerParty = s.len * kWord * peers;
-    break;
-  case Op::BitS: // open c = x * 2^(63-i) + r, with truncation material's r and msb(r)
-    c.truncPairs = s.len;
-    c.bytesPerParty = s.len * kWord * peers;
-    break;
+  case Op::BitS:     // open c = x * 2^(63-i) + r, with truncation material's r and msb(r)
   case Op::ShuffleS: // in each party's round the others send it their masked shares
     c.bytesPerParty = s.len * kWord * peers;
     break;
@@ -177,7 +169,7 @@ OpCost rep3Cost(Op op, const OpShape &s) {
     c.bytesPerParty = uint64_t(s.m) * s.n * kWord;
     break;
   case Op::TruncS: // party 0: two OT messages to each of parties 1 and 2, one share
-    c.truncPairs = n;
+    c.truncations = n;
     c.bytesPerParty = 5 * n * kWord;
     break;
   case Op::LtzS:
@@ -219,7 +211,7 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = n * kWord * peers;
     break;
   case Op::TruncS:
-    c.truncPairs = n;
+    c.truncations = n;
     c.bytesPerParty = n * kWord * peers;
     break;
   case Op::MatMulSS:
@@ -266,6 +258,40 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
 }
 
 } // namespace
+
+MaterialCounts opMaterial(Op op, const OpShape &s, uint32_t parties) {
+  MaterialCounts m;
+  const uint64_t words = (s.len + 63) / 64;
+  switch (op) {
+  case Op::MulSS:
+    m[Material::Triple] = s.len;
+    break;
+  case Op::MatMulSS:
+    m[Material::MatTriple] = uint64_t(s.m) * s.k + uint64_t(s.k) * s.n + uint64_t(s.m) * s.n;
+    break;
+  case Op::TruncS:
+  case Op::BitS: // r and msb(r) of truncation material (for a shift of 1)
+    m[Material::Trunc] = s.len;
+    break;
+  case Op::LtzS:
+  case Op::EqzS: // mask r with its bits, the AND tree, one daBit per result
+    m[Material::EdaBit] = s.len;
+    m[Material::DaBit] = s.len;
+    m[Material::BoolTriple] = words * (op == Op::LtzS ? kLtzAnds : kEqzAnds);
+    break;
+  case Op::ShuffleS: // one turn per party
+    m[Material::Shuffle] = parties;
+    break;
+  case Op::Open: // no material
+  case Op::Input:
+  case Op::OutputS:
+    // clang-format off
+#include "vm/bytecode/noninteractive_cases.inc"
+    // clang-format on
+    break;
+  }
+  return m;
+}
 
 uint32_t opRounds(Op op, uint32_t parties, ProtocolId protocol) {
   switch (protocol) {

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/material.h"
 #include "vm/bytecode/opcode.h"
 #include "vm/bytecode/program.h"
 #include "vm/bytecode/protocols.h"
@@ -15,16 +16,22 @@
 
 namespace smpc::bc {
 
+/// semi2k's comparison circuits (vm/protocols/semi2k/compare_tasks.cpp), per
+/// 64 elements bit-sliced into one word: ltz is a 63-leaf (lt, eq) tree of 6
+/// levels, 2 ANDs per combine except the root's eq, which is never used
+/// (62 + 61 = 123); eqz a 64-leaf AND tree (63).
+inline constexpr uint64_t kLtzAndsPerWord = 123;
+inline constexpr uint64_t kEqzAndsPerWord = 63;
+inline constexpr uint32_t kCompareTreeLevels = 6;
+
 struct OpCost {
   uint32_t rounds = 0;        // communication rounds (0 for local ops)
   uint64_t bytesPerParty = 0; // bytes sent by the busiest party
-  // What the instruction consumes (semi2k's preprocessing; the counts of
-  // truncations and comparisons under every protocol).
-  uint64_t triples = 0;
-  uint64_t matTripleElems = 0;
-  uint64_t truncPairs = 0;
-  uint64_t ltz = 0;
-  uint64_t eqz = 0;
+  /// Dealer or OT material the instruction draws (opMaterial; empty under
+  /// rep3 and shamir, which make their own randomness).
+  MaterialCounts material;
+  /// Elements truncated and compared, under every protocol (the report).
+  uint64_t truncations = 0, ltz = 0, eqz = 0;
   bool unsupported = false; // the protocol refuses the instruction at run time
 };
 
@@ -38,6 +45,11 @@ struct OpShape {
 
 OpCost opCost(Op op, const OpShape &shape, uint32_t parties,
               ProtocolId protocol = ProtocolId::Semi2k);
+
+/// Material one instance draws under semi2k with `parties` parties, the one
+/// figure the semi2k protocol draws by, the compiler predicts with
+/// (PreprocNeeds), and the dealer prefetch and the pools are sized from.
+MaterialCounts opMaterial(Op op, const OpShape &shape, uint32_t parties);
 
 /// Rounds an interactive instruction needs with N parties (independent of
 /// its length; a semi2k shuffle takes one round per party, shamir

@@ -70,9 +70,10 @@ std::string disassemble(const Program &p) {
     o << "   ; out" << i << "\n";
   }
   const PreprocNeeds &n = p.needs;
-  o << ".needs " << n.triples << " " << n.matTripleElems << " " << n.truncPairs << " " << n.ltz
-    << " " << n.eqz << " " << n.rounds << " " << (n.exact ? "exact" : "per-iteration")
-    << "   ; triples, matrix triple elements, truncations, ltz, eqz, rounds\n";
+  o << ".needs";
+  for (Material k : kAllMaterials)
+    o << " " << info(k).name << "=" << n.material[k];
+  o << " rounds=" << n.rounds << " " << precisionName(n.precision) << "\n";
   for (const std::string &f : p.files)
     o << ".file " << f << "\n";
   for (size_t pc = 0; pc < p.code.size(); ++pc) {

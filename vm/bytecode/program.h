@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/material.h"
 #include "vm/bytecode/opcode.h"
 
 #include <array>
@@ -16,7 +17,7 @@
 namespace smpc::bc {
 
 inline constexpr uint32_t kMagic = 0x42504d53; // "SMPB" little-endian
-inline constexpr uint16_t kVersion = 1;
+inline constexpr uint16_t kVersion = 2;        // 2: preprocessing needs per kind of material.def
 
 /// Element type of a value as the user declared it. Every element is stored
 /// as a 64-bit ring element: Int two's complement, Fix scaled by 2^frac_bits,
@@ -49,18 +50,46 @@ struct SourceLoc {
   uint32_t col = 0;
 };
 
-/// Preprocessing material a run of the program needs, as predicted by the
-/// compiler. Counts are elements (triples, pairs, bits). `exact` is false when
-/// a loop's trip count was not known at compile time (then the counts are for
-/// one iteration of such loops).
+/// How far the counts of PreprocNeeds can be trusted.
+enum class NeedsPrecision : uint8_t {
+  PerIteration = 0, // a loop's trip count is known only at run time: its body is counted once
+  Exact = 1,        // exactly what a run consumes
+  UpperBound = 2,   // public branch arms differ in cost: the costlier arm is counted
+};
+
+/// "per-iteration", "exact", "upper-bound": the word the disassembler writes.
+constexpr const char *precisionName(NeedsPrecision p) {
+  switch (p) {
+  case NeedsPrecision::PerIteration:
+    return "per-iteration";
+  case NeedsPrecision::Exact:
+    return "exact";
+  case NeedsPrecision::UpperBound:
+    return "upper-bound";
+  }
+  return "?";
+}
+
+/// The precision of a whole made of two parts.
+constexpr NeedsPrecision combine(NeedsPrecision a, NeedsPrecision b) {
+  if (a == NeedsPrecision::PerIteration || b == NeedsPrecision::PerIteration)
+    return NeedsPrecision::PerIteration;
+  if (a == NeedsPrecision::UpperBound || b == NeedsPrecision::UpperBound)
+    return NeedsPrecision::UpperBound;
+  return NeedsPrecision::Exact;
+}
+
+/// Preprocessing material a run of the program needs under semi2k, as the
+/// compiler's cost model (cost.h, opMaterial) predicts it: one count per
+/// kind of material.def, in that kind's unit.
 struct PreprocNeeds {
-  uint64_t triples = 0;        // arithmetic Beaver triples (mul.ss)
-  uint64_t matTripleElems = 0; // elements of matrix triples (matmul.ss: m*k + k*n + m*n)
-  uint64_t truncPairs = 0;     // truncation material (trunc.s)
-  uint64_t ltz = 0;            // comparison material (ltz.s)
-  uint64_t eqz = 0;            // equality material (eqz.s)
-  uint64_t rounds = 0;         // online communication rounds
-  bool exact = true;
+  MaterialCounts material;
+  uint64_t rounds = 0; // online communication rounds
+  NeedsPrecision precision = NeedsPrecision::Exact;
+
+  bool exact() const { return precision == NeedsPrecision::Exact; }
+  /// The counts bound a run's consumption from above (exact or upper bound).
+  bool bounded() const { return precision != NeedsPrecision::PerIteration; }
 };
 
 struct Program {

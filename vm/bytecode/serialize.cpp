@@ -158,9 +158,11 @@ std::vector<uint8_t> writeProgram(const Program &p) {
     }
   }
   const PreprocNeeds &n = p.needs;
-  for (uint64_t v : {n.triples, n.matTripleElems, n.truncPairs, n.ltz, n.eqz, n.rounds})
-    w.u64(v);
-  w.u8(n.exact ? 1 : 0);
+  w.u8(static_cast<uint8_t>(kNumMaterials));
+  for (Material k : kAllMaterials)
+    w.u64(n.material[k]);
+  w.u64(n.rounds);
+  w.u8(static_cast<uint8_t>(n.precision));
   w.u32(static_cast<uint32_t>(p.files.size()));
   for (const auto &f : p.files)
     w.str(f);
@@ -231,11 +233,17 @@ static void decode(Reader &r, Program &p) {
                                           : static_cast<int64_t>(r.u32("operand"));
   }
   PreprocNeeds &n = p.needs;
-  for (uint64_t *v : {&n.triples, &n.matTripleElems, &n.truncPairs, &n.ltz, &n.eqz, &n.rounds})
-    *v = r.u64("preprocessing needs");
-  uint8_t exact = r.u8("preprocessing exact flag");
-  if (exact > 1) r.fail("preprocessing exact flag is " + std::to_string(exact));
-  n.exact = exact == 1;
+  const uint8_t kinds = r.u8("preprocessing material count");
+  if (kinds != kNumMaterials)
+    r.fail("the program counts " + std::to_string(kinds) + " kinds of preprocessing material, " +
+           "this VM knows " + std::to_string(kNumMaterials) + "; recompile the program");
+  for (Material k : kAllMaterials)
+    n.material[k] = r.u64("preprocessing needs");
+  n.rounds = r.u64("preprocessing needs");
+  const uint8_t prec = r.u8("preprocessing precision");
+  if (prec > static_cast<uint8_t>(NeedsPrecision::UpperBound))
+    r.fail("preprocessing precision is " + std::to_string(prec));
+  n.precision = static_cast<NeedsPrecision>(prec);
   uint32_t nf = r.count("source file count", 4, kMaxFiles);
   p.files.reserve(nf);
   for (uint32_t i = 0; i < nf; ++i)

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/material.h"
+
 #include <cstdint>
 #include <span>
 
@@ -52,6 +54,51 @@ public:
   virtual void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
                            std::span<uint32_t> perm, std::span<uint64_t> mask,
                            std::span<uint64_t> share) = 0;
+};
+
+/// Passes every call on to `inner` and counts the material drawn, per kind
+/// of material.def, in the units of bc::opMaterial: a protocol's statistics
+/// are what it really drew.
+class CountingPreprocessing final : public Preprocessing {
+public:
+  CountingPreprocessing(Preprocessing &inner, bc::MaterialCounts &counts)
+      : inner_(inner), n_(counts) {}
+
+  void triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
+    inner_.triples(a, b, c);
+    n_[bc::Material::Triple] += a.size();
+  }
+  void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
+                    std::span<uint64_t> b, std::span<uint64_t> c) override {
+    inner_.matrixTriple(m, k, n, a, b, c);
+    n_[bc::Material::MatTriple] += a.size() + b.size() + c.size();
+  }
+  void boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) override {
+    inner_.boolTriples(a, b, c);
+    n_[bc::Material::BoolTriple] += a.size();
+  }
+  void daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) override {
+    inner_.daBits(arith, bits);
+    n_[bc::Material::DaBit] += arith.size();
+  }
+  void edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) override {
+    inner_.edaBits(r, bits);
+    n_[bc::Material::EdaBit] += r.size();
+  }
+  void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
+                  std::span<uint64_t> high) override {
+    inner_.truncPairs(shift, r, msb, high);
+    n_[bc::Material::Trunc] += r.size();
+  }
+  void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
+                   std::span<uint64_t> mask, std::span<uint64_t> share) override {
+    inner_.shuffleTurn(permuter, rows, width, perm, mask, share);
+    ++n_[bc::Material::Shuffle];
+  }
+
+private:
+  Preprocessing &inner_;
+  bc::MaterialCounts &n_;
 };
 
 } // namespace smpc::vm

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/material.h"
 #include "vm/bytecode/opcode.h"
 
 #include <cstdint>
@@ -58,12 +59,12 @@ struct ProtocolStats {
   uint64_t rounds = 0;
   uint64_t bytesSent = 0;
   uint64_t bytesReceived = 0;
-  uint64_t triples = 0;
-  uint64_t matTripleElems = 0;
-  uint64_t truncPairs = 0;
-  uint64_t ltz = 0;
-  uint64_t eqz = 0;
+  bc::MaterialCounts material; // dealer or OT material drawn, per kind of material.def
 };
+
+/// "rounds 3, bytes sent 48, received 48, triples 2, matrix 0, ...": the
+/// text of `--stats`, every kind of material.def included.
+std::string statsText(const ProtocolStats &s);
 
 class Protocol {
 public:

@@ -142,13 +142,24 @@ void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
     stream(key).ahead += count;
     readAhead(key);
   };
-  ask({Kind::Triple}, needs.triples);
-  if (fracBits >= 1 && fracBits <= 62) ask({Kind::Trunc, fracBits}, needs.truncPairs);
-  const uint64_t cmp = needs.ltz + needs.eqz;
-  ask({Kind::EdaBit}, cmp);
-  ask({Kind::DaBit}, cmp);
-  // One AND tree per comparison vector; assumes whole vectors (64 per word).
-  ask({Kind::BoolTriple}, ((needs.ltz + 63) / 64) * 123 + ((needs.eqz + 63) / 64) * 63);
+  // The needs are bc::opMaterial summed over the program: what the protocol draws.
+  for (bc::Material k : bc::kAllMaterials) {
+    const uint64_t n = needs.material[k];
+    switch (k) {
+    case bc::Material::Triple:
+    case bc::Material::BoolTriple:
+    case bc::Material::DaBit:
+    case bc::Material::EdaBit:
+      ask({kindOf(k)}, n);
+      break;
+    case bc::Material::Trunc:
+      if (fracBits >= 1 && fracBits <= 62) ask({Kind::Trunc, fracBits}, n);
+      break;
+    case bc::Material::MatTriple:
+    case bc::Material::Shuffle:
+      break; // one stream per shape: prefetch(Program) walks the code
+    }
+  }
 }
 
 void DealerClient::prefetch(const bc::Program &prog) {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/material.h"
 #include "vm/crypto/prg.h"
 
 #include <compare>
@@ -17,15 +18,17 @@
 
 namespace smpc::dealer {
 
+/// One stream kind per row of vm/bytecode/material.def; the wire id is the
+/// row index + 1. Parameters: MatTriple A (p1 x p2), B (p2 x p3), C, one
+/// element per matrix triple; Trunc p1 = shift; Shuffle (see below).
 enum class Kind : uint8_t {
-  Triple = 1,     // a, b, c = a*b                  (element = one triple)
-  MatTriple = 2,  // A (p1 x p2), B (p2 x p3), C    (element = one matrix triple)
-  BoolTriple = 3, // 64 AND triples packed in words (element = one word)
-  DaBit = 4,      // bit shared arithmetically and by XOR
-  EdaBit = 5,     // r shared arithmetically, its 64 bits by XOR
-  Trunc = 6,      // r, msb(r), (r mod 2^63) >> p1   (p1 = shift)
-  Shuffle = 7,    // one party's turn of a secret shuffle (see below)
+#define SMPC_MATERIAL(Id, Name, Unit, Doc) Id = static_cast<uint8_t>(bc::Material::Id) + 1,
+#include "vm/bytecode/material.def"
 };
+
+constexpr Kind kindOf(bc::Material m) {
+  return static_cast<Kind>(static_cast<uint8_t>(m) + 1);
+}
 
 // A Shuffle element is party p1's turn of a shuffle of p2 rows of p3
 // elements: the permuter's PRG gives its permutation pi (2 words per row,

@@ -6,15 +6,39 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "vm/bytecode/material.h"
+
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 namespace smpc::preproc {
 
-/// Kinds of material kept in pools.
-enum class PoolKind : uint8_t { Triples, BoolTriples, DaBits, EdaBits, Trunc };
-inline constexpr std::size_t kPoolKinds = 5;
+/// Kinds of material kept in pools: the SMPC_POOLED rows of
+/// vm/bytecode/material.def, in their order (matrix triples and shuffle
+/// turns, whose shapes are the program's, are made on demand).
+enum class PoolKind : uint8_t {
+#define SMPC_POOLED(Id, Name, Unit, PoolWords, PoolCapacity, Doc) Id,
+#include "vm/bytecode/material.def"
+};
+inline constexpr std::size_t kPoolKinds = 0
+#define SMPC_POOLED(Id, Name, Unit, PoolWords, PoolCapacity, Doc) +1
+#include "vm/bytecode/material.def"
+    ;
+inline constexpr std::array<bc::Material, kPoolKinds> kPoolMaterial = {
+#define SMPC_POOLED(Id, Name, Unit, PoolWords, PoolCapacity, Doc) bc::Material::Id,
+#include "vm/bytecode/material.def"
+};
+/// Default records per pool kind (material.def's PoolCapacity).
+inline constexpr std::array<std::size_t, kPoolKinds> kDefaultPoolCapacity = {
+#define SMPC_POOLED(Id, Name, Unit, PoolWords, PoolCapacity, Doc) PoolCapacity,
+#include "vm/bytecode/material.def"
+};
+/// The kind of material.def a pool kind keeps.
+constexpr bc::Material material(PoolKind k) {
+  return kPoolMaterial[static_cast<std::size_t>(k)];
+}
 
 enum class PoolOp : uint8_t {
   Generate = 1,  // fill pool `kind` with `count` records
@@ -27,7 +51,7 @@ enum class PoolOp : uint8_t {
 
 struct PoolCommand {
   PoolOp op = PoolOp::Idle;
-  PoolKind kind = PoolKind::Triples;
+  PoolKind kind = PoolKind::Triple;
   uint64_t count = 0;
   uint32_t m = 0, k = 0, n = 0, shift = 0;
 };

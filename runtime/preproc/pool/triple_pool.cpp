@@ -188,26 +188,26 @@ void TriplePool::execute(const PoolCommand &cmd) {
   const std::size_t n = cmd.count, k = idx(cmd.kind), ar = arity(k);
   std::vector<uint64_t> rec(n * ar), x, y, z;
   switch (cmd.kind) {
-  case PoolKind::Triples:
-  case PoolKind::BoolTriples:
+  case PoolKind::Triple:
+  case PoolKind::BoolTriple:
   case PoolKind::Trunc:
     x.resize(n), y.resize(n), z.resize(n);
-    if (cmd.kind == PoolKind::Triples)
+    if (cmd.kind == PoolKind::Triple)
       gen_->triples(x, y, z);
-    else if (cmd.kind == PoolKind::BoolTriples)
+    else if (cmd.kind == PoolKind::BoolTriple)
       gen_->boolTriples(x, y, z);
     else
       gen_->truncPairs(cfg_.truncShift, x, y, z);
     for (std::size_t i = 0; i < n; ++i)
       rec[3 * i] = x[i], rec[3 * i + 1] = y[i], rec[3 * i + 2] = z[i];
     break;
-  case PoolKind::DaBits:
+  case PoolKind::DaBit:
     x.resize(n), y.resize((n + 63) / 64);
     gen_->daBits(x, y);
     for (std::size_t i = 0; i < n; ++i)
       rec[2 * i] = x[i], rec[2 * i + 1] = (y[i / 64] >> (i % 64)) & 1;
     break;
-  case PoolKind::EdaBits: {
+  case PoolKind::EdaBit: {
     const std::size_t words = (n + 63) / 64;
     x.resize(n), y.resize(64 * words);
     gen_->edaBits(x, y);
@@ -288,7 +288,7 @@ TriplePool::OnDemand TriplePool::onDemand(const PoolCommand &cmd) {
 void TriplePool::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
   if (a.size() != b.size() || a.size() != c.size())
     throw std::invalid_argument("triples: a, b and c must have the same length");
-  draw(PoolKind::Triples, a.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
+  draw(PoolKind::Triple, a.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
     for (std::size_t i = 0; i < rec.size() / 3; ++i)
       a[at + i] = rec[3 * i], b[at + i] = rec[3 * i + 1], c[at + i] = rec[3 * i + 2];
   });
@@ -297,7 +297,7 @@ void TriplePool::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span
 void TriplePool::boolTriples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
   if (a.size() != b.size() || a.size() != c.size())
     throw std::invalid_argument("boolTriples: a, b and c must have the same length");
-  draw(PoolKind::BoolTriples, a.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
+  draw(PoolKind::BoolTriple, a.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
     for (std::size_t i = 0; i < rec.size() / 3; ++i)
       a[at + i] = rec[3 * i], b[at + i] = rec[3 * i + 1], c[at + i] = rec[3 * i + 2];
   });
@@ -307,7 +307,7 @@ void TriplePool::daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) {
   if (bits.size() != (arith.size() + 63) / 64)
     throw std::invalid_argument("daBits: bits must hold ceil(arith.size() / 64) words");
   std::fill(bits.begin(), bits.end(), 0);
-  draw(PoolKind::DaBits, arith.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
+  draw(PoolKind::DaBit, arith.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
     for (std::size_t i = 0; i < rec.size() / 2; ++i) {
       arith[at + i] = rec[2 * i];
       bits[(at + i) / 64] |= (rec[2 * i + 1] & 1) << ((at + i) % 64);
@@ -320,7 +320,7 @@ void TriplePool::edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) {
   if (bits.size() != 64 * words)
     throw std::invalid_argument("edaBits: bits must hold 64 * ceil(r.size() / 64) words");
   std::fill(bits.begin(), bits.end(), 0);
-  draw(PoolKind::EdaBits, r.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
+  draw(PoolKind::EdaBit, r.size(), [&](std::span<const uint64_t> rec, std::size_t at) {
     for (std::size_t i = 0; i < rec.size() / 2; ++i) {
       const std::size_t e = at + i;
       r[e] = rec[2 * i];
@@ -357,7 +357,7 @@ void TriplePool::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint
     throw std::invalid_argument("matrixTriple: span sizes do not match m x k and k x n");
   if (a.size() > kMaxCommandElems || b.size() > kMaxCommandElems || c.size() > kMaxCommandElems)
     throw std::invalid_argument("matrixTriple: matrix too large for the pool");
-  auto res = onDemand(PoolCommand{PoolOp::Matrix, PoolKind::Triples, 0, m, k, n, 0});
+  auto res = onDemand(PoolCommand{PoolOp::Matrix, PoolKind::Triple, 0, m, k, n, 0});
   std::copy(res.a.begin(), res.a.end(), a.begin());
   std::copy(res.b.begin(), res.b.end(), b.begin());
   std::copy(res.c.begin(), res.c.end(), c.begin());
@@ -418,7 +418,7 @@ void TriplePool::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,
       mask.size() != (mine ? 0 : words))
     throw std::invalid_argument("shuffleTurn: sizes do not match rows x width");
   if (words == 0) return;
-  PoolCommand cmd{PoolOp::Shuffle, PoolKind::Triples, 0, rows, 0, width, permuter};
+  PoolCommand cmd{PoolOp::Shuffle, PoolKind::Triple, 0, rows, 0, width, permuter};
   auto res = onDemand(cmd);
   std::copy(res.a.begin(), res.a.end(), perm.begin());
   std::copy(res.b.begin(), res.b.end(), mask.begin());

@@ -31,9 +31,8 @@
 namespace smpc::preproc {
 
 struct PoolConfig {
-  /// Pool capacity per kind, in records: triples, boolean triple words (64
-  /// AND triples each), daBits, edaBits, truncation pairs.
-  std::array<std::size_t, kPoolKinds> capacity = {1 << 16, 1 << 12, 1 << 14, 1 << 12, 1 << 14};
+  /// Pool capacity per kind (PoolKind order), in records.
+  std::array<std::size_t, kPoolKinds> capacity = kDefaultPoolCapacity;
   /// Shift of the pooled truncation pairs (the fixed-point fraction bits).
   uint32_t truncShift = 16;
   /// When the leader has nothing to make it sends a heartbeat this often.

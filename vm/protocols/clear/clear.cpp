@@ -37,11 +37,7 @@ void ClearProtocol::runGroup(std::span<InteractiveOp> ops) {
     if (op.op == bc::Op::OutputS) shape.len = op.x.size();
     bc::OpCost c = bc::opCost(op.op, shape, simulatedParties);
     st.bytesSent += c.bytesPerParty;
-    st.triples += c.triples;
-    st.matTripleElems += c.matTripleElems;
-    st.truncPairs += c.truncPairs;
-    st.ltz += c.ltz;
-    st.eqz += c.eqz;
+    st.material.add(c.material);
   }
   st.rounds += rounds;
 }

@@ -56,10 +56,6 @@ public:
   CompareTask(HmProtocol &proto, vm::InteractiveOp &op, bool ltz)
       : p_(proto), op_(op), ltz_(ltz), w_(proto.shareWidth()), bw_(proto.boolWidth()),
         n_(op.out.size() / w_), W_(wordsFor(n_)) {
-    if (ltz)
-      proto.mutableStats().ltz += n_;
-    else
-      proto.mutableStats().eqz += n_;
     step_ = p_.toBoolNumbers(op.x, n_, !ltz, rawNumbers_);
     dab_ = p_.daBits(n_, daArith_, daBits_);
     phase_ = Phase::Numbers;

@@ -68,7 +68,6 @@ std::unique_ptr<Task> HmProtocol::makeTask(vm::InteractiveOp &op) {
     if (op.shift < 1 || op.shift > 62)
       throw vm::ProtocolError("trunc.s: shift must be between 1 and 62, got " +
                               std::to_string(op.shift));
-    stats_.truncPairs += op.out.size() / w;
     return trunc(op);
   case bc::Op::LtzS:
   case bc::Op::EqzS:

@@ -18,7 +18,6 @@ public:
         c_(Words::uninit(op.out.size())), de_(Words::uninit(2 * op.out.size())) {
     const size_t n = op.out.size();
     ctx.pre.triples(a_.span(), b_.span(), c_.span());
-    ctx.stats.triples += n;
     for (size_t i = 0; i < n; ++i) {
       de_[i] = op.x[i] - a_[i];
       de_[n + i] = op.y[i] - b_[i];
@@ -50,7 +49,6 @@ public:
       : op_(op), ctx_(ctx), mk_(uint64_t(op.m) * op.k), kn_(uint64_t(op.k) * op.n), a_(mk_),
         b_(kn_), c_(uint64_t(op.m) * op.n), ef_(mk_ + kn_) {
     ctx.pre.matrixTriple(op.m, op.k, op.n, a_.span(), b_.span(), c_.span());
-    ctx.stats.matTripleElems += mk_ + kn_ + c_.size();
     for (size_t i = 0; i < mk_; ++i)
       ef_[i] = op.x[i] - a_[i];
     for (size_t i = 0; i < kn_; ++i)
@@ -86,7 +84,6 @@ public:
         high_(Words::uninit(op.out.size())), c_(Words::uninit(op.out.size())) {
     const size_t n = op.out.size();
     ctx.pre.truncPairs(op.shift, r_.span(), msb_.span(), high_.span());
-    ctx.stats.truncPairs += n;
     const uint64_t bias = ctx.leader() ? uint64_t(1) << 62 : 0;
     for (size_t i = 0; i < n; ++i)
       c_[i] = op.x[i] + bias + r_[i];

@@ -13,6 +13,7 @@
 // eqz: x == 0 iff c == r iff all 64 bits of ~(c ^ r) are 1: an AND tree
 //      (6 levels, 63 ANDs).
 //===----------------------------------------------------------------------===//
+#include "vm/bytecode/cost.h"
 #include "vm/core/errors.h"
 #include "vm/protocols/semi2k/task.h"
 
@@ -21,9 +22,6 @@
 namespace smpc::semi2k {
 
 namespace {
-
-constexpr uint64_t kLtzAnds = 123;
-constexpr uint64_t kEqzAnds = 63;
 
 struct Node {
   Words lt, eq; // each `words` long; lt unused for eqz
@@ -36,13 +34,9 @@ public:
         rbits_(64 * w_), da_(n_), db_(w_), c_(n_) {
     ctx.pre.edaBits(r_.span(), rbits_.span());
     ctx.pre.daBits(da_.span(), db_.span());
-    const uint64_t ands = (ltz ? kLtzAnds : kEqzAnds) * w_;
+    const uint64_t ands = (ltz ? bc::kLtzAndsPerWord : bc::kEqzAndsPerWord) * w_;
     ta_ = Words(ands), tb_ = Words(ands), tc_ = Words(ands);
     ctx.pre.boolTriples(ta_.span(), tb_.span(), tc_.span());
-    if (ltz)
-      ctx.stats.ltz += n_;
-    else
-      ctx.stats.eqz += n_;
     for (size_t i = 0; i < n_; ++i)
       c_[i] = op.x[i] + r_[i];
   }

@@ -92,7 +92,6 @@ public:
         high_(Words::uninit(op.out.size())), c_(Words::uninit(op.out.size())) {
     const size_t n = op.out.size();
     ctx.pre.truncPairs(1, r_.span(), msb_.span(), high_.span());
-    ctx.stats.truncPairs += n;
     const unsigned up = 63 - op.shift;
     for (size_t i = 0; i < n; ++i)
       c_[i] = (op.x[i] << up) + r_[i];

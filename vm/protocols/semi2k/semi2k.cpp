@@ -11,7 +11,7 @@
 namespace smpc::semi2k {
 
 Semi2k::Semi2k(vm::Channel &ch, vm::Preprocessing &pre)
-    : ch_(ch), pre_(pre), ex_(ch.self(), ch.parties()) {
+    : ch_(ch), pre_(pre, stats_.material), ex_(ch.self(), ch.parties()) {
   if (ch.parties() < 2) throw vm::ProtocolError("semi2k needs at least 2 parties");
 }
 

@@ -33,9 +33,9 @@ public:
 
 private:
   vm::Channel &ch_;
-  vm::Preprocessing &pre_;
   vm::ProtocolStats stats_;
-  Exchange ex_; // kept across groups so its receive buffers are reused
+  vm::CountingPreprocessing pre_; // draws from the caller's, counted in stats_.material
+  Exchange ex_;                   // kept across groups so its receive buffers are reused
 };
 
 } // namespace smpc::semi2k

@@ -254,12 +254,17 @@ std::unique_ptr<hm::Task> Shamir::trunc(vm::InteractiveOp &op) {
 
 MaterialConfig materialConfigFor(const bc::PreprocNeeds &needs) {
   MaterialConfig c;
-  const uint64_t cmp = needs.ltz + needs.eqz;
-  // Boolean words per comparison: ~250 ANDs (ltz, with carry-save adders
-  // for N > 3), ~130 (eqz), 64 elements to a word.
-  const std::array<uint64_t, kKinds> want = {needs.triples + needs.matTripleElems,
-                                             (needs.ltz * 250 + needs.eqz * 130) / 64 + 1,
-                                             64 * needs.truncPairs, cmp / 64 + 1};
+  using bc::Material;
+  const bc::MaterialCounts &m = needs.material;
+  // From semi2k's material (the bytecode's needs): a comparison takes one
+  // edaBit per element under semi2k; shamir's circuits (leaves, carry-save
+  // adders, tree) take about twice semi2k's AND words (~250 per ltz, ~130 per
+  // eqz, 64 elements to a word).
+  const uint64_t cmp = m[Material::EdaBit];
+  const std::array<uint64_t, kKinds> want = {
+      bc::satAdd(m[Material::Triple], m[Material::MatTriple]),
+      bc::satAdd(bc::satMul(2, m[Material::BoolTriple]), 1), bc::satMul(64, m[Material::Trunc]),
+      cmp / 64 + 1};
   for (size_t k = 0; k < kKinds; ++k)
     c.capacity[k] = std::clamp<size_t>(want[k], 64, c.capacity[k]);
   return c;
