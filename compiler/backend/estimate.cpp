@@ -37,7 +37,8 @@ const char *inexactReason(bc::NeedsPrecision p) {
 }
 
 struct Tally {
-  uint64_t rounds = 0, bytes = 0;
+  uint64_t rounds = 0;
+  std::vector<uint64_t> bytes;                // sent by each party (empty: none yet)
   uint64_t truncations = 0, ltz = 0, eqz = 0; // elements, for the report
   std::string unsupported;                    // the first instruction the protocol refuses
   bc::PreprocNeeds needs;
@@ -45,7 +46,9 @@ struct Tally {
   void add(const Tally &o, uint64_t times) {
     if (unsupported.empty()) unsupported = o.unsupported;
     rounds = satAdd(rounds, satMul(o.rounds, times));
-    bytes = satAdd(bytes, satMul(o.bytes, times));
+    if (bytes.size() < o.bytes.size()) bytes.resize(o.bytes.size());
+    for (size_t p = 0; p < o.bytes.size(); ++p)
+      bytes[p] = satAdd(bytes[p], satMul(o.bytes[p], times));
     truncations = satAdd(truncations, satMul(o.truncations, times));
     ltz = satAdd(ltz, satMul(o.ltz, times));
     eqz = satAdd(eqz, satMul(o.eqz, times));
@@ -59,7 +62,9 @@ struct Tally {
   void maxWith(const Tally &o) {
     if (unsupported.empty()) unsupported = o.unsupported;
     rounds = std::max(rounds, o.rounds);
-    bytes = std::max(bytes, o.bytes);
+    if (bytes.size() < o.bytes.size()) bytes.resize(o.bytes.size());
+    for (size_t p = 0; p < o.bytes.size(); ++p)
+      bytes[p] = std::max(bytes[p], o.bytes[p]);
     truncations = std::max(truncations, o.truncations);
     ltz = std::max(ltz, o.ltz);
     eqz = std::max(eqz, o.eqz);
@@ -120,7 +125,9 @@ private:
     }
     if (in.op == bc::Op::ShuffleS) s.width = uint32_t(in.imms[0]);
     if (in.op == bc::Op::OutputS && uint64_t(in.imms[0]) < m.outputs.size())
-      s.recipients = uint32_t(m.outputs[in.imms[0]].recipients.size());
+      s.recipients = m.outputs[in.imms[0]].recipients;
+    if (in.op == bc::Op::Input && uint64_t(in.imms[0]) < m.inputs.size())
+      s.owner = m.inputs[in.imms[0]].party;
     return s;
   }
 
@@ -137,16 +144,19 @@ private:
         groupEnd = i + runs[i];
       }
       if (in.kind == IrOp::Bc && bc::isInteractive(in.op)) {
-        bc::OpCost c = bc::opCost(in.op, shape(in), parties, protocol);
+        const bc::OpShape s = shape(in);
+        bc::OpCost c = bc::opCost(in.op, s, parties, protocol);
         groupRounds = std::max(groupRounds, c.rounds);
         if (c.unsupported && t.unsupported.empty())
           t.unsupported = std::string(bc::info(in.op).mnemonic);
-        t.bytes = satAdd(t.bytes, c.bytesPerParty);
+        t.bytes.resize(parties);
+        for (uint32_t p = 0; p < parties; ++p)
+          t.bytes[p] = satAdd(t.bytes[p], bc::opBytesSent(in.op, s, parties, p, protocol));
         t.truncations = satAdd(t.truncations, c.truncations);
         t.ltz = satAdd(t.ltz, c.ltz);
         t.eqz = satAdd(t.eqz, c.eqz);
         // The bytecode's needs are semi2k's material whatever is priced.
-        t.needs.material.add(bc::opMaterial(in.op, shape(in), parties));
+        t.needs.material.add(bc::opMaterial(in.op, s, parties));
       }
       if (i + 1 == groupEnd) {
         t.rounds += groupRounds;
@@ -256,7 +266,9 @@ Cost estimate(const Module &m, uint32_t parties, bc::ProtocolId protocol) {
   Tally t = Estimator(m, f, parties, protocol).total();
   uint64_t depth = Estimator(m, f, parties, protocol).depth();
   c.rounds = t.rounds;
-  c.bytesPerParty = t.bytes;
+  // The busiest party's total: each party's own sum, not the sum of each
+  // instruction's busiest party (an input costs its owner only).
+  c.bytesPerParty = t.bytes.empty() ? 0 : *std::max_element(t.bytes.begin(), t.bytes.end());
   c.needs = t.needs;
   c.needs.rounds = t.rounds;
   std::ostringstream os;

@@ -245,10 +245,12 @@ TEST_CASE("random programs: -O0 and -O2 agree, the estimate matches the VM") {
     if (r0.cost.needs.exact()) {
       CHECK(r0.cost.rounds == r0.stats.rounds);
       CHECK(r0.cost.needs.material == r0.stats.material);
+      CHECK(r0.cost.bytesPerParty == r0.stats.bytesSent);
     }
     if (r2.cost.needs.exact()) {
       CHECK(r2.cost.rounds == r2.stats.rounds);
       CHECK(r2.cost.needs.material == r2.stats.material);
+      CHECK(r2.cost.bytesPerParty == r2.stats.bytesSent);
     }
     CHECK(r2.stats.rounds <= r0.stats.rounds);
   }

@@ -113,6 +113,39 @@ def case_shamir_parties():
         check(len([l for l in err.splitlines() if l.startswith("stats (party ")]) == n, err)
 
 
+def bytes_sent(line):
+    m = re.search(r"bytes sent (\d+),", line)
+    check(m is not None, "no byte count in: " + line)
+    return int(m.group(1))
+
+
+def case_cost_bytes():
+    # #7 item 12: with `exact: yes`, smpcc cost's bytes/party, clear's --stats
+    # and the busiest semi2k party's bytes sent are one number.
+    smpcc = os.path.join(os.path.dirname(SMPC), "smpcc")
+    prog = os.path.join(HERE, "cost_bytes.smpc")
+    data = ["--input", "a=" + os.path.join(HERE, "cost_a.csv"),
+            "--input", "b=" + os.path.join(HERE, "cost_b.csv")]
+    for n in (2, 3):
+        cost = subprocess.run([smpcc, "cost", prog, "--parties", str(n)], capture_output=True,
+                              text=True, timeout=60)
+        check(cost.returncode == 0, cost.stderr)
+        check("exact: yes" in cost.stdout, cost.stdout)
+        predicted = int(re.search(r"bytes/party: (\d+)", cost.stdout).group(1))
+        clear = run(["run", prog] + data + ["--parties", str(n), "--stats"])
+        check(clear.returncode == 0, clear.stderr)
+        line = [l for l in clear.stderr.splitlines() if l.startswith("stats: ")]
+        check(len(line) == 1, clear.stderr)
+        check(bytes_sent(line[0]) == predicted,
+              "%d parties: clear says %d bytes, smpcc cost %d" % (n, bytes_sent(line[0]), predicted))
+        r = run(["run", prog] + data + ["--protocol", "semi2k", "--parties", str(n), "--stats"])
+        check(r.returncode == 0, r.stderr)
+        sent = [bytes_sent(l) for l in r.stderr.splitlines() if l.startswith("stats (party ")]
+        check(len(sent) == n, r.stderr)
+        check(max(sent) == predicted,
+              "%d parties: semi2k parties sent %s bytes, smpcc cost says %d" % (n, sent, predicted))
+
+
 def case_three_parties_ot():
     same_as_clear(3, "ot")
 

@@ -48,7 +48,7 @@ std::vector<OpCase> cases() {
          {bc::Op::MulSS, bc::Op::TruncS, bc::Op::LtzS, bc::Op::EqzS, bc::Op::BitS, bc::Op::Open})
       v.push_back(mk(op, {.len = len}));
     v.push_back(mk(bc::Op::OutputS, {.len = len}));
-    v.push_back(mk(bc::Op::OutputS, {.len = len, .recipients = 1}, 0, {1}));
+    v.push_back(mk(bc::Op::OutputS, {.len = len}, 0, {1}));
     v.push_back(mk(bc::Op::Input, {.len = len}, 0));
     v.push_back(mk(bc::Op::Input, {.len = len}, 2));
   }
@@ -105,11 +105,17 @@ TEST_CASE("rep3 and shamir send exactly what the cost model says") {
     for (const OpCase &c : cases()) {
       INFO(pc.name << " with " << pc.parties << " parties, " << describe(c));
       const std::vector<vm::ProtocolStats> st = runOne(pc, c, rng);
-      const bc::OpCost want = bc::opCost(c.op, c.shape, pc.parties, id);
+      bc::OpShape shape = c.shape;
+      shape.owner = c.owner, shape.recipients = c.recipients;
+      const bc::OpCost want = bc::opCost(c.op, shape, pc.parties, id);
       uint64_t busiest = 0;
-      for (const auto &s : st) {
-        CHECK(s.rounds == want.rounds);
-        busiest = std::max(busiest, s.bytesSent);
+      for (uint32_t p = 0; p < st.size(); ++p) {
+        CHECK(st[p].rounds == want.rounds);
+        busiest = std::max(busiest, st[p].bytesSent);
+        // Each party's own figure bounds what it sent, exactly for an input.
+        const uint64_t mine = bc::opBytesSent(c.op, shape, pc.parties, p, id);
+        CHECK(st[p].bytesSent <= mine);
+        if (c.op == bc::Op::Input) CHECK(st[p].bytesSent == mine);
       }
       CHECK(busiest == want.bytesPerParty);
       CHECK(want.rounds == bc::opRounds(c.op, pc.parties, id));

@@ -78,8 +78,13 @@ TEST_CASE("output.s to a subset: recipients learn the value, the others nothing"
   CHECK(outs[2] == x);
   CHECK(outs[1] == untouched);
   CHECK(recvBytes[1] == 0); // party 1 was sent nothing at all
-  const auto cost = bc::opCost(bc::Op::OutputS, {.len = 64, .recipients = 2}, n);
+  const uint32_t to[] = {0, 2};
+  const bc::OpShape shape{.len = 64, .recipients = to};
+  const auto cost = bc::opCost(bc::Op::OutputS, shape, n);
   CHECK(*std::max_element(sentBytes.begin(), sentBytes.end()) == cost.bytesPerParty);
+  // Each party's own figure: a recipient sends to the other recipient only.
+  for (uint32_t p = 0; p < n; ++p)
+    CHECK(sentBytes[p] == bc::opBytesSent(bc::Op::OutputS, shape, n, p));
 }
 
 TEST_CASE("output.s with no recipient list goes to everyone") {

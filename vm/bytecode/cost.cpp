@@ -93,7 +93,7 @@ OpCost semi2kCost(Op op, const OpShape &s, uint32_t parties) {
   case Op::OutputS: {
     // A non-recipient sends its share to every recipient; a recipient to
     // the other recipients.
-    uint64_t to = s.recipients ? s.recipients : parties;
+    uint64_t to = !s.recipients.empty() ? s.recipients.size() : parties;
     if (to > peers) to = peers;
     c.bytesPerParty = s.len * kWord * to;
     break;
@@ -218,7 +218,7 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = uint64_t(s.m) * s.n * kWord * peers;
     break;
   case Op::OutputS: {
-    uint64_t to = s.recipients ? s.recipients : N;
+    uint64_t to = !s.recipients.empty() ? s.recipients.size() : N;
     if (to > peers) to = peers;
     c.bytesPerParty = n * kWord * to;
     break;
@@ -258,6 +258,22 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
 }
 
 } // namespace
+
+uint64_t opBytesSent(Op op, const OpShape &s, uint32_t parties, uint32_t party,
+                     ProtocolId protocol) {
+  if (op == Op::Input) return party == s.owner ? opCost(op, s, parties, protocol).bytesPerParty : 0;
+  const bool semi2kPriced = protocol == ProtocolId::Semi2k || protocol == ProtocolId::Clear;
+  if (op == Op::OutputS && semi2kPriced) { // its share to every recipient but itself
+    uint64_t to = 0;
+    if (s.recipients.empty())
+      to = parties > 0 ? parties - 1 : 0;
+    else
+      for (uint32_t r : s.recipients)
+        to += r != party && r < parties;
+    return s.len * kWord * to;
+  }
+  return opCost(op, s, parties, protocol).bytesPerParty;
+}
 
 MaterialCounts opMaterial(Op op, const OpShape &s, uint32_t parties) {
   MaterialCounts m;

@@ -13,6 +13,7 @@
 #include "vm/bytecode/protocols.h"
 
 #include <cstdint>
+#include <span>
 
 namespace smpc::bc {
 
@@ -37,14 +38,24 @@ struct OpCost {
 
 /// Shape of one instruction instance, enough to price it.
 struct OpShape {
-  uint64_t len = 0;             // vector length of the result (elementwise ops)
-  uint32_t width = 1;           // ShuffleS: elements per row
-  uint32_t m = 0, k = 0, n = 0; // MatMulSS
-  uint32_t recipients = 0;      // OutputS: number of recipients (0 = all)
+  uint64_t len = 0;                       // vector length of the result (elementwise ops)
+  uint32_t width = 1;                     // ShuffleS: elements per row
+  uint32_t m = 0, k = 0, n = 0;           // MatMulSS
+  uint32_t owner = 0;                     // Input: the party that provides it
+  std::span<const uint32_t> recipients{}; // OutputS: the parties that learn it (empty = all)
 };
 
 OpCost opCost(Op op, const OpShape &shape, uint32_t parties,
               ProtocolId protocol = ProtocolId::Semi2k);
+
+/// Bytes party `party` (< parties) sends for one instance: an input costs
+/// its owner only, and under semi2k an output costs a recipient one message
+/// fewer than a party that only sends. The other instructions cost every
+/// party the busiest party's figure (OpCost::bytesPerParty, an upper bound
+/// for rep3's and shamir's outputs). A program's bytes per party are the
+/// largest sum of these over the parties, not the sum of the busiest figures.
+uint64_t opBytesSent(Op op, const OpShape &shape, uint32_t parties, uint32_t party,
+                     ProtocolId protocol = ProtocolId::Semi2k);
 
 /// Material one instance draws under semi2k with `parties` parties, the one
 /// figure the semi2k protocol draws by, the compiler predicts with

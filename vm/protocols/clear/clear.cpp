@@ -32,11 +32,17 @@ void ClearProtocol::runGroup(std::span<InteractiveOp> ops) {
     shape.m = op.m;
     shape.k = op.k;
     shape.n = op.n;
-    shape.recipients = static_cast<uint32_t>(op.recipients.size());
+    shape.recipients = op.recipients;
+    shape.owner = op.owner;
     shape.width = op.width;
     if (op.op == bc::Op::OutputS) shape.len = op.x.size();
     bc::OpCost c = bc::opCost(op.op, shape, simulatedParties);
-    st.bytesSent += c.bytesPerParty;
+    // Bytes per simulated party; the busiest party's total is reported, as
+    // `smpcc cost` does (semi2k's parties do not all send the same).
+    sent_.resize(std::max<uint32_t>(simulatedParties, 1));
+    for (uint32_t p = 0; p < simulatedParties; ++p)
+      sent_[p] += bc::opBytesSent(op.op, shape, simulatedParties, p);
+    st.bytesSent = *std::max_element(sent_.begin(), sent_.end());
     st.material.add(c.material);
   }
   st.rounds += rounds;

@@ -12,6 +12,8 @@
 
 #include "vm/core/protocol.h"
 
+#include <vector>
+
 namespace smpc::vm {
 
 class ClearProtocol final : public Protocol {
@@ -32,6 +34,7 @@ public:
 private:
   void runOne(InteractiveOp &op);
   uint32_t simulatedParties;
+  std::vector<uint64_t> sent_; // bytes each simulated party would send
   ProtocolStats st;
 };
 
