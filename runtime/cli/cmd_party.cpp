@@ -86,18 +86,22 @@ std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a)
   return rc;
 }
 
-/// Pool sizes for one job: what the program header predicts
-/// (pool_estimate.h), so the background thread makes ahead of time what this
-/// run will draw rather than spending the machine on material it never
-/// uses; clamped to [64, default].
+/// Pool sizes for one job: when the program header's needs bound the run
+/// (exact, or an upper bound: public branches counted at their costlier
+/// arm), the background makes what this run will draw at most, rather than
+/// spending the machine on material it never uses: capacities clamped to
+/// [64, default], and a budget of the predicted records per kind. Needs per
+/// loop iteration (a run-time trip count) bound nothing: default pools.
 preproc::PoolConfig poolConfig(const bc::Program &prog, uint32_t parties) {
   preproc::PoolConfig pc;
   pc.parties = parties;
   pc.truncShift = prog.fracBits;
-  if (!prog.needs.exact()) return pc;
+  if (!prog.needs.bounded()) return pc;
   const auto want = preproc::estimateMaterial(prog.needs);
-  for (size_t k = 0; k < want.size(); ++k)
+  for (size_t k = 0; k < want.size(); ++k) {
     pc.capacity[k] = std::clamp<uint64_t>(want[k], 64, pc.capacity[k]);
+    pc.budget[k] = want[k];
+  }
   return pc;
 }
 

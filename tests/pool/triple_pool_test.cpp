@@ -293,3 +293,45 @@ TEST_CASE("pool: shuffle turns on demand, in the same order on every party") {
       ok &= sum[r * width + c] == mask[0][perm[1][r] * width + c];
   CHECK(ok);
 }
+
+TEST_CASE("pool: a budget stops background generation at the prediction; more is made on demand") {
+  // #7 item 11: a program predicted to draw 9 triples makes 9, not a pool's
+  // capacity; drawing beyond the prediction still works (the draw waits).
+  constexpr uint32_t parties = 2;
+  testing::LocalNetwork bg(parties);
+  std::vector<std::string> log;
+  std::mutex logMu;
+  std::vector<preproc::PoolStatus> st(parties), after(parties);
+  std::vector<Vec> A(parties), B(parties), C(parties);
+  testing::runParallel(parties, [&](uint32_t i) {
+    PoolConfig cfg = smallConfig(&log, &logMu);
+    cfg.budget.fill(0);
+    cfg.budget[std::size_t(preproc::PoolKind::Triple)] = 9;
+    TriplePool pool(bg.channel(i), preproc::makeOtPreprocessing(bg.channel(i)), cfg);
+    Vec a(9), b(9), c(9);
+    pool.triples(a, b, c);
+    st[i] = pool.status();
+    Vec a2(5), b2(5), c2(5);
+    pool.triples(a2, b2, c2); // beyond the budget
+    after[i] = pool.status();
+    A[i] = a, B[i] = b, C[i] = c;
+    A[i].insert(A[i].end(), a2.begin(), a2.end());
+    B[i].insert(B[i].end(), b2.begin(), b2.end());
+    C[i].insert(C[i].end(), c2.begin(), c2.end());
+  });
+  // The leader decides what is made: its counts, taken before its own draw
+  // beyond the budget, are exact (a follower's may already include that).
+  CHECK(st[0].kinds[0].generated == 9);
+  CHECK(st[0].kinds[0].drawn == 9);
+  for (std::size_t k = 1; k < preproc::kPoolKinds; ++k)
+    CHECK(st[0].kinds[k].generated == 0); // budget 0: nothing made unasked
+  for (uint32_t i = 0; i < parties; ++i) {
+    INFO("party " << i);
+    CHECK(after[i].kinds[0].drawn == 14);
+    CHECK(after[i].kinds[0].generated >= 14);
+    CHECK_FALSE(after[i].failed);
+  }
+  const Vec a = openAdd(A), b = openAdd(B), c = openAdd(C);
+  for (std::size_t t = 0; t < a.size(); ++t)
+    CHECK(c[t] == a[t] * b[t]);
+}

@@ -99,8 +99,15 @@ void TriplePool::leaderLoop() {
         // room: the flag stays set until the online thread wakes, and
         // without the check every pass made one more batch meanwhile, past
         // the capacity (an empty ring always has room for one batch).
-        for (std::size_t k = 0; k < kPoolKinds; ++k) {
+        // Within the budget a batch never passes it; past the budget only a
+        // waiting draw gets one.
+        auto batchOf = [&](std::size_t k) {
           const std::size_t batch = std::max<std::size_t>(1, cfg_.capacity[k] / 4);
+          const uint64_t left = generated_[k] < cfg_.budget[k] ? cfg_.budget[k] - generated_[k] : 0;
+          return left > 0 ? std::size_t(std::min<uint64_t>(batch, left)) : batch;
+        };
+        for (std::size_t k = 0; k < kPoolKinds; ++k) {
+          const std::size_t batch = batchOf(k);
           if (waiting_[k] && rings_[k]->size() + batch <= std::max(cfg_.capacity[k], batch)) {
             out = PoolCommand{PoolOp::Generate, static_cast<PoolKind>(k), batch};
             return true;
@@ -109,8 +116,8 @@ void TriplePool::leaderLoop() {
         double best = 2;
         for (std::size_t k = 0; k < kPoolKinds; ++k) {
           const std::size_t cap = cfg_.capacity[k], level = rings_[k]->size();
-          const std::size_t batch = std::max<std::size_t>(1, cap / 4);
-          if (cap == 0 || level + batch > cap) continue;
+          const std::size_t batch = batchOf(k);
+          if (cap == 0 || level + batch > cap || generated_[k] >= cfg_.budget[k]) continue;
           const double fill = double(level) / double(cap);
           if (fill < best) {
             best = fill;

@@ -33,6 +33,16 @@ namespace smpc::preproc {
 struct PoolConfig {
   /// Pool capacity per kind (PoolKind order), in records.
   std::array<std::size_t, kPoolKinds> capacity = kDefaultPoolCapacity;
+  /// Records per kind the background makes in all (a program's predicted
+  /// needs, when they bound its run): the pool stops there instead of
+  /// topping up to capacity forever. A draw that finds its pool empty after
+  /// that still gets a batch, so a wrong prediction costs waits, not errors.
+  std::array<uint64_t, kPoolKinds> budget = unlimitedBudget();
+  static constexpr std::array<uint64_t, kPoolKinds> unlimitedBudget() {
+    std::array<uint64_t, kPoolKinds> b{};
+    b.fill(UINT64_MAX);
+    return b;
+  }
   /// Shift of the pooled truncation pairs (the fixed-point fraction bits).
   uint32_t truncShift = 16;
   /// When the leader has nothing to make it sends a heartbeat this often.
