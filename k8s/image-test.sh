@@ -30,6 +30,7 @@ work="$(mktemp -d /var/tmp/smpc-image-test.XXXXXX)"
 ctr=""
 cleanup() {
   set +e
+  [ "$(type -t stop_nodes)" = function ] && stop_nodes
   [ -n "$ctr" ] && podman rm -f "$ctr" >/dev/null 2>&1
   podman rmi -f "$IMAGE" >/dev/null 2>&1
   [ -n "${jail:-}" ] && { umount -R "$jail" 2>/dev/null; }
@@ -151,7 +152,19 @@ for i in 0 1 2; do
   run_in_image node --config "/data/cluster/node$i.json" >"$work/node$i.log" 2>&1 &
   node_pids+=($!)
 done
-stop_nodes() { for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null || true; }
+# $! is the subshell that runs unshare; the node is its descendant, and the
+# chroot's change of user clears the parent-death signal that --kill-child
+# sets, so stop the whole tree, node first.
+kill_tree() {
+  local c
+  for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+  kill "$1" 2>/dev/null || true
+}
+stop_nodes() {
+  for p in "${node_pids[@]}"; do kill_tree "$p"; done
+  wait 2>/dev/null || true
+  node_pids=()
+}
 node_fail() { stop_nodes; for i in 0 1 2; do echo "--- node $i:"; tail -5 "$work/node$i.log"; done; fail "$*"; }
 http() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"]["port"])' "$cl/node$1.json"; }
 for i in 0 1 2; do
