@@ -1,19 +1,10 @@
 //===- cmd_node.cpp - `smpc node`: run one party's daemon -----------------===//
 #include "runtime/cli/commands.h"
 #include "runtime/cli/load_program.h"
+#include "runtime/cli/stop_signal.h"
 #include "runtime/node/node.h"
 
-#include <atomic>
-#include <csignal>
-
 namespace smpc::cli {
-
-namespace {
-std::atomic<bool> gStop{false};
-void onSignal(int) {
-  gStop = true;
-}
-} // namespace
 
 int cmdNode(const std::vector<std::string> &args) {
   std::string config, nats;
@@ -32,11 +23,7 @@ int cmdNode(const std::vector<std::string> &args) {
     node::NodeConfig cfg = node::loadNodeConfig(config);
     cfg.natsUrl = nats;
     node::Node n(std::move(cfg));
-    struct sigaction sa {};
-    sa.sa_handler = onSignal;
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-    n.run(gStop);
+    n.run(stopOnSignals());
   } catch (const std::exception &e) {
     printError(errorText(e));
     return kExitFail;

@@ -1,23 +1,15 @@
 //===- cmd_worker.cpp - `smpc worker`: run a party's jobs taken from NATS -===//
 #include "runtime/cli/commands.h"
 #include "runtime/cli/load_program.h"
+#include "runtime/cli/stop_signal.h"
 #include "runtime/node/config.h"
 #include "runtime/node/log.h"
 #include "runtime/worker/node_source.h"
 #include "runtime/worker/worker.h"
 
-#include <atomic>
-#include <csignal>
 #include <unistd.h>
 
 namespace smpc::cli {
-
-namespace {
-std::atomic<bool> gStop{false};
-void onSignal(int) {
-  gStop = true;
-}
-} // namespace
 
 int cmdWorker(const std::vector<std::string> &args) {
   std::string config, nats, listen, advertise, nodeEndpoint;
@@ -67,13 +59,10 @@ int cmdWorker(const std::vector<std::string> &args) {
     worker::NodeSource source(cfg.party, nodeEndpoint, wc.key);
     queue::Connection conn(nats, std::chrono::seconds(10));
     worker::Worker w(conn, wc, source);
-    struct sigaction sa {};
-    sa.sa_handler = onSignal;
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
+    const std::atomic<bool> &stop = stopOnSignals();
     log.info("worker started",
              {{"nats", nats}, {"advertise", wc.advertise}, {"node", nodeEndpoint}});
-    w.run(gStop);
+    w.run(stop);
     log.info("worker stopped", {{"done", w.jobsDone()}, {"failed", w.jobsFailed()}});
   } catch (const std::exception &e) {
     printError(errorText(e));
