@@ -9,6 +9,7 @@
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
 #include "runtime/node/protocols.h"
+#include "runtime/node/request_fields.h"
 #include "vm/bytecode/serialize.h"
 
 #include <cstring>
@@ -20,20 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-api::Message reply(json fields = json::object()) {
-  api::Message m;
-  m.header = std::move(fields);
-  m.header["ok"] = true;
-  return m;
-}
-
-std::string str(const json &h, const char *name) {
-  auto it = h.find(name);
-  if (it == h.end() || !it->is_string())
-    throw std::invalid_argument(std::string("field '") + name + "' must be a string");
-  return it->get<std::string>();
-}
-
 bool validUploadId(const std::string &id) {
   if (id.size() != 32) return false;
   for (char c : id)
@@ -44,15 +31,8 @@ bool validUploadId(const std::string &id) {
 // Ids a client sends are checked before they reach an error text, a log
 // line or the store: the node echoes them back and records them.
 std::string uploadId(const json &h) {
-  std::string id = str(h, "upload");
+  std::string id = stringField(h, "upload");
   if (!validUploadId(id)) throw std::invalid_argument("'upload' must be 32 hex digits");
-  return id;
-}
-
-std::string jobId(const json &h) {
-  std::string id = str(h, "job");
-  if (!validJobId(id))
-    throw std::invalid_argument("'job' must be 8 to 64 characters of 0-9, a-z and '-'");
   return id;
 }
 
@@ -218,7 +198,7 @@ api::Message Node::Impl::onDatasets(const Caller &, api::Message &) {
 api::Message Node::Impl::onUploadBegin(const Caller &c, api::Message &req) {
   store::Dataset d;
   d.id = uploadId(req.header);
-  d.name = str(req.header, "name");
+  d.name = stringField(req.header, "name");
   if (!validDatasetName(d.name)) throw std::invalid_argument(kDatasetNameRule);
   d.shape = shapeFromJson(req.header.value("shape", json()));
   d.owner = c.keyZ85;
@@ -303,7 +283,7 @@ api::Message Node::Impl::onUploadAbort(const Caller &c, api::Message &req) {
 }
 
 api::Message Node::Impl::onDrop(const Caller &c, api::Message &req) {
-  const std::string name = str(req.header, "name");
+  const std::string name = stringField(req.header, "name");
   if (!validDatasetName(name)) throw std::invalid_argument(kDatasetNameRule);
   auto d = st->dataset(name);
   if (!d) return refuse(api::code::kNotFound, "dataset '" + name + "' does not exist on " + me());
@@ -354,7 +334,7 @@ api::Message Node::Impl::onApprovals(const Caller &, api::Message &) {
 }
 
 api::Message Node::Impl::onRevoke(const Caller &c, api::Message &req) {
-  const std::string hash = str(req.header, "hash");
+  const std::string hash = stringField(req.header, "hash");
   if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw std::invalid_argument("'hash' must be a program hash of 64 hex digits");
   if (!st->revokeApproval(hash))

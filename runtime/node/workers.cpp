@@ -15,6 +15,7 @@
 #include "runtime/data/stats_json.h"
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
+#include "runtime/node/request_fields.h"
 #include "vm/bytecode/serialize.h"
 
 #include <cstring>
@@ -26,20 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-api::Message ok(json fields = json::object()) {
-  api::Message m;
-  m.header = std::move(fields);
-  m.header["ok"] = true;
-  return m;
-}
-
-std::string jobField(const json &h) {
-  auto it = h.find("job");
-  if (it == h.end() || !it->is_string() || !validJobId(it->get<std::string>()))
-    throw std::invalid_argument("field 'job' must be a job id");
-  return it->get<std::string>();
-}
-
 uint64_t count(const json &o, const char *f) {
   auto it = o.find(f);
   if (it == o.end() || !it->is_number_unsigned())
@@ -50,7 +37,7 @@ uint64_t count(const json &o, const char *f) {
 } // namespace
 
 api::Message Node::Impl::onWorkerJob(const Caller &, api::Message &req) {
-  const std::string id = jobField(req.header);
+  const std::string id = jobId(req.header);
   std::shared_ptr<LiveJob> j;
   {
     std::lock_guard lk(mu);
@@ -72,11 +59,11 @@ api::Message Node::Impl::onWorkerJob(const Caller &, api::Message &req) {
     list.push_back({{"name", name}, {"words", v.size()}});
     words += v.size();
   }
-  api::Message m = ok({{"job", id},
-                       {"protocol", j->spec.protocol},
-                       {"max_steps", cfg.maxSteps},
-                       {"program_bytes", bytecode.size()},
-                       {"inputs", list}});
+  api::Message m = reply({{"job", id},
+                          {"protocol", j->spec.protocol},
+                          {"max_steps", cfg.maxSteps},
+                          {"program_bytes", bytecode.size()},
+                          {"inputs", list}});
   if (bytecode.size() + words * 8 > api::kMaxPayloadBytes) {
     for (auto &[n, v] : inputs)
       sodium_memzero(v.data(), v.size() * 8);
@@ -98,7 +85,7 @@ api::Message Node::Impl::onWorkerJob(const Caller &, api::Message &req) {
 }
 
 api::Message Node::Impl::onWorkerDone(const Caller &, api::Message &req) {
-  const std::string id = jobField(req.header);
+  const std::string id = jobId(req.header);
   std::shared_ptr<LiveJob> j;
   {
     std::lock_guard lk(mu);
@@ -143,11 +130,11 @@ api::Message Node::Impl::onWorkerDone(const Caller &, api::Message &req) {
     j->workerResult = std::move(r);
     changed.notify_all();
   }
-  return ok({{"job", id}});
+  return reply({{"job", id}});
 }
 
 api::Message Node::Impl::onWorkerFailed(const Caller &, api::Message &req) {
-  const std::string id = jobField(req.header);
+  const std::string id = jobId(req.header);
   auto it = req.header.find("reason");
   std::string reason = it != req.header.end() && it->is_string() ? it->get<std::string>() : "";
   if (reason.empty()) reason = "no reason given";
@@ -155,10 +142,10 @@ api::Message Node::Impl::onWorkerFailed(const Caller &, api::Message &req) {
   std::lock_guard lk(mu);
   auto jt = jobs.find(id);
   if (jt == jobs.end() || store::isTerminal(jt->second->state))
-    return ok({{"job", id}}); // already ended (e.g. aborted by another party first)
+    return reply({{"job", id}}); // already ended (e.g. aborted by another party first)
   jt->second->workerError = reason;
   changed.notify_all();
-  return ok({{"job", id}});
+  return reply({{"job", id}});
 }
 
 } // namespace smpc::node
