@@ -12,7 +12,8 @@
 //   rows = [dest, y, keys, payload...] shuffled together (shuffle.s), then
 //          dest opened: it is a uniformly random permutation of 0..n-1 that
 //          says nothing about the data, and the rows are placed by it with a
-//          local scatter.
+//          local scatter. From pass ceil(log2 n) on, dest rides in y's zero
+//          low bits (one word fewer per row; see radixPasses).
 // When values move with the keys (sort_by, argsort), the passes carry each
 // row's origin instead of the key and values (rows of 3 words whatever the
 // values' width), and two unsorts at the end place the rows (radixSort).
@@ -22,6 +23,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/lower/lower.h"
 #include "compiler/sema/const_eval.h"
+
+#include <optional>
 
 namespace smpc::lower {
 
@@ -171,21 +174,33 @@ std::vector<Val> Lowerer::radixPasses(Val keys, std::vector<Val> payload, bool c
   for (const Val &p : payload)
     pay.push_back(p.id);
 
+  // Destinations are below 2^destBits. From pass destBits on, the low
+  // destBits + 1 bits of y are zero, so the destination rides in them (one
+  // word fewer per row through the shuffle): w = y + dest, and
+  // w * 2^(63 - destBits) = dest * 2^(63 - destBits) in the ring, since y's
+  // part overflows away. Opening that reveals dest and nothing else (the
+  // shuffled shares are fresh), and y = w - dest afterwards.
+  int destBits = 0;
+  while (destBits < 63 && (uint64_t(1) << destBits) < n)
+    ++destBits;
+  std::optional<Val> places; // 0..n-1, the destinations after the scatter
   for (int i = 0; i < bits; ++i) {
     const bool last = i + 1 == bits;
     const ir::ValueId dest = radixDest(y, i, last, isBool, it);
-    // The rows that move: [dest (secret only), y (if more passes), keys, payload].
+    const bool hasY = !last && !isBool;
+    const bool packed = secret && hasY && i >= destBits;
+    // The rows that move: [dest (secret only), y (if more passes), keys,
+    // payload], or [y + dest, keys, payload] once packed.
     std::vector<ir::ValueId> cols;
     std::vector<uint32_t> widths;
     std::vector<ir::Type> types;
     if (secret) {
-      cols.push_back(dest);
+      cols.push_back(packed ? op(Op::AddSS, it, {y, dest}) : dest);
       widths.push_back(1);
       types.push_back(it);
     }
-    const size_t yCol = cols.size();
-    const bool hasY = !last && !isBool;
-    if (hasY) {
+    const size_t yCol = packed ? 0 : cols.size();
+    if (hasY && !packed) {
       cols.push_back(y);
       widths.push_back(1);
       types.push_back(it);
@@ -220,19 +235,30 @@ std::vector<Val> Lowerer::radixPasses(Val keys, std::vector<Val> payload, bool c
       ir::ValueId pos = dest;
       if (secret) {
         m = op(Op::ShuffleS, mt, {m}, {w});
-        pos = op(Op::Open, pt, {op(Op::SliceS, it, {m}, {0, 1, w, 0})});
+        ir::ValueId first = op(Op::SliceS, it, {m}, {0, 1, w, 0});
+        if (packed) {
+          const int up = 63 - destBits;
+          Val scale = constInt(int64_t(uint64_t(1) << up));
+          first = op(Op::MulSP, it, {first, scale.id});
+          pos = op(Op::ShrP, pt, {op(Op::Open, pt, {first})}, {up});
+        } else {
+          pos = op(Op::Open, pt, {first});
+        }
       }
       m = op(sbank ? Op::ScatterS : Op::ScatterP, mt, {m, pos}, {w});
       off = 0;
       for (size_t k : which) {
         ir::ValueId v = op(slice, types[k], {m}, {off, widths[k], w, 1});
         off += widths[k];
-        if (k == xCol)
+        if (k == xCol) {
           x = v;
-        else if (k >= payCol)
+        } else if (k >= payCol) {
           pay[k - payCol] = v;
-        else if (hasY && k == yCol)
-          y = v;
+        } else if (hasY && k == yCol) {
+          // Packed: each row now sits at its destination, so dest = place.
+          if (packed && !places) places = iota(n, Vis::Public);
+          y = packed ? op(Op::SubSP, it, {v, places->id}) : v;
+        }
       }
     };
     if (secret) {
