@@ -12,6 +12,7 @@
 // busiest party's thread during `online` (a figure a loaded machine does not
 // inflate as much as the wall clock).
 // Usage: bench_hm [--quick] [--local-only] [--only SCENARIO] [--protocol P]
+//        [--parties N]
 //===----------------------------------------------------------------------===//
 #include "bench/common/party_bench.h"
 #include "tests/support/local_channel.h"
@@ -24,6 +25,7 @@
 #include <barrier>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -220,6 +222,7 @@ void benchProtocol(const std::string &protocol, uint32_t n, const std::string &t
 int main(int argc, char **argv) {
   bool quick = false, localOnly = false;
   std::string only, protocol;
+  uint32_t parties = 0;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick"))
       quick = true;
@@ -229,9 +232,11 @@ int main(int argc, char **argv) {
       only = argv[++i];
     else if (!std::strcmp(argv[i], "--protocol") && i + 1 < argc)
       protocol = argv[++i];
+    else if (!std::strcmp(argv[i], "--parties") && i + 1 < argc)
+      parties = uint32_t(std::strtoul(argv[++i], nullptr, 10));
     else {
       std::fprintf(stderr, "usage: bench_hm [--quick] [--local-only] [--only SCENARIO] "
-                           "[--protocol rep3|shamir]\n");
+                           "[--protocol rep3|shamir] [--parties N]\n");
       return 2;
     }
   }
@@ -242,6 +247,7 @@ int main(int argc, char **argv) {
     };
     for (Case c : {Case{"rep3", 3}, Case{"shamir", 3}, Case{"shamir", 5}, Case{"shamir", 7}}) {
       if (!protocol.empty() && protocol != c.protocol) continue;
+      if (parties != 0 && parties != c.n) continue;
       benchProtocol(c.protocol, c.n, "local", quick, only, runLocal);
       if (!localOnly) benchProtocol(c.protocol, c.n, "curvezmq", quick, only, testing::runOnMesh);
     }

@@ -192,8 +192,11 @@ OpCost rep3Cost(Op op, const OpShape &s) {
 }
 
 // shamir with N parties, threshold t, GR(2^64, d): party 0 is the busiest
-// (it deals and it is in every reconstructing set). A product opens p - r
-// from 2t+1 parties to all (one word each to N-1 peers); an opening sends
+// but in products (it deals and it is in every reconstructing set). A
+// product opens p - r from 2t+1 parties to N-t parties in N chunks
+// (bc::shamirReduceWords; the busiest is party t-1, which the t largest
+// chunks skip: it sends to all N-t recipients there, to N-t-1 elsewhere),
+// an AND opens it to all (one word to each of N-1 peers); an opening sends
 // one word per element from each of parties 0..t to each recipient; a
 // dealing sends d words per element to the N-1-t parties whose shares are
 // not drawn from a shared stream. Comparisons: parties 0..t deal the bits of
@@ -207,6 +210,8 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
   const uint64_t n = s.len, W = (n + 63) / 64;
   switch (op) {
   case Op::MulSS:
+    c.bytesPerParty = shamirReduceWordsMax(n, parties, uint32_t(t)) * kWord;
+    break;
   case Op::Open:
     c.bytesPerParty = n * kWord * peers;
     break;
@@ -215,7 +220,7 @@ OpCost shamirCost(Op op, const OpShape &s, uint32_t parties) {
     c.bytesPerParty = n * kWord * peers;
     break;
   case Op::MatMulSS:
-    c.bytesPerParty = uint64_t(s.m) * s.n * kWord * peers;
+    c.bytesPerParty = shamirReduceWordsMax(uint64_t(s.m) * s.n, parties, uint32_t(t)) * kWord;
     break;
   case Op::OutputS: {
     uint64_t to = !s.recipients.empty() ? s.recipients.size() : N;

@@ -61,4 +61,39 @@ constexpr uint32_t shamirDegree(uint32_t parties) {
   return d;
 }
 
+/// shamir's degree reduction of a product of n elements (docs/protocols.md)
+/// opens its masked value in N chunks: chunk c holds elements
+/// [shamirChunkBegin(n, N, c), shamirChunkBegin(n, N, c + 1)) and goes to
+/// every party but the `skip` parties c, c+1, ..., c+skip-1 (mod N); each of
+/// the 2t+1 parties 0..2t sends its word of an element to every recipient
+/// but itself. Arithmetic products skip t parties (the rest need not learn
+/// the masked value), boolean ones none. The protocol and the cost model
+/// both use these.
+constexpr uint64_t shamirChunkBegin(uint64_t n, uint32_t parties, uint32_t c) {
+  const uint64_t q = n / parties, r = n % parties;
+  return c * q + (c < r ? c : r);
+}
+constexpr bool shamirChunkSkips(uint32_t parties, uint32_t skip, uint32_t c, uint32_t party) {
+  return (party + parties - c) % parties < skip;
+}
+constexpr uint64_t shamirReduceWords(uint64_t n, uint32_t parties, uint32_t skip, uint32_t party) {
+  if (party > 2 * shamirThreshold(parties)) return 0; // not in the opening set
+  uint64_t words = 0;
+  for (uint32_t c = 0; c < parties; ++c) {
+    const uint64_t len = shamirChunkBegin(n, parties, c + 1) - shamirChunkBegin(n, parties, c);
+    const uint32_t to = parties - skip - (shamirChunkSkips(parties, skip, c, party) ? 0 : 1);
+    words += len * to;
+  }
+  return words;
+}
+/// The most any party sends in one such reduction.
+constexpr uint64_t shamirReduceWordsMax(uint64_t n, uint32_t parties, uint32_t skip) {
+  uint64_t most = 0;
+  for (uint32_t p = 0; p < parties; ++p) {
+    const uint64_t w = shamirReduceWords(n, parties, skip, p);
+    if (w > most) most = w;
+  }
+  return most;
+}
+
 } // namespace smpc::bc

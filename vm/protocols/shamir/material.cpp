@@ -81,12 +81,15 @@ public:
     round(g);
     dd.sum(P_, n);
     const uint32_t d = P_.d();
-    records.resize(2 * d * n);
-    for (size_t i = 0; i < n; ++i)
-      for (uint32_t p = 0; p < d; ++p) {
-        records[i * 2 * d + p] = dd.rt[p * n + i];
-        records[i * 2 * d + d + p] = dd.r2t[p * n + i];
-      }
+    // [r]_t and the one word of [r]_2t a product needs from this party.
+    const Words w = reduceWords<Alg>(c_, dd.r2t.data(), n);
+    records.resize((d + 1) * n);
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t *rec = records.data() + i * (d + 1);
+      for (uint32_t p = 0; p < d; ++p)
+        rec[p] = dd.rt[p * n + i];
+      rec[d] = w.size() ? w[i] : 0;
+    }
   }
 
   /// n random bits (ring constants 0/1, degree t) as d planes; with `bits`
@@ -123,15 +126,16 @@ public:
     // b := b + c - 2bc for each further dealt bit, one round each.
     Words acc = std::move(shares[0]);
     for (size_t j = 1; j < shares.size(); ++j) {
-      Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn), z(dn);
+      Words prod = Words::uninit(dn), rt = Words::uninit(dn), z(dn);
       ArithAlg::mul(P_.ext, acc.data(), shares[j].data(), prod.data(), n);
       for (uint32_t p = 0; p < d; ++p) { // the (j-1)-th slice of the doubles, plane by plane
         const size_t src = p * n * P_.t + (j - 1) * n;
         std::copy(dd.rt.data() + src, dd.rt.data() + src + n, rt.data() + p * n);
-        std::copy(dd.r2t.data() + src, dd.r2t.data() + src + n, r2t.data() + p * n);
+        for (size_t i = 0; i < n; ++i)
+          prod[p * n + i] -= dd.r2t[src + i];
       }
-      auto step =
-          makeReduce<ArithAlg>(c_, std::move(prod), std::move(rt), std::move(r2t), z.span(), n);
+      auto step = makeReduce<ArithAlg>(c_, reduceWords<ArithAlg>(c_, prod.data(), n), std::move(rt),
+                                       z.span(), n);
       round(*step);
       for (size_t i = 0; i < dn; ++i)
         acc[i] = acc[i] + shares[j][i] - 2 * z[i];
@@ -191,7 +195,7 @@ size_t Material::recordWords(Kind kind) const {
   switch (kind) {
   case Kind::ArithDouble:
   case Kind::BoolDouble:
-    return 2 * d;
+    return d + 1;
   case Kind::RandBit:
     return d;
   case Kind::DaBit64:
@@ -234,6 +238,7 @@ void Material::leaderLoop() {
             return true;
           }
         double best = 2;
+        if (online_) return false;
         for (size_t k = 0; k < kKinds; ++k) {
           if (level(k) >= cfg_.capacity[k]) continue;
           const double fill = double(level(k)) / double(cfg_.capacity[k]);
@@ -326,6 +331,14 @@ void Material::push(Kind kind, std::vector<uint64_t> &records) {
   cv_.notify_all();
 }
 
+void Material::setOnline(bool online) {
+  {
+    std::lock_guard lk(mu_);
+    online_ = online;
+  }
+  if (!online) cv_.notify_all();
+}
+
 size_t Material::level(size_t k) const {
   return (pool_[k].size() - head_[k]) / recordWords(Kind(k));
 }
@@ -358,10 +371,9 @@ void Material::take(Kind kind, size_t n, std::span<uint64_t> a, std::span<uint64
       switch (kind) {
       case Kind::ArithDouble:
       case Kind::BoolDouble:
-        for (size_t p = 0; p < d; ++p) {
+        for (size_t p = 0; p < d; ++p)
           a[p * n + i] = rec[p];
-          b[p * n + i] = rec[d + p];
-        }
+        if (!b.empty()) b[i] = rec[d];
         break;
       case Kind::RandBit:
         for (size_t p = 0; p < d; ++p)

@@ -56,15 +56,21 @@ public:
   Material(const Material &) = delete;
   Material &operator=(const Material &) = delete;
 
-  /// n records of `kind`, planar: ArithDouble and BoolDouble give rt and r2t
-  /// (d planes of n each), RandBit gives one d-plane vector (a), DaBit64
-  /// gives a (d planes of 64n) and b (d planes of n words). Blocks while the
-  /// pool is empty; throws vm::ProtocolError if the thread failed.
+  /// n records of `kind`, planar: ArithDouble and BoolDouble give rt (d
+  /// planes of n) and this party's word of r2t, coef0(lamO[self] r2t) (n
+  /// words; parties 0..2t only, the others pass an empty b), RandBit gives one d-plane vector (a),
+  /// DaBit64 gives a (d planes of 64n) and b (d planes of n words). Blocks while the pool is empty;
+  /// throws vm::ProtocolError if the thread failed.
   void take(Kind kind, size_t n, std::span<uint64_t> a, std::span<uint64_t> b = {});
 
   /// Blocks until the pool of `kind` holds min(records, its capacity)
   /// records (benchmarks and warm-up).
   void waitForLevel(Kind kind, size_t records);
+
+  /// While an online round group runs, the thread makes only what the
+  /// online phase is waiting for: refilling the pools then would take CPU
+  /// and bandwidth from the online phase (it resumes when the group ends).
+  void setOnline(bool online);
 
   /// Words of one record.
   size_t recordWords(Kind kind) const;
@@ -93,7 +99,7 @@ private:
   std::array<std::vector<uint64_t>, kKinds> pool_; // records, oldest first from head_
   std::array<size_t, kKinds> head_{};              // first unconsumed word
   std::array<bool, kKinds> waiting_{};
-  bool stop_ = false, failed_ = false;
+  bool stop_ = false, failed_ = false, online_ = false;
   std::string error_;
   std::unique_ptr<Generator> gen_; // the background thread's (its streams, exchange)
   std::thread thread_;

@@ -151,6 +151,15 @@ Shamir::~Shamir() {
     sodium_memzero(s.data(), s.size());
 }
 
+void Shamir::runGroup(std::span<vm::InteractiveOp> ops) {
+  struct Online { // the pools are refilled between groups, not during one
+    Material &m;
+    explicit Online(Material &mat) : m(mat) { m.setOnline(true); }
+    ~Online() { m.setOnline(false); }
+  } online(*mat_);
+  hm::HmProtocol::runGroup(ops);
+}
+
 // A public value is the constant polynomial: plane 0 on every party.
 void Shamir::classify(std::span<const uint64_t> p, std::span<vm::Share> out) {
   std::fill(out.begin(), out.end(), 0);
@@ -169,32 +178,40 @@ void Shamir::xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) {
     b[i] ^= c[i];
 }
 
+// A product: [r]_t and this party's word of r2t from the pool, then the
+// product and this party's contribution (coef0(lamO[self] (x y - r2t)))
+// in one pass; parties past 2t only take [r]_t.
 std::unique_ptr<hm::Step> Shamir::mul(std::span<const uint64_t> x, std::span<const uint64_t> y,
                                       std::span<uint64_t> z, size_t n) {
-  const size_t dn = size_t(P_.d()) * n;
-  Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn);
-  mat_->take(Kind::ArithDouble, n, rt.span(), r2t.span());
-  grMulVec(P_.ext, x.data(), y.data(), prod.data(), n);
-  return makeReduce<ArithAlg>(ctx_, std::move(prod), std::move(rt), std::move(r2t), z, n);
+  Words rt = Words::uninit(size_t(P_.d()) * n), mine = contributes() ? Words::uninit(n) : Words();
+  mat_->take(Kind::ArithDouble, n, rt.span(), mine.span());
+  if (contributes()) productWords<ArithAlg>(ctx_, x.data(), y.data(), mine.data(), n);
+  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(rt), z, n);
 }
 
 std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<const uint64_t> y,
                                          std::span<uint64_t> z, uint32_t m, uint32_t k,
                                          uint32_t n) {
   const size_t mn = size_t(m) * n, dn = size_t(P_.d()) * mn;
-  Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn);
-  mat_->take(Kind::ArithDouble, mn, rt.span(), r2t.span());
-  grMatMul(P_.ext, x.data(), y.data(), prod.data(), m, k, n);
-  return makeReduce<ArithAlg>(ctx_, std::move(prod), std::move(rt), std::move(r2t), z, mn);
+  Words rt = Words::uninit(dn), w = contributes() ? Words::uninit(mn) : Words();
+  mat_->take(Kind::ArithDouble, mn, rt.span(), w.span());
+  Words mine;
+  if (contributes()) {
+    Words prod = Words::uninit(dn);
+    grMatMul(P_.ext, x.data(), y.data(), prod.data(), m, k, n);
+    mine = reduceWords<ArithAlg>(ctx_, prod.data(), mn);
+    for (size_t i = 0; i < mn; ++i)
+      mine[i] -= w[i];
+  }
+  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(rt), z, mn);
 }
 
 std::unique_ptr<hm::Step> Shamir::band(std::span<const uint64_t> a, std::span<const uint64_t> b,
                                        std::span<uint64_t> c, size_t nw) {
-  const size_t dn = size_t(P_.d()) * nw;
-  Words prod = Words::uninit(dn), rt = Words::uninit(dn), r2t = Words::uninit(dn);
-  mat_->take(Kind::BoolDouble, nw, rt.span(), r2t.span());
-  gfMulVec(P_.ext, a.data(), b.data(), prod.data(), nw);
-  return makeReduce<BoolAlg>(ctx_, std::move(prod), std::move(rt), std::move(r2t), c, nw);
+  Words rt = Words::uninit(size_t(P_.d()) * nw), mine = contributes() ? Words::uninit(nw) : Words();
+  mat_->take(Kind::BoolDouble, nw, rt.span(), mine.span());
+  if (contributes()) productWords<BoolAlg>(ctx_, a.data(), b.data(), mine.data(), nw);
+  return makeReduce<BoolAlg>(ctx_, std::move(mine), std::move(rt), c, nw);
 }
 
 std::unique_ptr<hm::Step> Shamir::open(std::span<const uint64_t> x, std::span<uint64_t> out,

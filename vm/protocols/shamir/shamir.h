@@ -38,6 +38,7 @@ public:
   uint32_t boolWidth() const override { return P_.d(); }
   uint32_t threshold() const { return P_.t; }
 
+  void runGroup(std::span<vm::InteractiveOp> ops) override;
   void classify(std::span<const uint64_t> p, std::span<vm::Share> out) override;
   void addPublic(std::span<const vm::Share> s, std::span<const uint64_t> p,
                  std::span<vm::Share> out) override;
@@ -63,6 +64,8 @@ public:
   std::unique_ptr<hm::Task> shuffle(vm::InteractiveOp &op) override;
 
   const Params &params() const { return P_; }
+  /// One of the parties 0..2t, whose words open a degree-2t sharing.
+  bool contributes() const { return partyId() <= 2 * P_.t; }
   Material &material() { return *mat_; }
   Ctx &ctx() { return ctx_; }
 

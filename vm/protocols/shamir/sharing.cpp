@@ -1,6 +1,7 @@
 //===- sharing.cpp - the deal, open and reduce steps ----------------------===//
 #include "vm/protocols/shamir/sharing.h"
 
+#include "vm/bytecode/protocols.h"
 #include "vm/protocols/common/ring.h"
 
 #include <algorithm>
@@ -112,28 +113,92 @@ private:
 
 template <class Alg> class ReduceStep final : public Step {
 public:
-  ReduceStep(Ctx &c, Words prod, Words rt, Words r2t, std::span<uint64_t> z, size_t n)
-      : prod_(std::move(prod)), rt_(std::move(rt)), z_(z), e_(Words::uninit(n)) {
-    for (size_t i = 0; i < prod_.size(); ++i)
-      prod_[i] = Alg::minus(prod_[i], r2t[i]);
-    open_ = std::make_unique<OpenStep<Alg>>(c, true, prod_.span(), e_.span(), n,
-                                            std::vector<bool>(c.P.N, true));
+  ReduceStep(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n)
+      : c_(c), mine_(std::move(mine)), rt_(std::move(rt)), z_(z), n_(n),
+        skip_(Alg::kSkipT ? c.P.t : 0) {}
+  void send(Exchange &ex) override {
+    if (mine_.size() == 0) return; // not one of the parties 0..2t
+    const uint32_t N = c_.P.N;
+    for (uint32_t k = 0; k < N; ++k) {
+      if (k == c_.self) continue;
+      // The chunks k receives, consecutive ones as one segment (ascending,
+      // as k reads them).
+      size_t from = 0;
+      bool run = false;
+      for (uint32_t ch = 0; ch <= N; ++ch) {
+        const bool to = ch < N && !bc::shamirChunkSkips(N, skip_, ch, k);
+        const size_t b = bc::shamirChunkBegin(n_, N, ch);
+        if (to && !run) from = b, run = true;
+        if (!to && run) {
+          ex.put(k, mine_.span().subspan(from, b - from));
+          run = false;
+        }
+      }
+    }
   }
-  void send(Exchange &ex) override { open_->send(ex); }
   void receive(Exchange &ex) override {
-    open_->receive(ex);
-    std::copy(rt_.data(), rt_.data() + rt_.size(), z_.begin());
-    addToPlane0<Alg>(z_, e_.span());
+    const uint32_t N = c_.P.N, contributors = 2 * c_.P.t + 1, d = c_.P.d();
+    if (mine_.size() == 0) mine_ = Words(n_);
+    uint64_t *e = mine_.data(); // e = p - r, summed in place on the chunks this party gets
+    for (uint32_t j = 0; j < contributors; ++j) {
+      if (j == c_.self) continue;
+      for (uint32_t ch = 0; ch < N; ++ch) {
+        if (bc::shamirChunkSkips(N, skip_, ch, c_.self)) continue;
+        const size_t b = bc::shamirChunkBegin(n_, N, ch),
+                     m = bc::shamirChunkBegin(n_, N, ch + 1) - b;
+        auto in = ex.take(j, m);
+        for (size_t i = 0; i < m; ++i)
+          e[b + i] = Alg::combine(e[b + i], in[i]);
+      }
+    }
+    for (uint32_t ch = 0; ch < N; ++ch) {
+      const size_t b = bc::shamirChunkBegin(n_, N, ch), m = bc::shamirChunkBegin(n_, N, ch + 1) - b;
+      if (bc::shamirChunkSkips(N, skip_, ch, c_.self)) { // [r]_t + e g_c with g_c(alpha_self) = 0
+        for (uint32_t p = 0; p < d; ++p)
+          std::copy(rt_.data() + p * n_ + b, rt_.data() + p * n_ + b + m, z_.data() + p * n_ + b);
+        continue;
+      }
+      static const Gr kOne = grPoint(1);
+      Alg::addScaled(skip_ ? c_.chunkG[ch] : kOne, e + b, rt_.data() + b, z_.data() + b, d, n_, m);
+    }
   }
 
 private:
-  Words prod_, rt_;
+  Ctx &c_;
+  Words mine_, rt_;
   std::span<uint64_t> z_;
-  Words e_;
-  std::unique_ptr<Step> open_;
+  size_t n_;
+  uint32_t skip_;
 };
 
+// coef0(lam X^k) for k < 2d-1: the contribution of each coefficient of an
+// unreduced product (mod 2 for bits).
+std::array<uint64_t, 2 * kMaxDegree - 1> productRow(const Ext &e, const Gr &lam) {
+  std::array<uint64_t, 2 * kMaxDegree - 1> row{};
+  Gr v = lam;
+  const Gr x = grPoint(2);
+  for (uint32_t k = 0; k + 1 < 2 * e.d; ++k) {
+    row[k] = v.c[0];
+    v = grMul(e, v, x);
+  }
+  return row;
+}
+
 } // namespace
+
+Ctx::Ctx(const Params &params, uint32_t me, Streams &s) : P(params), self(me), streams(s) {
+  const Ext &e = P.ext;
+  std::vector<Gr> factor(P.N); // 1 - alpha_self / alpha_j
+  for (uint32_t j = 0; j < P.N; ++j)
+    factor[j] = grSub(grPoint(1), grMul(e, P.alpha[self], grInv(e, P.alpha[j])));
+  chunkG.resize(P.N);
+  for (uint32_t ch = 0; ch < P.N; ++ch) {
+    Gr g = grPoint(1);
+    for (uint32_t j = 0; j < P.t; ++j)
+      g = grMul(e, g, factor[(ch + j) % P.N]);
+    chunkG[ch] = g;
+  }
+}
 
 Streams::Streams(uint32_t self, const std::vector<crypto::Seed> &pairSeeds, uint8_t purpose)
     : own_(crypto::seed_keygen()) {
@@ -164,9 +229,58 @@ std::unique_ptr<Step> makeOpen(Ctx &c, bool degree2t, std::span<const uint64_t> 
 }
 
 template <class Alg>
-std::unique_ptr<Step> makeReduce(Ctx &c, Words prod, Words rt, Words r2t, std::span<uint64_t> z,
-                                 size_t n) {
-  return std::make_unique<ReduceStep<Alg>>(c, std::move(prod), std::move(rt), std::move(r2t), z, n);
+std::unique_ptr<Step> makeReduce(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n) {
+  return std::make_unique<ReduceStep<Alg>>(c, std::move(mine), std::move(rt), z, n);
+}
+
+template <class Alg> Words reduceWords(const Ctx &c, const uint64_t *s, size_t n) {
+  if (c.self > 2 * c.P.t) return Words();
+  Words w = Words::uninit(n);
+  Alg::coef0(c.P.ext, c.P.lamO[c.self], s, w.data(), n);
+  return w;
+}
+
+template <class Alg>
+void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *out, size_t n) {
+  // coef0(lam x y) = sum over a, b of row[a+b] x_a y_b: the product is never
+  // reduced mod F nor stored (cache-sized blocks of its coefficients).
+  constexpr size_t kBlock = 256;
+  const uint32_t d = c.P.d();
+  const auto row = productRow(c.P.ext, c.P.lamO[c.self]);
+  uint64_t t[2 * kMaxDegree - 1][kBlock];
+  for (size_t off = 0; off < n; off += kBlock) {
+    const size_t m = std::min(kBlock, n - off);
+    for (uint32_t k = 0; k + 1 < 2 * d; ++k)
+      std::fill(t[k], t[k] + m, 0);
+    for (uint32_t a = 0; a < d; ++a)
+      for (uint32_t b = 0; b < d; ++b) {
+        const uint64_t *xa = x + a * n + off, *yb = y + b * n + off;
+        uint64_t *tk = t[a + b];
+        if constexpr (Alg::kBool)
+          for (size_t i = 0; i < m; ++i)
+            tk[i] ^= xa[i] & yb[i];
+        else
+          for (size_t i = 0; i < m; ++i)
+            tk[i] += xa[i] * yb[i];
+      }
+    uint64_t *o = out + off;
+    for (uint32_t k = 0; k + 1 < 2 * d; ++k) {
+      const uint64_t r = row[k];
+      if constexpr (Alg::kBool) {
+        if (r & 1)
+          for (size_t i = 0; i < m; ++i)
+            o[i] ^= t[k][i];
+      } else {
+        if (k == 0)
+          for (size_t i = 0; i < m; ++i)
+            o[i] = r * t[0][i] - o[i];
+        else
+          for (size_t i = 0; i < m; ++i)
+            o[i] += r * t[k][i];
+      }
+    }
+  }
+  sodium_memzero(t, sizeof t);
 }
 
 template std::unique_ptr<Step> makeDeal<ArithAlg>(Ctx &, uint32_t, bool, std::span<const uint64_t>,
@@ -179,10 +293,16 @@ template std::unique_ptr<Step> makeOpen<ArithAlg>(Ctx &, bool, std::span<const u
 template std::unique_ptr<Step> makeOpen<BoolAlg>(Ctx &, bool, std::span<const uint64_t>,
                                                  std::span<uint64_t>, size_t,
                                                  const std::vector<bool> &);
-template std::unique_ptr<Step> makeReduce<ArithAlg>(Ctx &, Words, Words, Words, std::span<uint64_t>,
+template std::unique_ptr<Step> makeReduce<ArithAlg>(Ctx &, Words, Words, std::span<uint64_t>,
                                                     size_t);
-template std::unique_ptr<Step> makeReduce<BoolAlg>(Ctx &, Words, Words, Words, std::span<uint64_t>,
+template std::unique_ptr<Step> makeReduce<BoolAlg>(Ctx &, Words, Words, std::span<uint64_t>,
                                                    size_t);
+template Words reduceWords<ArithAlg>(const Ctx &, const uint64_t *, size_t);
+template Words reduceWords<BoolAlg>(const Ctx &, const uint64_t *, size_t);
+template void productWords<ArithAlg>(const Ctx &, const uint64_t *, const uint64_t *, uint64_t *,
+                                     size_t);
+template void productWords<BoolAlg>(const Ctx &, const uint64_t *, const uint64_t *, uint64_t *,
+                                    size_t);
 
 void grMatMul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, uint32_t m,
               uint32_t k, uint32_t n) {

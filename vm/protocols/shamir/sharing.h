@@ -13,8 +13,11 @@
 //   recipient.
 // * ReduceStep (Damgard-Nielsen 2007): a product of two degree-t sharings
 //   is a degree-2t sharing; with a double sharing (r of degree t and 2t) the
-//   parties open p - r (degree 2t, all 2t+1 needed) to everyone and keep
-//   [r]_t + (p - r).
+//   parties 0..2t open e = p - r and everyone keeps [r]_t + e g, g a public
+//   polynomial of degree <= t with g(0) = 1. Arithmetic products open each
+//   chunk of elements to N-t parties only, with g zero at the t others (so
+//   they need not learn e: a third less traffic at three parties); boolean
+//   ones open to all, g = 1 (bc::shamirReduceWords has the chunks).
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -48,9 +51,14 @@ private:
 
 /// What the steps of one thread share.
 struct Ctx {
+  Ctx(const Params &params, uint32_t me, Streams &s);
   const Params &P;
   uint32_t self;
   Streams &streams;
+  /// Per chunk c of a degree reduction that skips t parties: g_c(alpha_self)
+  /// for the polynomial g_c = prod over the skipped j of (1 - X / alpha_j)
+  /// (degree t, g_c(0) = 1, zero at the skipped parties).
+  std::vector<Gr> chunkG;
 };
 
 /// Arithmetic: GR(2^64, d) planar vectors of n elements; opens add.
@@ -70,6 +78,16 @@ struct ArithAlg {
   static void mul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, size_t n) {
     grMulVec(e, x, y, z, n);
   }
+  /// z := r + c * e for constants e (m of them; planes of z and r n apart).
+  static void addScaled(const Gr &c, const uint64_t *e, const uint64_t *r, uint64_t *z, uint32_t d,
+                        size_t n, size_t m) {
+    for (uint32_t p = 0; p < d; ++p) {
+      const uint64_t k = c.c[p];
+      for (size_t i = 0; i < m; ++i)
+        z[p * n + i] = r[p * n + i] + k * e[i];
+    }
+  }
+  static constexpr bool kSkipT = true; // a reduction's chunks skip t parties
 };
 
 /// Bits: GF(2^d) bit-sliced vectors of n words; opens XOR.
@@ -89,6 +107,15 @@ struct BoolAlg {
   static void mul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, size_t n) {
     gfMulVec(e, x, y, z, n);
   }
+  static void addScaled(const Gr &c, const uint64_t *e, const uint64_t *r, uint64_t *z, uint32_t d,
+                        size_t n, size_t m) {
+    for (uint32_t p = 0; p < d; ++p) {
+      const uint64_t k = 0 - (c.c[p] & 1);
+      for (size_t i = 0; i < m; ++i)
+        z[p * n + i] = r[p * n + i] ^ (k & e[i]);
+    }
+  }
+  static constexpr bool kSkipT = false; // opened to every party
 };
 
 /// Party `dealer` shares `secret` (n constants, on the dealer only) with
@@ -103,11 +130,21 @@ template <class Alg>
 std::unique_ptr<Step> makeOpen(Ctx &c, bool degree2t, std::span<const uint64_t> x,
                                std::span<uint64_t> out, size_t n, const std::vector<bool> &to);
 
-/// z := degree-t sharing of the degree-2t sharing `prod` (taken over),
-/// with a double sharing (rt, r2t), all d planes of n.
+/// The word this party contributes to reducing a degree-2t sharing s (d
+/// planes of n): coef0(lamO[self] * s), one per element; only parties
+/// 0..2t contribute (empty on the others).
+template <class Alg> Words reduceWords(const Ctx &c, const uint64_t *s, size_t n);
+
+/// out := coef0(lamO[self] * (x * y)) - out (x, y degree-t sharings, d
+/// planes of n; out holds the double sharing's word on entry): the product
+/// and the contribution in one pass. Parties 0..2t only.
 template <class Alg>
-std::unique_ptr<Step> makeReduce(Ctx &c, Words prod, Words rt, Words r2t, std::span<uint64_t> z,
-                                 size_t n);
+void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *out, size_t n);
+
+/// z := degree-t sharing of the degree-2t sharing whose contributions
+/// (reduceWords of p - r2t) are `mine`, with [r]_t = rt; d planes of n.
+template <class Alg>
+std::unique_ptr<Step> makeReduce(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n);
 
 /// Several steps of one round as one.
 class StepGroup final : public Step {
