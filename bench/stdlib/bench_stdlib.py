@@ -56,11 +56,12 @@ def write(path, values):
         f.write("".join(f"{v}\n" for v in values))
 
 
-# Runs argv[1:], then prints the CPU time (user, system) and the peak
+# Runs argv[1:] (stdin and stdout /dev/null: the results are not needed),
+# then prints the CPU time (user, system) and the peak
 # resident set (KiB; the largest of any one process) of everything it waited
 # for: smpc run, the parties and the dealer.
 RUSAGE_HELPER = """import resource, subprocess, sys
-rc = subprocess.run(sys.argv[1:]).returncode
+rc = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL).returncode
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"rusage {u.ru_utime} {u.ru_stime} {u.ru_maxrss}", file=sys.stderr)
 sys.exit(rc)
@@ -82,7 +83,8 @@ def run(smpc, tmp, name, source, files, parties=2):
     # rusage: a process forked from this one would count this process's
     # memory (the benchmark's data) in its peak resident set.
     t0 = time.monotonic()
-    p = subprocess.run([sys.executable, "-c", RUSAGE_HELPER] + cmd, capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-c", RUSAGE_HELPER] + cmd, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
     t = time.monotonic() - t0
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{p.stderr}")
@@ -220,16 +222,18 @@ def main():
         for name in names:
             prog, base, files, plain_s, parties, div = all_cases[name]
             t, cpu, rounds, rss = run(a.smpc, tmp, name, prog, files, parties)
-            if base is not None:
-                tb, cpub, _, _ = run(a.smpc, tmp, name + "_base", base, files, parties)
-                print(f"{name}_s {(t - tb) / div:.3f} s", flush=True)
-                print(f"{name}_cpu_s {(cpu - cpub) / div:.3f} s")
+            # The run's own figures first: a long case is not lost if the
+            # baseline fails.
             print(f"{name}_total_s {t:.3f} s")
             print(f"{name}_total_cpu_s {cpu:.3f} s")
             print(f"{name}_plain_s {plain_s:.6f} s")
             print(f"{name}_rounds {rounds} rounds")
             print(f"{name}_max_rss_mb {rss:.0f} MB")
             print(f"{name}_load_1min {os.getloadavg()[0]:.2f} processes", flush=True)
+            if base is not None:
+                tb, cpub, _, _ = run(a.smpc, tmp, name + "_base", base, files, parties)
+                print(f"{name}_s {(t - tb) / div:.3f} s")
+                print(f"{name}_cpu_s {(cpu - cpub) / div:.3f} s", flush=True)
 
 
 if __name__ == "__main__":
