@@ -170,9 +170,12 @@ NodeConfig parseNodeConfig(const std::string &text, const std::string &source,
         cfg.poolRecords[k] = c.num(r, "pool.records", it.key().c_str(), 1, uint64_t(1) << 28);
         bytes += cfg.poolRecords[k] * preproc::poolRecordWords(preproc::PoolKind(k)) * 8;
       }
-      if (bytes > cfg.poolMemoryBytes)
-        c.fail("pool.records", "the records need " + std::to_string(bytes >> 20) +
-                                   " MiB, more than pool.memory_mb");
+      if (bytes > cfg.poolRecordBytes())
+        c.fail("pool.records", "the records need " + std::to_string((bytes + 1023) >> 10) +
+                                   " KiB, more than the " +
+                                   std::to_string(cfg.poolRecordBytes() >> 10) +
+                                   " KiB pool.memory_mb leaves for records (a quarter is OT "
+                                   "working memory); raise pool.memory_mb or lower the records");
     }
   }
   if (j.contains("uploads")) {

@@ -40,7 +40,11 @@ struct NodeConfig {
   uint32_t acceptTimeoutMs = 20000; // all nodes must accept a job within this
   uint64_t maxSteps = 0;            // per job, 0 = unlimited
   bool poolEnabled = true;
-  uint64_t poolMemoryBytes = uint64_t(32) << 20; // cap on pooled material
+  uint64_t poolMemoryBytes = uint64_t(32) << 20; // cap on the pool: records + OT working memory
+  /// The cap's share for the OT batches' working memory (a quarter); the
+  /// rest holds records (docs/node.md, "Memory").
+  uint64_t poolWorkBytes() const { return poolMemoryBytes / 4; }
+  uint64_t poolRecordBytes() const { return poolMemoryBytes - poolWorkBytes(); }
   /// Records per pool kind (PoolKind order); 0 = a share of the memory cap
   /// in the default proportions.
   std::array<uint64_t, 5> poolRecords{};

@@ -7,6 +7,9 @@
 #include "runtime/preproc/pool/pool_estimate.h"
 
 #include <ctime>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sodium.h>
 
 namespace smpc::node {
@@ -213,6 +216,11 @@ void Node::Impl::runJobThread(const std::shared_ptr<LiveJob> &j) {
   }
   if (tellPeers)
     broadcast({{"t", "abort"}, {"job", j->id}, {"state", "failed"}, {"reason", error}});
+#ifdef __GLIBC__
+  // The job's buffers are freed: give them back to the system, glibc's
+  // arenas keep them otherwise (docs/node.md, "Memory").
+  malloc_trim(0);
+#endif
   j->threadDone = true; // housekeeping joins it
 }
 

@@ -6,7 +6,7 @@
 //   queued  {job}                        leader -> all: every node accepted, waiting for a slot
 //   start   {job}                        leader -> all: run it now
 //   abort   {job, state, reason}         any -> all: refused, failed or cancelled
-//   pool_start {session}                 leader -> all: start a shared triple pool
+//   pool_start {session, batch}          leader -> all: start a shared triple pool
 //===----------------------------------------------------------------------===//
 #include "runtime/net/frame.h"
 #include "runtime/net/keys.h"

@@ -69,6 +69,7 @@ struct NodePool::Impl {
   Logger &log;
   std::function<void(uint32_t, const nlohmann::json &)> send; // set by the node
   preproc::PoolConfig pc;
+  std::size_t batch = 0; // OT batch products this node's cap allows
 
   mutable std::mutex mu;
   std::condition_variable cv;
@@ -84,8 +85,12 @@ struct NodePool::Impl {
   Impl(net::Mesh &m, const NodeConfig &c, store::Store &s, Logger &l)
       : mesh(m), cfg(c), st(s), log(l), up(c.peers.numParties(), false) {
     up[cfg.party] = true;
-    // Capacities: as configured, the other kinds share what is left of the
-    // memory cap in the default proportions.
+    // Memory (docs/node.md, "Memory"): the OT batches get the cap's working
+    // share, the rest holds records. Capacities: as configured, the other
+    // kinds share what is left in the default proportions.
+    const uint32_t parties = cfg.peers.numParties();
+    batch = preproc::otBatchForBytes(cfg.poolWorkBytes(), parties);
+    const std::size_t recordBytes = cfg.poolRecordBytes();
     std::size_t fixed = 0, rest = 0;
     for (std::size_t k = 0; k < kPoolKinds; ++k) {
       const std::size_t w = preproc::poolRecordWords(PoolKind(k)) * 8;
@@ -93,8 +98,7 @@ struct NodePool::Impl {
           (cfg.poolRecords[k] ? cfg.poolRecords[k] : pc.capacity[k]) * w;
     }
     const double scale =
-        rest ? double(cfg.poolMemoryBytes > fixed ? cfg.poolMemoryBytes - fixed : 0) / double(rest)
-             : 0;
+        rest ? double(recordBytes > fixed ? recordBytes - fixed : 0) / double(rest) : 0;
     for (std::size_t k = 0; k < kPoolKinds; ++k)
       pc.capacity[k] = cfg.poolRecords[k]
                            ? std::size_t(cfg.poolRecords[k])
@@ -108,7 +112,9 @@ struct NodePool::Impl {
     return std::all_of(up.begin(), up.end(), [](bool b) { return b; });
   }
 
-  void start(const std::string &id) {
+  /// `batchProducts`: the OT batch size, the leader's (every party must use
+  /// the same).
+  void start(const std::string &id, std::size_t batchProducts) {
     std::lock_guard life(lifeMu);
     if (std::find(pastSessions.begin(), pastSessions.end(), id) != pastSessions.end()) {
       // Rejoining a session that ended here would pair this node's fresh
@@ -126,14 +132,22 @@ struct NodePool::Impl {
     ss->tickets = mesh.openJob("pool-" + id, kTicketChannel);
     preproc::OtOptions o;
     o.parties = cfg.peers.numParties();
+    o.batchProducts = batchProducts;
+    if (batchProducts > batch)
+      log.warn("the leader's triple pool batches are larger than this node's pool.memory_mb "
+               "allows; give every node the same pool.memory_mb",
+               {{"batch", batchProducts}, {"own_batch", batch}});
+    preproc::PoolConfig sc = pc;
+    // Staging of one generator call: as many records as a few OT batches.
+    sc.stageRecords = 64 * batchProducts;
     ss->pool =
-        preproc::makePooledPreprocessing(*ss->gen, preproc::makeOtPreprocessing(*ss->gen, o), pc);
+        preproc::makePooledPreprocessing(*ss->gen, preproc::makeOtPreprocessing(*ss->gen, o), sc);
     {
       std::lock_guard lk(mu);
       cur = ss;
     }
     if (cfg.party != 0) follower = std::thread([this, ss] { followTickets(ss); });
-    log.info("triple pool started", {{"session", id}});
+    log.info("triple pool started", {{"session", id}, {"batch", batchProducts}});
   }
 
   void stop() {
@@ -148,8 +162,8 @@ struct NodePool::Impl {
     char hex[33];
     sodium_bin2hex(hex, sizeof hex, b, sizeof b);
     for (uint32_t q = 1; q < cfg.peers.numParties(); ++q)
-      if (send) send(q, {{"t", "pool_start"}, {"session", hex}});
-    start(hex);
+      if (send) send(q, {{"t", "pool_start"}, {"session", hex}, {"batch", batch}});
+    start(hex, batch);
   }
 
   void stopLocked() {
@@ -234,7 +248,14 @@ void NodePool::onControl(uint32_t from, const nlohmann::json &m) {
     const std::string id = m["session"].get<std::string>();
     // The leader makes 32 hex digits; the id names mesh channels and logs.
     if (id.size() != 32 || id.find_first_not_of("0123456789abcdef") != std::string::npos) return;
-    p.start(id);
+    // The OT batch size: the leader's, within the bounds it can take.
+    const auto &b = m.contains("batch") ? m["batch"] : nlohmann::json();
+    if (!b.is_number_unsigned() || b.get<uint64_t>() < preproc::kMinBatchProducts ||
+        b.get<uint64_t>() > preproc::kMaxBatchProducts) {
+      p.log.warn("pool_start without a valid batch size ignored", {{"session", id}});
+      return;
+    }
+    p.start(id, b.get<std::size_t>());
   }
 }
 

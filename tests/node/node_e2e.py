@@ -478,6 +478,69 @@ def case_warm_pool():
         check("42.5" not in page, "status page shows a value")
 
 
+def peak_rss_kib(pid):
+    """VmHWM of a process, in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    fail("no VmHWM for process %d" % pid)
+
+
+def case_pool_memory():
+    """With the pool on, a node's peak RSS stays within the pool's memory cap
+    plus the documented fixed overhead (docs/node.md, "Memory") over the same
+    node with the pool off: the OT batches' working memory counts against
+    the cap."""
+    # Enough triples and truncation pairs per refill that unbounded OT
+    # batches would take tens of MiB; little enough to fill in seconds.
+    cap_mb, slack_mb = 2, 8
+    records = {"triples": 32768, "bool": 4096, "dabits": 4096, "edabits": 1024, "trunc": 8192}
+
+    def edit_pool(enabled):
+        def edit(i, cfg):
+            cfg["pool"] = {"enabled": enabled, "memory_mb": cap_mb, "records": records}
+        return edit
+
+    def status(c, i):
+        return json.loads(c.http(i, "/status.json")[1])
+
+    with tempfile.TemporaryDirectory() as d, Cluster(d, edit=edit_pool(False)) as c:
+        # Records must leave the cap's working share free.
+        with open(c.config_path(0)) as f:
+            cfg = json.load(f)
+        cfg["pool"] = {"memory_mb": 1, "records": {"triples": 40000}}
+        bad = os.path.join(d, "bad.json")
+        with open(bad, "w") as f:
+            json.dump(cfg, f)
+        r = smpc(["node", "--config", bad], timeout=30, check_rc=1)
+        check("pool.records: the records need 938 KiB, more than the 768 KiB pool.memory_mb "
+              "leaves for records (a quarter is OT working memory); raise pool.memory_mb or "
+              "lower the records" in r.stderr, "records over the cap: %s" % r.stderr)
+        c.start_all()
+        time.sleep(2)
+        check(all(status(c, i)["pool"]["state"] == "disabled" for i in range(3)),
+              "the pool is not disabled")
+        base = max(peak_rss_kib(c.procs[i].pid) for i in range(3))
+    with tempfile.TemporaryDirectory() as d, Cluster(d, edit=edit_pool(True)) as c:
+        c.start_all()
+        deadline = time.time() + 90
+        while True:
+            kinds = [status(c, i)["pool"].get("kinds", []) for i in range(3)]
+            if all(k and all(x["level"] >= x["capacity"] for x in k) for k in kinds):
+                break
+            check(time.time() < deadline, "the pool did not fill within 90 s: %s" % kinds)
+            time.sleep(0.2)
+        time.sleep(1)  # the first heartbeat after the fill returns freed memory
+        bound = base + ((cap_mb + slack_mb) << 10)
+        for i in range(3):
+            peak = peak_rss_kib(c.procs[i].pid)
+            print("node %d: peak RSS %d KiB, pool off %d KiB, bound %d KiB" % (i, peak, base, bound))
+            check(peak <= bound, "node %d peaked at %d KiB with a %d MiB pool, more than %d KiB "
+                  "(%d KiB with the pool off + cap + %d MiB)" % (i, peak, cap_mb, bound, base,
+                                                                  slack_mb))
+
+
 def case_bad_store():
     """A garbage or truncated store makes the node refuse to start."""
     with tempfile.TemporaryDirectory() as d:

@@ -548,7 +548,7 @@ TEST_CASE("a job waiting for its pool ticket fails at once when the tickets stop
   leader.waitReady();
   const std::string session = "0123456789abcdef0123456789abcdef";
   auto tickets = leader.openJob("pool-" + session, 2);
-  sendControl(*control, 1, {{"t", "pool_start"}, {"session", session}});
+  sendControl(*control, 1, {{"t", "pool_start"}, {"session", session}, {"batch", 16}});
   std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // idle past recv_ms
 
   client::Client c(client::loadClusterFile((dir.path / "cluster.json").string()),

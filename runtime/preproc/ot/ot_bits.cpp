@@ -20,8 +20,6 @@ namespace {
 void wipe(std::vector<uint64_t> &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
-// Bits per daBit batch (one OT each per peer and round).
-constexpr std::size_t kBitsPerBatch = std::size_t{1} << 20;
 } // namespace
 
 void OtPreprocessing::genDaBits(std::size_t count, std::span<uint64_t> arith,
@@ -79,8 +77,9 @@ void OtPreprocessing::daBits(std::span<uint64_t> arith, std::span<uint64_t> bits
     throw std::invalid_argument("daBits: bits must hold ceil(arith.size() / 64) words");
   if (arith.empty()) return;
   setup();
-  for (std::size_t e0 = 0; e0 < arith.size(); e0 += kBitsPerBatch) {
-    const std::size_t cnt = std::min(kBitsPerBatch, arith.size() - e0);
+  const std::size_t batchBits = bitsPerBatch();
+  for (std::size_t e0 = 0; e0 < arith.size(); e0 += batchBits) {
+    const std::size_t cnt = std::min(batchBits, arith.size() - e0);
     genDaBits(cnt, arith.subspan(e0, cnt), bits.subspan(e0 / 64, (cnt + 63) / 64));
   }
 }
@@ -92,7 +91,7 @@ void OtPreprocessing::edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) {
   if (r.empty()) return;
   setup();
   // Chunks of whole words; daBit d = b * cnt + e is bit b of element e.
-  const std::size_t chunkWords = kBitsPerBatch / (64 * 64);
+  const std::size_t chunkWords = std::max<std::size_t>(1, bitsPerBatch() / (std::size_t{64} * 64));
   std::vector<uint64_t> A, B;
   for (std::size_t w0 = 0; w0 < words; w0 += chunkWords) {
     const std::size_t wc = std::min(chunkWords, words - w0), cnt = 64 * wc;
@@ -125,7 +124,7 @@ void OtPreprocessing::truncPairs(uint32_t shift, std::span<uint64_t> r, std::spa
   setup();
   // From 64 random shared bits per element: r = sum 2^j b_j, msb = b_63,
   // high = sum_{j=shift}^{62} 2^(j-shift) b_j. The boolean halves are unused.
-  const std::size_t chunk = kBitsPerBatch / 64;
+  const std::size_t chunk = std::max<std::size_t>(1, bitsPerBatch() / 64);
   std::vector<uint64_t> A, B;
   for (std::size_t e0 = 0; e0 < r.size(); e0 += chunk) {
     const std::size_t cnt = std::min(chunk, r.size() - e0);

@@ -172,9 +172,10 @@ void OtPreprocessing::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span
     }
   // Cross terms: element p = (r, t) of A, in row-major order, is multiplied
   // by row t of B (a vector-OLE of length n per element). Chunks keep
-  // 64 * P * n words per batch bounded.
+  // 64 * P * n words per batch bounded (by the batch size: 2^14 words of
+  // P * n by default).
   const std::size_t total = std::size_t(m) * k;
-  const std::size_t perChunk = std::max<std::size_t>(1, (std::size_t{1} << 14) / n);
+  const std::size_t perChunk = std::max<std::size_t>(1, 2 * opt_.batchProducts / n);
   std::vector<uint64_t> v, out;
   for (std::size_t p0 = 0; p0 < total; p0 += perChunk) {
     const std::size_t P = std::min(perChunk, total - p0);

@@ -23,13 +23,38 @@
 namespace smpc::preproc {
 
 struct OtOptions {
-  /// Products per OT-extension batch (64 OTs each): bounds memory and
-  /// message size (8192 products = 12 MiB per message and peer).
+  /// Products per OT-extension batch (64 OTs each; a daBit batch is 128
+  /// OTs per product): bounds working memory and message size (8192
+  /// products = 12 MiB per message and peer). otBatchForBytes() derives it
+  /// from a memory budget. Every party must use the same value.
   std::size_t batchProducts = 8192;
   /// Computing parties 0..parties-1 (0: all of the channel's parties). Set
   /// it when the channel also reaches a dealer node, which takes no part.
   uint32_t parties = 0;
 };
+
+/// Working memory of one OT batch per extended OT and peer, an upper bound
+/// measured on the node (IKNP's column and row matrices and hash scratch on
+/// both sides, the messages in flight with their framing and CurveZMQ
+/// copies, the caller's staging): docs/node.md, "Memory".
+inline constexpr std::size_t kOtWorkBytesPerOt = 512;
+/// OTs of the largest batch (a daBit batch) per product of batchProducts.
+inline constexpr std::size_t kOtsPerBatchProduct = 128;
+/// Smallest and largest batch otBatchForBytes() gives.
+inline constexpr std::size_t kMinBatchProducts = 16, kMaxBatchProducts = 8192;
+
+/// batchProducts whose batches need at most `bytes` of working memory with
+/// `parties` computing parties (never below kMinBatchProducts).
+constexpr std::size_t otBatchForBytes(std::size_t bytes, uint32_t parties) {
+  const std::size_t perProduct =
+      kOtsPerBatchProduct * kOtWorkBytesPerOt * (parties > 1 ? parties - 1 : 1);
+  const std::size_t p = bytes / perProduct;
+  return p < kMinBatchProducts ? kMinBatchProducts : p > kMaxBatchProducts ? kMaxBatchProducts : p;
+}
+/// The working memory bound of batches of `batchProducts` (the inverse).
+constexpr std::size_t otBatchBytes(std::size_t batchProducts, uint32_t parties) {
+  return batchProducts * kOtsPerBatchProduct * kOtWorkBytesPerOt * (parties > 1 ? parties - 1 : 1);
+}
 
 /// Counters for benchmarks and status lines.
 struct OtStats {
@@ -63,6 +88,9 @@ public:
 
 private:
   std::vector<uint8_t> recvFrom(uint32_t peer);
+  /// daBits per batch (one OT each per peer and round): kOtsPerBatchProduct
+  /// per product of the batch, 2^20 by default.
+  std::size_t bitsPerBatch() const { return kOtsPerBatchProduct * opt_.batchProducts; }
   /// acc[p*w+l] += shares of sum over peers j of a_self[p]*v_j[p*w+l] and
   /// a_j[p]*v_self[p*w+l] (Gilboa, both directions).
   void gilboaCross(std::span<const uint64_t> a, std::span<const uint64_t> v, std::size_t w,

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <iostream>
 #include <sodium.h>
 #include <sstream>
@@ -113,11 +116,13 @@ void TriplePool::leaderLoop() {
             return true;
           }
         }
+        // The last batch of a fill is what still fits, so a full pool holds
+        // exactly its capacity.
         double best = 2;
         for (std::size_t k = 0; k < kPoolKinds; ++k) {
           const std::size_t cap = cfg_.capacity[k], level = rings_[k]->size();
-          const std::size_t batch = batchOf(k);
-          if (cap == 0 || level + batch > cap || generated_[k] >= cfg_.budget[k]) continue;
+          if (level >= cap || generated_[k] >= cfg_.budget[k]) continue;
+          const std::size_t batch = std::min(batchOf(k), cap - level);
           const double fill = double(level) / double(cap);
           if (fill < best) {
             best = fill;
@@ -156,9 +161,18 @@ void TriplePool::followerLoop() {
 }
 
 void TriplePool::execute(const PoolCommand &cmd) {
-  const auto t0 = Clock::now();
+  auto t0 = Clock::now();
   switch (cmd.op) {
   case PoolOp::Idle:
+    // The first heartbeat after a fill: hand the fill's freed buffers (OT
+    // batches, staging) back to the system, glibc keeps them otherwise.
+    if (madeSinceIdle_) {
+      madeSinceIdle_ = false;
+#ifdef __GLIBC__
+      malloc_trim(0);
+#endif
+    }
+    return;
   case PoolOp::Stop:
     return;
   case PoolOp::Matrix:
@@ -192,16 +206,23 @@ void TriplePool::execute(const PoolCommand &cmd) {
   case PoolOp::Generate:
     break;
   }
-  const std::size_t n = cmd.count, k = idx(cmd.kind), ar = arity(k);
+  madeSinceIdle_ = true;
+  const std::size_t stage = std::max<std::size_t>(1, cfg_.stageRecords);
+  for (std::size_t done = 0; done < cmd.count; done += stage)
+    generate(cmd.kind, std::min<std::size_t>(stage, cmd.count - done), t0);
+}
+
+void TriplePool::generate(PoolKind kind, std::size_t n, Clock::time_point &t0) {
+  const std::size_t k = idx(kind), ar = arity(k);
   std::vector<uint64_t> rec(n * ar), x, y, z;
-  switch (cmd.kind) {
+  switch (kind) {
   case PoolKind::Triple:
   case PoolKind::BoolTriple:
   case PoolKind::Trunc:
     x.resize(n), y.resize(n), z.resize(n);
-    if (cmd.kind == PoolKind::Triple)
+    if (kind == PoolKind::Triple)
       gen_->triples(x, y, z);
-    else if (cmd.kind == PoolKind::BoolTriple)
+    else if (kind == PoolKind::BoolTriple)
       gen_->boolTriples(x, y, z);
     else
       gen_->truncPairs(cfg_.truncShift, x, y, z);
@@ -231,7 +252,9 @@ void TriplePool::execute(const PoolCommand &cmd) {
     std::lock_guard lk(mu_);
     rings_[k]->push(rec);
     generated_[k] += n;
-    genSeconds_[k] += std::chrono::duration<double>(Clock::now() - t0).count();
+    const auto now = Clock::now();
+    genSeconds_[k] += std::chrono::duration<double>(now - t0).count();
+    t0 = now;
   }
   cv_.notify_all();
   wipe(rec), wipe(x), wipe(y), wipe(z);

@@ -8,6 +8,9 @@
 // generators make the same calls in the same order. Matrix triples and
 // truncation pairs for an unusual shift are made on demand, in request order.
 // Drawn material is wiped from the pool (PoolRing): it is never handed out twice.
+// When the generator goes idle after making something, the process's freed
+// heap memory is returned to the system (malloc_trim): the generation's
+// working memory does not stay resident between fills.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -43,6 +46,10 @@ struct PoolConfig {
     b.fill(UINT64_MAX);
     return b;
   }
+  /// Records made per generator call: a batch of the pool is made and
+  /// pushed in steps of this many, so the staging buffers stay small. Every
+  /// party must use the same value (the generators' calls must match).
+  std::size_t stageRecords = std::size_t{1} << 16;
   /// Shift of the pooled truncation pairs (the fixed-point fraction bits).
   uint32_t truncShift = 16;
   /// When the leader has nothing to make it sends a heartbeat this often.
@@ -106,6 +113,9 @@ private:
   void leaderLoop();
   void followerLoop();
   void execute(const PoolCommand &cmd);
+  /// Makes n records of `kind` and pushes them; adds the time since t0 to
+  /// the kind's generation time and sets t0 to now.
+  void generate(PoolKind kind, std::size_t n, std::chrono::steady_clock::time_point &t0);
   /// Pops n records of `kind` in chunks, waiting while the pool is empty;
   /// calls take(records, firstIndex) for each chunk.
   void draw(PoolKind kind, std::size_t n,
@@ -128,6 +138,7 @@ private:
   std::array<uint64_t, kPoolKinds> generated_{}, drawn_{};
   std::array<bool, kPoolKinds> waiting_{}; // the online phase is blocked on this kind
   std::array<double, kPoolKinds> genSeconds_{};
+  bool madeSinceIdle_ = false; // background thread only: generated since the last Idle
   uint64_t waits_ = 0;
   double waitedSeconds_ = 0;
 
