@@ -28,13 +28,17 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <fcntl.h>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace smpc::cli {
 
@@ -44,7 +48,7 @@ struct PartyArgs {
   std::string config, key, program, outputJson, rawOut, rawIn, preprocessing, protocol = "semi2k";
   uint32_t id = 0;
   bool stats = false, verbose = false;
-  uint64_t maxSteps = 0, keyFd = 0;
+  uint64_t maxSteps = 0, keyFd = 0, waitFd = 0;
   std::map<std::string, std::string> inputs;
 };
 
@@ -68,6 +72,10 @@ std::optional<int> parseArgs(const std::vector<std::string> &args, PartyArgs &a)
          a.rawOut);
   t.text("inputs-raw", "FILE",
          "this party's inputs as the local cluster read them, encoded (internal)", a.rawIn);
+  t.number("wait-fd", "N",
+           "join the mesh first, then wait for one byte on inherited descriptor N before "
+           "reading the program and inputs (internal: the local cluster)",
+           a.waitFd, 3, 1u << 20);
   addProtocolOption(t, a.protocol, "the job's protocol (default semi2k)", false);
   addPreprocessingOption(t, a.preprocessing,
                          "semi2k only; default: dealer when the configuration has one, else ot");
@@ -120,12 +128,31 @@ void writeRaw(const std::string &path, const std::vector<vm::OutputValue> &outs,
 }
 
 /// The inputs the local cluster read for this party (raw_inputs.h), each
-/// one an input of the program that this party owns.
+/// one an input of the program that this party owns. Mapped, not read: the
+/// values are copied once, from the launcher's in-memory file.
 vm::InputValues loadRawInputs(const std::string &path, const bc::Program &prog, uint32_t id) {
-  std::ifstream f(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  vm::InputValues inputs = cluster::parseRawInputs(bytes);
-  if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot read the launcher's input file '" + path + "'");
+  }
+  vm::InputValues inputs;
+  if (st.st_size > 0) {
+    void *map = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED)
+      throw std::runtime_error("cannot map the launcher's input file '" + path + "'");
+    try {
+      inputs = cluster::parseRawInputs({static_cast<const char *>(map), size_t(st.st_size)});
+    } catch (...) {
+      ::munmap(map, size_t(st.st_size));
+      throw;
+    }
+    ::munmap(map, size_t(st.st_size));
+  } else {
+    ::close(fd);
+  }
   for (const auto &kv : inputs) {
     const std::string &name = kv.first;
     auto e = std::find_if(prog.inputs.begin(), prog.inputs.end(),
@@ -139,6 +166,20 @@ vm::InputValues loadRawInputs(const std::string &path, const bc::Program &prog, 
     }
   }
   return inputs;
+}
+
+/// Blocks until the launcher says the program and inputs are written (one
+/// byte on `fd`), then closes `fd`.
+void waitForLauncher(int fd) {
+  char go = 0;
+  ssize_t n;
+  do
+    n = ::read(fd, &go, 1);
+  while (n < 0 && errno == EINTR);
+  ::close(fd);
+  if (n != 1)
+    throw std::runtime_error("the launcher stopped before handing over the program (--wait-fd " +
+                             std::to_string(fd) + ")");
 }
 
 } // namespace
@@ -171,23 +212,33 @@ int cmdParty(const std::vector<std::string> &args) {
     if (pre == "dealer" && !cfg.dealer)
       return fail("--preprocessing dealer needs a dealer in " + a.config);
     net::SecretKey key = a.keyFd ? net::readSecretKeyFd(int(a.keyFd)) : net::loadSecretKey(a.key);
-    bc::Program prog = readProgramFile(a.program);
-    if (prog.minParties > cfg.numParties())
-      return fail("the program needs " + std::to_string(prog.minParties) + " parties, " + a.config +
-                  " has " + std::to_string(cfg.numParties()));
-    // Another party's data has no business on this node: refuse it rather
-    // than silently carry it around.
-    for (const auto &e : prog.inputs)
-      if (e.party != a.id && a.inputs.count(e.name))
-        return fail("input '" + e.name + "' belongs to party " + std::to_string(e.party) +
-                    "; do not give its data to " + me);
-    vm::InputValues inputs = a.rawIn.empty() ? data::loadInputs(prog, a.inputs, {a.id})
-                                             : loadRawInputs(a.rawIn, prog, a.id);
-    for (const auto &[name, v] : inputs)
-      log("input '" + name + "': " + std::to_string(v.size()) + " elements");
-    log("program " + a.program + " verified; joining job '" + cfg.jobId + "' with " +
-        std::to_string(cfg.numParties()) + " parties, protocol " + a.protocol + ", preprocessing " +
-        pre);
+    bc::Program prog;
+    vm::InputValues inputs;
+    auto loadJob = [&] {
+      if (a.waitFd) waitForLauncher(int(a.waitFd));
+      prog = readProgramFile(a.program);
+      if (prog.minParties > cfg.numParties())
+        throw std::runtime_error("the program needs " + std::to_string(prog.minParties) +
+                                 " parties, " + a.config + " has " +
+                                 std::to_string(cfg.numParties()));
+      // Another party's data has no business on this node: refuse it rather
+      // than silently carry it around.
+      for (const auto &e : prog.inputs)
+        if (e.party != a.id && a.inputs.count(e.name))
+          throw std::runtime_error("input '" + e.name + "' belongs to party " +
+                                   std::to_string(e.party) + "; do not give its data to " + me);
+      inputs = a.rawIn.empty() ? data::loadInputs(prog, a.inputs, {a.id})
+                               : loadRawInputs(a.rawIn, prog, a.id);
+      for (const auto &[name, v] : inputs)
+        log("input '" + name + "': " + std::to_string(v.size()) + " elements");
+      log("program " + a.program + " verified; joining job '" + cfg.jobId + "' with " +
+          std::to_string(cfg.numParties()) + " parties, protocol " + a.protocol +
+          ", preprocessing " + pre);
+    };
+    // Standalone, a bad program or input fails before any connection; in
+    // the local cluster (--wait-fd) the mesh connects while the launcher
+    // still compiles and parses, and a failure here reaches the peers.
+    if (!a.waitFd) loadJob();
 
     net::MeshOptions mo;
     if (a.verbose)
@@ -198,6 +249,7 @@ int cmdParty(const std::vector<std::string> &args) {
     double onlineSeconds = 0;
     std::string poolStatus;
     try {
+      if (a.waitFd) loadJob();
       auto online = mesh.channel(net::kOnlineChannel);
       auto prech = mesh.channel(net::kPreprocChannel);
       mesh.waitReady();

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 namespace smpc::cli {
 
@@ -71,6 +72,21 @@ int cmdRun(const std::vector<std::string> &args) {
     return kExitUsage;
   }
 
+  // With the party count known before the program (--parties), the nodes
+  // start now: their start-up and connections overlap the compilation and
+  // the parsing of the inputs (#7 item 4). Anything refused below kills
+  // them unheard; a cluster that cannot start here is started again below,
+  // which reports why.
+  std::unique_ptr<LocalCluster> early;
+  if (protocol != bc::ProtocolId::Clear && req.parties &&
+      bc::checkParties(protocol, req.parties, "--parties").empty()) {
+    try {
+      early = std::make_unique<LocalCluster>(req);
+    } catch (const std::exception &) {
+      early.reset();
+    }
+  }
+
   lo.inputFiles = req.inputFiles;
   req.programPath = path;
   auto prog = loadProgram(path, lo);
@@ -103,7 +119,7 @@ int cmdRun(const std::vector<std::string> &args) {
     printError(e.what());
     return kExitFail;
   }
-  if (req.protocol != "clear") return runLocalCluster(req);
+  if (req.protocol != "clear") return early ? early->run(req) : runLocalCluster(req);
   vm::ClearProtocol proto(req.parties ? req.parties : req.program.minParties);
   std::vector<vm::OutputValue> outs;
   try {

@@ -8,8 +8,10 @@
 
 #include "vm/bytecode/serialize.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <new>
 
@@ -65,21 +67,56 @@ std::optional<compiler::Options> sourceOptions(const std::string &tool, const st
     bool overridesDefault;
   };
   std::map<std::string, Found> inferred;
+  // The files are parsed in parallel, one thread each (a 10^6-value file
+  // takes a tenth of a second), and their sizes taken in order. The first
+  // file refused stops the others at their next chunk, so a refusal is as
+  // quick as with one file; the error reported is the first in the
+  // program's order among the files that were read to their problem.
+  struct Read {
+    const compiler::InputSignature *sig;
+    const std::string *path;
+    data::InputSpec spec;
+    std::future<data::InputData> data;
+  };
+  std::atomic<bool> stop{false}; // outlives `reads`, whose futures join their threads
+  std::vector<Read> reads;
+  for (const compiler::InputSignature &sig : *sigs) {
+    auto file = inputFiles.find(sig.name);
+    if (file == inputFiles.end()) continue;
+    bool any = false;
+    for (const std::string &p : sig.dimParams)
+      any = any || (!p.empty() && !src.defines.count(p));
+    if (!any) continue;
+    data::InputSpec spec;
+    spec.name = sig.name;
+    spec.elem = sig.type.value_or(bc::ElemType::Fix);
+    spec.fracBits = copts.fracBits;
+    spec.ndims = uint8_t(std::min<size_t>(sig.dimParams.size(), 3));
+    spec.keepValues = cache && sig.type; // an unknown type is reported by the compiler
+    spec.stop = &stop;
+    reads.push_back({&sig, &file->second, spec, {}});
+  }
+  for (size_t i = 0; i < reads.size(); ++i) {
+    Read &r = reads[i];
+    // The last file in this thread; the others each in their own.
+    const auto policy = i + 1 < reads.size() ? std::launch::async : std::launch::deferred;
+    r.data = std::async(policy, [&r, &stop] {
+      try {
+        return data::readInput(r.spec, *r.path);
+      } catch (const data::ReadStopped &) {
+        throw;
+      } catch (...) {
+        stop = true;
+        throw;
+      }
+    });
+  }
   try {
-    for (const compiler::InputSignature &sig : *sigs) {
-      auto file = inputFiles.find(sig.name);
-      if (file == inputFiles.end()) continue;
-      bool any = false;
-      for (const std::string &p : sig.dimParams)
-        any = any || (!p.empty() && !src.defines.count(p));
-      if (!any) continue;
-      data::InputSpec spec;
-      spec.name = sig.name;
-      spec.elem = sig.type.value_or(bc::ElemType::Fix);
-      spec.fracBits = copts.fracBits;
-      spec.ndims = uint8_t(std::min<size_t>(sig.dimParams.size(), 3));
-      spec.keepValues = cache && sig.type; // an unknown type is reported by the compiler
-      data::InputData d = data::readInput(spec, file->second);
+    for (Read &r : reads) {
+      const compiler::InputSignature &sig = *r.sig;
+      const data::InputSpec &spec = r.spec;
+      const auto file = inputFiles.find(sig.name);
+      data::InputData d = r.data.get();
       const std::string from = "input '" + sig.name + "' (" + file->second + ")";
       for (size_t k = 0; k < sig.dimParams.size() && k < d.dims.size(); ++k) {
         const std::string &p = sig.dimParams[k];
@@ -96,10 +133,29 @@ std::optional<compiler::Options> sourceOptions(const std::string &tool, const st
                                 " from " + it->second.from + " but " + std::to_string(d.dims[k]) +
                                 " from " + from + "; fix the data or set it with -D " + p + "=...");
       }
-      if (spec.keepValues) (*cache)[sig.name] = {file->second, spec, std::move(d)};
+      if (spec.keepValues) {
+        data::InputSpec kept = spec;
+        kept.stop = nullptr; // `stop` is gone when the cache is used
+        (*cache)[sig.name] = {file->second, kept, std::move(d)};
+      }
     }
   } catch (const data::DataError &e) {
-    diags << (tool + ": error: " + e.what() + "\n");
+    stop = true;
+    std::string why = e.what();
+    if (dynamic_cast<const data::ReadStopped *>(&e)) // another file's problem: find it
+      for (Read &r : reads) {
+        if (!r.data.valid()) continue;
+        try {
+          r.data.get();
+        } catch (const data::ReadStopped &) {
+        } catch (const data::DataError &other) {
+          why = other.what();
+          break;
+        }
+      }
+    for (Read &r : reads) // every thread ends before `reads` and `stop` go
+      if (r.data.valid()) r.data.wait();
+    diags << (tool + ": error: " + why + "\n");
     return std::nullopt;
   }
   for (const auto &[p, f] : inferred) {

@@ -3,7 +3,10 @@
 // Generates ephemeral keys and a cluster configuration, starts the dealer
 // (semi2k with dealer preprocessing only; rep3 and shamir need none) and
 // one `smpc party` process per party on loopback (real sockets, real
-// CurveZMQ), gives each party only the inputs it owns, and prints each
+// CurveZMQ). They start as early as the party count is known and connect
+// while `smpc run` compiles the program and parses the input files; each
+// party waits on a pipe (`--wait-fd`) until the launcher has written the
+// program and that party's own inputs, then runs. Prints each
 // output as its recipients received it. A failed node fails the run with
 // the node named; the others are killed after a short grace so they can
 // report their own view.
@@ -54,7 +57,7 @@ void onSignal(int) {
 }
 
 // The numbers under which a child inherits what it needs.
-constexpr int kKeyFd = 3, kProgramFd = 4, kConfigFd = 5, kOutputsFd = 6, kInputsFd = 7;
+constexpr int kKeyFd = 3, kProgramFd = 4, kConfigFd = 5, kOutputsFd = 6, kInputsFd = 7, kWaitFd = 8;
 
 std::string childPath(int fd) {
   return "/proc/self/fd/" + std::to_string(fd);
@@ -149,26 +152,35 @@ struct Node {
 
 } // namespace
 
-int runLocalCluster(const RunRequest &req) {
-  const bc::Program &prog = req.program;
-  uint32_t n = req.parties ? req.parties : std::max<uint32_t>(2, prog.minParties);
-  if (n < 2) {
-    printError("semi2k needs at least 2 parties, --parties is " + std::to_string(n));
-    return kExitUsage;
-  }
-  if (n > net::kMaxParties) {
-    printError("the local cluster runs at most " + std::to_string(net::kMaxParties) +
-               " parties, --parties is " + std::to_string(n));
-    return kExitUsage;
-  }
+struct LocalCluster::State {
+  net::ClusterConfig cfg;
+  uint32_t n = 0;
+  bool verbose = false;
+  std::vector<Node> nodes;
+  std::vector<Fd> outFiles; // by party: what it received, written as it ends
+  std::vector<Fd> inFiles;  // by party: its inputs, written by run()
+  std::vector<Fd> goPipes;  // by party: one byte once its program and inputs are written
+  Fd progFile;
+  bool ran = false;
+};
+
+LocalCluster::LocalCluster(const RunRequest &req) : s_(std::make_unique<State>()) {
+  State &s = *s_;
+  const uint32_t n = s.n = req.parties;
+  if (n < 2)
+    throw std::invalid_argument("semi2k needs at least 2 parties, --parties is " +
+                                std::to_string(n));
+  if (n > net::kMaxParties)
+    throw std::invalid_argument("the local cluster runs at most " +
+                                std::to_string(net::kMaxParties) + " parties, --parties is " +
+                                std::to_string(n));
   const auto protocol = bc::protocolFromName(req.protocol);
-  if (!protocol || *protocol == bc::ProtocolId::Clear) {
-    printError("internal error: the local cluster cannot run protocol '" + req.protocol + "'");
-    return kExitUsage;
-  }
+  if (!protocol || *protocol == bc::ProtocolId::Clear)
+    throw std::invalid_argument("internal error: the local cluster cannot run protocol '" +
+                                req.protocol + "'");
   const bool preprocessed = bc::info(*protocol).preprocessing;
   const bool useDealer = preprocessed && req.preprocessing == "dealer";
-  net::ClusterConfig cfg;
+  net::ClusterConfig &cfg = s.cfg;
   uint8_t jobBytes[8];
   randombytes_buf(jobBytes, sizeof jobBytes);
   char jobHex[17];
@@ -192,7 +204,124 @@ int runLocalCluster(const RunRequest &req) {
   // Simulated WAN: added one-way delay per data frame (docs/network.md).
   if (const char *lat = std::getenv("SMPC_LATENCY_MS"); lat && *lat)
     cfg.latencyMs = std::min<uint32_t>(60000, uint32_t(std::strtoul(lat, nullptr, 10)));
-  const bool verbose = std::getenv("SMPC_VERBOSE") && *std::getenv("SMPC_VERBOSE");
+  s.verbose = std::getenv("SMPC_VERBOSE") && *std::getenv("SMPC_VERBOSE");
+
+  s.outFiles.resize(n);
+  s.inFiles.resize(n);
+  s.goPipes.resize(n);
+  // Empty until run(): each party opens it anew (/proc/self/fd/N) once told to.
+  s.progFile = memFile("smpc-program");
+  const Fd cfgFile = memFile("smpc-cluster", net::clusterConfigToJson(cfg));
+  // Each child's key pipe is closed here as soon as the child has it.
+  auto spawn = [&](const std::vector<std::string> &a, const net::SecretKey &key,
+                   std::vector<cluster::FdPass> fds) {
+    const Fd kp = keyPipe(key);
+    fds.push_back({kp.fd, kKeyFd});
+    fds.push_back({cfgFile.fd, kConfigFd});
+    return cluster::spawnSelf(a, "/dev/null", fds);
+  };
+  try {
+    if (useDealer) {
+      // The launcher checks the program's party count; the dealer only
+      // serves, so it needs no program and starts serving at once.
+      std::vector<std::string> a = {"dealer", "--config", childPath(kConfigFd), "--key-fd",
+                                    std::to_string(kKeyFd)};
+      if (s.verbose) a.push_back("--verbose");
+      s.nodes.push_back({"the dealer", spawn(a, keys[n], {}), false, 0, true});
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      std::string id = std::to_string(i);
+      std::vector<std::string> a = {"party",
+                                    "--id",
+                                    id,
+                                    "--config",
+                                    childPath(kConfigFd),
+                                    "--key-fd",
+                                    std::to_string(kKeyFd),
+                                    "--program",
+                                    childPath(kProgramFd),
+                                    "--protocol",
+                                    req.protocol,
+                                    "--outputs-raw",
+                                    childPath(kOutputsFd),
+                                    "--inputs-raw",
+                                    childPath(kInputsFd),
+                                    "--wait-fd",
+                                    std::to_string(kWaitFd)};
+      if (preprocessed) {
+        a.push_back("--preprocessing");
+        a.push_back(req.preprocessing);
+      }
+      if (req.maxSteps) {
+        a.push_back("--max-steps");
+        a.push_back(std::to_string(req.maxSteps));
+      }
+      if (s.verbose) a.push_back("--verbose");
+      s.outFiles[i] = memFile("smpc-outputs");
+      s.inFiles[i] = memFile("smpc-inputs");
+      int p[2];
+      if (::pipe2(p, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+      const Fd rd(p[0]);
+      s.goPipes[i] = Fd(p[1]);
+      s.nodes.push_back({"party " + id, spawn(a, keys[i],
+                                              {{s.progFile.fd, kProgramFd},
+                                               {s.outFiles[i].fd, kOutputsFd},
+                                               {s.inFiles[i].fd, kInputsFd},
+                                               {rd.fd, kWaitFd}})});
+    }
+  } catch (...) {
+    // A constructor that throws runs no destructor: stop what started.
+    for (auto &nd : s.nodes)
+      ::kill(nd.pid, SIGKILL);
+    for (auto &nd : s.nodes)
+      ::waitpid(nd.pid, nullptr, 0);
+    throw;
+  }
+  // The keys are wiped as they go out of scope: each child has its own now.
+}
+
+LocalCluster::~LocalCluster() {
+  if (!s_ || s_->ran) return;
+  for (auto &nd : s_->nodes)
+    ::kill(nd.pid, SIGKILL);
+  for (auto &nd : s_->nodes)
+    ::waitpid(nd.pid, nullptr, 0);
+}
+
+namespace {
+
+/// Writes the program and each party's own inputs into their in-memory
+/// files, then tells each party to go (its pipe's byte).
+void handOver(LocalCluster::State &s, const RunRequest &req) {
+  const bc::Program &prog = req.program;
+  const auto bytes = bc::writeProgram(prog);
+  writeAll(s.progFile.fd, bytes.data(), bytes.size(), "the program");
+  for (uint32_t i = 0; i < s.n; ++i) {
+    // The inputs were read and checked here: each party gets its own,
+    // encoded, instead of parsing the files again (#7 item 4).
+    for (const auto &e : prog.inputs)
+      if (e.party == i)
+        if (auto it = req.inputs.find(e.name); it != req.inputs.end()) {
+          const std::string h = cluster::rawInputHeader(e.name, it->second.size());
+          writeAll(s.inFiles[i].fd, h.data(), h.size(), "the inputs");
+          writeAll(s.inFiles[i].fd, it->second.data(), it->second.size() * sizeof(uint64_t),
+                   "the inputs");
+        }
+    const char go = 1;
+    writeAll(s.goPipes[i].fd, &go, 1, "the start signal");
+    s.goPipes[i] = Fd();
+  }
+}
+
+} // namespace
+
+int LocalCluster::run(const RunRequest &req) {
+  State &s = *s_;
+  const bc::Program &prog = req.program;
+  const uint32_t n = s.n;
+  net::ClusterConfig &cfg = s.cfg;
+  std::vector<Node> &nodes = s.nodes;
 
   // Ctrl-C or a kill of this process must not leave party processes behind:
   // they die with us (PDEATHSIG), and a caught signal cleans up first.
@@ -201,69 +330,17 @@ int runLocalCluster(const RunRequest &req) {
   sa.sa_handler = onSignal;
   ::sigaction(SIGINT, &sa, &oldInt);
   ::sigaction(SIGTERM, &sa, &oldTerm);
+  s.ran = true; // from here the wait below reaps every node
 
-  std::vector<Node> nodes;
-  std::vector<Fd> outFiles(n);
   try {
-    const auto bytes = bc::writeProgram(prog);
-    const Fd progFile =
-        memFile("smpc-program", {reinterpret_cast<const char *>(bytes.data()), bytes.size()});
-    const Fd cfgFile = memFile("smpc-cluster", net::clusterConfigToJson(cfg));
-    // Each child's key pipe is closed here as soon as the child has it.
-    auto spawn = [&](const std::vector<std::string> &a, const net::SecretKey &key, const Fd *out,
-                     const Fd *in = nullptr) {
-      const Fd kp = keyPipe(key);
-      std::vector<cluster::FdPass> fds = {
-          {kp.fd, kKeyFd}, {progFile.fd, kProgramFd}, {cfgFile.fd, kConfigFd}};
-      if (out) fds.push_back({out->fd, kOutputsFd});
-      if (in) fds.push_back({in->fd, kInputsFd});
-      return cluster::spawnSelf(a, "/dev/null", fds);
-    };
-    const std::vector<std::string> common = {"--config",  childPath(kConfigFd),
-                                             "--key-fd",  std::to_string(kKeyFd),
-                                             "--program", childPath(kProgramFd)};
-    if (useDealer) {
-      std::vector<std::string> a = {"dealer"};
-      a.insert(a.end(), common.begin(), common.end());
-      if (verbose) a.push_back("--verbose");
-      nodes.push_back({"the dealer", spawn(a, keys[n], nullptr), false, 0, true});
-    }
-    for (uint32_t i = 0; i < n; ++i) {
-      std::string id = std::to_string(i);
-      std::vector<std::string> a = {"party", "--id", id};
-      a.insert(a.end(), common.begin(), common.end());
-      for (const std::string &s : {std::string("--protocol"), req.protocol,
-                                   std::string("--outputs-raw"), childPath(kOutputsFd)})
-        a.push_back(s);
-      outFiles[i] = memFile("smpc-outputs");
-      if (preprocessed) {
-        a.push_back("--preprocessing");
-        a.push_back(req.preprocessing);
-      }
-      // The inputs were read and checked here: each party gets its own,
-      // encoded, instead of parsing the files again (#7 item 4).
-      std::string raw;
-      for (const auto &e : prog.inputs)
-        if (e.party == i)
-          if (auto it = req.inputs.find(e.name); it != req.inputs.end())
-            cluster::appendRawInput(raw, e.name, it->second);
-      const Fd inFile = memFile("smpc-inputs", raw);
-      if (!raw.empty()) sodium_memzero(raw.data(), raw.size());
-      a.push_back("--inputs-raw");
-      a.push_back(childPath(kInputsFd));
-      if (req.maxSteps) {
-        a.push_back("--max-steps");
-        a.push_back(std::to_string(req.maxSteps));
-      }
-      if (verbose) a.push_back("--verbose");
-      nodes.push_back({"party " + id, spawn(a, keys[i], &outFiles[i], &inFile)});
-    }
-    keys.clear(); // wiped: each child has its own now
+    handOver(s, req);
   } catch (const std::exception &e) {
     for (auto &nd : nodes)
       ::kill(nd.pid, SIGKILL);
     for (auto &nd : nodes)
       ::waitpid(nd.pid, nullptr, 0);
+    ::sigaction(SIGINT, &oldInt, nullptr);
+    ::sigaction(SIGTERM, &oldTerm, nullptr);
     printError(e.what());
     return kExitFail;
   }
@@ -319,7 +396,7 @@ int runLocalCluster(const RunRequest &req) {
   std::vector<nlohmann::json> raw(n);
   for (uint32_t i = 0; i < n; ++i) {
     try {
-      raw[i] = nlohmann::json::parse(readMemFile(outFiles[i].fd));
+      raw[i] = nlohmann::json::parse(readMemFile(s.outFiles[i].fd));
     } catch (const std::exception &) {
       printError("party " + std::to_string(i) + " finished without writing its outputs");
       return kExitFail;
@@ -343,13 +420,29 @@ int runLocalCluster(const RunRequest &req) {
   }
   if (req.stats)
     for (uint32_t i = 0; i < n; ++i) {
-      const auto &s = raw[i]["stats"];
-      std::cerr << "stats (party " << i << "): " << vm::statsText(data::statsFromJson(s))
-                << ", online " << s.value("online_seconds", 0.0) << " s\n";
-      if (const std::string pool = s.value("pool", std::string()); !pool.empty())
+      const auto &js = raw[i]["stats"];
+      std::cerr << "stats (party " << i << "): " << vm::statsText(data::statsFromJson(js))
+                << ", online " << js.value("online_seconds", 0.0) << " s\n";
+      if (const std::string pool = js.value("pool", std::string()); !pool.empty())
         std::cerr << "stats (party " << i << "): " << pool << "\n";
     }
   return kExitOk;
+}
+
+int runLocalCluster(const RunRequest &req) {
+  RunRequest r = req;
+  if (!r.parties) r.parties = std::max<uint32_t>(2, req.program.minParties);
+  std::unique_ptr<LocalCluster> cluster;
+  try {
+    cluster = std::make_unique<LocalCluster>(r);
+  } catch (const std::invalid_argument &e) {
+    printError(e.what());
+    return kExitUsage;
+  } catch (const std::exception &e) {
+    printError(e.what());
+    return kExitFail;
+  }
+  return cluster->run(r);
 }
 
 } // namespace smpc::cli

@@ -1,11 +1,11 @@
 //===- raw_inputs.h - inputs `smpc run` read once, handed to its parties --===//
 //
-// `smpc run` reads and checks every input file before it starts the party
-// processes (a wrong file is refused at once, not after the parties have
-// connected). Each party then gets its own inputs in this form through an
-// in-memory file, already encoded, instead of reading and parsing the
-// files a second time. Layout, little-endian: per input, u32 name length,
-// the name, u64 value count, the values.
+// `smpc run` reads and checks every input file itself (a wrong file is
+// refused by the launcher, with its name, before any party sees a value)
+// while the party processes start and connect. Each party then gets its
+// own inputs in this form through an in-memory file, already encoded,
+// instead of reading and parsing the files a second time. Layout, little-endian: per input, u32
+// name length, the name, u64 value count, the values.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -19,18 +19,18 @@
 
 namespace smpc::cluster {
 
-/// Appends input `name` with `values` to `out`.
-inline void appendRawInput(std::string &out, const std::string &name,
-                           const std::vector<uint64_t> &values) {
+/// What precedes the `count` values of input `name` (then written as they
+/// are in memory, straight from the launcher's vector: no copy).
+inline std::string rawInputHeader(const std::string &name, uint64_t count) {
   const uint32_t len = uint32_t(name.size());
-  const uint64_t count = values.size();
+  std::string out;
   out.append(reinterpret_cast<const char *>(&len), sizeof len);
   out.append(name);
   out.append(reinterpret_cast<const char *>(&count), sizeof count);
-  out.append(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(uint64_t));
+  return out;
 }
 
-/// Parses what appendRawInput wrote; throws std::runtime_error on bytes of
+/// Parses rawInputHeader and the values after it, per input;; throws std::runtime_error on bytes of
 /// another form (the file comes from the launcher, still checked).
 inline data::InputValues parseRawInputs(std::string_view bytes) {
   data::InputValues out;

@@ -11,7 +11,9 @@
 #include "runtime/data/reader.h"
 #include "vm/bytecode/limits.h"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 
 namespace smpc::data::detail {
 
@@ -128,13 +130,15 @@ private:
 
 } // namespace
 
-InputData readCsv(Values &values, const ReadFn &read) {
+InputData readCsv(Values &values, const ReadFn &read, size_t bufSize) {
   CsvShape shape(values);
-  std::vector<char> buf(size_t(1) << 20);
+  // Not zeroed: read() fills what is used.
+  const size_t size = std::max<size_t>(bufSize, 1);
+  const auto buf = std::make_unique_for_overwrite<char[]>(size);
   std::string pending; // a field that crosses a chunk boundary
   bool pendingLong = false, open = false;
-  while (size_t n = read(buf.data(), buf.size())) {
-    const char *p = buf.data(), *end = p + n;
+  while (size_t n = read(buf.get(), size)) {
+    const char *p = buf.get(), *end = p + n;
     while (p < end) {
       const char *q = p;
       while (q < end && *q != ',' && *q != '\n')

@@ -145,6 +145,8 @@ InputData readFile(const InputSpec &spec, const std::string &path, const detail:
     return detail::readJsonStream(values, in);
   }
   return detail::readCsv(values, [&](char *buf, size_t size) -> size_t {
+    if (spec.stop && spec.stop->load(std::memory_order_relaxed))
+      throw ReadStopped(where(spec.name, path) + "reading stopped");
     while (true) {
       ssize_t n = ::read(f.fd, buf, size);
       if (n >= 0) return size_t(n);
@@ -169,12 +171,18 @@ InputData detail::readInputTo(const InputSpec &spec, const std::string &path, co
 InputData readInputBytes(const InputSpec &spec, std::string_view bytes, const std::string &path) {
   detail::Values values(spec, path, bytes.size() / 2 + 1);
   if (isJsonPath(path)) return detail::readJsonBytes(values, bytes);
-  return detail::readCsv(values, [&](char *buf, size_t size) {
-    size_t n = std::min(size, bytes.size());
-    std::memcpy(buf, bytes.data(), n);
-    bytes.remove_prefix(n);
-    return n;
-  });
+  // A buffer the size of the bytes, not the file reader's 1 MiB: a fuzzer
+  // feeds this millions of short inputs.
+  const size_t bufSize = std::min(bytes.size(), size_t(1) << 20);
+  return detail::readCsv(
+      values,
+      [&](char *buf, size_t size) {
+        size_t n = std::min(size, bytes.size());
+        std::memcpy(buf, bytes.data(), n);
+        bytes.remove_prefix(n);
+        return n;
+      },
+      bufSize);
 }
 
 std::vector<uint64_t> loadInput(const bc::IoEntry &e, const std::string &path, uint8_t fracBits) {

@@ -12,6 +12,7 @@
 
 #include "vm/bytecode/program.h"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,6 +28,12 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// A read given up because InputSpec::stop was set (not a problem of its file).
+class ReadStopped : public DataError {
+public:
+  using DataError::DataError;
+};
+
 /// The shape of an input's data: {} a scalar, {n} a vector, {rows, cols} a matrix.
 using Dims = std::vector<uint64_t>;
 
@@ -38,6 +45,9 @@ struct InputSpec {
   uint8_t ndims = 0;
   std::optional<Dims> expect; // the declared shape; nullopt: take it from the data
   bool keepValues = true;     // false: check every value, keep only the shape
+  /// Set by another thread: a CSV read gives up at its next chunk
+  /// (ReadStopped), e.g. when a file read alongside was refused.
+  const std::atomic<bool> *stop = nullptr;
 };
 
 /// The spec of input `e` of a program with `fracBits` fraction bits.

@@ -80,7 +80,8 @@ std::string plural(uint64_t n, const char *one, const char *many);
 std::string ordinal(uint64_t n);
 
 /// Each reads the whole input (or fails) and returns values.take(dims).
-InputData readCsv(Values &values, const ReadFn &read);
+/// readCsv reads in chunks of `bufSize` bytes (what it allocates).
+InputData readCsv(Values &values, const ReadFn &read, size_t bufSize = size_t(1) << 20);
 InputData readJsonStream(Values &values, std::istream &in);
 InputData readJsonBytes(Values &values, std::string_view bytes);
 

@@ -112,3 +112,34 @@ fn main() { let x = fill(1, n); output s = sum(x * x) to all; }
   CHECK(r.err == "smpcc: " + msg);
 }
 #endif
+
+TEST_CASE("input files read in parallel: a bad file is named, whichever finishes first") {
+  // Two inputs size one parameter and are parsed at the same time; the
+  // refused one stops the other and is the one reported, with its line.
+  std::string src = write("two_inputs.smpc", R"(param n: int;
+input a: sint[n] from party 0;
+input b: sint[n] from party 1;
+fn main() { output s = sum(a * b) to all; }
+)");
+  std::string big;
+  for (int i = 0; i < 300000; ++i)
+    big += std::to_string(i) + "\n";
+  std::string a = write("parallel_a.csv", big);
+  std::string bad = write("parallel_bad.csv", "1\nx\n");
+  for (const char *protocol : {"clear", "semi2k"}) {
+    CAPTURE(protocol);
+    std::string args = "run " + src;
+    args += std::string(" --protocol ") + protocol + " --parties 2 --input ";
+    std::string aGood = "a=", aBad = "a=";
+    aGood += a + " --input b=";
+    aGood += bad;
+    aBad += bad + " --input b=";
+    aBad += a;
+    Result r = runSmpc(args + aGood);
+    CHECK(r.code == 1);
+    CHECK(r.err == "smpc: error: " + bad + ":2: input 'b': field 1 is not an integer\n");
+    r = runSmpc(args + aBad);
+    CHECK(r.code == 1);
+    CHECK(r.err == "smpc: error: " + bad + ":2: input 'a': field 1 is not an integer\n");
+  }
+}

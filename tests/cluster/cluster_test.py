@@ -546,6 +546,22 @@ def case_key_fd():
         r = party(["--key-fd", "7"], fd_file=key0)
         check(r.stderr.strip() == "smpc: error: party 0: input 'x' (party 0) has no data: pass "
               "--input x=FILE", r.stderr)
+        # The local cluster's internal hand-over: a party started with
+        # --wait-fd joins the mesh, then waits for one byte; a launcher gone
+        # without it stops the party with a clear error. Its raw inputs file
+        # is checked too.
+        empty = os.path.join(d, "empty")
+        open(empty, "w").close()
+        r = party(["--key", key0, "--wait-fd", "7"], fd_file=empty)
+        check(r.returncode == 1 and r.stderr.strip() == "smpc: error: party 0: the launcher "
+              "stopped before handing over the program (--wait-fd 7)", r.stderr)
+        missing = os.path.join(d, "missing")
+        r = party(["--key", key0, "--inputs-raw", missing])
+        check(r.returncode == 1 and r.stderr.strip() == "smpc: error: party 0: cannot read the "
+              "launcher's input file '%s'" % missing, r.stderr)
+        r = party(["--key", key0, "--inputs-raw", garbage])
+        check(r.returncode == 1 and r.stderr.strip() == "smpc: error: party 0: the launcher's "
+              "input file is malformed", r.stderr)
         r = run(["dealer", "--config", cfg])
         check(r.returncode == 2 and r.stderr.strip() == "smpc: error: `smpc dealer` needs "
               "--key FILE or --key-fd N (see smpc dealer --help)", r.stderr)
