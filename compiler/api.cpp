@@ -1,9 +1,9 @@
 //===- api.cpp - the compiler pipeline behind compiler/api.h --------------===//
 //
 // parse + imports -> params -> recursion check -> check and lower -> passes
-// -> emit. The front end runs on a thread with a large stack: the AST walks
-// are recursive, and the parser's input limits bound their depth well
-// within it.
+// -> emit. The front end runs on a thread with a large stack, one for the
+// whole process: the AST walks are recursive, and the parser's input
+// limits bound their depth well within it.
 //===----------------------------------------------------------------------===//
 #include "compiler/api.h"
 
@@ -17,11 +17,14 @@
 #include "vm/bytecode/serialize.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <pthread.h>
 #include <sstream>
+#include <unistd.h>
 
 namespace smpc::compiler {
 
@@ -29,10 +32,96 @@ namespace {
 
 constexpr size_t kStackBytes = size_t(256) << 20;
 
+/// One long-lived thread with a kStackBytes stack that runs front ends in
+/// turn. A tool compiles once, but a fuzzer, a test suite or a server
+/// compiles over and over, and a fresh 256 MiB-stack thread per call cost
+/// more than the compilation (under ASan, several milliseconds each).
+/// Never destroyed: it may still wait for work when the process exits.
+class BigStackThread {
+public:
+  /// Started once per process; nullptr if the thread cannot be created.
+  static BigStackThread *get() {
+    static BigStackThread *t = [] {
+      auto *b = new BigStackThread;
+      if (b->start()) return b;
+      delete b;
+      return static_cast<BigStackThread *>(nullptr);
+    }();
+    // A forked child (no exec) has no such thread: it runs its own.
+    return t && t->pid_ == ::getpid() ? t : nullptr;
+  }
+
+  /// Runs `fn` there, one caller at a time; its exception is carried back.
+  void run(const std::function<void()> &fn) {
+    std::lock_guard one(callers_);
+    std::exception_ptr error;
+    {
+      std::unique_lock lk(mu_);
+      job_ = &fn;
+      error_ = nullptr;
+      cv_.notify_all();
+      cv_.wait(lk, [&] { return job_ == nullptr; });
+      error = error_;
+    }
+    if (error) std::rethrow_exception(error);
+  }
+
+  /// True on the thread itself (nested calls run inline).
+  static bool onIt() { return tOnIt; }
+
+private:
+  bool start() {
+    pid_ = ::getpid();
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    pthread_t th;
+    const bool ok = pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+                    pthread_create(&th, &attr, &BigStackThread::loop, this) == 0;
+    pthread_attr_destroy(&attr);
+    if (ok) pthread_detach(th);
+    return ok;
+  }
+
+  static void *loop(void *self) {
+    auto *t = static_cast<BigStackThread *>(self);
+    tOnIt = true;
+    std::unique_lock lk(t->mu_);
+    while (true) {
+      t->cv_.wait(lk, [&] { return t->job_ != nullptr; });
+      try {
+        (*t->job_)();
+      } catch (...) {
+        t->error_ = std::current_exception();
+      }
+      t->job_ = nullptr;
+      t->cv_.notify_all();
+    }
+  }
+
+  static thread_local bool tOnIt;
+  pid_t pid_ = 0;
+  std::mutex callers_; // one job at a time
+  std::mutex mu_;
+  std::condition_variable cv_;
+  const std::function<void()> *job_ = nullptr;
+  std::exception_ptr error_;
+};
+
+thread_local bool BigStackThread::tOnIt = false;
+
 /// Runs `fn` on a thread with a kStackBytes stack (only touched pages are
 /// committed), or inline if such a thread cannot be created.
 /// An exception (e.g. std::bad_alloc) is carried back to the caller.
 void withBigStack(const std::function<void()> &fn) {
+  if (BigStackThread::onIt()) {
+    fn();
+    return;
+  }
+  if (BigStackThread *t = BigStackThread::get()) {
+    t->run(fn);
+    return;
+  }
+  // A forked child, or no thread: one for this call.
   struct Job {
     const std::function<void()> *fn;
     std::exception_ptr error;

@@ -139,11 +139,12 @@ void Mesh::Impl::setup(const SecretKey &key) {
 
   // The ZAP handler must exist before the CURVE server binds, or libzmq
   // would admit every client.
-  zap = zmq::socket_t(ctx, zmq::socket_type::rep);
+  ctx.emplace();
+  zap = zmq::socket_t(*ctx, zmq::socket_type::rep);
   zap.set(zmq::sockopt::linger, 0);
   zap.bind("inproc://zeromq.zap.01");
 
-  router = zmq::socket_t(ctx, zmq::socket_type::router);
+  router = zmq::socket_t(*ctx, zmq::socket_type::router);
   router.set(zmq::sockopt::curve_server, 1);
   router.set(zmq::sockopt::curve_secretkey, sec);
   router.set(zmq::sockopt::zap_domain, "smpc");
@@ -157,7 +158,7 @@ void Mesh::Impl::setup(const SecretKey &key) {
   if (zmq_socket_monitor(router.handle(), "inproc://smpc-router-monitor", ZMQ_EVENT_DISCONNECTED) !=
       0)
     throw NetError("cannot monitor the listening socket of " + name(self));
-  routerMonitor = zmq::socket_t(ctx, zmq::socket_type::pair);
+  routerMonitor = zmq::socket_t(*ctx, zmq::socket_type::pair);
   routerMonitor.set(zmq::sockopt::linger, 0);
   routerMonitor.connect("inproc://smpc-router-monitor");
   try {
@@ -173,7 +174,7 @@ void Mesh::Impl::setup(const SecretKey &key) {
   for (uint32_t p = 0; p < nodes; ++p) {
     if (p == self) continue;
     auto &d = dealers[p];
-    d = zmq::socket_t(ctx, zmq::socket_type::dealer);
+    d = zmq::socket_t(*ctx, zmq::socket_type::dealer);
     d.set(zmq::sockopt::curve_serverkey, z85Encode(cfg.node(p).publicKey.data()));
     d.set(zmq::sockopt::curve_publickey, pub);
     d.set(zmq::sockopt::curve_secretkey, sec);
@@ -187,7 +188,7 @@ void Mesh::Impl::setup(const SecretKey &key) {
                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0)
       throw NetError("cannot monitor the link to " + name(p));
-    monitors[p] = zmq::socket_t(ctx, zmq::socket_type::pair);
+    monitors[p] = zmq::socket_t(*ctx, zmq::socket_type::pair);
     monitors[p].set(zmq::sockopt::linger, 0);
     monitors[p].connect(monEp);
     d.connect(cfg.node(p).endpoint);

@@ -15,6 +15,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <zmq.hpp>
@@ -131,7 +132,9 @@ struct Mesh::Impl {
   std::chrono::milliseconds hbIvl, peerTimeout, connectTimeout, recvTimeout, latency, grace;
   std::chrono::milliseconds receiveBudget; // longest the I/O thread reads before looking round
 
-  zmq::context_t ctx;
+  // Made by setup(), not with the object: init() alone (tests/fuzz/fuzz_frame.cpp)
+  // then costs no context, eventfd or /etc/protocols lookup per frame sequence.
+  std::optional<zmq::context_t> ctx;
   zmq::socket_t zap, router;
   std::vector<zmq::socket_t> dealers;  // by node id; self's is unused
   std::vector<zmq::socket_t> monitors; // PAIR sockets reading DEALER monitor events
