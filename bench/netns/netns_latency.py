@@ -14,7 +14,8 @@ node learn what the program uses, then every timed job starts once every
 node's triple pool holds again what that job used of each kind, so it
 takes its material from the pool
 (`pool_waits_*`: requests that still waited for material made on demand,
-e.g. matrix triples and truncation pairs of another shift, never pooled).
+matrix triples, truncation pairs of another shift and shuffle turns are
+stocked for the program once it has run; the wait covers the stock too).
 
 usage (root): python3 bench/netns/netns_latency.py [BUILD_DIR] [--sample stats] [--reps 3]
 """

@@ -71,6 +71,8 @@ json Node::Impl::statusJson() {
                        {"generated", k.generated},
                        {"rate_per_s", k.ratePerSecond}});
     poolOut["kinds"] = kinds;
+    // On-demand material made ahead for approved programs' next runs.
+    poolOut["stock"] = {{"items", s->stockItems}, {"wanted", s->stockWanted}};
   }
   return {{"party", self()},
           {"parties", parties()},

@@ -4,7 +4,9 @@
 #include "runtime/preproc/ot/ot_preprocessing.h"
 
 #include <algorithm>
+#include <optional>
 #include <sodium.h>
+#include <stdexcept>
 
 namespace smpc::node {
 
@@ -77,8 +79,10 @@ void copyOut(PoolKind kind, const Lot &src, std::size_t from, std::size_t count,
 /// A job's material: its reserved lots first, then OT on the job's channel.
 class Reserved final : public JobMaterial {
 public:
-  Reserved(Lots lots, vm::Channel &ch, uint32_t parties, uint32_t shift, double waited)
-      : lots_(std::move(lots)), ch_(ch), parties_(parties), shift_(shift) {
+  Reserved(Lots lots, vm::Channel &ch, uint32_t parties, uint32_t shift, double waited,
+           Stocked stocked)
+      : lots_(std::move(lots)), stocked_(std::move(stocked)), ch_(ch), parties_(parties),
+        shift_(shift) {
     for (std::size_t k = 0; k < kPoolKinds; ++k)
       stats_.fromPool[k] = lots_[k].n;
     stats_.reserveWaitSeconds = waited;
@@ -101,25 +105,62 @@ public:
   }
   void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
                   std::span<uint64_t> high) override {
-    if (shift != shift_) { // the pool holds pairs for the fixed-point shift only
-      ++stats_.onDemandCalls;
-      stats_.used[std::size_t(PoolKind::Trunc)] += r.size();
+    if (shift != shift_) { // the pool's rings hold pairs for the fixed-point shift only
+      const preproc::PoolCommand cmd{
+          preproc::PoolOp::TruncOnce, PoolKind::Trunc, r.size(), 0, 0, 0, shift};
+      if (auto item = stocked(cmd)) return copyItem(*item, r, msb, high);
       return gen().truncPairs(shift, r, msb, high);
     }
     serve(PoolKind::Trunc, r, msb, high);
   }
   void matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint64_t> a,
                     std::span<uint64_t> b, std::span<uint64_t> c) override {
-    ++stats_.onDemandCalls; // never pooled: its shape is the program's
+    // Never in the rings: its shape is the program's.
+    const preproc::PoolCommand cmd{preproc::PoolOp::Matrix, PoolKind::Triple, 0, m, k, n, 0};
+    if (auto item = stocked(cmd)) return copyItem(*item, a, b, c);
     gen().matrixTriple(m, k, n, a, b, c);
   }
   void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
                    std::span<uint64_t> mask, std::span<uint64_t> share) override {
-    ++stats_.onDemandCalls; // never pooled: its shape is the program's
+    const preproc::PoolCommand cmd{
+        preproc::PoolOp::Shuffle, PoolKind::Triple, 0, rows, 0, width, permuter};
+    if (auto item = stocked(cmd)) {
+      if (perm.size() != item->a.size())
+        throw std::logic_error("shuffleTurn: stocked turn differs");
+      std::copy(item->a.begin(), item->a.end(), perm.begin());
+      return copyItem(*item, {}, mask, share);
+    }
     gen().shuffleTurn(permuter, rows, width, perm, mask, share);
   }
 
 private:
+  /// The next stocked item of the request's shape, if any; counts the
+  /// request (stats_.shaped) and whether it was made on demand.
+  std::optional<preproc::ShapedItem> stocked(const preproc::PoolCommand &cmd) {
+    const auto shape = preproc::shapeOf(cmd);
+    ++stats_.shaped[shape];
+    auto it = stocked_.find(shape);
+    if (it == stocked_.end() || it->second.empty()) {
+      ++stats_.onDemandCalls;
+      return std::nullopt;
+    }
+    preproc::ShapedItem item = std::move(it->second.front());
+    it->second.pop_front();
+    ++stats_.fromStock;
+    return item;
+  }
+  /// Copies a stocked item's a, b, c to the caller's spans (an empty span
+  /// skips its part); the item is wiped when it goes.
+  static void copyItem(const preproc::ShapedItem &item, std::span<uint64_t> a,
+                       std::span<uint64_t> b, std::span<uint64_t> c) {
+    if ((!a.empty() && a.size() != item.a.size()) || b.size() != item.b.size() ||
+        c.size() != item.c.size())
+      throw std::logic_error("stocked material of another size than its shape");
+    std::copy_n(item.a.begin(), a.size(), a.begin());
+    std::copy(item.b.begin(), item.b.end(), b.begin());
+    std::copy(item.c.begin(), item.c.end(), c.begin());
+  }
+
   vm::Preprocessing &gen() {
     if (!gen_) {
       preproc::OtOptions o;
@@ -147,6 +188,7 @@ private:
   }
 
   Lots lots_;
+  Stocked stocked_;
   std::array<std::size_t, kPoolKinds> next_{};
   vm::Channel &ch_;
   uint32_t parties_, shift_;
@@ -211,9 +253,10 @@ Lots drawLots(vm::Preprocessing &from, const std::array<uint64_t, kPoolKinds> &c
 }
 
 std::unique_ptr<JobMaterial> makeJobMaterial(Lots lots, vm::Channel &onDemand, uint32_t parties,
-                                             uint32_t truncShift, double reserveWaitSeconds) {
+                                             uint32_t truncShift, double reserveWaitSeconds,
+                                             Stocked stocked) {
   return std::make_unique<Reserved>(std::move(lots), onDemand, parties, truncShift,
-                                    reserveWaitSeconds);
+                                    reserveWaitSeconds, std::move(stocked));
 }
 
 } // namespace smpc::node

@@ -10,11 +10,14 @@
 #pragma once
 
 #include "runtime/preproc/pool/pool_command.h"
+#include "runtime/preproc/pool/triple_pool.h"
 #include "vm/core/channel.h"
 #include "vm/core/preprocessing.h"
 
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -25,6 +28,11 @@ struct MaterialStats {
   std::array<uint64_t, preproc::kPoolKinds> fromPool{}; // records reserved from the pool
   std::array<uint64_t, preproc::kPoolKinds> used{};     // records the job consumed
   uint64_t onDemandCalls = 0; // requests the pool could not serve (made on demand)
+  /// Requests of material made by shape (matrix triples, truncation pairs
+  /// of another shift, shuffle turns), served from stock or on demand: what
+  /// the pool stocks for the program's next run.
+  std::map<preproc::ShapeKey, uint64_t> shaped;
+  uint64_t fromStock = 0; // of those, served from the pool's stock
   double reserveWaitSeconds = 0;
 };
 
@@ -49,6 +57,8 @@ struct Lot {
   void clear();
 };
 using Lots = std::array<Lot, preproc::kPoolKinds>;
+/// Items the pool made ahead by shape, for one job (TriplePool::takeStock).
+using Stocked = std::map<preproc::ShapeKey, std::deque<preproc::ShapedItem>>;
 
 /// Makes `n` records of `kind` from `gen` (a pool or an OT generator).
 Lot makeLot(vm::Preprocessing &gen, preproc::PoolKind kind, std::size_t n, uint32_t truncShift);
@@ -58,8 +68,10 @@ Lots drawLots(vm::Preprocessing &from, const std::array<uint64_t, preproc::kPool
 
 /// Serves `lots` first, then makes the rest by OT on `onDemand` (among
 /// `parties` computing parties). Truncation pairs of a shift other than
-/// `truncShift`, matrix triples and shuffles are always made on demand.
+/// `truncShift`, matrix triples and shuffles come from `stocked` when it
+/// holds an item of the request's exact shape, else are made on demand.
 std::unique_ptr<JobMaterial> makeJobMaterial(Lots lots, vm::Channel &onDemand, uint32_t parties,
-                                             uint32_t truncShift, double reserveWaitSeconds);
+                                             uint32_t truncShift, double reserveWaitSeconds,
+                                             Stocked stocked = {});
 
 } // namespace smpc::node

@@ -53,6 +53,7 @@ json statsJson(const JobResult &r, const MaterialStats &m, const bc::Program &pr
   json j = data::statsJson(r.stats);
   j["online_seconds"] = r.onlineSeconds;
   j["pool_waits"] = m.onDemandCalls;
+  j["from_stock"] = m.fromStock; // shaped requests served from the pool's stock
   j["reserve_wait_seconds"] = m.reserveWaitSeconds;
   j["pool"] = pool;
   j["predicted_rounds"] = prog.needs.rounds;

@@ -39,12 +39,74 @@ using preproc::PoolKind;
 using Clock = std::chrono::steady_clock;
 constexpr uint16_t kTicketChannel = 2;
 
-std::vector<uint8_t> encodeTicket(const std::string &job,
-                                  const std::array<uint64_t, kPoolKinds> &counts) {
-  nlohmann::json j = {{"job", job}, {"counts", counts}};
+/// Items of one shape a ticket takes from the stock, at most.
+constexpr uint64_t kMaxTicketItems = 4096;
+/// Programs whose shaped needs the leader remembers (oldest forgotten first).
+constexpr std::size_t kLearnedPrograms = 64;
+
+std::vector<uint8_t>
+encodeTicket(const std::string &job, const std::array<uint64_t, kPoolKinds> &counts,
+             const std::vector<std::pair<preproc::ShapeKey, uint64_t>> &stock) {
+  nlohmann::json st = nlohmann::json::array();
+  for (const auto &[k, n] : stock)
+    st.push_back({uint64_t(k.op), k.count, k.m, k.k, k.n, k.shift, n});
+  nlohmann::json j = {{"job", job}, {"counts", counts}, {"stock", st}};
   std::string s = j.dump();
   return {s.begin(), s.end()};
 }
+
+/// The ticket's stock entries (shape, items); throws vm::NetError on
+/// anything malformed (the decoder of pool commands checks the shapes).
+std::vector<std::pair<preproc::ShapeKey, uint64_t>> decodeStock(const nlohmann::json &j) {
+  const vm::NetError bad("party 0 sent a malformed pool ticket");
+  std::vector<std::pair<preproc::ShapeKey, uint64_t>> out;
+  if (!j.contains("stock")) return out;
+  if (!j["stock"].is_array() || j["stock"].size() > 1024) throw bad;
+  for (const auto &e : j["stock"]) {
+    if (!e.is_array() || e.size() != 7) throw bad;
+    std::array<uint64_t, 7> v{};
+    for (std::size_t i = 0; i < 7; ++i) {
+      if (!e[i].is_number_unsigned()) throw bad;
+      v[i] = e[i].get<uint64_t>();
+    }
+    const auto op = preproc::PoolOp(v[0]);
+    if ((op != preproc::PoolOp::Matrix && op != preproc::PoolOp::TruncOnce &&
+         op != preproc::PoolOp::Shuffle) ||
+        v[2] > UINT32_MAX || v[3] > UINT32_MAX || v[4] > UINT32_MAX || v[5] > UINT32_MAX ||
+        v[6] == 0 || v[6] > kMaxTicketItems)
+      throw bad;
+    preproc::PoolCommand c{op,
+                           preproc::PoolKind::Triple,
+                           v[1],
+                           uint32_t(v[2]),
+                           uint32_t(v[3]),
+                           uint32_t(v[4]),
+                           uint32_t(v[5])};
+    try {
+      c = preproc::pool_command_decode(preproc::pool_command_encode(c));
+    } catch (const std::runtime_error &) {
+      throw bad;
+    }
+    out.emplace_back(preproc::shapeOf(c), v[6]);
+  }
+  return out;
+}
+
+/// Takes a ticket's stock entries out of `pool`, in ticket order.
+Stocked takeStocked(preproc::TriplePool &pool,
+                    const std::vector<std::pair<preproc::ShapeKey, uint64_t>> &stock) {
+  Stocked out;
+  for (const auto &[shape, n] : stock)
+    for (auto &item : pool.takeStock(shape, n))
+      out[shape].push_back(std::move(item));
+  return out;
+}
+
+/// What a follower drew for a job that has not claimed it yet.
+struct Parked {
+  Lots lots;
+  Stocked stocked;
+};
 
 /// One shared pool: its channels live as long as its generator thread, and
 /// a job that is drawing keeps the whole session alive.
@@ -74,11 +136,17 @@ struct NodePool::Impl {
   mutable std::mutex mu;
   std::condition_variable cv;
   std::vector<bool> up;
-  std::shared_ptr<Session> cur;       // the running session, or null
-  std::mutex lifeMu;                  // serialises start() and stop() (control and I/O threads)
-  std::thread follower;               // followers: draws tickets in order; under lifeMu
-  std::mutex drawMu;                  // leader: one ticket at a time, in order
-  std::map<std::string, Lots> parked; // followers: drawn, not yet claimed
+  std::shared_ptr<Session> cur;         // the running session, or null
+  std::mutex lifeMu;                    // serialises start() and stop() (control and I/O threads)
+  std::thread follower;                 // followers: draws tickets in order; under lifeMu
+  std::mutex drawMu;                    // leader: one ticket at a time, in order
+  std::map<std::string, Parked> parked; // followers: drawn, not yet claimed
+  // Leader: the shaped requests each program made in its last run (in
+  // memory: a restarted leader learns them again), newest last, and the
+  // stock that keeps one run of each within the stock budget.
+  std::deque<std::pair<std::string, std::map<preproc::ShapeKey, uint64_t>>> learned;
+  std::map<preproc::ShapeKey, std::size_t> stockTargets;
+  uint64_t stockBudget = 0; // bytes of the cap's record share the rings leave
   std::map<std::string, Clock::time_point> claimed; // jobs that no longer want theirs
   std::deque<std::string> pastSessions;             // under lifeMu: started here, newest last
 
@@ -86,11 +154,12 @@ struct NodePool::Impl {
       : mesh(m), cfg(c), st(s), log(l), up(c.peers.numParties(), false) {
     up[cfg.party] = true;
     // Memory (docs/node.md, "Memory"): the OT batches get the cap's working
-    // share, the rest holds records. Capacities: as configured, the other
-    // kinds share what is left in the default proportions.
+    // share, the rest holds records: rings, then stock. Capacities: as
+    // configured, the other kinds share three quarters of the record share
+    // in the default proportions; the stock gets what the rings leave.
     const uint32_t parties = cfg.peers.numParties();
     batch = preproc::otBatchForBytes(cfg.poolWorkBytes(), parties);
-    const std::size_t recordBytes = cfg.poolRecordBytes();
+    const std::size_t recordBytes = cfg.poolRecordBytes() / 4 * 3;
     std::size_t fixed = 0, rest = 0;
     for (std::size_t k = 0; k < kPoolKinds; ++k) {
       const std::size_t w = preproc::poolRecordWords(PoolKind(k)) * 8;
@@ -103,6 +172,10 @@ struct NodePool::Impl {
       pc.capacity[k] = cfg.poolRecords[k]
                            ? std::size_t(cfg.poolRecords[k])
                            : std::max<std::size_t>(64, std::size_t(double(pc.capacity[k]) * scale));
+    uint64_t ringBytes = 0;
+    for (std::size_t k = 0; k < kPoolKinds; ++k)
+      ringBytes += pc.capacity[k] * preproc::poolRecordWords(PoolKind(k)) * 8;
+    stockBudget = cfg.poolRecordBytes() > ringBytes ? cfg.poolRecordBytes() - ringBytes : 0;
     pc.parties = cfg.peers.numParties();
     pc.truncShift = 16;
     pc.log = [this](const std::string &line) { log.debug(line); };
@@ -145,6 +218,7 @@ struct NodePool::Impl {
     {
       std::lock_guard lk(mu);
       cur = ss;
+      if (cfg.party == 0) ss->pool->setStock(stockTargets);
     }
     if (cfg.party != 0) follower = std::thread([this, ss] { followTickets(ss); });
     log.info("triple pool started", {{"session", id}, {"batch", batchProducts}});
@@ -175,15 +249,33 @@ struct NodePool::Impl {
       const std::string why = "the triple pool stopped (a peer went down or the node stops)";
       old->gen->abort(why);
       old->tickets->abort(why);
-      for (auto &[job, lots] : parked)
-        for (auto &l : lots)
-          l.clear();
-      parked.clear();
+      parked.clear(); // lots and items wipe themselves
     }
     cv.notify_all();
     if (follower.joinable()) follower.join();
     old.reset(); // the last holder (maybe a drawing job) joins the generator thread
     log.info("triple pool stopped");
+  }
+
+  /// Leader: remembers what a program's run made by shape and stocks one
+  /// run of every remembered program (newest first, while the budget lasts).
+  void learnShapes(const std::string &hash, const std::map<preproc::ShapeKey, uint64_t> &shapes) {
+    std::lock_guard lk(mu);
+    std::erase_if(learned, [&](const auto &e) { return e.first == hash; });
+    if (!shapes.empty()) learned.emplace_back(hash, shapes);
+    if (learned.size() > kLearnedPrograms) learned.pop_front();
+    std::map<preproc::ShapeKey, std::size_t> targets;
+    uint64_t bytes = 0;
+    for (auto it = learned.rbegin(); it != learned.rend(); ++it)
+      for (const auto &[shape, n] : it->second) {
+        const uint64_t itemBytes = 8 * std::max<uint64_t>(1, preproc::shapeWords(shape));
+        const uint64_t add = std::min({n, kMaxTicketItems, (stockBudget - bytes) / itemBytes});
+        targets[shape] += add;
+        bytes += add * itemBytes;
+      }
+    std::erase_if(targets, [](const auto &t) { return t.second == 0; });
+    stockTargets = std::move(targets);
+    if (cur) cur->pool->setStock(stockTargets);
   }
 
   void followTickets(std::shared_ptr<Session> ss) {
@@ -208,15 +300,13 @@ struct NodePool::Impl {
             throw vm::NetError("party 0 sent a malformed pool ticket");
           counts[k] = j["counts"][k].get<uint64_t>();
         }
-        auto lots = drawLots(*ss->pool, counts, pc.truncShift); // always, so the pools stay in step
+        // Always, so the pools stay in step.
+        const auto stock = decodeStock(j);
+        Parked drawn{drawLots(*ss->pool, counts, pc.truncShift), takeStocked(*ss->pool, stock)};
         const std::string job = j["job"].get<std::string>();
         std::lock_guard lk(mu);
-        if (claimed.erase(job)) { // the job ended before its ticket came
-          for (auto &l : lots)
-            l.clear();
-          continue;
-        }
-        parked[job] = std::move(lots);
+        if (claimed.erase(job)) continue; // the job ended before its ticket came: wiped
+        parked[job] = std::move(drawn);
         cv.notify_all();
       }
     } catch (const std::exception &e) {
@@ -305,6 +395,7 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
   const uint32_t parties = p.cfg.peers.numParties();
   const std::string me = "party " + std::to_string(p.cfg.party);
   Lots lots;
+  Stocked stocked;
   const auto t0 = Clock::now();
   std::unique_lock lk(p.mu);
   if (!session.empty()) {
@@ -320,6 +411,9 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
       if (auto learned = p.st.materialUse(programHash); learned && learned->size() == kPoolKinds)
         std::copy(learned->begin(), learned->end(), want.begin());
       if (prog.fracBits != p.pc.truncShift) want[std::size_t(PoolKind::Trunc)] = 0;
+      std::map<preproc::ShapeKey, uint64_t> shapes;
+      for (const auto &[hash, s] : p.learned)
+        if (hash == programHash) shapes = s;
       lk.unlock();
       // One ticket at a time: tickets leave in the order the leader draws.
       std::lock_guard dl(p.drawMu);
@@ -327,15 +421,21 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
       std::array<uint64_t, kPoolKinds> counts{};
       for (std::size_t k = 0; k < kPoolKinds; ++k)
         counts[k] = std::min<uint64_t>(want[k], status.kinds[k].level);
-      const auto ticket = encodeTicket(jobId, counts);
+      std::vector<std::pair<preproc::ShapeKey, uint64_t>> stock;
+      for (const auto &[shape, n] : shapes)
+        if (auto have = std::min<uint64_t>({n, ss->pool->stockLevel(shape), kMaxTicketItems}))
+          stock.emplace_back(shape, have);
+      const auto ticket = encodeTicket(jobId, counts, stock);
       for (uint32_t q = 1; q < parties; ++q)
         ss->tickets->send(q, ticket);
       lots = drawLots(*ss->pool, counts, p.pc.truncShift);
+      stocked = takeStocked(*ss->pool, stock);
     } else {
       // Wait for the leader's ticket for this job (drawn in ticket order).
       for (;;) {
         if (auto it = p.parked.find(jobId); it != p.parked.end()) {
-          lots = std::move(it->second);
+          lots = std::move(it->second.lots);
+          stocked = std::move(it->second.stocked);
           p.parked.erase(it);
           break;
         }
@@ -351,7 +451,8 @@ std::unique_ptr<JobMaterial> NodePool::forJob(const std::string &jobId, const st
     }
   }
   const double waited = std::chrono::duration<double>(Clock::now() - t0).count();
-  return makeJobMaterial(std::move(lots), preproc, parties, p.pc.truncShift, waited);
+  return makeJobMaterial(std::move(lots), preproc, parties, p.pc.truncShift, waited,
+                         std::move(stocked));
 }
 
 void NodePool::jobDone(const std::string &jobId, const std::string &programHash,
@@ -362,9 +463,7 @@ void NodePool::jobDone(const std::string &jobId, const std::string &programHash,
     // A follower whose job ended before its ticket came: drop it on arrival.
     if (p.cfg.party != 0 && p.cur) {
       if (auto it = p.parked.find(jobId); it != p.parked.end()) {
-        for (auto &l : it->second)
-          l.clear();
-        p.parked.erase(it);
+        p.parked.erase(it); // wiped
       } else if (!ok) {
         p.claimed[jobId] = Clock::now();
       }
@@ -376,6 +475,7 @@ void NodePool::jobDone(const std::string &jobId, const std::string &programHash,
   if (ok && p.cfg.party == 0) {
     std::vector<uint64_t> used(s.used.begin(), s.used.end());
     p.st.putMaterialUse(programHash, used);
+    p.learnShapes(programHash, s.shaped);
   }
 }
 

@@ -219,6 +219,7 @@ class NodeCluster:
     def pool_holds(self, needs):
         """Whether every node i's triple pool holds needs[i] ({kind: records},
         e.g. what a job used of each kind: its own `--stats`)."""
+        wanted = 0  # the stock the leader (node 0) keeps; every node makes the same
         for i in range(self.n):
             try:
                 st = self.status(i)
@@ -226,6 +227,11 @@ class NodeCluster:
                 return False  # a busy node answers later
             level = {k["kind"]: k["level"] for k in st["pool"].get("kinds", [])}
             if any(level.get(kind, 0) < n for kind, n in needs[i].items()):
+                return False
+            stock = st["pool"].get("stock", {"items": 0, "wanted": 0})
+            if i == 0:
+                wanted = stock["wanted"]
+            if stock["items"] < wanted:
                 return False
         return True
 

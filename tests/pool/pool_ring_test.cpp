@@ -59,7 +59,7 @@ TEST_CASE("pool command: round trip and malformed input") {
   bytes.pop_back();
   CHECK_THROWS_WITH(pool_command_decode(bytes), "malformed pool command");
   bytes = pool_command_encode(g);
-  bytes[0] = 9;
+  bytes[0] = 10;
   CHECK_THROWS_WITH(pool_command_decode(bytes), "malformed pool command");
   PoolCommand huge{PoolOp::Matrix, PoolKind::Triple, 0, 1u << 20, 1u << 20, 1, 0};
   CHECK_THROWS_WITH(pool_command_decode(pool_command_encode(huge)), "malformed pool command");

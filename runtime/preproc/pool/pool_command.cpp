@@ -39,7 +39,7 @@ PoolCommand pool_command_decode(std::span<const uint8_t> msg) {
   std::size_t at = 0;
   PoolCommand c;
   const auto op = get(msg, at, 1), kind = get(msg, at, 1);
-  if (op < 1 || op > 6 || kind >= kPoolKinds) throw bad;
+  if (op < 1 || op > 9 || kind >= kPoolKinds) throw bad;
   c.op = static_cast<PoolOp>(op);
   c.kind = static_cast<PoolKind>(kind);
   c.count = get(msg, at, 8);

@@ -47,7 +47,26 @@ enum class PoolOp : uint8_t {
   Idle = 4,      // heartbeat: nothing to do (keeps follower links alive)
   Stop = 5,      // the leader's pool is shutting down
   Shuffle = 6,   // one shuffle turn, on demand: m rows, n wide, permuter `shift`
+  // Stock: the same three, made ahead for later jobs (TriplePool::setStock).
+  StockMatrix = 7,
+  StockTrunc = 8,
+  StockShuffle = 9,
 };
+
+/// The on-demand op a stock op makes ahead (Matrix, TruncOnce, Shuffle), or
+/// `op` itself.
+constexpr PoolOp madeOp(PoolOp op) {
+  switch (op) {
+  case PoolOp::StockMatrix:
+    return PoolOp::Matrix;
+  case PoolOp::StockTrunc:
+    return PoolOp::TruncOnce;
+  case PoolOp::StockShuffle:
+    return PoolOp::Shuffle;
+  default:
+    return op;
+  }
+}
 
 struct PoolCommand {
   PoolOp op = PoolOp::Idle;
@@ -55,6 +74,30 @@ struct PoolCommand {
   uint64_t count = 0;
   uint32_t m = 0, k = 0, n = 0, shift = 0;
 };
+
+/// The shape of one on-demand request (op Matrix, TruncOnce or Shuffle and
+/// its fields): stocked material is kept and handed out by shape.
+struct ShapeKey {
+  PoolOp op = PoolOp::Matrix;
+  uint64_t count = 0;
+  uint32_t m = 0, k = 0, n = 0, shift = 0;
+  auto operator<=>(const ShapeKey &) const = default;
+};
+constexpr ShapeKey shapeOf(const PoolCommand &c) {
+  return {madeOp(c.op), c.count, c.m, c.k, c.n, c.shift};
+}
+/// 64-bit words one item of this shape holds (at most; a shuffle turn's
+/// permutation is held by its permuter only, its mask by the others).
+constexpr uint64_t shapeWords(const ShapeKey &s) {
+  switch (s.op) {
+  case PoolOp::Matrix:
+    return uint64_t(s.m) * s.k + uint64_t(s.k) * s.n + uint64_t(s.m) * s.n;
+  case PoolOp::TruncOnce:
+    return 3 * s.count;
+  default: // Shuffle
+    return uint64_t(s.m) + 2 * uint64_t(s.m) * s.n;
+  }
+}
 
 /// Largest count / matrix size a command may carry (bounds follower memory).
 inline constexpr uint64_t kMaxCommandElems = uint64_t{1} << 28;

@@ -41,6 +41,18 @@ bool sameRequest(const PoolCommand &x, const PoolCommand &y) {
 
 } // namespace
 
+ShapedItem &ShapedItem::operator=(ShapedItem &&o) noexcept {
+  if (this != &o) {
+    wipe(a), wipe(b), wipe(c);
+    cmd = o.cmd, a = std::move(o.a), b = std::move(o.b), c = std::move(o.c);
+  }
+  return *this;
+}
+
+ShapedItem::~ShapedItem() {
+  wipe(a), wipe(b), wipe(c);
+}
+
 TriplePool::TriplePool(vm::Channel &background, std::unique_ptr<vm::Preprocessing> generator,
                        PoolConfig cfg)
     : ch_(background), gen_(std::move(generator)), cfg_(std::move(cfg)),
@@ -61,8 +73,6 @@ TriplePool::~TriplePool() {
   }
   cv_.notify_all();
   thread_.join();
-  for (auto &r : results_)
-    wipe(r.a), wipe(r.b), wipe(r.c);
 }
 
 // ---------------------------------------------------------- background side
@@ -98,23 +108,37 @@ void TriplePool::leaderLoop() {
           requests_.pop_front();
           return true;
         }
-        // A kind the online phase is blocked on goes first, if its ring has
-        // room: the flag stays set until the online thread wakes, and
-        // without the check every pass made one more batch meanwhile, past
-        // the capacity (an empty ring always has room for one batch).
-        // Within the budget a batch never passes it; past the budget only a
-        // waiting draw gets one.
+        // A kind the online phase is blocked on goes first, while its ring
+        // is empty: the flag stays set until the online thread wakes, and
+        // without the check every pass made one more batch meanwhile (past
+        // the capacity, or past the budget). Within the budget a batch never
+        // passes it; past the budget only a waiting draw gets one.
         auto batchOf = [&](std::size_t k) {
-          const std::size_t batch = std::max<std::size_t>(1, cfg_.capacity[k] / 4);
+          // One stage at most, so the leader picks again soon: a waiting
+          // draw or a stock target does not wait behind a long refill.
+          const std::size_t batch =
+              std::max<std::size_t>(1, std::min(cfg_.capacity[k] / 4, cfg_.stageRecords));
           const uint64_t left = generated_[k] < cfg_.budget[k] ? cfg_.budget[k] - generated_[k] : 0;
           return left > 0 ? std::size_t(std::min<uint64_t>(batch, left)) : batch;
         };
         for (std::size_t k = 0; k < kPoolKinds; ++k) {
           const std::size_t batch = batchOf(k);
-          if (waiting_[k] && rings_[k]->size() + batch <= std::max(cfg_.capacity[k], batch)) {
+          if (waiting_[k] && rings_[k]->size() == 0) {
             out = PoolCommand{PoolOp::Generate, static_cast<PoolKind>(k), batch};
             return true;
           }
+        }
+        // Stock below its target next: jobs of approved programs take it
+        // instead of making it on demand.
+        for (const auto &[shape, want] : stockTargets_) {
+          auto it = stock_.find(shape);
+          if ((it == stock_.end() ? 0 : it->second.size()) >= want) continue;
+          const PoolOp op = shape.op == PoolOp::Matrix      ? PoolOp::StockMatrix
+                            : shape.op == PoolOp::TruncOnce ? PoolOp::StockTrunc
+                                                            : PoolOp::StockShuffle;
+          out = PoolCommand{op,      PoolKind::Triple, shape.count, shape.m,
+                            shape.k, shape.n,          shape.shift};
+          return true;
         }
         // The last batch of a fill is what still fits, so a full pool holds
         // exactly its capacity.
@@ -175,11 +199,18 @@ void TriplePool::execute(const PoolCommand &cmd) {
     return;
   case PoolOp::Stop:
     return;
+  case PoolOp::StockMatrix:
+  case PoolOp::StockTrunc:
+  case PoolOp::StockShuffle:
+    madeSinceIdle_ = true;
+    [[fallthrough]];
   case PoolOp::Matrix:
   case PoolOp::TruncOnce:
   case PoolOp::Shuffle: {
-    OnDemand r{cmd, {}, {}, {}};
-    if (cmd.op == PoolOp::Shuffle) {
+    OnDemand r;
+    r.cmd = cmd;
+    r.cmd.op = madeOp(cmd.op);
+    if (r.cmd.op == PoolOp::Shuffle) {
       // a: the permutation (permuter only), b: the mask (others), c: the share.
       const bool mine = cmd.shift == ch_.self();
       const std::size_t words = std::size_t(cmd.m) * cmd.n;
@@ -188,7 +219,7 @@ void TriplePool::execute(const PoolCommand &cmd) {
       gen_->shuffleTurn(cmd.shift, cmd.m, cmd.n, perm, r.b, r.c);
       r.a.assign(perm.begin(), perm.end());
       sodium_memzero(perm.data(), perm.size() * sizeof(uint32_t));
-    } else if (cmd.op == PoolOp::Matrix) {
+    } else if (r.cmd.op == PoolOp::Matrix) {
       r.a.resize(std::size_t(cmd.m) * cmd.k), r.b.resize(std::size_t(cmd.k) * cmd.n),
           r.c.resize(std::size_t(cmd.m) * cmd.n);
       gen_->matrixTriple(cmd.m, cmd.k, cmd.n, r.a, r.b, r.c);
@@ -198,7 +229,10 @@ void TriplePool::execute(const PoolCommand &cmd) {
     }
     {
       std::lock_guard lk(mu_);
-      results_.push_back(std::move(r));
+      if (cmd.op != r.cmd.op)
+        stock_[shapeOf(cmd)].push_back(std::move(r));
+      else
+        results_.push_back(std::move(r));
     }
     cv_.notify_all();
     return;
@@ -394,6 +428,37 @@ void TriplePool::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<uint
   wipe(res.a), wipe(res.b), wipe(res.c);
 }
 
+// ------------------------------------------------------------------- stock
+
+void TriplePool::setStock(std::map<ShapeKey, std::size_t> targets) {
+  {
+    std::lock_guard lk(mu_);
+    stockTargets_ = std::move(targets);
+  }
+  cv_.notify_all();
+}
+
+std::size_t TriplePool::stockLevel(const ShapeKey &shape) const {
+  std::lock_guard lk(mu_);
+  auto it = stock_.find(shape);
+  return it == stock_.end() ? 0 : it->second.size();
+}
+
+std::vector<ShapedItem> TriplePool::takeStock(const ShapeKey &shape, std::size_t n) {
+  std::unique_lock lk(mu_);
+  auto &q = stock_[shape];
+  cv_.wait(lk, [&] { return q.size() >= n || failed_; });
+  if (q.size() < n) throwFailed();
+  std::vector<ShapedItem> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(std::move(q.front()));
+    q.pop_front();
+  }
+  lk.unlock();
+  cv_.notify_all(); // room for the leader to restock
+  return out;
+}
+
 // ------------------------------------------------------------------ status
 
 PoolStatus TriplePool::status() const {
@@ -408,6 +473,10 @@ PoolStatus TriplePool::status() const {
     o.drawn = drawn_[k];
     o.ratePerSecond = genSeconds_[k] > 0 ? double(generated_[k]) / genSeconds_[k] : 0;
   }
+  for (const auto &[shape, q] : stock_)
+    s.stockItems += q.size();
+  for (const auto &[shape, want] : stockTargets_)
+    s.stockWanted += want;
   s.waits = waits_;
   s.waitedSeconds = waitedSeconds_;
   for (std::size_t k = 0; k < kPoolKinds; ++k)

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -67,13 +68,28 @@ struct PoolKindStatus {
   double ratePerSecond = 0;          // records per second of generation time
 };
 
+/// One item of on-demand material (a matrix triple, the truncation pairs of
+/// one request, a shuffle turn) as the generator made it: a, b, c as in
+/// TriplePool::execute. Wiped when destroyed.
+struct ShapedItem {
+  PoolCommand cmd;
+  std::vector<uint64_t> a, b, c;
+  ShapedItem() = default;
+  ShapedItem(ShapedItem &&) noexcept = default;
+  ShapedItem &operator=(ShapedItem &&o) noexcept;
+  ShapedItem(const ShapedItem &) = delete;
+  ShapedItem &operator=(const ShapedItem &) = delete;
+  ~ShapedItem();
+};
+
 struct PoolStatus {
   std::array<PoolKindStatus, kPoolKinds> kinds;
-  uint64_t waits = 0;               // draws that found their pool empty
-  double waitedSeconds = 0;         // total time the online phase waited
-  const char *waitingFor = nullptr; // the kind the online phase waits for now, if any
-  bool failed = false;              // the background generator stopped with an error
-  std::string error;                // its message (never contains secrets)
+  uint64_t stockItems = 0, stockWanted = 0; // stocked on-demand items, and the targets' sum
+  uint64_t waits = 0;                       // draws that found their pool empty
+  double waitedSeconds = 0;                 // total time the online phase waited
+  const char *waitingFor = nullptr;         // the kind the online phase waits for now, if any
+  bool failed = false;                      // the background generator stopped with an error
+  std::string error;                        // its message (never contains secrets)
 };
 
 class TriplePool final : public vm::Preprocessing {
@@ -99,15 +115,23 @@ public:
   void shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width, std::span<uint32_t> perm,
                    std::span<uint64_t> mask, std::span<uint64_t> share) override;
 
+  /// Stock (leader): keep targets[shape] items of each shape made ahead, in
+  /// the background after the waited-for kinds; followers make what the
+  /// leader stocks. Replaces the previous targets (items held stay).
+  void setStock(std::map<ShapeKey, std::size_t> targets);
+  /// Items of `shape` stocked now.
+  std::size_t stockLevel(const ShapeKey &shape) const;
+  /// Moves `n` items of `shape` out of the stock, oldest first, waiting
+  /// until this party's generator has made them (a follower takes what the
+  /// leader took). Throws vm::NetError if generation fails meanwhile.
+  std::vector<ShapedItem> takeStock(const ShapeKey &shape, std::size_t n);
+
   PoolStatus status() const;
   /// e.g. `pool triples=40960/65536 (210000/s) bool=... waiting=no waits=2 waited=0.031s`
   std::string statusLine() const;
 
 private:
-  struct OnDemand {
-    PoolCommand cmd;
-    std::vector<uint64_t> a, b, c;
-  };
+  using OnDemand = ShapedItem;
 
   void run();
   void leaderLoop();
@@ -133,6 +157,8 @@ private:
   std::vector<std::unique_ptr<PoolRing>> rings_;
   std::deque<PoolCommand> requests_; // leader only: on-demand requests
   std::deque<OnDemand> results_;
+  std::map<ShapeKey, std::deque<ShapedItem>> stock_;
+  std::map<ShapeKey, std::size_t> stockTargets_; // leader only
   bool stop_ = false, failed_ = false;
   std::string error_;
   std::array<uint64_t, kPoolKinds> generated_{}, drawn_{};
