@@ -61,6 +61,23 @@ void editConfigs(const fs::path &dir, uint32_t n, const std::function<void(json 
   }
 }
 
+/// Keys and configurations for `parties` nodes in `dir` (`smpc cluster
+/// init` with ports chosen at start, HTTP on port 0), each configuration
+/// then edited by `edit` before the nodes start.
+void initNodes(const fs::path &dir, uint32_t parties, const std::function<void(json &)> &edit,
+               std::vector<std::string> extraClients = {}) {
+  node::ClusterInitOptions o;
+  o.parties = parties;
+  o.dir = dir.string();
+  o.basePort = 0;
+  o.extraClients = std::move(extraClients);
+  node::initCluster(o);
+  editConfigs(dir, parties, [&](json &j) {
+    j["http"]["port"] = 0;
+    edit(j);
+  });
+}
+
 /// N nodes running on threads of this process.
 struct Cluster {
   TempDir dir;
@@ -72,27 +89,23 @@ struct Cluster {
   explicit Cluster(uint32_t parties, const std::function<void(json &)> &edit = {},
                    std::vector<std::string> extraClients = {"analyst", "stranger"})
       : n(parties) {
-    node::ClusterInitOptions o;
-    o.parties = parties;
-    o.dir = dir.path.string();
-    o.basePort = 0;
-    o.extraClients = extraClients;
-    node::initCluster(o);
     // "analyst" may only submit; "stranger" is not pinned at all.
-    editConfigs(dir.path, n, [&](json &j) {
-      j["http"]["port"] = 0;
-      // An upload between two requests of a test is never abandoned, also
-      // on a loaded machine (node_e2e.py's `uploads` checks abandonment).
-      j["uploads"] = {{"idle_timeout_ms", 60000}};
-      j["log"] = {{"level", "warn"}};
-      json keep = json::array();
-      for (auto &c : j["clients"]) {
-        if (c["name"] == "analyst") c["roles"] = {"analyst"};
-        if (c["name"] != "stranger") keep.push_back(c);
-      }
-      j["clients"] = keep;
-      if (edit) edit(j);
-    });
+    initNodes(
+        dir.path, n,
+        [&](json &j) {
+          // An upload between two requests of a test is never abandoned, also
+          // on a loaded machine (node_e2e.py's `uploads` checks abandonment).
+          j["uploads"] = {{"idle_timeout_ms", 60000}};
+          j["log"] = {{"level", "warn"}};
+          json keep = json::array();
+          for (auto &c : j["clients"]) {
+            if (c["name"] == "analyst") c["roles"] = {"analyst"};
+            if (c["name"] != "stranger") keep.push_back(c);
+          }
+          j["clients"] = keep;
+          if (edit) edit(j);
+        },
+        std::move(extraClients));
     // Party 0 last: its pool waits for the others anyway.
     nodes.resize(n);
     for (uint32_t i = 0; i < n; ++i)
@@ -460,13 +473,7 @@ TEST_CASE("a peer's refusal and abort reasons reach the store, logs and clients 
   // Node 0 is real; party 1 is a bare mesh with party 1's pinned key, as a
   // compromised peer would be: authenticated, not trusted.
   TempDir dir;
-  node::ClusterInitOptions o;
-  o.parties = 2;
-  o.dir = dir.path.string();
-  o.basePort = 0;
-  node::initCluster(o);
-  editConfigs(dir.path, 2, [](json &j) {
-    j["http"]["port"] = 0;
+  initNodes(dir.path, 2, [](json &j) {
     j["log"] = {{"level", "error"}};
     j["pool"] = {{"enabled", false}};
   });
@@ -524,13 +531,7 @@ TEST_CASE("a job waiting for its pool ticket fails at once when the tickets stop
   // Node 1 is real; party 0, the leader, is a bare mesh with its pinned key
   // that starts a pool session and then sends a malformed ticket.
   TempDir dir;
-  node::ClusterInitOptions o;
-  o.parties = 2;
-  o.dir = dir.path.string();
-  o.basePort = 0;
-  node::initCluster(o);
-  editConfigs(dir.path, 2, [](json &j) {
-    j["http"]["port"] = 0;
+  initNodes(dir.path, 2, [](json &j) {
     j["log"] = {{"level", "error"}};
     j["pool"] = {{"enabled", true}, {"memory_mb", 1}};
   });
