@@ -430,11 +430,9 @@ int LocalCluster::run(const RunRequest &req) {
 }
 
 int runLocalCluster(const RunRequest &req) {
-  RunRequest r = req;
-  if (!r.parties) r.parties = std::max<uint32_t>(2, req.program.minParties);
   std::unique_ptr<LocalCluster> cluster;
   try {
-    cluster = std::make_unique<LocalCluster>(r);
+    cluster = std::make_unique<LocalCluster>(req);
   } catch (const std::invalid_argument &e) {
     printError(e.what());
     return kExitUsage;
@@ -442,7 +440,7 @@ int runLocalCluster(const RunRequest &req) {
     printError(e.what());
     return kExitFail;
   }
-  return cluster->run(r);
+  return cluster->run(req);
 }
 
 } // namespace smpc::cli

@@ -53,7 +53,8 @@ private:
   std::unique_ptr<State> s_;
 };
 
-/// Starts a LocalCluster for `req` and runs it (the party count resolved).
+/// Starts a LocalCluster for `req` and runs it; `req.parties` is the party
+/// count, already resolved by the caller (smpc run).
 int runLocalCluster(const RunRequest &req);
 
 } // namespace smpc::cli
