@@ -3,6 +3,7 @@
 
 #include "runtime/preproc/dealer/wipe.h"
 #include "vm/crypto/perm.h"
+#include "vm/protocols/common/bits.h"
 
 #include <algorithm>
 #include <exception>
@@ -39,6 +40,7 @@ DealerClient::~DealerClient() {
     }
   }
   wipe(seed_);
+  wipe(scratch_);
   for (auto &[k, s] : streams_)
     wipe(s.corr);
 }
@@ -196,22 +198,27 @@ DealerClient::Stream &DealerClient::claim(const StreamKey &key, uint64_t count) 
   return s;
 }
 
+void DealerClient::requestMissing(Stream &s, const StreamKey &key, uint64_t count) {
+  const uint64_t per = correctionWordsPerElem(key);
+  const uint64_t held = (s.corr.size() - s.head) / per + s.pending;
+  if (held >= count) return;
+  // Short: take the rest from the prediction first, then ask beyond it.
+  const uint64_t missing = count - held;
+  const uint64_t predicted = std::min(s.ahead, missing);
+  s.ahead -= predicted;
+  const uint64_t extra = missing - predicted;
+  const uint64_t minExtra =
+      key.kind == Kind::MatTriple || key.kind == Kind::Shuffle ? uint64_t(1) : kMinRequest;
+  request(key, predicted + (extra ? std::max(extra, minExtra) : 0));
+}
+
 void DealerClient::takeCorrections(Stream &s, const StreamKey &key, uint64_t count,
                                    std::span<uint64_t> out) {
   const uint64_t per = correctionWordsPerElem(key);
   const uint64_t need = count * per;
   if (out.size() != need) throw DealerError("preprocessing request has inconsistent buffer sizes");
   auto have = [&] { return s.corr.size() - s.head; };
-  if (have() + s.pending * per < need) {
-    // Short: take the rest from the prediction first, then ask beyond it.
-    const uint64_t missing = count - (have() / per + s.pending);
-    const uint64_t predicted = std::min(s.ahead, missing);
-    s.ahead -= predicted;
-    const uint64_t extra = missing - predicted;
-    const uint64_t minExtra =
-        key.kind == Kind::MatTriple || key.kind == Kind::Shuffle ? uint64_t(1) : kMinRequest;
-    request(key, predicted + (extra ? std::max(extra, minExtra) : 0));
-  }
+  requestMissing(s, key, count);
   while (have() < need)
     receiveOne();
   std::copy_n(s.corr.data() + s.head, need, out.data());
@@ -230,6 +237,33 @@ void DealerClient::draw(const StreamKey &key, uint64_t count, std::vector<uint64
   takeCorrections(s, key, count, corr);
 }
 
+template <class F> void DealerClient::drawChunks(const StreamKey &key, uint64_t count, F &&fn) {
+  Stream &s = claim(key, count);
+  const uint64_t pw = prgWordsPerElem(key, party_), per = correctionWordsPerElem(key);
+  // Whole words of bit-sliced elements per chunk (64 lanes each).
+  const uint64_t chunk = std::max<uint64_t>(64, kDrawChunkWords / pw / 64 * 64);
+  if (scratch_.size() < chunk * pw) scratch_.resize(chunk * pw);
+  if (party_ == 0) requestMissing(s, key, count);
+  for (uint64_t first = 0; first < count; first += chunk) {
+    const uint64_t n = std::min(chunk, count - first);
+    std::span<uint64_t> prg(scratch_.data(), n * pw);
+    s.prg.fill(prg);
+    const uint64_t *corr = nullptr;
+    if (party_ == 0) {
+      while (s.corr.size() - s.head < n * per)
+        receiveOne();
+      corr = s.corr.data() + s.head;
+    }
+    fn(static_cast<const uint64_t *>(prg.data()), corr, first, n);
+    if (party_ == 0) {
+      sodium_memzero(s.corr.data() + s.head, n * per * sizeof(uint64_t));
+      s.head += n * per;
+      readAhead(key); // keep the dealer working while this draw goes on
+    }
+  }
+  sodium_memzero(scratch_.data(), std::min<uint64_t>(count, chunk) * pw * sizeof(uint64_t));
+}
+
 namespace {
 void checkSizes(bool ok) {
   if (!ok) throw DealerError("preprocessing request has inconsistent buffer sizes");
@@ -243,16 +277,15 @@ void DealerClient::drawTriples(Kind kind, std::span<uint64_t> a, std::span<uint6
                                std::span<uint64_t> c) {
   checkSizes(a.size() == b.size() && b.size() == c.size());
   if (a.empty()) return;
-  std::vector<uint64_t> w, corr;
-  draw({kind}, a.size(), w, corr);
   const uint64_t pw = prgWordsPerElem({kind}, party_);
-  for (size_t e = 0; e < a.size(); ++e) {
-    a[e] = w[pw * e];
-    b[e] = w[pw * e + 1];
-    c[e] = party_ == 0 ? corr[e] : w[pw * e + 2];
-  }
-  wipe(w);
-  wipe(corr);
+  drawChunks({kind}, a.size(),
+             [&](const uint64_t *w, const uint64_t *corr, uint64_t first, uint64_t n) {
+               for (uint64_t i = 0; i < n; ++i) {
+                 a[first + i] = w[pw * i];
+                 b[first + i] = w[pw * i + 1];
+                 c[first + i] = corr ? corr[i] : w[pw * i + 2];
+               }
+             });
 }
 
 void DealerClient::triples(std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c) {
@@ -285,35 +318,42 @@ void DealerClient::matrixTriple(uint32_t m, uint32_t k, uint32_t n, std::span<ui
 void DealerClient::daBits(std::span<uint64_t> arith, std::span<uint64_t> bits) {
   checkSizes(bits.size() == wordsFor(arith.size()));
   if (arith.empty()) return;
-  std::vector<uint64_t> w, corr;
-  draw({Kind::DaBit}, arith.size(), w, corr);
   const uint64_t pw = prgWordsPerElem({Kind::DaBit}, party_);
   std::fill(bits.begin(), bits.end(), 0);
-  for (size_t e = 0; e < arith.size(); ++e) {
-    bits[e / 64] |= (w[pw * e] & 1) << (e % 64);
-    arith[e] = party_ == 0 ? corr[e] : w[pw * e + 1];
-  }
-  wipe(w);
-  wipe(corr);
+  drawChunks({Kind::DaBit}, arith.size(),
+             [&](const uint64_t *w, const uint64_t *corr, uint64_t first, uint64_t n) {
+               for (uint64_t i = 0; i < n; ++i) {
+                 const uint64_t e = first + i;
+                 bits[e / 64] |= (w[pw * i] & 1) << (e % 64);
+                 arith[e] = corr ? corr[i] : w[pw * i + 1];
+               }
+             });
 }
 
 void DealerClient::edaBits(std::span<uint64_t> r, std::span<uint64_t> bits) {
   const uint64_t words = wordsFor(r.size());
   checkSizes(bits.size() == 64 * words);
   if (r.empty()) return;
-  std::vector<uint64_t> w, corr;
-  draw({Kind::EdaBit}, r.size(), w, corr);
   const uint64_t pw = prgWordsPerElem({Kind::EdaBit}, party_);
-  std::fill(bits.begin(), bits.end(), 0);
-  for (size_t e = 0; e < r.size(); ++e) {
-    const uint64_t v = w[pw * e];
-    // Bit-slice: bit b of element e goes to word (b, e / 64), bit e % 64.
-    for (unsigned bit = 0; bit < 64; ++bit)
-      bits[bit * words + e / 64] |= ((v >> bit) & 1) << (e % 64);
-    r[e] = party_ == 0 ? corr[e] : w[pw * e + 1];
-  }
-  wipe(w);
-  wipe(corr);
+  drawChunks({Kind::EdaBit}, r.size(),
+             [&](const uint64_t *w, const uint64_t *corr, uint64_t first, uint64_t n) {
+               // Bit-slice a word of 64 elements at a time: bit b of element
+               // e goes to word (b, e / 64), bit e % 64 (chunks start at
+               // multiples of 64).
+               uint64_t rows[64];
+               for (uint64_t i = 0; i < n; i += 64) {
+                 const uint64_t lanes = std::min<uint64_t>(64, n - i);
+                 for (uint64_t j = 0; j < 64; ++j)
+                   rows[j] = j < lanes ? w[pw * (i + j)] : 0;
+                 protocols::transpose64(rows);
+                 const uint64_t word = (first + i) / 64;
+                 for (unsigned bit = 0; bit < 64; ++bit)
+                   bits[bit * words + word] = rows[bit];
+               }
+               sodium_memzero(rows, sizeof rows);
+               for (uint64_t i = 0; i < n; ++i)
+                 r[first + i] = corr ? corr[i] : w[pw * i + 1];
+             });
 }
 
 void DealerClient::truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
@@ -321,16 +361,15 @@ void DealerClient::truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<u
   checkSizes(r.size() == msb.size() && msb.size() == high.size());
   if (r.empty()) return;
   const StreamKey key{Kind::Trunc, shift};
-  std::vector<uint64_t> w, corr;
-  draw(key, r.size(), w, corr);
   const uint64_t pw = prgWordsPerElem(key, party_);
-  for (size_t e = 0; e < r.size(); ++e) {
-    r[e] = w[pw * e];
-    msb[e] = party_ == 0 ? corr[2 * e] : w[pw * e + 1];
-    high[e] = party_ == 0 ? corr[2 * e + 1] : w[pw * e + 2];
-  }
-  wipe(w);
-  wipe(corr);
+  drawChunks(key, r.size(),
+             [&](const uint64_t *w, const uint64_t *corr, uint64_t first, uint64_t n) {
+               for (uint64_t i = 0; i < n; ++i) {
+                 r[first + i] = w[pw * i];
+                 msb[first + i] = corr ? corr[2 * i] : w[pw * i + 1];
+                 high[first + i] = corr ? corr[2 * i + 1] : w[pw * i + 2];
+               }
+             });
 }
 
 void DealerClient::shuffleTurn(uint32_t permuter, uint32_t rows, uint32_t width,

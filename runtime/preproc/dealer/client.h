@@ -72,6 +72,10 @@ public:
   /// (at least one request is always in flight, whatever its size).
   static constexpr uint64_t kMaxInflightWords = uint64_t(1) << 20;
 
+  /// PRG words a chunk of drawChunks() holds at most: small enough to stay
+  /// in the cache.
+  static constexpr uint64_t kDrawChunkWords = uint64_t(1) << 13;
+
   /// The most correction words that were in flight at once.
   uint64_t inflightPeak() const { return inflightPeak_; }
 
@@ -96,6 +100,15 @@ private:
   /// takeCorrections() copies the matching corrections into `out`.
   Stream &claim(const StreamKey &key, uint64_t count);
   void takeCorrections(Stream &s, const StreamKey &key, uint64_t count, std::span<uint64_t> out);
+  /// Draws `count` elements of `key` a chunk at a time, with no buffer of
+  /// the whole draw: fn(prg, corr, first, n) gets the PRG words of elements
+  /// [first, first + n) in a small reused scratch buffer and (party 0, else
+  /// null) their corrections in place in the stream's buffer; both are
+  /// wiped once fn returns.
+  template <class F> void drawChunks(const StreamKey &key, uint64_t count, F &&fn);
+  /// Party 0: asks the dealer for whatever of `count` elements the stream
+  /// neither holds nor has asked for yet.
+  void requestMissing(Stream &s, const StreamKey &key, uint64_t count);
   /// Triples of either kind: a, b from the PRG, c from the PRG or (party 0)
   /// the corrections.
   void drawTriples(Kind kind, std::span<uint64_t> a, std::span<uint64_t> b, std::span<uint64_t> c);
@@ -116,6 +129,7 @@ private:
   std::deque<RequestMsg> queued_, inflight_; // requests not sent yet; sent, not answered
   uint64_t inflightWords_ = 0, inflightPeak_ = 0;
   std::map<Kind, uint64_t> used_;
+  std::vector<uint64_t> scratch_; // drawChunks' PRG words, wiped after every draw
   bool finished_ = false;
 };
 

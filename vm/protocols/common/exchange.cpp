@@ -115,6 +115,15 @@ void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t>
   }
 }
 
+void xorOpenedInPlace(Exchange &ex, std::span<uint64_t> mine) {
+  for (uint32_t p = 0; p < ex.parties(); ++p) {
+    if (p == ex.self()) continue;
+    auto theirs = ex.take(p, mine.size());
+    for (size_t i = 0; i < mine.size(); ++i)
+      mine[i] ^= theirs[i];
+  }
+}
+
 void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result) {
   std::copy(mine.begin(), mine.end(), result.begin());
   for (uint32_t p = 0; p < ex.parties(); ++p) {

@@ -63,6 +63,8 @@ private:
 void sumOpenedInPlace(Exchange &ex, std::span<uint64_t> mine);
 /// Arithmetic opening: result = mine + the words every peer sent.
 void sumOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result);
+/// Boolean opening in place: mine ^= the words every peer sent.
+void xorOpenedInPlace(Exchange &ex, std::span<uint64_t> mine);
 /// Boolean opening: result = mine XOR the words every peer sent.
 void xorOpened(Exchange &ex, std::span<const uint64_t> mine, std::span<uint64_t> result);
 

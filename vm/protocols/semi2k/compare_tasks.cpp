@@ -15,27 +15,29 @@
 //===----------------------------------------------------------------------===//
 #include "vm/bytecode/cost.h"
 #include "vm/core/errors.h"
+#include "vm/protocols/common/bits.h"
 #include "vm/protocols/semi2k/task.h"
 
+#include <algorithm>
 #include <string>
 
 namespace smpc::semi2k {
 
 namespace {
 
-struct Node {
-  Words lt, eq; // each `words` long; lt unused for eqz
-};
-
+// The circuit's nodes live in two flat buffers of `words` per node (node t at
+// [t * words, (t + 1) * words)), and each AND level writes its results in
+// place over the nodes it consumed: no buffer per node or per level.
 class CompareTask final : public Task {
 public:
   CompareTask(vm::InteractiveOp &op, Context &ctx, bool ltz)
-      : op_(op), ctx_(ctx), ltz_(ltz), n_(op.out.size()), w_((n_ + 63) / 64), r_(n_),
-        rbits_(64 * w_), da_(n_), db_(w_), c_(n_) {
+      : op_(op), ctx_(ctx), ltz_(ltz), n_(op.out.size()), w_((n_ + 63) / 64), r_(Words::uninit(n_)),
+        rbits_(Words::uninit(64 * w_)), da_(Words::uninit(n_)), db_(Words::uninit(w_)),
+        c_(Words::uninit(n_)) {
     ctx.pre.edaBits(r_.span(), rbits_.span());
     ctx.pre.daBits(da_.span(), db_.span());
     const uint64_t ands = (ltz ? bc::kLtzAndsPerWord : bc::kEqzAndsPerWord) * w_;
-    ta_ = Words(ands), tb_ = Words(ands), tc_ = Words(ands);
+    ta_ = Words::uninit(ands), tb_ = Words::uninit(ands), tc_ = Words::uninit(ands);
     ctx.pre.boolTriples(ta_.span(), tb_.span(), tc_.span());
     for (size_t i = 0; i < n_; ++i)
       c_[i] = op.x[i] + r_[i];
@@ -47,7 +49,7 @@ public:
       ex.putAll(c_.span());
       break;
     case Phase::AndLevel:
-      ex.putAll(de_.span());
+      ex.putAll(std::span<const uint64_t>(de_.data(), 2 * ands_));
       break;
     case Phase::BitToArith:
       ex.putAll(masked_.span());
@@ -57,17 +59,15 @@ public:
 
   void receive(Exchange &ex) override {
     switch (phase_) {
-    case Phase::OpenMasked: {
-      Words c(n_);
-      sumOpened(ex, c_.span(), c.span());
-      buildLeaves(c);
+    case Phase::OpenMasked:
+      sumOpenedInPlace(ex, c_.span());
+      buildLeaves();
       prepareLevel();
       phase_ = Phase::AndLevel;
       break;
-    }
     case Phase::AndLevel:
       finishLevel(ex);
-      if (nodes_.size() > 1) {
+      if (count_ > 1) {
         prepareLevel();
       } else {
         prepareBitToArith();
@@ -75,8 +75,8 @@ public:
       }
       break;
     case Phase::BitToArith: {
-      Words o(w_);
-      xorOpened(ex, masked_.span(), o.span());
+      xorOpenedInPlace(ex, masked_.span());
+      const Words &o = masked_;
       // arith(b) = d + o - 2 o d for b = o ^ d with o public.
       for (size_t i = 0; i < n_; ++i) {
         const uint64_t oi = (o[i / 64] >> (i % 64)) & 1;
@@ -91,96 +91,104 @@ public:
 private:
   enum class Phase { OpenMasked, AndLevel, BitToArith };
 
-  // Bit-slices the public c and forms the leaves from it and the shared r bits.
-  void buildLeaves(const Words &c) {
-    cbits_ = Words(64 * w_);
-    for (size_t e = 0; e < n_; ++e)
-      for (unsigned b = 0; b < 64; ++b)
-        cbits_[b * w_ + e / 64] |= ((c[e] >> b) & 1) << (e % 64);
-    const unsigned leaves = ltz_ ? 63 : 64;
+  uint64_t *lt(size_t t) { return lt_.data() + t * w_; }
+  uint64_t *eq(size_t t) { return eq_.data() + t * w_; }
+
+  // Bit-slices the opened c into eq_ (64 rows) and forms the leaves from it
+  // and the shared r bits in place. Row 63 of eq_ is never a leaf of ltz: it
+  // keeps c's top bit for prepareBitToArith.
+  void buildLeaves() {
+    eq_ = Words::uninit(64 * w_);
+    protocols::sliceBits(c_.data(), n_, eq_.data());
+    count_ = ltz_ ? 63 : 64;
+    if (ltz_) lt_ = Words::uninit(63 * w_);
     const uint64_t mine = ctx_.leader() ? ~uint64_t(0) : 0; // party 0 adds public bits
-    for (unsigned b = 0; b < leaves; ++b) {
-      Node nd{Words(ltz_ ? w_ : 0), Words(w_)};
-      for (size_t w = 0; w < w_; ++w) {
-        const uint64_t cb = cbits_[b * w_ + w], rb = rbits_[b * w_ + w];
-        if (ltz_) nd.lt[w] = ~cb & rb; // c_i = 0 and r_i = 1
-        nd.eq[w] = rb ^ (~cb & mine);  // c_i == r_i
+    for (size_t b = 0; b < count_; ++b) {
+      uint64_t *e = eq(b);
+      const uint64_t *rb = rbits_.data() + b * w_;
+      if (ltz_) {
+        uint64_t *l = lt(b);
+        for (size_t w = 0; w < w_; ++w)
+          l[w] = ~e[w] & rb[w]; // c_i = 0 and r_i = 1
       }
-      nodes_.push_back(std::move(nd));
+      for (size_t w = 0; w < w_; ++w)
+        e[w] = rb[w] ^ (~e[w] & mine); // c_i == r_i
     }
+    // The first level has the most gates: its buffer serves every level.
+    de_ = Words::uninit(2 * (count_ / 2) * (ltz_ ? 2 : 1) * w_);
   }
 
   // Lists this level's AND gates and masks them with the next triples.
   void prepareLevel() {
-    const size_t pairs = nodes_.size() / 2;
-    const bool last = nodes_.size() == 2;
+    const size_t pairs = count_ / 2;
+    const bool last = count_ == 2;
     gates_ = ltz_ ? (last ? 1 : 2) : 1; // ANDs per pair
-    const size_t ands = pairs * gates_ * w_;
-    if (used_ + ands > ta_.size())
+    ands_ = pairs * gates_ * w_;
+    if (used_ + ands_ > ta_.size())
       throw vm::ProtocolError("comparison circuit needs more AND triples than fetched");
-    de_ = Words(2 * ands);
+    uint64_t *d = de_.data(), *e = de_.data() + ands_;
+    const uint64_t *ta = ta_.data() + used_, *tb = tb_.data() + used_;
     size_t g = 0;
-    auto gate = [&](const Words &x, const Words &y) {
+    auto gate = [&](const uint64_t *x, const uint64_t *y) {
       for (size_t w = 0; w < w_; ++w, ++g) {
-        de_[g] = x[w] ^ ta_[used_ + g];
-        de_[ands + g] = y[w] ^ tb_[used_ + g];
+        d[g] = x[w] ^ ta[g];
+        e[g] = y[w] ^ tb[g];
       }
     };
     for (size_t t = 0; t < pairs; ++t) {
-      const Node &hi = nodes_[2 * t + 1], &lo = nodes_[2 * t];
+      const size_t hi = 2 * t + 1, lo = 2 * t;
       if (ltz_) {
-        gate(hi.eq, lo.lt);
-        if (!last) gate(hi.eq, lo.eq);
+        gate(eq(hi), lt(lo));
+        if (!last) gate(eq(hi), eq(lo));
       } else {
-        gate(hi.eq, lo.eq);
+        gate(eq(hi), eq(lo));
       }
     }
   }
 
+  // Opens this level's masked gates and writes node t of the next level
+  // over node t of this one: it reads only nodes 2t + 1 and up, which no
+  // earlier step has overwritten.
   void finishLevel(Exchange &ex) {
-    const size_t ands = de_.size() / 2;
-    Words de(2 * ands);
-    xorOpened(ex, de_.span(), de.span());
+    const size_t ands = ands_;
+    xorOpenedInPlace(ex, std::span<uint64_t>(de_.data(), 2 * ands));
     const uint64_t p0 = ctx_.leader() ? ~uint64_t(0) : 0;
-    Words z(ands);
-    for (size_t g = 0; g < ands; ++g) {
-      const uint64_t d = de[g], e = de[ands + g], i = used_ + g;
-      z[g] = tc_[i] ^ (d & tb_[i]) ^ (e & ta_[i]) ^ (d & e & p0);
-    }
-    used_ += ands;
-    const size_t pairs = nodes_.size() / 2;
-    std::vector<Node> next;
+    const uint64_t *d = de_.data(), *e = de_.data() + ands;
+    const uint64_t *ta = ta_.data() + used_, *tb = tb_.data() + used_, *tc = tc_.data() + used_;
+    auto z = [&](size_t g) { return tc[g] ^ (d[g] & tb[g]) ^ (e[g] & ta[g]) ^ (d[g] & e[g] & p0); };
+    const size_t pairs = count_ / 2;
     size_t g = 0;
     for (size_t t = 0; t < pairs; ++t) {
-      Node nd{Words(ltz_ ? w_ : 0), Words(gates_ == 2 || !ltz_ ? w_ : 0)};
-      const Node &hi = nodes_[2 * t + 1];
       if (ltz_) {
-        for (size_t w = 0; w < w_; ++w)
-          nd.lt[w] = hi.lt[w] ^ z[g * w_ + w];
-        ++g;
+        const uint64_t *hl = lt(2 * t + 1);
+        uint64_t *l = lt(t);
+        for (size_t w = 0; w < w_; ++w, ++g)
+          l[w] = hl[w] ^ z(g);
         if (gates_ == 2) {
-          for (size_t w = 0; w < w_; ++w)
-            nd.eq[w] = z[g * w_ + w];
-          ++g;
+          uint64_t *q = eq(t);
+          for (size_t w = 0; w < w_; ++w, ++g)
+            q[w] = z(g);
         }
       } else {
-        for (size_t w = 0; w < w_; ++w)
-          nd.eq[w] = z[g * w_ + w];
-        ++g;
+        uint64_t *q = eq(t);
+        for (size_t w = 0; w < w_; ++w, ++g)
+          q[w] = z(g);
       }
-      next.push_back(std::move(nd));
     }
-    if (nodes_.size() % 2) next.push_back(std::move(nodes_.back()));
-    nodes_ = std::move(next);
+    used_ += ands;
+    if (count_ % 2) { // the odd node out moves down unchanged
+      if (ltz_) std::copy_n(lt(count_ - 1), w_, lt(pairs));
+      std::copy_n(eq(count_ - 1), w_, eq(pairs));
+    }
+    count_ = pairs + count_ % 2;
   }
 
   void prepareBitToArith() {
-    masked_ = Words(w_);
-    const Node &root = nodes_[0];
+    masked_ = Words::uninit(w_);
     const uint64_t p0 = ctx_.leader() ? ~uint64_t(0) : 0;
+    const uint64_t *c63 = eq(63), *r63 = rbits_.data() + 63 * w_;
     for (size_t w = 0; w < w_; ++w) {
-      uint64_t bit =
-          ltz_ ? rbits_[63 * w_ + w] ^ root.lt[w] ^ (cbits_[63 * w_ + w] & p0) : root.eq[w];
+      uint64_t bit = ltz_ ? r63[w] ^ lt(0)[w] ^ (c63[w] & p0) : eq(0)[w];
       // Padding lanes beyond the vector are forced to 0 before opening.
       if (w == w_ - 1 && n_ % 64) bit &= (uint64_t(1) << (n_ % 64)) - 1;
       masked_[w] = bit ^ db_[w];
@@ -191,11 +199,13 @@ private:
   Context &ctx_;
   bool ltz_;
   size_t n_, w_;
-  Words r_, rbits_, da_, db_, c_, cbits_;
+  Words r_, rbits_, da_, db_, c_;
   Words ta_, tb_, tc_;
   size_t used_ = 0;
-  std::vector<Node> nodes_;
+  Words lt_, eq_;    // the circuit's nodes (lt_ only for ltz)
+  size_t count_ = 0; // nodes of the current level
   unsigned gates_ = 0;
+  size_t ands_ = 0; // this level's AND gates (words)
   Words de_, masked_;
   Phase phase_ = Phase::OpenMasked;
 };

@@ -9,5 +9,6 @@ using protocols::Exchange;
 using protocols::sumOpened;
 using protocols::sumOpenedInPlace;
 using protocols::xorOpened;
+using protocols::xorOpenedInPlace;
 
 } // namespace smpc::semi2k

@@ -1,10 +1,10 @@
 //===- bits.cpp - 64x64 bit-matrix transpose -------------------------------===//
-#include "vm/protocols/hm/bits.h"
+#include "vm/protocols/common/bits.h"
 
 #include <cstring>
 #include <sodium.h>
 
-namespace smpc::hm {
+namespace smpc::protocols {
 
 // Recursive block swap (Hacker's Delight, 7-3): at step j the upper-right
 // and lower-left j x j blocks of every 2j x 2j block trade places.
@@ -33,4 +33,4 @@ void sliceBits(const uint64_t *v, size_t n, uint64_t *out) {
   sodium_memzero(rows, sizeof rows); // held share bits
 }
 
-} // namespace smpc::hm
+} // namespace smpc::protocols
