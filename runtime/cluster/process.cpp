@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
@@ -12,15 +13,32 @@
 
 namespace smpc::cluster {
 
+namespace {
+// A party's share buffers are megabytes each; with 4 KiB pages the first
+// touch of a buffer costs one page fault per page, which took a quarter of
+// the CPU of a max of 10^6 (docs/benchmarks.md). glibc reads this at
+// start-up and then backs its heap with transparent huge pages (where the
+// kernel allows them, "madvise" mode included). A user's own GLIBC_TUNABLES
+// wins.
+constexpr const char *kHeapTunables = "GLIBC_TUNABLES=glibc.malloc.hugetlb=1";
+} // namespace
+
 pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutPath,
                 const std::vector<FdPass> &fds) {
-  // argv is built before fork: the child only calls async-signal-safe code.
+  // argv and the environment are built before fork: the child only calls
+  // async-signal-safe code.
   std::vector<std::string> all = {"smpc"};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char *> argv;
   for (auto &s : all)
     argv.push_back(s.data());
   argv.push_back(nullptr);
+  std::string tunables = kHeapTunables;
+  std::vector<char *> envp;
+  for (char **e = environ; *e; ++e)
+    envp.push_back(*e);
+  if (!std::getenv("GLIBC_TUNABLES")) envp.push_back(tunables.data());
+  envp.push_back(nullptr);
   // Above every number involved, so moving one descriptor to its child
   // number never overwrites another that is still to be moved.
   int spare = 3;
@@ -42,7 +60,7 @@ pid_t spawnSelf(const std::vector<std::string> &args, const std::string &stdoutP
       if ((moved[i] = ::fcntl(fds[i].parent, F_DUPFD_CLOEXEC, spare)) < 0) ::_exit(127);
     for (size_t i = 0; i < fds.size(); ++i) // dup2 clears close-on-exec on the copy
       if (::dup2(moved[i], fds[i].child) < 0) ::_exit(127);
-    ::execv("/proc/self/exe", argv.data());
+    ::execve("/proc/self/exe", argv.data(), envp.data());
     ::_exit(127);
   }
   return pid;

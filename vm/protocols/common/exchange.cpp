@@ -79,6 +79,8 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
     Inbox &box = in_[p];
     box.size = msg.size() / sizeof(uint64_t);
     if (box.size > box.capacity) {
+      // The outgrown buffer is wiped like the last one (destructor).
+      if (box.words) sodium_memzero(box.words.get(), box.capacity * sizeof(uint64_t));
       box.words.reset(new uint64_t[box.size]);
       box.capacity = box.size;
     }

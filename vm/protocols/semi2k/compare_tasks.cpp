@@ -41,6 +41,7 @@ public:
     ctx.pre.boolTriples(ta_.span(), tb_.span(), tc_.span());
     for (size_t i = 0; i < n_; ++i)
       c_[i] = op.x[i] + r_[i];
+    r_ = Words(); // freed (wiped) now: the next buffers can reuse its memory
   }
 
   void send(Exchange &ex) override {
@@ -100,6 +101,7 @@ private:
   void buildLeaves() {
     eq_ = Words::uninit(64 * w_);
     protocols::sliceBits(c_.data(), n_, eq_.data());
+    c_ = Words();
     count_ = ltz_ ? 63 : 64;
     if (ltz_) lt_ = Words::uninit(63 * w_);
     const uint64_t mine = ctx_.leader() ? ~uint64_t(0) : 0; // party 0 adds public bits
