@@ -2,7 +2,9 @@
 #include "runtime/net/mesh_impl.h"
 
 #include <cstring>
+#include <mutex>
 #include <sodium.h>
+#include <vector>
 
 namespace smpc::net {
 
@@ -16,6 +18,54 @@ void wipeAndFree(void *data, void *size) {
   sodium_memzero(data, reinterpret_cast<std::size_t>(size));
   std::free(data);
 }
+
+// Buffers for the frames of large messages, recycled: a fresh megabyte from
+// malloc costs 256 page faults on first touch (and glibc unmaps or trims it
+// again once ZeroMQ frees it), which made sending a large message cost ten
+// times its copy (docs/benchmarks.md, "shamir: where the online time went").
+// Process-wide, since ZeroMQ may free a frame after its mesh is gone; every
+// buffer is wiped before it is reused or released.
+class FramePool {
+public:
+  static constexpr std::size_t kBytes = kHeaderBytes + kChunkBytes;
+  static constexpr std::size_t kMinPayload = std::size_t(1) << 16; // smaller: plain malloc
+  static constexpr std::size_t kKeep = 32;                         // idle buffers (32 MiB)
+
+  static FramePool &instance() {
+    static FramePool *pool = new FramePool; // never destroyed: frees may come late
+    return *pool;
+  }
+  uint8_t *get() {
+    {
+      std::lock_guard lk(mu_);
+      if (!idle_.empty()) {
+        uint8_t *p = idle_.back();
+        idle_.pop_back();
+        return p;
+      }
+    }
+    auto *p = static_cast<uint8_t *>(std::malloc(kBytes));
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  // ZeroMQ free callback: `used` bytes of `data` were written.
+  static void recycle(void *data, void *used) {
+    sodium_memzero(data, reinterpret_cast<std::size_t>(used));
+    FramePool &pool = instance();
+    {
+      std::lock_guard lk(pool.mu_);
+      if (pool.idle_.size() < kKeep) {
+        pool.idle_.push_back(static_cast<uint8_t *>(data));
+        return;
+      }
+    }
+    std::free(data);
+  }
+
+private:
+  std::mutex mu_;
+  std::vector<uint8_t *> idle_;
+};
 
 class MeshChannel final : public JobChannel {
 public:
@@ -56,11 +106,13 @@ public:
       h.seq = seq++;
       h.length = n;
       // Our own buffer, so it can be wiped once ZeroMQ is done with it.
-      auto *p = static_cast<uint8_t *>(std::malloc(kHeaderBytes + n));
+      const bool pooled = n >= FramePool::kMinPayload;
+      auto *p = pooled ? FramePool::instance().get()
+                       : static_cast<uint8_t *>(std::malloc(kHeaderBytes + n));
       if (!p) throw std::bad_alloc();
       encodeHeader(h, p);
       if (n) std::memcpy(p + kHeaderBytes, msg.data() + off, n);
-      frames.emplace_back(p, kHeaderBytes + n, wipeAndFree,
+      frames.emplace_back(p, kHeaderBytes + n, pooled ? FramePool::recycle : wipeAndFree,
                           reinterpret_cast<void *>(kHeaderBytes + n));
       off += n;
     } while (off < msg.size());

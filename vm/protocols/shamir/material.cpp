@@ -321,9 +321,16 @@ void Material::push(Kind kind, std::vector<uint64_t> &records) {
     std::lock_guard lk(mu_);
     auto &p = pool_[size_t(kind)];
     size_t &h = head_[size_t(kind)];
-    if (h > 0 && h * 2 >= p.size()) { // drop the consumed (already wiped) front
+    // What the online phase took is wiped here, in this thread, rather than
+    // by take() on the online path.
+    if (h > wiped_[size_t(kind)])
+      sodium_memzero(p.data() + wiped_[size_t(kind)],
+                     (h - wiped_[size_t(kind)]) * sizeof(uint64_t));
+    wiped_[size_t(kind)] = h;
+    if (h > 0 && h * 2 >= p.size()) { // drop the consumed (now wiped) front
       p.erase(p.begin(), p.begin() + ptrdiff_t(h));
       h = 0;
+      wiped_[size_t(kind)] = 0;
     }
     p.insert(p.end(), records.begin(), records.end());
   }
@@ -387,8 +394,7 @@ void Material::take(Kind kind, size_t n, std::span<uint64_t> a, std::span<uint64
         break;
       }
     }
-    sodium_memzero(src, cnt * rw * sizeof(uint64_t));
-    head_[k] += cnt * rw;
+    head_[k] += cnt * rw; // wiped by the background thread (push) or at the end
     done += cnt;
     lk.unlock();
     cv_.notify_all(); // the leader may have room to make more now

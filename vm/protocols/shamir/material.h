@@ -11,7 +11,8 @@
 //     XOR is a sum.
 // Party 0 decides what is made next and tells the others (like the OT
 // triple pool), so every party makes the same material in the same order;
-// pools are bounded and what is taken is wiped. docs/protocols.md.
+// pools are bounded and what is taken is wiped (by this thread, off the
+// online path). docs/protocols.md.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -98,6 +99,7 @@ private:
   std::condition_variable cv_;
   std::array<std::vector<uint64_t>, kKinds> pool_; // records, oldest first from head_
   std::array<size_t, kKinds> head_{};              // first unconsumed word
+  std::array<size_t, kKinds> wiped_{};             // words before this are zero
   std::array<bool, kKinds> waiting_{};
   bool stop_ = false, failed_ = false, online_ = false;
   std::string error_;

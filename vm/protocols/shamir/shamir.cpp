@@ -133,6 +133,7 @@ Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg)
 Shamir::Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg, JobSeeds seeds)
     : hm::HmProtocol(online), P_(Params::make(online.parties())), seeds_(std::move(seeds.pair)),
       streams_(online.self(), seeds_, 0), ctx_{P_, online.self(), streams_} {
+  ctx_.cache = &cache_;
   setStreams_.resize(P_.sets.size());
   for (size_t s = 0; s < P_.sets.size(); ++s) {
     if (std::find(P_.sets[s].begin(), P_.sets[s].end(), online.self()) != P_.sets[s].end())
@@ -183,7 +184,7 @@ void Shamir::xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) {
 // in one pass; parties past 2t only take [r]_t.
 std::unique_ptr<hm::Step> Shamir::mul(std::span<const uint64_t> x, std::span<const uint64_t> y,
                                       std::span<uint64_t> z, size_t n) {
-  Words rt = Words::uninit(size_t(P_.d()) * n), mine = contributes() ? Words::uninit(n) : Words();
+  Words rt = cache_.get(size_t(P_.d()) * n), mine = contributes() ? cache_.get(n) : Words();
   mat_->take(Kind::ArithDouble, n, rt.span(), mine.span());
   if (contributes()) productWords<ArithAlg>(ctx_, x.data(), y.data(), mine.data(), n);
   return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(rt), z, n);
@@ -193,7 +194,7 @@ std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<
                                          std::span<uint64_t> z, uint32_t m, uint32_t k,
                                          uint32_t n) {
   const size_t mn = size_t(m) * n, dn = size_t(P_.d()) * mn;
-  Words rt = Words::uninit(dn), w = contributes() ? Words::uninit(mn) : Words();
+  Words rt = cache_.get(dn), w = contributes() ? Words::uninit(mn) : Words();
   mat_->take(Kind::ArithDouble, mn, rt.span(), w.span());
   Words mine;
   if (contributes()) {
@@ -208,7 +209,7 @@ std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<
 
 std::unique_ptr<hm::Step> Shamir::band(std::span<const uint64_t> a, std::span<const uint64_t> b,
                                        std::span<uint64_t> c, size_t nw) {
-  Words rt = Words::uninit(size_t(P_.d()) * nw), mine = contributes() ? Words::uninit(nw) : Words();
+  Words rt = cache_.get(size_t(P_.d()) * nw), mine = contributes() ? cache_.get(nw) : Words();
   mat_->take(Kind::BoolDouble, nw, rt.span(), mine.span());
   if (contributes()) productWords<BoolAlg>(ctx_, a.data(), b.data(), mine.data(), nw);
   return makeReduce<BoolAlg>(ctx_, std::move(mine), std::move(rt), c, nw);

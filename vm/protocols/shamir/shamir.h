@@ -84,6 +84,7 @@ private:
   Params P_;
   std::vector<crypto::Seed> seeds_;
   Streams streams_;
+  protocols::WordCache cache_; // before ctx_, which points to it
   Ctx ctx_;
   std::unique_ptr<Material> mat_;
   std::vector<std::unique_ptr<crypto::Prg>> setStreams_;

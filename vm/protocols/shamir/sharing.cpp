@@ -116,6 +116,11 @@ public:
   ReduceStep(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n)
       : c_(c), mine_(std::move(mine)), rt_(std::move(rt)), z_(z), n_(n),
         skip_(Alg::kSkipT ? c.P.t : 0) {}
+  ~ReduceStep() override {
+    if (!c_.cache) return;
+    c_.cache->put(std::move(mine_));
+    c_.cache->put(std::move(rt_));
+  }
   void send(Exchange &ex) override {
     if (mine_.size() == 0) return; // not one of the parties 0..2t
     const uint32_t N = c_.P.N;
@@ -138,7 +143,10 @@ public:
   }
   void receive(Exchange &ex) override {
     const uint32_t N = c_.P.N, contributors = 2 * c_.P.t + 1, d = c_.P.d();
-    if (mine_.size() == 0) mine_ = Words(n_);
+    if (mine_.size() == 0) { // a party past 2t: e is the sum of what it receives
+      mine_ = c_.cache ? c_.cache->get(n_) : Words::uninit(n_);
+      std::fill(mine_.data(), mine_.data() + n_, 0);
+    }
     uint64_t *e = mine_.data(); // e = p - r, summed in place on the chunks this party gets
     for (uint32_t j = 0; j < contributors; ++j) {
       if (j == c_.self) continue;

@@ -22,6 +22,7 @@
 #pragma once
 
 #include "vm/crypto/prg.h"
+#include "vm/protocols/common/word_cache.h"
 #include "vm/protocols/hm/hm.h"
 #include "vm/protocols/shamir/params.h"
 
@@ -59,6 +60,9 @@ struct Ctx {
   /// for the polynomial g_c = prod over the skipped j of (1 - X / alpha_j)
   /// (degree t, g_c(0) = 1, zero at the skipped parties).
   std::vector<Gr> chunkG;
+  /// Where steps give back their large buffers (the online thread's; null:
+  /// freed).
+  protocols::WordCache *cache = nullptr;
 };
 
 /// Arithmetic: GR(2^64, d) planar vectors of n elements; opens add.
