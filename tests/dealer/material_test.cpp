@@ -235,3 +235,32 @@ TEST_CASE("a request larger than the dealer's work chunk is generated in pieces"
   for (size_t i = 0; i < len; ++i)
     REQUIRE(C[i] == A[i] * B[i]);
 }
+
+TEST_CASE("prefetch(program) reads ahead the truncation stream of every shift the code draws") {
+  // bit.s draws its own shift (vm::Preprocessing::kBitShift), trunc.s the
+  // instruction's: both are read ahead, so nothing is asked for on demand
+  // (which would round up to kMinRequest) and the dealer makes exactly the
+  // predicted elements.
+  bc::Program prog;
+  prog.sregLen = {1000, 500};
+  bc::Instr bit;
+  bit.op = bc::Op::BitS;
+  bit.a = {0, 0, 5};
+  bc::Instr trunc;
+  trunc.op = bc::Op::TruncS;
+  trunc.a = {1, 1, 16};
+  prog.code = {bit, trunc};
+  prog.needs.material[bc::Material::Trunc] = 1500;
+  uint64_t requested = 0;
+  auto st = withDealer(2, [&](uint32_t p, DealerClient &cl) {
+    cl.prefetch(prog);
+    if (p == 0) requested = cl.inflightPeak();
+    std::vector<uint64_t> r(1000), m(1000), h(1000);
+    cl.truncPairs(vm::Preprocessing::kBitShift, r, m, h);
+    r.resize(500), m.resize(500), h.resize(500);
+    cl.truncPairs(16, r, m, h);
+  });
+  CHECK(requested == 2 * 1500); // two correction words per pair, all asked for up front
+  CHECK(st.requests == 2);
+  CHECK(st.elements == 1500);
+}

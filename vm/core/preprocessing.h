@@ -42,6 +42,10 @@ public:
   /// msb = r >> 63 (arith-shared 0/1), and high = (r mod 2^63) >> shift.
   virtual void truncPairs(uint32_t shift, std::span<uint64_t> r, std::span<uint64_t> msb,
                           std::span<uint64_t> high) = 0;
+  /// The shift whose truncation material bit.s draws (it uses r and msb
+  /// only, so any shift would do; one fixed stream lets a dealer client
+  /// prefetch it from the code).
+  static constexpr uint32_t kBitShift = 1;
 
   /// One party's turn of a secret shuffle of `rows` rows of `width`
   /// elements (docs/protocols.md, shuffle): the party `permuter` alone knows

@@ -2,6 +2,7 @@
 #include "runtime/preproc/dealer/client.h"
 
 #include "runtime/preproc/dealer/wipe.h"
+#include "vm/bytecode/cost.h"
 #include "vm/crypto/perm.h"
 #include "vm/protocols/common/bits.h"
 
@@ -137,13 +138,15 @@ void DealerClient::receiveOne() {
   pump(); // the answer returned its credit
 }
 
+void DealerClient::expect(const StreamKey &key, uint64_t count) {
+  if (count == 0) return;
+  stream(key).ahead += count;
+  readAhead(key);
+}
+
 void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
   if (party_ != 0) return;
-  auto ask = [&](StreamKey key, uint64_t count) {
-    if (count == 0) return;
-    stream(key).ahead += count;
-    readAhead(key);
-  };
+  auto ask = [&](StreamKey key, uint64_t count) { expect(key, count); };
   // The needs are bc::opMaterial summed over the program: what the protocol draws.
   for (bc::Material k : bc::kAllMaterials) {
     const uint64_t n = needs.material[k];
@@ -166,16 +169,35 @@ void DealerClient::prefetch(const bc::PreprocNeeds &needs, uint32_t fracBits) {
 
 void DealerClient::prefetch(const bc::Program &prog) {
   if (party_ != 0) return;
-  prefetch(prog.needs, prog.fracBits);
+  // Truncation material is one stream per shift: trunc.s draws its own
+  // shift, bit.s vm::Preprocessing::kBitShift. The code says how the
+  // header's total splits between them (in code order, at most the total);
+  // what it leaves (a loop's further iterations) goes to the fixed-point
+  // shift, as prefetch(needs) would. Drawn from a stream nobody prefetched,
+  // every bit.s of a sort waited for its own round trip to the dealer.
+  bc::PreprocNeeds rest = prog.needs;
+  uint64_t &truncLeft = rest.material[bc::Material::Trunc];
+  std::map<uint32_t, uint64_t> byShift;
+  for (const bc::Instr &in : prog.code) {
+    if (in.op != bc::Op::TruncS && in.op != bc::Op::BitS) continue;
+    const uint32_t shift = in.op == bc::Op::BitS ? vm::Preprocessing::kBitShift : uint32_t(in.a[2]);
+    bc::OpShape shape;
+    shape.len = prog.sregLen[in.a[0]];
+    const uint64_t n =
+        std::min(bc::opMaterial(in.op, shape, dealerId_)[bc::Material::Trunc], truncLeft);
+    if (!validateKey({Kind::Trunc, shift}).empty()) continue;
+    byShift[shift] += n;
+    truncLeft -= n;
+  }
+  prefetch(rest, prog.fracBits);
+  for (const auto &[shift, n] : byShift)
+    expect({Kind::Trunc, shift}, n);
   for (const bc::Instr &in : prog.code) {
     if (in.op != bc::Op::MatMulSS) continue;
     // Verified programs keep these in range; validate anyway since a bad
     // key would make the dealer refuse the whole job.
     const StreamKey key{Kind::MatTriple, uint32_t(in.a[3]), uint32_t(in.a[4]), uint32_t(in.a[5])};
-    if (validateKey(key).empty()) {
-      ++stream(key).ahead;
-      readAhead(key);
-    }
+    if (validateKey(key).empty()) expect(key, 1);
   }
   // One turn per party for every shuffle, in the order the protocol draws them.
   for (const bc::Instr &in : prog.code) {
@@ -183,10 +205,7 @@ void DealerClient::prefetch(const bc::Program &prog) {
     const uint64_t width = uint64_t(in.a[2]), rows = prog.sregLen[in.a[0]] / width;
     for (uint32_t j = 0; j < dealerId_; ++j) {
       const StreamKey key{Kind::Shuffle, j, uint32_t(rows), uint32_t(width)};
-      if (validateKey(key).empty()) {
-        ++stream(key).ahead;
-        readAhead(key);
-      }
+      if (validateKey(key).empty()) expect(key, 1);
     }
   }
 }

@@ -116,6 +116,8 @@ private:
   void request(const StreamKey &key, uint64_t count);
   /// Party 0: requests predicted material of `key` up to its window.
   void readAhead(const StreamKey &key);
+  /// Party 0: predicts `count` more elements of `key` and reads ahead.
+  void expect(const StreamKey &key, uint64_t count);
   /// Sends queued requests while the window allows (always one if none is
   /// in flight).
   void pump();

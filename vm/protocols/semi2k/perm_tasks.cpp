@@ -91,7 +91,7 @@ public:
       : op_(op), ctx_(ctx), r_(Words::uninit(op.out.size())), msb_(Words::uninit(op.out.size())),
         high_(Words::uninit(op.out.size())), c_(Words::uninit(op.out.size())) {
     const size_t n = op.out.size();
-    ctx.pre.truncPairs(1, r_.span(), msb_.span(), high_.span());
+    ctx.pre.truncPairs(vm::Preprocessing::kBitShift, r_.span(), msb_.span(), high_.span());
     const unsigned up = 63 - op.shift;
     for (size_t i = 0; i < n; ++i)
       c_[i] = (op.x[i] << up) + r_[i];
