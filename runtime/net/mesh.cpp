@@ -25,10 +25,14 @@ std::string_view toText(std::span<const uint8_t> b) {
 }
 
 // Appends to a buffer that may hold shares, wiping any block it outgrows.
-void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more) {
+// `more` is not the message's last chunk when `last` is false: then room for
+// a further chunk is made at once, so a message of one chunk and a few bytes
+// (a dealer batch of 2^17 words and its header) is not copied twice.
+void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more, bool last) {
   if (buf.size() + more.size() > buf.capacity()) {
     std::vector<uint8_t> bigger;
-    bigger.reserve(std::max(buf.size() + more.size(), 2 * buf.capacity()));
+    const size_t need = buf.size() + more.size() + (last ? 0 : kChunkBytes);
+    bigger.reserve(std::max(need, 2 * buf.capacity()));
     bigger.assign(buf.begin(), buf.end());
     sodium_memzero(buf.data(), buf.size());
     buf.swap(bigger);
@@ -450,7 +454,7 @@ void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
                   " that this node has not read; it is cut off (raise limits.peer_buffer_mib in "
                   "the cluster configuration if the program sends this much at once)");
   }
-  appendWiping(l.partial, payload);
+  appendWiping(l.partial, payload, h.type == FrameType::DataEnd);
   l.bytes += n;
   buffered[from] += n;
   bufferedPeak = std::max(bufferedPeak, buffered[from]);

@@ -4,7 +4,6 @@
 #include "vm/core/errors.h"
 
 #include <algorithm>
-#include <cstring>
 #include <sodium.h>
 #include <string>
 
@@ -13,16 +12,27 @@ namespace smpc::protocols {
 Exchange::Exchange(uint32_t self, uint32_t parties)
     : self_(self), parties_(parties), out_(parties), in_(parties), cursor_(parties, 0) {}
 
+namespace {
+// Received messages hold shares or masked shares: wiped once read.
+void forget(std::vector<uint8_t> &msg) {
+  sodium_memzero(msg.data(), msg.size());
+  msg = {};
+}
+} // namespace
+
 Exchange::~Exchange() {
   for (Inbox &b : in_)
-    if (b.words) sodium_memzero(b.words.get(), b.capacity * sizeof(uint64_t));
+    forget(b.msg);
 }
 
 void Exchange::reset() {
   for (auto &o : out_)
     o.clear();
-  for (Inbox &b : in_)
+  for (Inbox &b : in_) {
+    forget(b.msg);
+    b.words = nullptr;
     b.size = 0;
+  }
   std::fill(cursor_.begin(), cursor_.end(), 0);
 }
 
@@ -40,7 +50,7 @@ std::span<const uint64_t> Exchange::take(uint32_t peer, size_t n) {
   if (v.size - cursor_[peer] < n)
     throw vm::ProtocolError("party " + std::to_string(peer) +
                             " sent a message shorter than this round requires");
-  std::span<const uint64_t> s(v.words.get() + cursor_[peer], n);
+  std::span<const uint64_t> s(v.words + cursor_[peer], n);
   cursor_[peer] += n;
   return s;
 }
@@ -72,21 +82,20 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
   for (uint32_t p = 0; p < parties_; ++p) {
     out_[p].clear();
     if (p == self_) continue;
-    std::vector<uint8_t> msg = ch.recv(p);
-    if (msg.size() % sizeof(uint64_t) != 0)
+    Inbox &box = in_[p];
+    forget(box.msg); // the previous round's, read in full by now
+    box.words = nullptr;
+    box.size = 0;
+    box.msg = ch.recv(p);
+    if (box.msg.size() % sizeof(uint64_t) != 0)
       throw vm::ProtocolError("party " + std::to_string(p) +
                               " sent a message that is not a whole number of ring elements");
-    Inbox &box = in_[p];
-    box.size = msg.size() / sizeof(uint64_t);
-    if (box.size > box.capacity) {
-      // The outgrown buffer is wiped like the last one (destructor).
-      if (box.words) sodium_memzero(box.words.get(), box.capacity * sizeof(uint64_t));
-      box.words.reset(new uint64_t[box.size]);
-      box.capacity = box.size;
-    }
-    if (!msg.empty()) std::memcpy(box.words.get(), msg.data(), msg.size());
+    // Read in place, not copied: the vector's storage comes from operator
+    // new (aligned for any word) and was filled by copying bytes into it.
+    box.words = reinterpret_cast<const uint64_t *>(box.msg.data());
+    box.size = box.msg.size() / sizeof(uint64_t);
     cursor_[p] = 0;
-    bytesReceived += msg.size();
+    bytesReceived += box.msg.size();
   }
   return sent;
 }
