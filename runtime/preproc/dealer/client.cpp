@@ -112,17 +112,20 @@ void DealerClient::receiveOne() {
   const RequestMsg r = inflight_.front();
   std::vector<uint8_t> msg = ch_.recv(dealerId_);
   Stream &s = stream(r.key);
-  // Drop the used prefix before appending so the buffer stays small; the
-  // words moved down are wiped at their old places (they are party 0's
-  // share material), and so is a buffer outgrown, before it is freed.
-  if (s.head > 0) {
-    const size_t keep = s.corr.size() - s.head;
+  const uint64_t words = r.count * correctionWordsPerElem(r.key);
+  // Drop the used prefix before appending so the buffer stays small, but
+  // only once it is at least as long as what is kept (or the buffer would
+  // grow otherwise): moving the kept words down at every batch copied up to
+  // a stream window (4 MiB) per batch. The words moved down are wiped at
+  // their old places (they are party 0's share material), and so is a
+  // buffer outgrown, before it is freed.
+  const size_t kept = s.corr.size() - s.head;
+  if (s.head > 0 && (s.head >= kept || s.corr.capacity() < s.corr.size() + words)) {
     std::copy(s.corr.begin() + static_cast<std::ptrdiff_t>(s.head), s.corr.end(), s.corr.begin());
-    sodium_memzero(s.corr.data() + keep, s.head * sizeof(uint64_t));
-    s.corr.resize(keep);
+    sodium_memzero(s.corr.data() + kept, s.head * sizeof(uint64_t));
+    s.corr.resize(kept);
     s.head = 0;
   }
-  const uint64_t words = r.count * correctionWordsPerElem(r.key);
   if (s.corr.capacity() < s.corr.size() + words) {
     std::vector<uint64_t> bigger;
     bigger.reserve(std::max<uint64_t>(2 * s.corr.capacity(), s.corr.size() + words));

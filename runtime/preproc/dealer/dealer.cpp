@@ -28,15 +28,33 @@ DealerStats serveJob(vm::Channel &ch, uint32_t parties) {
   Generator gen(seeds);
   for (auto &s : seeds)
     wipe(s);
+  // One correction buffer and one message buffer for the whole job, grown
+  // to the largest batch: no allocation (and no page faults) per batch.
+  std::vector<uint64_t> corr;
+  std::vector<uint8_t> out;
+  struct WipeAll { // also when an error ends the job
+    std::vector<uint64_t> &c;
+    std::vector<uint8_t> &o;
+    ~WipeAll() {
+      wipe(c);
+      wipe(o);
+    }
+  } wipeAll{corr, out};
   for (;;) {
     const std::vector<uint8_t> msg = ch.recv(0);
     RequestMsg req;
     if (!decodeRequest(msg, req)) break;
-    std::vector<uint64_t> corr = gen.corrections(req);
-    auto out = encodeBatch(req, corr);
+    const uint64_t words = req.count * correctionWordsPerElem(req.key);
+    if (corr.size() < words) {
+      wipe(corr);
+      corr.assign(words, 0);
+    }
+    std::span<uint64_t> c(corr.data(), words);
+    gen.corrections(req, c);
+    encodeBatch(req, c, out);
+    sodium_memzero(c.data(), c.size_bytes());
     ch.send(0, out);
     st.bytesSent += out.size();
-    wipe(corr);
     wipe(out);
     ++st.requests;
   }

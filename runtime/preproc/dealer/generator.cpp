@@ -58,26 +58,26 @@ struct Wiped {
 };
 } // namespace
 
-std::vector<uint64_t> Generator::corrections(const RequestMsg &req) {
+void Generator::corrections(const RequestMsg &req, std::span<uint64_t> out) {
   const uint64_t per = correctionWordsPerElem(req.key);
-  std::vector<uint64_t> out(req.count * per);
+  if (out.size() != req.count * per)
+    throw DealerError("correction buffer does not match the request");
   if (req.key.kind == Kind::Shuffle) { // one turn at a time, whatever its size
     if (req.key.p1 >= seeds_.size())
       throw DealerError("shuffle permuter " + std::to_string(req.key.p1) +
                         " is not a party of this job");
     for (uint64_t e = 0; e < req.count; ++e)
-      shuffleTurn(req.key, std::span<uint64_t>(out).subspan(e * per, per));
+      shuffleTurn(req.key, out.subspan(e * per, per));
     generated_ += req.count;
-    return out;
+    return;
   }
   // Work in chunks so the scratch buffers stay small whatever the request.
   const uint64_t chunk = std::max<uint64_t>(1, kChunkWords / prgWordsPerElem(req.key, 1));
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t c = std::min(chunk, req.count - done);
-    correctChunk(req.key, c, std::span<uint64_t>(out).subspan(done * per, c * per));
+    correctChunk(req.key, c, out.subspan(done * per, c * per));
   }
   generated_ += req.count;
-  return out;
 }
 
 void Generator::shuffleTurn(const StreamKey &key, std::span<uint64_t> out) {

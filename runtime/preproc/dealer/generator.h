@@ -25,8 +25,10 @@ public:
   Generator(const Generator &) = delete;
   Generator &operator=(const Generator &) = delete;
 
-  /// The next `req.count` elements of stream `req.key`: party 0's corrections.
-  std::vector<uint64_t> corrections(const RequestMsg &req);
+  /// The next `req.count` elements of stream `req.key`: party 0's
+  /// corrections, written over all of `out` (req.count *
+  /// correctionWordsPerElem words; throws DealerError on another size).
+  void corrections(const RequestMsg &req, std::span<uint64_t> out);
 
   uint64_t elementsGenerated() const { return generated_; }
 

@@ -111,13 +111,18 @@ bool decodeRequest(std::span<const uint8_t> msg, RequestMsg &out) {
 
 std::vector<uint8_t> encodeBatch(const RequestMsg &h, std::span<const uint64_t> corr) {
   std::vector<uint8_t> b;
-  b.reserve(kKeyHeaderBytes + corr.size_bytes());
-  putKey(b, MsgType::Batch, h);
-  const size_t at = b.size();
-  b.resize(at + corr.size_bytes());
-  // Little-endian host (x86-64, aarch64): words go out as they are in memory.
-  std::memcpy(b.data() + at, corr.data(), corr.size_bytes());
+  encodeBatch(h, corr, b);
   return b;
+}
+
+void encodeBatch(const RequestMsg &h, std::span<const uint64_t> corr, std::vector<uint8_t> &out) {
+  out.clear();
+  out.reserve(kKeyHeaderBytes + corr.size_bytes());
+  putKey(out, MsgType::Batch, h);
+  // Little-endian host (x86-64, aarch64): words go out as they are in
+  // memory. Appended, not resized and overwritten: no zero-fill first.
+  const auto *bytes = reinterpret_cast<const uint8_t *>(corr.data());
+  out.insert(out.end(), bytes, bytes + corr.size_bytes());
 }
 
 void decodeBatch(std::span<const uint8_t> msg, const RequestMsg &expected,

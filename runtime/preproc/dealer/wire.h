@@ -52,6 +52,10 @@ std::vector<uint8_t> encodeDone();
 bool decodeRequest(std::span<const uint8_t> msg, RequestMsg &out);
 
 std::vector<uint8_t> encodeBatch(const RequestMsg &header, std::span<const uint64_t> corrections);
+/// The same into `out`, reusing its storage (no allocation once it is
+/// large enough).
+void encodeBatch(const RequestMsg &header, std::span<const uint64_t> corrections,
+                 std::vector<uint8_t> &out);
 /// Decodes a Batch answering `expected` and appends its corrections to `out`.
 void decodeBatch(std::span<const uint8_t> msg, const RequestMsg &expected,
                  std::vector<uint64_t> &out);
