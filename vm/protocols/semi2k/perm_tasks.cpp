@@ -19,22 +19,23 @@ namespace {
 class ShuffleTask final : public Task {
 public:
   ShuffleTask(vm::InteractiveOp &op, Context &ctx)
-      : op_(op), ctx_(ctx), rows_(op.x.size() / op.width), cur_(Words::uninit(op.x.size())) {
+      : op_(op), ctx_(ctx), rows_(op.x.size() / op.width) {
     const uint32_t n = ctx.parties;
     const size_t len = op.x.size();
     turns_.resize(n);
     for (uint32_t j = 0; j < n; ++j) {
       Turn &t = turns_[j];
-      t.share = Words::uninit(len);
+      // The last turn's share is the result: drawn straight into `out`
+      // (which never aliases `x`), so nothing is copied at the end.
+      if (j + 1 < n) t.share = Words::uninit(len);
       if (j == ctx.self)
         t.perm.assign(rows_, 0);
       else
         t.mask = Words::uninit(len);
       // An empty vector still takes its rounds, but needs no material.
       if (rows_ > 0)
-        ctx.pre.shuffleTurn(j, uint32_t(rows_), op.width, t.perm, t.mask.span(), t.share.span());
+        ctx.pre.shuffleTurn(j, uint32_t(rows_), op.width, t.perm, t.mask.span(), share(j));
     }
-    std::copy(op.x.begin(), op.x.end(), cur_.data());
   }
   ~ShuffleTask() override {
     for (Turn &t : turns_)
@@ -42,30 +43,42 @@ public:
   }
   void send(Exchange &ex) override {
     if (turn_ == ctx_.self) return; // the permuter only receives this round
+    // The masked share goes out from the mask's own buffer (wiped once the
+    // round is over); the first turn reads `x` itself, not a copy of it.
     Words &mask = turns_[turn_].mask;
-    for (size_t i = 0; i < cur_.size(); ++i)
-      cur_[i] -= mask[i]; // cur_ is not read again before transfer() ends
-    ex.put(turn_, cur_.span());
+    const uint64_t *cur = current();
+    for (size_t i = 0; i < mask.size(); ++i)
+      mask[i] = cur[i] - mask[i];
+    ex.put(turn_, mask.span());
   }
   void receive(Exchange &ex) override {
     Turn &t = turns_[turn_];
+    std::span<uint64_t> dst = share(turn_);
     if (turn_ == ctx_.self) {
-      sumOpenedInPlace(ex, cur_.span()); // x_j + sum of (x_k - a_k)
-      // The permuted rows are added onto this turn's share in place, which
-      // then becomes the current share: no buffer allocated or copied.
+      // pi_j(x_j + sum of (x_k - a_k)) added onto this turn's share, the
+      // opening and the permutation in one pass.
+      std::vector<std::span<const uint64_t>> theirs;
+      for (uint32_t p = 0; p < ctx_.parties; ++p)
+        if (p != ctx_.self) theirs.push_back(ex.take(p, dst.size()));
+      const uint64_t *cur = current();
       const size_t w = op_.width;
       for (size_t r = 0; r < rows_; ++r) {
-        const uint64_t *src = cur_.data() + size_t(t.perm[r]) * w;
-        uint64_t *dst = t.share.data() + r * w;
-        for (size_t c = 0; c < w; ++c)
-          dst[c] += src[c];
+        const size_t src = size_t(t.perm[r]) * w;
+        uint64_t *d = dst.data() + r * w;
+        for (size_t c = 0; c < w; ++c) {
+          uint64_t v = cur[src + c];
+          for (const auto &o : theirs)
+            v += o[src + c];
+          d[c] += v;
+        }
       }
     }
-    cur_ = std::move(t.share); // wipes the previous share
-    t.mask = Words();          // wiped and freed as soon as it is used
+    t.mask = Words(); // wiped and freed as soon as it is used
     if (++turn_ == ctx_.parties) {
-      std::copy(cur_.data(), cur_.data() + cur_.size(), op_.out.begin());
+      cur_ = Words(); // wipes the previous share; the result is in `out`
       done_ = true;
+    } else {
+      cur_ = std::move(t.share); // wipes the previous share
     }
   }
 
@@ -74,10 +87,15 @@ private:
     std::vector<uint32_t> perm;
     Words mask, share;
   };
+  std::span<uint64_t> share(uint32_t j) {
+    return j + 1 == ctx_.parties ? op_.out : turns_[j].share.span();
+  }
+  // This party's share of the rows before the current turn.
+  const uint64_t *current() const { return turn_ == 0 ? op_.x.data() : cur_.data(); }
   vm::InteractiveOp &op_;
   Context &ctx_;
   size_t rows_;
-  Words cur_; // this party's share of the rows so far
+  Words cur_; // this party's share of the rows after the turns so far
   std::vector<Turn> turns_;
   uint32_t turn_ = 0;
 };
