@@ -14,6 +14,7 @@
 #include "runtime/data/outputs.h"
 #include "runtime/data/stats_json.h"
 #include "runtime/net/mesh.h"
+#include "runtime/net/start_barrier.h"
 #include "runtime/preproc/dealer/client.h"
 #include "runtime/preproc/dealer/wire.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
@@ -288,8 +289,10 @@ int cmdParty(const std::vector<std::string> &args) {
       vm::Protocol &proto = *protoPtr;
       vm::RunOptions ro;
       ro.maxSteps = a.maxSteps;
-      // Online time: the program itself, after connection set-up and the
-      // dealer's prefetch, so it can be compared with rounds x latency.
+      // Online time: the program itself, from the moment every party has
+      // its job loaded (the start barrier), so neither a party's start-up
+      // nor its wait for a slower one counts (docs/running.md).
+      net::startTogether(*online);
       const auto t0 = std::chrono::steady_clock::now();
       outs = vm::run(prog, proto, inputs, ro);
       onlineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

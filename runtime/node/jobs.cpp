@@ -1,5 +1,6 @@
 //===- jobs.cpp - a job's thread: load shares, run, keep the outputs ------===//
 #include "runtime/data/stats_json.h"
+#include "runtime/net/start_barrier.h"
 #include "runtime/node/job_runner.h"
 #include "runtime/node/node_impl.h"
 #include "runtime/node/policy.h"
@@ -123,6 +124,9 @@ void Node::Impl::runJobThread(const std::shared_ptr<LiveJob> &j) {
       inputs = loadInputs(*j);
       std::unique_ptr<JobMaterial> pre;
       if (pooled) pre = pool->forJob(j->id, j->poolSession, j->programHash, j->prog, *j->preproc);
+      // The online time starts when every node has its inputs and
+      // material source ready (docs/running.md); not a round of the program.
+      net::startTogether(*j->online);
       Counting online(*j->online, j->rounds);
       JobRun run;
       run.program = &j->prog;

@@ -2,6 +2,7 @@
 #include "runtime/worker/worker.h"
 
 #include "runtime/net/mesh.h"
+#include "runtime/net/start_barrier.h"
 #include "runtime/node/protocols.h"
 #include "runtime/preproc/ot/ot_preprocessing.h"
 
@@ -104,6 +105,7 @@ void Worker::runJob(const std::string &jobId) {
           std::unique_ptr<vm::Preprocessing> material;
           if (protocol && bc::info(*protocol).preprocessing)
             material = preproc::makeOtPreprocessing(*pre);
+          net::startTogether(*online); // as on a node: online time from here
           node::JobRun run;
           run.program = &in.program;
           run.protocol = in.protocol;
