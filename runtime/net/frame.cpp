@@ -61,7 +61,7 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
   }
   FrameHeader h;
   uint8_t t = f[5];
-  if (t < uint8_t(FrameType::Data) || t > uint8_t(FrameType::Bye)) {
+  if (t < uint8_t(FrameType::Data) || t > uint8_t(FrameType::ByeAck)) {
     why = "malformed frame: unknown frame type " + std::to_string(t);
     return std::nullopt;
   }
@@ -84,7 +84,8 @@ std::optional<FrameHeader> decodeHeader(std::span<const uint8_t> f, std::string 
           std::to_string(kMaxByeReasonBytes) + ")";
     return std::nullopt;
   }
-  if (h.type == FrameType::Heartbeat && h.length != 0 && h.length != kIncarnationBytes) {
+  if ((h.type == FrameType::Heartbeat && h.length != 0 && h.length != kIncarnationBytes) ||
+      (h.type == FrameType::ByeAck && h.length != 0)) {
     why = "malformed frame: control frame with a payload";
     return std::nullopt;
   }

@@ -13,6 +13,8 @@
 // carries nothing when the sender ended normally, else the one-line reason
 // it failed (at most kMaxByeReasonBytes of printable ASCII), so its peers
 // report the root cause of a failure rather than the failing node's exit.
+// A ByeAck (empty, sequence 0) answers a Bye: its sender has received every
+// frame the Bye's sender sent before the Bye, which may now exit.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -34,7 +36,7 @@ inline constexpr uint16_t kMaxChannels = 8;
 inline constexpr std::size_t kIncarnationBytes = 16;
 inline constexpr std::size_t kMaxByeReasonBytes = 256;
 
-enum class FrameType : uint8_t { Data = 1, DataEnd = 2, Heartbeat = 3, Bye = 4 };
+enum class FrameType : uint8_t { Data = 1, DataEnd = 2, Heartbeat = 3, Bye = 4, ByeAck = 5 };
 
 using JobHash = std::array<uint8_t, 16>;
 JobHash hashJobId(const std::string &jobId);

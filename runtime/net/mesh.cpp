@@ -310,7 +310,8 @@ void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data) {
     ps.heard = true, ps.lastHeard = Clock::now();
     return kill(from, name(from) + " sent a " + why);
   }
-  if (h->type == FrameType::Heartbeat || h->type == FrameType::Bye) {
+  if (h->type == FrameType::Heartbeat || h->type == FrameType::Bye ||
+      h->type == FrameType::ByeAck) {
     if (h->job != job) {
       if (multiplex)
         return log(name(from) + " belongs to another cluster (its cluster id differs); frame "
@@ -347,7 +348,11 @@ void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data) {
   case FrameType::Bye:
     ps.closed = true;
     ps.failed = byeReason(toText(data.subspan(kHeaderBytes)));
+    ps.ackDue = true; // it waits to hear that its last frames arrived
     cv.notify_all();
+    return;
+  case FrameType::ByeAck:
+    ps.acked = true;
     return;
   case FrameType::Data:
   case FrameType::DataEnd:
@@ -592,18 +597,33 @@ void Mesh::Impl::checkLiveness(Clock::time_point now) {
   }
 }
 
+bool Mesh::Impl::settledPeer(uint32_t p) const {
+  return !opts.multiplex && peers[p].closed;
+}
+
+bool Mesh::Impl::peersSettled() {
+  std::lock_guard lk(mu);
+  for (uint32_t p = 0; p < nodes; ++p) {
+    const PeerState &ps = peers[p];
+    // Never heard: nothing of ours reached it either. Closed: its program
+    // has ended and needs nothing more from this node.
+    if (p != self && ps.heard && !ps.closed && !ps.acked && ps.dead.empty()) return false;
+  }
+  return true;
+}
+
 void Mesh::Impl::ioLoop() {
   std::deque<Outgoing> delayed; // data frames in due order (one fixed delay)
   std::vector<std::deque<zmq::message_t>> backlog(nodes); // due, not yet accepted by zmq
   auto nextHb = Clock::now();
-  Clock::time_point closeDeadline{};
+  Clock::time_point closeDeadline{}, ackDeadline{};
   bool byeSent = false;
   try {
     for (;;) {
       auto now = Clock::now();
       if (now >= nextHb) {
         for (uint32_t p = 0; p < nodes; ++p)
-          if (p != self) {
+          if (p != self && !settledPeer(p)) {
             auto m = control(FrameType::Heartbeat);
             (void)sendNow(p, m); // a lost heartbeat is harmless
           }
@@ -614,13 +634,24 @@ void Mesh::Impl::ioLoop() {
       {
         std::lock_guard lk(mu);
         while (!outbox.empty()) {
-          delayed.push_back(std::move(outbox.front()));
+          // A peer whose program has ended reads nothing more.
+          if (!settledPeer(outbox.front().dest)) delayed.push_back(std::move(outbox.front()));
           outbox.pop_front();
         }
+        // A peer that said Bye waits for one frame from this node: its
+        // ByeAck, or this node's own Bye when that went out first. Nothing
+        // follows it, so when the peer exits on it, nothing is left queued
+        // toward it and closing never lingers on a peer that is gone.
+        for (uint32_t p = 0; p < nodes; ++p)
+          if (peers[p].ackDue) {
+            peers[p].ackDue = false;
+            if (!byeSent) delayed.push_back({p, now + latency, control(FrameType::ByeAck)});
+          }
         if (closing && !byeSent) {
           // Bye goes behind every data frame so peers see it last.
           for (uint32_t p = 0; p < nodes; ++p)
-            if (p != self) delayed.push_back({p, now + latency, control(FrameType::Bye, failure)});
+            if (p != self && !settledPeer(p))
+              delayed.push_back({p, now + latency, control(FrameType::Bye, failure)});
           byeSent = true;
         }
       }
@@ -639,8 +670,18 @@ void Mesh::Impl::ioLoop() {
         }
         pending = pending || !b.empty();
       }
-      if (byeSent && closeDeadline == Clock::time_point{}) closeDeadline = now + grace * 4;
-      if (byeSent && delayed.empty() && (!pending || now > closeDeadline)) break;
+      if (byeSent && closeDeadline == Clock::time_point{}) {
+        closeDeadline = now + grace * 4;
+        ackDeadline = now + recvTimeout;
+      }
+      // A closing node of a job's mesh stays until each live peer has every
+      // frame it sent (its ByeAck) or has closed itself, so a large last
+      // message to a slow reader is not cut off by the sockets' linger. A
+      // live peer acknowledges as soon as its I/O thread reads the Bye; a
+      // silent one is declared dead by the liveness checks above.
+      if (byeSent && delayed.empty() && (!pending || now > closeDeadline) &&
+          (opts.multiplex || now > ackDeadline || peersSettled()))
+        break;
 
       auto until = std::min(nextHb, now + milliseconds(50));
       if (!delayed.empty()) until = std::min(until, delayed.front().due);
@@ -889,10 +930,13 @@ void Mesh::close(std::string_view failure) {
   m.routerMonitor.close();
   for (uint32_t p = 0; p < m.nodes; ++p) {
     if (p == m.self) continue;
-    // Linger only toward peers that still read: one that said Bye or died
-    // would just hold the close up.
+    // Linger only toward peers that still read: a dead one would just hold
+    // the close up. A job's mesh gets here once every live peer has
+    // acknowledged this node's Bye or said its own; toward the latter at
+    // most the one frame it waits for may still be queued.
     std::lock_guard lk(m.mu);
-    if (m.peers[p].closed || !m.peers[p].dead.empty()) m.dealers[p].set(zmq::sockopt::linger, 0);
+    if (!m.peers[p].dead.empty() || (m.opts.multiplex && m.peers[p].closed))
+      m.dealers[p].set(zmq::sockopt::linger, 0);
     m.dealers[p].close();
   }
 }

@@ -31,6 +31,8 @@ using Incarnation = std::array<uint8_t, kIncarnationBytes>;
 struct PeerState {
   bool heard = false;       // any authenticated frame arrived
   bool closed = false;      // Bye arrived
+  bool ackDue = false;      // its Bye is not acknowledged yet (a job's mesh)
+  bool acked = false;       // it acknowledged our Bye: it has all we sent
   std::string failed;       // the reason its Bye gave for failing ("" = ended normally)
   bool handshakeOk = false; // our DEALER completed CURVE with it
   std::string dead;         // non-empty: why the peer is unusable
@@ -215,6 +217,10 @@ struct Mesh::Impl {
   void rememberClosed(const ChanKey &key);
   void handleMonitor(uint32_t p);
   void checkLiveness(Clock::time_point now);
+  /// A job's mesh peer that said Bye: it is sent nothing but its ByeAck.
+  bool settledPeer(uint32_t p) const;
+  /// Closing: every live peer has acknowledged our Bye or closed itself.
+  bool peersSettled();
   bool sendNow(uint32_t dest, zmq::message_t &msg);
   /// A Heartbeat (with the incarnation) or a Bye (with `reason`).
   zmq::message_t control(FrameType t, std::string_view reason = {}) const;

@@ -43,6 +43,8 @@ TEST_CASE("decoding names what is wrong with a header") {
   f = good;
   f[5] = uint8_t(FrameType::Heartbeat);
   CHECK(why(f) == "malformed frame: control frame with a payload");
+  f[5] = uint8_t(FrameType::ByeAck);
+  CHECK(why(f) == "malformed frame: control frame with a payload");
   f = good;
   f[39] = 0x80; // a huge length must not be trusted
   CHECK(why(f) == "malformed frame: header says 9223372036854775809 payload bytes, frame has 1");
