@@ -45,7 +45,7 @@ public:
     checkShape();
     if (tooLong)
       v_.fail(line_, "field " + std::to_string(field_) + " " + describe(ValueError::TooLong, 0));
-    v_.add(text, line_, fieldName());
+    v_.add(text, line_, [this] { return fieldName(); });
     if (last) endLine();
   }
 

@@ -106,11 +106,12 @@ private:
   }
 
   bool scalar(std::string_view text, ValueKind kind) {
-    std::string at;
+    // How an error names the value; the text is built on failure only.
+    enum class At { Single, Element, Cell } at = At::Single;
     if (depth_ == 0) {
       if (ndims_ != 0)
         v_.fail(0, "expected " + v_.shapeName() + " but the file has a single value");
-      at = "value 1";
+      at = At::Single;
     } else if (depth_ == 1) {
       element(false);
       if (ndims_ == 2) v_.fail(0, "expected " + v_.shapeName() + " but the file has a flat array");
@@ -118,7 +119,7 @@ private:
         v_.fail(0, "expected " + v_.shapeName() + " but the file has more (value " +
                        std::to_string(v_.count() + 1) + ")");
       v_.checkRoom(0);
-      at = "value " + std::to_string(elems_);
+      at = At::Element;
     } else {
       ++col_;
       const uint64_t cols = known_ ? v_.expectCols() : firstRowCols_;
@@ -126,14 +127,18 @@ private:
         v_.fail(0, "row " + std::to_string(rows_) + " has more than " +
                        plural(cols, "value", "values"));
       v_.checkRoom(0);
-      at = "row " + std::to_string(rows_) + ", value " + std::to_string(col_);
+      at = At::Cell;
     }
     // A boolean is a value of a bool input only; anything but a number or
     // a boolean is nobody's value: let the type's own message say so.
     const bc::ElemType elem = v_.spec().elem;
     if (kind == ValueKind::Other || (kind == ValueKind::Bool && elem != bc::ElemType::Bool))
       text = "?";
-    v_.add(text, 0, at);
+    v_.add(text, 0, [&]() -> std::string {
+      if (at == At::Single) return "value 1";
+      if (at == At::Element) return "value " + std::to_string(elems_);
+      return "row " + std::to_string(rows_) + ", value " + std::to_string(col_);
+    });
     return true;
   }
 

@@ -212,6 +212,25 @@ ValueError encodeValue(std::string_view text, bc::ElemType elem, uint8_t fracBit
     return ValueError::NotBoolean;
   }
   const bool isInt = elem == bc::ElemType::Int;
+  if (isInt && text.size() <= 19) {
+    // Fast path for the common case, [-]digits without a leading zero: at
+    // most 18 digits stay below 2^63. Anything else takes the full parser.
+    const bool neg = text[0] == '-';
+    const size_t digits = text.size() - neg;
+    if (digits >= 1 && (digits == 1 || text[neg] != '0')) {
+      uint64_t m = 0;
+      size_t i = neg;
+      for (; i < text.size(); ++i) {
+        const unsigned c = unsigned(text[i]) - '0';
+        if (c > 9) break;
+        m = m * 10 + c;
+      }
+      if (i == text.size() && digits <= 18) {
+        out = neg ? uint64_t(0) - m : m;
+        return ValueError::None;
+      }
+    }
+  }
   if (text.size() > kMaxValueChars) return ValueError::TooLong;
   Decimal d;
   if (!parseDecimal(text, d)) {

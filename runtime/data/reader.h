@@ -28,12 +28,14 @@ public:
   Values(const Values &) = delete;
   Values &operator=(const Values &) = delete;
 
-  /// Encodes one value; throws DataError with `at` ("field 2", "value 3")
-  /// on a bad value. Call canTakeMore() first.
-  void add(std::string_view text, uint64_t line, const std::string &at) {
+  /// Encodes one value; on a bad value throws DataError with `at()`
+  /// ("field 2", "value 3"), which is called only then: no text is built
+  /// per value. Call checkRoom() first.
+  template <class At> void add(std::string_view text, uint64_t line, const At &at) {
     uint64_t v = 0;
     ValueError e = encodeValue(text, spec_.elem, spec_.fracBits, v);
-    if (e != ValueError::None) fail(line, at + " " + describe(e, spec_.fracBits));
+    if (e != ValueError::None) [[unlikely]]
+      fail(line, at() + " " + describe(e, spec_.fracBits));
     addEncoded(v);
   }
   /// Adds an already-encoded value.

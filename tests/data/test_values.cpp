@@ -52,6 +52,31 @@ TEST_CASE("integers: one optional sign, digits, the 64-bit range") {
   CHECK(enc("", ElemType::Int).err == ValueError::Empty);
 }
 
+TEST_CASE("integers: the digits-only fast path agrees with the general parser") {
+  // "d..." and "-d..." take the fast path up to 18 digits; "+d..." always
+  // takes the general one. Both must give the same encoding or error.
+  const uint32_t seed = 20261130;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = int(1 + rng() % 20);
+    std::string d;
+    for (int k = 0; k < digits; ++k)
+      d += char('0' + rng() % 10);
+    if (rng() % 4 == 0) d[0] = '0'; // leading zeros too
+    INFO(d);
+    uint64_t fast = 0, general = 0;
+    const ValueError a = data::encodeValue(d, ElemType::Int, 16, fast);
+    const ValueError b = data::encodeValue("+" + d, ElemType::Int, 16, general);
+    REQUIRE(a == b);
+    if (a == ValueError::None) REQUIRE(fast == general);
+    uint64_t neg = 0;
+    const ValueError c = data::encodeValue("-" + d, ElemType::Int, 16, neg);
+    if (c == ValueError::None && b == ValueError::None) REQUIRE(neg == uint64_t(0) - general);
+    if (b == ValueError::LeadingZero) REQUIRE(c == ValueError::LeadingZero);
+  }
+}
+
 TEST_CASE("leading zeros, quotes and long fields are refused with their own reason") {
   // "1,000" splits into "1" and "000": the second field says why.
   CHECK(enc("000", ElemType::Int).err == ValueError::LeadingZero);
