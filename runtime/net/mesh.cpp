@@ -623,7 +623,10 @@ void Mesh::Impl::ioLoop() {
       auto now = Clock::now();
       if (now >= nextHb) {
         for (uint32_t p = 0; p < nodes; ++p)
-          if (p != self && !settledPeer(p)) {
+          // After its Bye a job's mesh node is closed for its peers, which
+          // check its liveness no more: a heartbeat then could only be left
+          // queued toward a peer that has gone.
+          if (p != self && !settledPeer(p) && !(byeSent && !opts.multiplex)) {
             auto m = control(FrameType::Heartbeat);
             (void)sendNow(p, m); // a lost heartbeat is harmless
           }
