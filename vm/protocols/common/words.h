@@ -6,6 +6,7 @@
 #include <memory>
 #include <sodium.h>
 #include <span>
+#include <vector>
 
 namespace smpc::protocols {
 
@@ -46,5 +47,25 @@ private:
   std::unique_ptr<uint64_t[]> p_;
   size_t n_ = 0;
 };
+
+/// An allocator that zeroes what it frees, for std::vector of shares or
+/// material that grows: a reallocation frees the old buffer, and erasing from
+/// the front leaves copies beyond size(); both are wiped when the memory goes
+/// back to the heap.
+template <class T> struct WipingAllocator {
+  using value_type = T;
+  WipingAllocator() = default;
+  template <class U> WipingAllocator(const WipingAllocator<U> &) noexcept {}
+  T *allocate(size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T *p, size_t n) noexcept {
+    sodium_memzero(p, n * sizeof(T));
+    std::allocator<T>().deallocate(p, n);
+  }
+  template <class U> bool operator==(const WipingAllocator<U> &) const noexcept { return true; }
+};
+
+/// A growable vector of words that is zeroed, with all its capacity, when
+/// its memory is freed.
+using WordVector = std::vector<uint64_t, WipingAllocator<uint64_t>>;
 
 } // namespace smpc::protocols

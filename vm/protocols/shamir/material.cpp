@@ -14,7 +14,7 @@ namespace {
 
 constexpr size_t kMaxBatch = size_t(1) << 15; // records per generation step
 
-void wipe(std::vector<uint64_t> &v) {
+void wipe(protocols::WordVector &v) {
   if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
 }
 
@@ -74,7 +74,7 @@ public:
     }
   }
 
-  template <class Alg> void doubles(size_t n, std::vector<uint64_t> &records, uint64_t b) {
+  template <class Alg> void doubles(size_t n, protocols::WordVector &records, uint64_t b) {
     StepGroup g;
     Doubles<Alg> dd;
     dealDoubles(g, dd, dealers(b), n);
@@ -280,7 +280,7 @@ void Material::followerLoop() {
 void Material::execute(const Cmd &cmd) {
   if (cmd.op != 1) return;
   Generator *gen = gen_.get();
-  std::vector<uint64_t> rec;
+  protocols::WordVector rec;
   const size_t n = cmd.count, d = P_.d();
   const uint64_t b = batch_++;
   switch (cmd.kind) {
@@ -316,7 +316,7 @@ void Material::execute(const Cmd &cmd) {
   push(cmd.kind, rec);
 }
 
-void Material::push(Kind kind, std::vector<uint64_t> &records) {
+void Material::push(Kind kind, protocols::WordVector &records) {
   {
     std::lock_guard lk(mu_);
     auto &p = pool_[size_t(kind)];

@@ -18,6 +18,7 @@
 
 #include "vm/core/channel.h"
 #include "vm/crypto/prg.h"
+#include "vm/protocols/common/words.h"
 #include "vm/protocols/shamir/params.h"
 
 #include <array>
@@ -86,7 +87,7 @@ private:
   void leaderLoop();
   void followerLoop();
   void execute(const Cmd &cmd);
-  void push(Kind kind, std::vector<uint64_t> &records);
+  void push(Kind kind, protocols::WordVector &records);
   size_t level(size_t kind) const; // records in a pool; mu_ held
 
   vm::Channel &ch_;
@@ -97,9 +98,11 @@ private:
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::array<std::vector<uint64_t>, kKinds> pool_; // records, oldest first from head_
-  std::array<size_t, kKinds> head_{};              // first unconsumed word
-  std::array<size_t, kKinds> wiped_{};             // words before this are zero
+  // Records, oldest first from head_; freed memory (a reallocation, the
+  // front dropped by push) is wiped by the allocator.
+  std::array<protocols::WordVector, kKinds> pool_;
+  std::array<size_t, kKinds> head_{};  // first unconsumed word
+  std::array<size_t, kKinds> wiped_{}; // words before this are zero
   std::array<bool, kKinds> waiting_{};
   bool stop_ = false, failed_ = false, online_ = false;
   std::string error_;
