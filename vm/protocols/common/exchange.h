@@ -26,8 +26,7 @@ public:
   Exchange(const Exchange &) = delete;
   Exchange &operator=(const Exchange &) = delete;
 
-  /// Forgets anything queued or received (after a failed round), wiping
-  /// what was received.
+  /// Forgets anything queued (after a failed round); buffers are kept.
   void reset();
 
   uint32_t self() const { return self_; }
@@ -52,10 +51,9 @@ private:
   uint32_t self_, parties_;
   std::vector<std::vector<std::span<const uint64_t>>> out_; // segments per peer
   std::vector<uint64_t> joined_;                            // scratch to concatenate them
-  struct Inbox { // one received message, kept as the channel handed it over
-    std::vector<uint8_t> msg;
-    const uint64_t *words = nullptr;
-    size_t size = 0; // in words
+  struct Inbox { // one received message as words (not zero-filled first)
+    std::unique_ptr<uint64_t[]> words;
+    size_t size = 0, capacity = 0;
   };
   std::vector<Inbox> in_;
   std::vector<size_t> cursor_;
