@@ -21,6 +21,7 @@
 #include "tests/support/mesh_cluster.h"
 #include "vm/bytecode/cost.h"
 #include "vm/crypto/prg.h"
+#include "vm/protocols/common/heap.h"
 #include "vm/protocols/rep3/rep3.h"
 #include "vm/protocols/shamir/shamir.h"
 
@@ -231,6 +232,8 @@ void benchProtocol(const std::string &protocol, uint32_t n, const std::string &t
 } // namespace
 
 int main(int argc, char **argv) {
+  // The parties run here as they run in `smpc` processes.
+  smpc::protocols::keepShareBuffersOnHeap();
   bool quick = false, localOnly = false;
   std::string only, protocol;
   uint32_t parties = 0;

@@ -5,10 +5,10 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/cli/commands.h"
 #include "runtime/cli/load_program.h"
+#include "vm/protocols/common/heap.h"
 
 #include <algorithm>
 #include <iostream>
-#include <malloc.h>
 
 using namespace smpc::cli;
 
@@ -48,13 +48,7 @@ OptionTable commandOptions(std::string_view command, const std::string &synopsis
 } // namespace smpc::cli
 
 int main(int argc, char **argv) {
-  // Protocol rounds allocate and free share buffers of megabytes many times
-  // a second; with glibc's adaptive defaults those alternate between fresh
-  // mappings and trimmed heap, so every round page-faults its buffers in
-  // again (about half the page faults of a sort). Serve them from a heap that
-  // is kept: mmap only above 32 MiB, trim only above 256 MiB free.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  smpc::protocols::keepShareBuffersOnHeap();
   if (argc < 2) {
     usage(std::cerr);
     return kExitUsage;
