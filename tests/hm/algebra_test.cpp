@@ -1,5 +1,5 @@
 //===- algebra_test.cpp - bit slicing, GR(2^64, d), GF(2^d), Lagrange ------===//
-#include "vm/protocols/hm/bits.h"
+#include "vm/protocols/common/bits.h"
 #include "vm/protocols/shamir/galois.h"
 #include "vm/protocols/shamir/params.h"
 
@@ -16,24 +16,24 @@ TEST_CASE("transpose64 and sliceBits put bit b of element e at word b*W + e/64")
   for (auto &x : a)
     x = rng();
   std::copy(a, a + 64, orig);
-  hm::transpose64(a);
+  protocols::transpose64(a);
   for (int i = 0; i < 64; ++i)
     for (int j = 0; j < 64; ++j)
       REQUIRE(((a[i] >> j) & 1) == ((orig[j] >> i) & 1));
   std::vector<uint64_t> v(100);
   for (auto &x : v)
     x = rng();
-  const size_t W = hm::wordsFor(v.size());
+  const size_t W = protocols::wordsFor(v.size());
   std::vector<uint64_t> s(64 * W);
-  hm::sliceBits(v.data(), v.size(), s.data());
+  protocols::sliceBits(v.data(), v.size(), s.data());
   for (size_t e = 0; e < 128; ++e)
     for (unsigned b = 0; b < 64; ++b) {
       const uint64_t want = e < v.size() ? (v[e] >> b) & 1 : 0;
       REQUIRE(((s[b * W + e / 64] >> (e % 64)) & 1) == want);
     }
-  CHECK(hm::laneMask(100, 0) == ~uint64_t(0));
-  CHECK(hm::laneMask(100, 1) == (uint64_t(1) << 36) - 1);
-  CHECK(hm::laneMask(128, 1) == ~uint64_t(0));
+  CHECK(protocols::laneMask(100, 0) == ~uint64_t(0));
+  CHECK(protocols::laneMask(100, 1) == (uint64_t(1) << 36) - 1);
+  CHECK(protocols::laneMask(128, 1) == ~uint64_t(0));
 }
 
 TEST_CASE("the extension degree covers the parties and the point 0") {

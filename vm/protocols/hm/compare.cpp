@@ -16,7 +16,7 @@
 // Boolean values are bit-sliced 64 elements to a word (bits.h), every AND of
 // one level in one step. docs/protocols.md derives the round counts.
 //===----------------------------------------------------------------------===//
-#include "vm/protocols/hm/bits.h"
+#include "vm/protocols/common/bits.h"
 #include "vm/protocols/hm/hm.h"
 
 #include <algorithm>
@@ -55,7 +55,7 @@ class CompareTask final : public Task {
 public:
   CompareTask(HmProtocol &proto, vm::InteractiveOp &op, bool ltz)
       : p_(proto), op_(op), ltz_(ltz), w_(proto.shareWidth()), bw_(proto.boolWidth()),
-        n_(op.out.size() / w_), W_(wordsFor(n_)) {
+        n_(op.out.size() / w_), W_(protocols::wordsFor(n_)) {
     step_ = p_.toBoolNumbers(op.x, n_, !ltz, rawNumbers_);
     dab_ = p_.daBits(n_, daArith_, daBits_);
     phase_ = Phase::Numbers;
@@ -267,7 +267,7 @@ private:
     // linear in every sharing here) so the opening shows nothing of it.
     for (uint32_t p = 0; p < bw_; ++p)
       for (size_t w = 0; w < W_; ++w)
-        *bit.at(p, w) &= laneMask(n_, w);
+        *bit.at(p, w) &= protocols::laneMask(n_, w);
     masked_ = std::move(bit);
     opened_ = Words(W_);
     step_ = p_.openBool(masked_.data.span(), opened_.span(), W_);

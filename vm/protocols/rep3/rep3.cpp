@@ -2,7 +2,7 @@
 #include "vm/protocols/rep3/rep3.h"
 
 #include "vm/core/errors.h"
-#include "vm/protocols/hm/bits.h"
+#include "vm/protocols/common/bits.h"
 #include "vm/protocols/hm/rows.h"
 
 #include <algorithm>
@@ -272,7 +272,7 @@ std::unique_ptr<Step> Rep3::input(uint32_t owner, std::span<const uint64_t> plai
 // at no cost; party 1 inputs u's bits (one message to party 0).
 std::unique_ptr<Step> Rep3::toBoolNumbers(std::span<const uint64_t> x, size_t n, bool minusOne,
                                           std::vector<Words> &numbers) {
-  const size_t L = 64 * hm::wordsFor(n);
+  const size_t L = 64 * protocols::wordsFor(n);
   numbers.clear();
   numbers.emplace_back(2 * L); // u
   numbers.emplace_back(2 * L); // v
@@ -282,14 +282,14 @@ std::unique_ptr<Step> Rep3::toBoolNumbers(std::span<const uint64_t> x, size_t n,
     for (size_t i = 0; i < n; ++i)
       u[i] = x[i] + x[n + i];
     plain = Words::uninit(L);
-    hm::sliceBits(u.data(), n, plain.data());
+    protocols::sliceBits(u.data(), n, plain.data());
   }
   if (self() != 1) {
     Words v = Words::uninit(n);
     const uint64_t *x0 = x.data() + (self() == 0 ? 0 : n);
     for (size_t i = 0; i < n; ++i)
       v[i] = x0[i] - (minusOne ? 1 : 0);
-    hm::sliceBits(v.data(), n, numbers[1].data() + (self() == 0 ? 0 : L));
+    protocols::sliceBits(v.data(), n, numbers[1].data() + (self() == 0 ? 0 : L));
   }
   auto step = std::make_unique<InputStep>(*this, 1, plain.span(), numbers[0].span(), L, true);
   return step;

@@ -1,5 +1,5 @@
 //===- tasks.cpp - rep3 truncation and daBits ------------------------------===//
-#include "vm/protocols/hm/bits.h"
+#include "vm/protocols/common/bits.h"
 #include "vm/protocols/rep3/rep3.h"
 
 #include <string>
@@ -126,7 +126,7 @@ class DaBitTask final : public Task {
 public:
   DaBitTask(Rep3 &p, size_t n, Words &arith, Words &bits)
       : p_(p), n_(n), arith_(arith), bits_(bits) {
-    const size_t W = hm::wordsFor(n);
+    const size_t W = protocols::wordsFor(n);
     bits_ = Words(2 * W);
     p.draw(W, bits_.data(), bits_.data() + W);
     // Slot k's bits arithmetic: the holders of slot k are k (first plane)

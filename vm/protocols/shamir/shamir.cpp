@@ -2,7 +2,7 @@
 #include "vm/protocols/shamir/shamir.h"
 
 #include "vm/core/errors.h"
-#include "vm/protocols/hm/bits.h"
+#include "vm/protocols/common/bits.h"
 
 #include <algorithm>
 #include <cstring>
@@ -234,7 +234,7 @@ std::unique_ptr<hm::Step> Shamir::input(uint32_t owner, std::span<const uint64_t
 // shares, each known to one party); each of them shares the bits of its part.
 std::unique_ptr<hm::Step> Shamir::toBoolNumbers(std::span<const uint64_t> x, size_t n,
                                                 bool minusOne, std::vector<Words> &numbers) {
-  const size_t L = 64 * hm::wordsFor(n);
+  const size_t L = 64 * protocols::wordsFor(n);
   numbers.clear();
   for (uint32_t j = 0; j <= P_.t; ++j)
     numbers.emplace_back(size_t(P_.d()) * L);
@@ -247,7 +247,7 @@ std::unique_ptr<hm::Step> Shamir::toBoolNumbers(std::span<const uint64_t> x, siz
       for (size_t i = 0; i < n; ++i)
         y[i] -= 1;
     plain = Words::uninit(L);
-    hm::sliceBits(y.data(), n, plain.data());
+    protocols::sliceBits(y.data(), n, plain.data());
   }
   auto g = std::make_unique<StepGroup>();
   for (uint32_t j = 0; j <= P_.t; ++j)
@@ -256,7 +256,7 @@ std::unique_ptr<hm::Step> Shamir::toBoolNumbers(std::span<const uint64_t> x, siz
 }
 
 std::unique_ptr<hm::Task> Shamir::daBits(size_t n, Words &arith, Words &bits) {
-  const size_t R = hm::wordsFor(n), d = P_.d();
+  const size_t R = protocols::wordsFor(n), d = P_.d();
   Words a = Words::uninit(d * 64 * R);
   bits = Words(d * R);
   mat_->take(Kind::DaBit64, R, a.span(), bits.span());
