@@ -23,7 +23,7 @@ TEST_CASE("startTogether returns only once every party has reached it") {
     ch.push_back(m->channel(kOnlineChannel));
   std::atomic<bool> lateArrived{false};
   std::vector<std::string> failures(3);
-  std::vector<bool> sawLate(3, false);
+  std::vector<char> sawLate(3, 0); // not vector<bool>: each thread writes its own element
   std::vector<std::thread> threads;
   for (uint32_t i = 0; i < 3; ++i)
     threads.emplace_back([&, i] {

@@ -63,7 +63,7 @@ TEST_CASE("output.s to a subset: recipients learn the value, the others nothing"
   auto xs = shareOut(x, n, rng);
   const std::vector<uint64_t> untouched(x.size(), 0xdeadbeef);
   std::vector<std::vector<uint64_t>> outs(n, untouched);
-  std::vector<bool> receives(n);
+  std::vector<char> receives(n); // not vector<bool>: each party's thread writes its own element
   std::vector<uint64_t> recvBytes(n), sentBytes(n);
   runSemi2k(n, [&](uint32_t p, semi2k::Semi2k &proto) {
     auto op = makeOp(bc::Op::OutputS, xs[p], {}, outs[p]);
@@ -73,7 +73,7 @@ TEST_CASE("output.s to a subset: recipients learn the value, the others nothing"
     recvBytes[p] = proto.stats().bytesReceived;
     sentBytes[p] = proto.stats().bytesSent;
   });
-  CHECK(receives == std::vector<bool>{true, false, true});
+  CHECK(receives == std::vector<char>{1, 0, 1});
   CHECK(outs[0] == x);
   CHECK(outs[2] == x);
   CHECK(outs[1] == untouched);
