@@ -4,7 +4,9 @@
 // party's thread draws its operand shares (untimed), all start together,
 // and the wall clock stops when the last one is done; beside it, the CPU
 // time of the party's own thread (the transport's I/O threads and the other
-// parties excluded), which a loaded machine inflates less.
+// parties excluded), which a loaded machine inflates less, and the CPU time
+// of the whole process (all parties, their transports and background
+// threads), which bounds the wall clock from below on a machine of few cores.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -51,20 +53,31 @@ inline vm::InteractiveOp op(bc::Op k, std::span<const uint64_t> x, std::span<con
   return o;
 }
 
+/// CPU seconds of the whole process: every party's threads, the transport's
+/// I/O threads and any background thread.
+inline double processCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
 struct Timing {
-  double wall = 0; // from the common start until every party is done
-  double cpu = 0;  // this party's thread
+  double wall = 0;    // from the common start until every party is done
+  double cpu = 0;     // this party's thread
+  double process = 0; // the process between the two barriers (all parties' threads)
 };
 
 /// Runs `body` on this party between two barriers all parties pass.
 template <class Body> Timing timeParties(std::barrier<> &sync, Body &&body) {
   sync.arrive_and_wait();
   const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = threadCpu();
+  const double p0 = processCpu(), c0 = threadCpu();
   body();
   const double c1 = threadCpu();
   sync.arrive_and_wait();
-  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), c1 - c0};
+  const double p1 = processCpu();
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), c1 - c0,
+          p1 - p0};
 }
 
 } // namespace smpc::bench

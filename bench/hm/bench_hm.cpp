@@ -163,7 +163,8 @@ void benchProtocol(const std::string &protocol, uint32_t n, const std::string &t
     if (!only.empty() && sc.name != only) continue;
     std::barrier sync(n);
     double online = 0, total = 0, material = 0;
-    double cpu = 0; // the online CPU time of the busiest party's thread
+    double cpu = 0;     // the online CPU time of the busiest party's thread
+    double process = 0; // the whole process's CPU time during `online`
     vm::ProtocolStats st;
     std::mutex mu;
     uint64_t busiest = 0; // bytes sent by the party that sent most
@@ -202,6 +203,7 @@ void benchProtocol(const std::string &protocol, uint32_t n, const std::string &t
         if (i == 0) {
           out = tm.wall;
           if (keep) {
+            process = tm.process;
             st = proto->stats();
             st.rounds -= before.rounds, st.bytesSent -= before.bytesSent;
           }
@@ -215,6 +217,7 @@ void benchProtocol(const std::string &protocol, uint32_t n, const std::string &t
         protocol + "." + transport + ".n" + std::to_string(n) + "." + sc.name + ".";
     line(p + "online_time", online, "s");
     line(p + "online_cpu", cpu, "s");
+    line(p + "online_process_cpu", process, "s");
     if (protocol == "shamir") {
       line(p + "total_time", total, "s");
       line(p + "material_time", material, "s");

@@ -3,6 +3,7 @@
 // never leak into a later result.
 #include "tests/hm/harness.h"
 #include "vm/protocols/common/word_cache.h"
+#include "vm/protocols/shamir/material.h"
 
 #include <random>
 
@@ -120,6 +121,86 @@ TEST_CASE("repeated large shamir products reuse buffers and stay exact") {
         off += !(grAdd(grMul(e, at(0, k), l0), grMul(e, at(1, k), l1)) == at(j, k));
       CHECK(off == 0);
     }
+  }
+}
+
+// Products read their double sharings where the pool keeps them
+// (shamir::Doubles): in pieces across the pool's batches, the first starting
+// in the middle of one. Whatever the piece, [r]_t must lie on a polynomial of
+// degree t and the words of [r]_2t (parties 0..2t) must add up to the same r.
+TEST_CASE("double sharings read in place lie on their polynomials") {
+  for (uint32_t parties : {3u, 5u}) {
+    INFO("shamir with " << parties << " parties");
+    const shamir::Params P = shamir::Params::make(parties);
+    const uint32_t d = P.d(), t = P.t;
+    std::vector<std::vector<crypto::Seed>> seeds(parties, std::vector<crypto::Seed>(parties));
+    for (uint32_t i = 0; i < parties; ++i)
+      for (uint32_t j = i + 1; j < parties; ++j)
+        seeds[i][j] = seeds[j][i] = crypto::seed_keygen();
+    shamir::MaterialConfig cfg;
+    cfg.capacity[size_t(shamir::Kind::ArithDouble)] = 4096; // batches of 1024
+    const size_t skip = 700, n = 2500;                      // a copy first, then two pieces of n
+    LocalNetwork bg(parties);
+    std::vector<std::vector<uint64_t>> rt(parties), w(parties);
+    std::vector<size_t> pieces(parties);
+    runParallel(parties, [&](uint32_t i) {
+      shamir::Material m(bg.channel(i), P, seeds[i], cfg);
+      std::vector<uint64_t> a(size_t(d) * skip), b(skip);
+      m.take(shamir::Kind::ArithDouble, skip, a, b);
+      for (int round = 0; round < 2; ++round) {
+        shamir::Doubles r = m.takeDoubles(shamir::Kind::ArithDouble, n);
+        REQUIRE(r.size() == n);
+        pieces[i] += r.pieces().size();
+        for (size_t k = 0; k < n; ++k)
+          r.forRange(k, k + 1, [&](const shamir::Doubles::Piece &pc, size_t lo, size_t) {
+            for (uint32_t p = 0; p < d; ++p)
+              rt[i].push_back(*pc.plane(p, lo));
+            w[i].push_back(*pc.plane(d, lo));
+          });
+      }
+    });
+    for (uint32_t i = 0; i < parties; ++i) {
+      REQUIRE(rt[i].size() == 2 * n * d);
+      CHECK(pieces[i] >= 6); // 2500 records from batches of 1024, twice
+    }
+    const shamir::Ext &e = P.ext;
+    auto share = [&](uint32_t party, size_t k) {
+      shamir::Gr g{};
+      for (uint32_t p = 0; p < d; ++p)
+        g.c[p] = rt[party][k * d + p];
+      return g;
+    };
+    // The share of party j from those of parties 0..t (Lagrange at alpha_j).
+    auto interpolate = [&](size_t k, uint32_t j) {
+      shamir::Gr sum{};
+      for (uint32_t a = 0; a <= t; ++a) {
+        shamir::Gr l = shamir::grPoint(1);
+        for (uint32_t b = 0; b <= t; ++b)
+          if (b != a)
+            l = grMul(
+                e, l,
+                grMul(e, grSub(P.alpha[j], P.alpha[b]), grInv(e, grSub(P.alpha[a], P.alpha[b]))));
+        sum = grAdd(sum, grMul(e, l, share(a, k)));
+      }
+      return sum;
+    };
+    size_t offCurve = 0, wrongR = 0, notConstant = 0;
+    for (size_t k = 0; k < 2 * n; ++k) {
+      for (uint32_t j = t + 1; j < parties; ++j)
+        offCurve += !(interpolate(k, j) == share(j, k));
+      shamir::Gr r{};
+      for (uint32_t j = 0; j <= t; ++j)
+        r = grAdd(r, grMul(e, P.lamQ[j], share(j, k)));
+      for (uint32_t p = 1; p < d; ++p)
+        notConstant += r.c[p] != 0;
+      uint64_t fromWords = 0;
+      for (uint32_t j = 0; j <= 2 * t; ++j)
+        fromWords += w[j][k];
+      wrongR += fromWords != r.c[0];
+    }
+    CHECK(offCurve == 0);
+    CHECK(notConstant == 0);
+    CHECK(wrongR == 0);
   }
 }
 

@@ -14,10 +14,6 @@ namespace {
 
 constexpr size_t kMaxBatch = size_t(1) << 15; // records per generation step
 
-void wipe(protocols::WordVector &v) {
-  if (!v.empty()) sodium_memzero(v.data(), v.size() * sizeof(uint64_t));
-}
-
 } // namespace
 
 /// The generators: every party runs the same calls in the same order.
@@ -47,7 +43,7 @@ public:
   /// Adds to `g` the dealing of fresh double sharings of n random values
   /// (words: n ring constants, or n words of 64 bits); rt and r2t receive
   /// the sums over the dealers once the round has run.
-  template <class Alg> struct Doubles {
+  template <class Alg> struct Dealt {
     std::vector<Words> t, t2, secret;
     Words rt, r2t;
     void sum(const Params &P, size_t n) {
@@ -61,7 +57,7 @@ public:
     }
   };
   template <class Alg>
-  void dealDoubles(StepGroup &g, Doubles<Alg> &out, const std::vector<uint32_t> &ds, size_t n) {
+  void dealDoubles(StepGroup &g, Dealt<Alg> &out, const std::vector<uint32_t> &ds, size_t n) {
     const size_t dn = size_t(P_.d()) * n;
     for (uint32_t j : ds) {
       Words secret(n);
@@ -74,22 +70,20 @@ public:
     }
   }
 
-  template <class Alg> void doubles(size_t n, protocols::WordVector &records, uint64_t b) {
+  /// n double sharings as a batch: [r]_t (d planes of n), then the one word
+  /// of [r]_2t a product needs from this party (zero past 2t).
+  template <class Alg> protocols::Words doubles(size_t n, uint64_t b) {
     StepGroup g;
-    Doubles<Alg> dd;
+    Dealt<Alg> dd;
     dealDoubles(g, dd, dealers(b), n);
     round(g);
     dd.sum(P_, n);
-    const uint32_t d = P_.d();
-    // [r]_t and the one word of [r]_2t a product needs from this party.
+    const size_t dn = size_t(P_.d()) * n;
     const Words w = reduceWords<Alg>(c_, dd.r2t.data(), n);
-    records.resize((d + 1) * n);
-    for (size_t i = 0; i < n; ++i) {
-      uint64_t *rec = records.data() + i * (d + 1);
-      for (uint32_t p = 0; p < d; ++p)
-        rec[p] = dd.rt[p * n + i];
-      rec[d] = w.size() ? w[i] : 0;
-    }
+    protocols::Words out(dn + n);
+    std::copy(dd.rt.data(), dd.rt.data() + dn, out.data());
+    if (w.size()) std::copy(w.data(), w.data() + n, out.data() + dn);
+    return out;
   }
 
   /// n random bits (ring constants 0/1, degree t) as d planes; with `bits`
@@ -119,7 +113,7 @@ public:
       sliced.push_back(std::move(sb));
     }
     // Double sharings for the t products of the XOR chain, in the same round.
-    Doubles<ArithAlg> dd;
+    Dealt<ArithAlg> dd;
     dealDoubles(g, dd, ds, n * P_.t);
     round(g);
     dd.sum(P_, n * P_.t);
@@ -134,8 +128,8 @@ public:
         for (size_t i = 0; i < n; ++i)
           prod[p * n + i] -= dd.r2t[src + i];
       }
-      auto step = makeReduce<ArithAlg>(c_, reduceWords<ArithAlg>(c_, prod.data(), n), std::move(rt),
-                                       z.span(), n);
+      auto step = makeReduce<ArithAlg>(c_, reduceWords<ArithAlg>(c_, prod.data(), n),
+                                       Doubles::owned(std::move(rt), n), z.span(), n);
       round(*step);
       for (size_t i = 0; i < dn; ++i)
         acc[i] = acc[i] + shares[j][i] - 2 * z[i];
@@ -184,24 +178,31 @@ Material::~Material() {
   }
   cv_.notify_all();
   thread_.join();
+  // (Every Doubles taken is gone: they live within a round group.)
   for (auto &p : pool_)
-    wipe(p);
+    p.clear();
+  retired_.clear();
   for (auto &s : seeds_)
     sodium_memzero(s.data(), s.size());
 }
 
-size_t Material::recordWords(Kind kind) const {
-  const size_t d = P_.d();
+Material::Layout Material::layout(Kind kind) const {
+  const uint32_t d = P_.d();
   switch (kind) {
   case Kind::ArithDouble:
   case Kind::BoolDouble:
-    return d + 1;
+    return {d, 1, 1, 1};
   case Kind::RandBit:
-    return d;
+    return {d, 1, 0, 0};
   case Kind::DaBit64:
-    return 65 * d;
+    return {d, 64, d, 1};
   }
-  return d;
+  return {d, 1, 0, 0};
+}
+
+size_t Material::recordWords(Kind kind) const {
+  const Layout l = layout(kind);
+  return size_t(l.aPlanes) * l.aWidth + size_t(l.bPlanes) * l.bWidth;
 }
 
 void Material::run() {
@@ -221,6 +222,7 @@ void Material::run() {
 
 void Material::leaderLoop() {
   for (;;) {
+    tidy();
     Cmd cmd;
     {
       std::unique_lock lk(mu_);
@@ -239,6 +241,10 @@ void Material::leaderLoop() {
           }
         double best = 2;
         if (online_) return false;
+        if (!retired_.empty()) { // given back: freed first (tidy; idle for the others)
+          cmd = Cmd{};
+          return true;
+        }
         for (size_t k = 0; k < kKinds; ++k) {
           if (level(k) >= cfg_.capacity[k]) continue;
           const double fill = double(level(k)) / double(cfg_.capacity[k]);
@@ -261,6 +267,7 @@ void Material::leaderLoop() {
 
 void Material::followerLoop() {
   for (;;) {
+    tidy();
     const std::vector<uint8_t> m = ch_.recv(0);
     Cmd cmd;
     uint32_t count = 0;
@@ -271,6 +278,15 @@ void Material::followerLoop() {
 
     cmd = Cmd{m[0], Kind(m[1]), count};
     if (cmd.op == 2) return;
+    if (cmd.op == 1) {
+      // Party 0 may have left its round group while this party's still
+      // runs: join the generation when that ends (or when it waits for
+      // material), not in the middle of it.
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] {
+        return !online_ || std::any_of(waiting_.begin(), waiting_.end(), [](bool w) { return w; });
+      });
+    }
     // Keep following until party 0 says stop, even while being destroyed:
     // leaving early would strand a generation party 0 has started.
     execute(cmd);
@@ -280,62 +296,68 @@ void Material::followerLoop() {
 void Material::execute(const Cmd &cmd) {
   if (cmd.op != 1) return;
   Generator *gen = gen_.get();
-  protocols::WordVector rec;
+  auto batch = std::make_shared<Batch>();
   const size_t n = cmd.count, d = P_.d();
   const uint64_t b = batch_++;
+  batch->records = n;
   switch (cmd.kind) {
   case Kind::ArithDouble:
-    gen->doubles<ArithAlg>(n, rec, b);
+    batch->words = gen->doubles<ArithAlg>(n, b);
     break;
   case Kind::BoolDouble:
-    gen->doubles<BoolAlg>(n, rec, b);
+    batch->words = gen->doubles<BoolAlg>(n, b);
     break;
   case Kind::RandBit: {
     Words a;
     gen->randomBits(n, a, nullptr, b);
-    rec.resize(d * n);
-    for (size_t i = 0; i < n; ++i)
-      for (size_t p = 0; p < d; ++p)
-        rec[i * d + p] = a[p * n + i];
+    batch->words = std::move(a);
     break;
   }
   case Kind::DaBit64: {
     Words a, bits;
     gen->randomBits(64 * n, a, &bits, b);
-    rec.resize(65 * d * n);
-    for (size_t r = 0; r < n; ++r) {
-      uint64_t *o = rec.data() + r * 65 * d;
-      for (size_t p = 0; p < d; ++p) {
-        std::copy(a.data() + p * 64 * n + 64 * r, a.data() + p * 64 * n + 64 * r + 64, o + p * 64);
-        o[64 * d + p] = bits[p * n + r];
-      }
-    }
+    batch->words = protocols::Words::uninit(65 * d * n);
+    std::copy(a.data(), a.data() + 64 * d * n, batch->words.data());
+    std::copy(bits.data(), bits.data() + d * n, batch->words.data() + 64 * d * n);
     break;
   }
   }
-  push(cmd.kind, rec);
+  push(cmd.kind, std::move(batch));
 }
 
-void Material::push(Kind kind, protocols::WordVector &records) {
+void Material::push(Kind kind, std::shared_ptr<Batch> batch) {
   {
     std::lock_guard lk(mu_);
-    auto &p = pool_[size_t(kind)];
-    size_t &h = head_[size_t(kind)];
-    // What the online phase took is wiped here, in this thread, rather than
-    // by take() on the online path.
-    if (h > wiped_[size_t(kind)])
-      sodium_memzero(p.data() + wiped_[size_t(kind)],
-                     (h - wiped_[size_t(kind)]) * sizeof(uint64_t));
-    wiped_[size_t(kind)] = h;
-    if (h > 0 && h * 2 >= p.size()) { // drop the consumed (now wiped) front
-      p.erase(p.begin(), p.begin() + ptrdiff_t(h));
-      h = 0;
-      wiped_[size_t(kind)] = 0;
-    }
-    p.insert(p.end(), records.begin(), records.end());
+    level_[size_t(kind)] += batch->records;
+    pool_[size_t(kind)].push_back(std::move(batch));
   }
-  wipe(records);
   cv_.notify_all();
+}
+
+void Material::tidy() {
+  std::vector<std::shared_ptr<Batch>> drop;
+  {
+    std::lock_guard lk(mu_);
+    drop.swap(retired_);
+  }
+  drop.clear(); // the last holder frees a batch: Words wipes it
+  std::lock_guard lk(mu_);
+  for (size_t k = 0; k < kKinds; ++k) {
+    if (pool_[k].empty()) continue;
+    Batch &f = *pool_[k].front();
+    // Taken records of a batch nobody else reads now: wiped here, rather
+    // than by take() on the online path. (Holders are made and given back
+    // under mu_, so the count is exact.)
+    if (f.used == f.wiped || pool_[k].front().use_count() != 1) continue;
+    const Layout l = layout(Kind(k));
+    uint64_t *w = f.words.data();
+    for (uint32_t p = 0; p < l.aPlanes + l.bPlanes; ++p) {
+      const size_t width = p < l.aPlanes ? l.aWidth : l.bWidth;
+      sodium_memzero(w + width * f.wiped, width * (f.used - f.wiped) * sizeof(uint64_t));
+      w += width * f.records;
+    }
+    f.wiped = f.used;
+  }
 }
 
 void Material::setOnline(bool online) {
@@ -346,10 +368,6 @@ void Material::setOnline(bool online) {
   if (!online) cv_.notify_all();
 }
 
-size_t Material::level(size_t k) const {
-  return (pool_[k].size() - head_[k]) / recordWords(Kind(k));
-}
-
 void Material::waitForLevel(Kind kind, size_t records) {
   std::unique_lock lk(mu_);
   const size_t k = size_t(kind), want = std::min(records, cfg_.capacity[k]);
@@ -357,48 +375,127 @@ void Material::waitForLevel(Kind kind, size_t records) {
   if (failed_) throw vm::ProtocolError("shamir: making preprocessing material failed: " + error_);
 }
 
+void Material::awaitRecords(std::unique_lock<std::mutex> &lk, size_t k) {
+  if (level(k) == 0 && !failed_) {
+    waiting_[k] = true;
+    cv_.notify_all();
+    cv_.wait(lk, [&] { return level(k) > 0 || failed_; });
+    waiting_[k] = false;
+  }
+  if (failed_) throw vm::ProtocolError("shamir: making preprocessing material failed: " + error_);
+}
+
+void Material::dropUsedFront(size_t k) {
+  if (pool_[k].front()->used < pool_[k].front()->records) return;
+  retired_.push_back(std::move(pool_[k].front())); // freed by this object's thread
+  pool_[k].pop_front();
+}
+
 void Material::take(Kind kind, size_t n, std::span<uint64_t> a, std::span<uint64_t> b) {
-  const size_t k = size_t(kind), rw = recordWords(kind), d = P_.d();
+  const size_t k = size_t(kind);
+  const Layout l = layout(kind);
   size_t done = 0;
   while (done < n) {
     std::unique_lock lk(mu_);
-    auto avail = [&] { return (pool_[k].size() - head_[k]) / rw; };
-    if (avail() == 0 && !failed_) {
-      waiting_[k] = true;
-      cv_.notify_all();
-      cv_.wait(lk, [&] { return avail() > 0 || failed_; });
-      waiting_[k] = false;
+    awaitRecords(lk, k);
+    while (done < n && !pool_[k].empty()) {
+      Batch &f = *pool_[k].front();
+      const size_t cnt = std::min(f.records - f.used, n - done), m = f.records;
+      const uint64_t *src = f.words.data();
+      for (uint32_t p = 0; p < l.aPlanes; ++p, src += size_t(l.aWidth) * m)
+        std::copy(src + l.aWidth * f.used, src + l.aWidth * (f.used + cnt),
+                  a.data() + l.aWidth * (p * n + done));
+      for (uint32_t p = 0; p < l.bPlanes && !b.empty(); ++p, src += size_t(l.bWidth) * m)
+        std::copy(src + l.bWidth * f.used, src + l.bWidth * (f.used + cnt),
+                  b.data() + l.bWidth * (p * n + done));
+      f.used += cnt; // wiped by the background thread (tidy) or at the end
+      level_[k] -= cnt;
+      done += cnt;
+      dropUsedFront(k);
     }
-    if (failed_) throw vm::ProtocolError("shamir: making preprocessing material failed: " + error_);
-    const size_t cnt = std::min(avail(), n - done);
-    uint64_t *src = pool_[k].data() + head_[k];
-    for (size_t r = 0; r < cnt; ++r) {
-      const uint64_t *rec = src + r * rw;
-      const size_t i = done + r;
-      switch (kind) {
-      case Kind::ArithDouble:
-      case Kind::BoolDouble:
-        for (size_t p = 0; p < d; ++p)
-          a[p * n + i] = rec[p];
-        if (!b.empty()) b[i] = rec[d];
-        break;
-      case Kind::RandBit:
-        for (size_t p = 0; p < d; ++p)
-          a[p * n + i] = rec[p];
-        break;
-      case Kind::DaBit64:
-        for (size_t p = 0; p < d; ++p) {
-          std::copy(rec + p * 64, rec + p * 64 + 64, a.data() + p * 64 * n + 64 * i);
-          b[p * n + i] = rec[64 * d + p];
-        }
-        break;
-      }
-    }
-    head_[k] += cnt * rw; // wiped by the background thread (push) or at the end
-    done += cnt;
     lk.unlock();
     cv_.notify_all(); // the leader may have room to make more now
   }
+}
+
+Doubles Material::takeDoubles(Kind kind, size_t n) {
+  const size_t k = size_t(kind);
+  Doubles out;
+  out.home_ = this;
+  out.n_ = n;
+  size_t done = 0;
+  while (done < n) {
+    std::unique_lock lk(mu_);
+    awaitRecords(lk, k);
+    while (done < n && !pool_[k].empty()) {
+      std::shared_ptr<Batch> &f = pool_[k].front();
+      const size_t cnt = std::min(f->records - f->used, n - done);
+      out.pieces_.push_back({f->words.data() + f->used, f->records, done, cnt});
+      out.held_.push_back(f);
+      f->used += cnt;
+      level_[k] -= cnt;
+      done += cnt;
+      dropUsedFront(k);
+    }
+    lk.unlock();
+    cv_.notify_all();
+  }
+  return out;
+}
+
+void Material::giveBack(std::vector<std::shared_ptr<Batch>> &batches) {
+  {
+    std::lock_guard lk(mu_);
+    for (auto &b : batches)
+      retired_.push_back(std::move(b));
+  }
+  batches.clear();
+  cv_.notify_all();
+}
+
+Doubles Doubles::owned(protocols::Words planes, size_t n) {
+  Doubles d;
+  d.n_ = n;
+  d.owned_ = std::move(planes);
+  d.pieces_.push_back({d.owned_.data(), n, 0, n});
+  return d;
+}
+
+void Doubles::release() {
+  if (home_ && !held_.empty()) home_->giveBack(held_);
+  held_.clear();
+  pieces_.clear();
+  home_ = nullptr;
+  n_ = 0;
+}
+
+Doubles::~Doubles() {
+  release();
+}
+
+Doubles::Doubles(Doubles &&o) noexcept
+    : pieces_(std::move(o.pieces_)), n_(o.n_), owned_(std::move(o.owned_)), home_(o.home_),
+      held_(std::move(o.held_)) {
+  o.pieces_.clear();
+  o.held_.clear();
+  o.home_ = nullptr;
+  o.n_ = 0;
+}
+
+Doubles &Doubles::operator=(Doubles &&o) noexcept {
+  if (this != &o) {
+    release();
+    pieces_ = std::move(o.pieces_);
+    n_ = o.n_;
+    owned_ = std::move(o.owned_);
+    home_ = o.home_;
+    held_ = std::move(o.held_);
+    o.pieces_.clear();
+    o.held_.clear();
+    o.home_ = nullptr;
+    o.n_ = 0;
+  }
+  return *this;
 }
 
 } // namespace smpc::shamir

@@ -179,40 +179,48 @@ void Shamir::xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) {
     b[i] ^= c[i];
 }
 
-// A product: [r]_t and this party's word of r2t from the pool, then the
-// product and this party's contribution (coef0(lamO[self] (x y - r2t)))
-// in one pass; parties past 2t only take [r]_t.
+// A product: the double sharings read in the pool ([r]_t and this party's
+// word of r2t), then the product and this party's contribution
+// (coef0(lamO[self] (x y - r2t))) in one pass; parties past 2t only use [r]_t.
 std::unique_ptr<hm::Step> Shamir::mul(std::span<const uint64_t> x, std::span<const uint64_t> y,
                                       std::span<uint64_t> z, size_t n) {
-  Words rt = cache_.get(size_t(P_.d()) * n), mine = contributes() ? cache_.get(n) : Words();
-  mat_->take(Kind::ArithDouble, n, rt.span(), mine.span());
-  if (contributes()) productWords<ArithAlg>(ctx_, x.data(), y.data(), mine.data(), n);
-  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(rt), z, n);
+  Doubles r = mat_->takeDoubles(Kind::ArithDouble, n);
+  Words mine = contributes() ? cache_.get(n) : Words();
+  if (contributes())
+    for (const Doubles::Piece &pc : r.pieces())
+      productWords<ArithAlg>(ctx_, x.data() + pc.begin, y.data() + pc.begin, n,
+                             pc.plane(P_.d(), pc.begin), mine.data() + pc.begin, pc.count);
+  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(r), z, n);
 }
 
 std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<const uint64_t> y,
                                          std::span<uint64_t> z, uint32_t m, uint32_t k,
                                          uint32_t n) {
   const size_t mn = size_t(m) * n, dn = size_t(P_.d()) * mn;
-  Words rt = cache_.get(dn), w = contributes() ? Words::uninit(mn) : Words();
-  mat_->take(Kind::ArithDouble, mn, rt.span(), w.span());
+  Doubles r = mat_->takeDoubles(Kind::ArithDouble, mn);
   Words mine;
   if (contributes()) {
     Words prod = Words::uninit(dn);
     grMatMul(P_.ext, x.data(), y.data(), prod.data(), m, k, n);
     mine = reduceWords<ArithAlg>(ctx_, prod.data(), mn);
-    for (size_t i = 0; i < mn; ++i)
-      mine[i] -= w[i];
+    for (const Doubles::Piece &pc : r.pieces()) {
+      const uint64_t *w = pc.plane(P_.d(), pc.begin);
+      for (size_t i = 0; i < pc.count; ++i)
+        mine[pc.begin + i] -= w[i];
+    }
   }
-  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(rt), z, mn);
+  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(r), z, mn);
 }
 
 std::unique_ptr<hm::Step> Shamir::band(std::span<const uint64_t> a, std::span<const uint64_t> b,
                                        std::span<uint64_t> c, size_t nw) {
-  Words rt = cache_.get(size_t(P_.d()) * nw), mine = contributes() ? cache_.get(nw) : Words();
-  mat_->take(Kind::BoolDouble, nw, rt.span(), mine.span());
-  if (contributes()) productWords<BoolAlg>(ctx_, a.data(), b.data(), mine.data(), nw);
-  return makeReduce<BoolAlg>(ctx_, std::move(mine), std::move(rt), c, nw);
+  Doubles r = mat_->takeDoubles(Kind::BoolDouble, nw);
+  Words mine = contributes() ? cache_.get(nw) : Words();
+  if (contributes())
+    for (const Doubles::Piece &pc : r.pieces())
+      productWords<BoolAlg>(ctx_, a.data() + pc.begin, b.data() + pc.begin, nw,
+                            pc.plane(P_.d(), pc.begin), mine.data() + pc.begin, pc.count);
+  return makeReduce<BoolAlg>(ctx_, std::move(mine), std::move(r), c, nw);
 }
 
 std::unique_ptr<hm::Step> Shamir::open(std::span<const uint64_t> x, std::span<uint64_t> out,

@@ -113,13 +113,12 @@ private:
 
 template <class Alg> class ReduceStep final : public Step {
 public:
-  ReduceStep(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n)
+  ReduceStep(Ctx &c, Words mine, Doubles rt, std::span<uint64_t> z, size_t n)
       : c_(c), mine_(std::move(mine)), rt_(std::move(rt)), z_(z), n_(n),
         skip_(Alg::kSkipT ? c.P.t : 0) {}
   ~ReduceStep() override {
     if (!c_.cache) return;
     c_.cache->put(std::move(mine_));
-    c_.cache->put(std::move(rt_));
   }
   void send(Exchange &ex) override {
     if (mine_.size() == 0) return; // not one of the parties 0..2t
@@ -162,18 +161,24 @@ public:
     for (uint32_t ch = 0; ch < N; ++ch) {
       const size_t b = bc::shamirChunkBegin(n_, N, ch), m = bc::shamirChunkBegin(n_, N, ch + 1) - b;
       if (bc::shamirChunkSkips(N, skip_, ch, c_.self)) { // [r]_t + e g_c with g_c(alpha_self) = 0
-        for (uint32_t p = 0; p < d; ++p)
-          std::copy(rt_.data() + p * n_ + b, rt_.data() + p * n_ + b + m, z_.data() + p * n_ + b);
+        rt_.forRange(b, b + m, [&](const Doubles::Piece &pc, size_t lo, size_t hi) {
+          for (uint32_t p = 0; p < d; ++p)
+            std::copy(pc.plane(p, lo), pc.plane(p, lo) + (hi - lo), z_.data() + p * n_ + lo);
+        });
         continue;
       }
       static const Gr kOne = grPoint(1);
-      Alg::addScaled(skip_ ? c_.chunkG[ch] : kOne, e + b, rt_.data() + b, z_.data() + b, d, n_, m);
+      const Gr &g = skip_ ? c_.chunkG[ch] : kOne;
+      rt_.forRange(b, b + m, [&](const Doubles::Piece &pc, size_t lo, size_t hi) {
+        Alg::addScaled(g, e + lo, pc.plane(0, lo), pc.stride, z_.data() + lo, n_, d, hi - lo);
+      });
     }
   }
 
 private:
   Ctx &c_;
-  Words mine_, rt_;
+  Words mine_;
+  Doubles rt_;
   std::span<uint64_t> z_;
   size_t n_;
   uint32_t skip_;
@@ -237,7 +242,7 @@ std::unique_ptr<Step> makeOpen(Ctx &c, bool degree2t, std::span<const uint64_t> 
 }
 
 template <class Alg>
-std::unique_ptr<Step> makeReduce(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n) {
+std::unique_ptr<Step> makeReduce(Ctx &c, Words mine, Doubles rt, std::span<uint64_t> z, size_t n) {
   return std::make_unique<ReduceStep<Alg>>(c, std::move(mine), std::move(rt), z, n);
 }
 
@@ -249,7 +254,8 @@ template <class Alg> Words reduceWords(const Ctx &c, const uint64_t *s, size_t n
 }
 
 template <class Alg>
-void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *out, size_t n) {
+void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, size_t stride,
+                  const uint64_t *w, uint64_t *out, size_t n) {
   // coef0(lam x y) = sum over a, b of row[a+b] x_a y_b: the product is never
   // reduced mod F nor stored (cache-sized blocks of its coefficients).
   constexpr size_t kBlock = 256;
@@ -262,7 +268,7 @@ void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *
       std::fill(t[k], t[k] + m, 0);
     for (uint32_t a = 0; a < d; ++a)
       for (uint32_t b = 0; b < d; ++b) {
-        const uint64_t *xa = x + a * n + off, *yb = y + b * n + off;
+        const uint64_t *xa = x + a * stride + off, *yb = y + b * stride + off;
         uint64_t *tk = t[a + b];
         if constexpr (Alg::kBool)
           for (size_t i = 0; i < m; ++i)
@@ -272,6 +278,7 @@ void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *
             tk[i] += xa[i] * yb[i];
       }
     uint64_t *o = out + off;
+    if constexpr (Alg::kBool) std::copy(w + off, w + off + m, o);
     for (uint32_t k = 0; k + 1 < 2 * d; ++k) {
       const uint64_t r = row[k];
       if constexpr (Alg::kBool) {
@@ -281,7 +288,7 @@ void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *
       } else {
         if (k == 0)
           for (size_t i = 0; i < m; ++i)
-            o[i] = r * t[0][i] - o[i];
+            o[i] = r * t[0][i] - w[off + i];
         else
           for (size_t i = 0; i < m; ++i)
             o[i] += r * t[k][i];
@@ -301,16 +308,16 @@ template std::unique_ptr<Step> makeOpen<ArithAlg>(Ctx &, bool, std::span<const u
 template std::unique_ptr<Step> makeOpen<BoolAlg>(Ctx &, bool, std::span<const uint64_t>,
                                                  std::span<uint64_t>, size_t,
                                                  const std::vector<bool> &);
-template std::unique_ptr<Step> makeReduce<ArithAlg>(Ctx &, Words, Words, std::span<uint64_t>,
+template std::unique_ptr<Step> makeReduce<ArithAlg>(Ctx &, Words, Doubles, std::span<uint64_t>,
                                                     size_t);
-template std::unique_ptr<Step> makeReduce<BoolAlg>(Ctx &, Words, Words, std::span<uint64_t>,
+template std::unique_ptr<Step> makeReduce<BoolAlg>(Ctx &, Words, Doubles, std::span<uint64_t>,
                                                    size_t);
 template Words reduceWords<ArithAlg>(const Ctx &, const uint64_t *, size_t);
 template Words reduceWords<BoolAlg>(const Ctx &, const uint64_t *, size_t);
-template void productWords<ArithAlg>(const Ctx &, const uint64_t *, const uint64_t *, uint64_t *,
-                                     size_t);
-template void productWords<BoolAlg>(const Ctx &, const uint64_t *, const uint64_t *, uint64_t *,
-                                    size_t);
+template void productWords<ArithAlg>(const Ctx &, const uint64_t *, const uint64_t *, size_t,
+                                     const uint64_t *, uint64_t *, size_t);
+template void productWords<BoolAlg>(const Ctx &, const uint64_t *, const uint64_t *, size_t,
+                                    const uint64_t *, uint64_t *, size_t);
 
 void grMatMul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, uint32_t m,
               uint32_t k, uint32_t n) {

@@ -24,6 +24,7 @@
 #include "vm/crypto/prg.h"
 #include "vm/protocols/common/word_cache.h"
 #include "vm/protocols/hm/hm.h"
+#include "vm/protocols/shamir/material.h"
 #include "vm/protocols/shamir/params.h"
 
 #include <memory>
@@ -82,13 +83,14 @@ struct ArithAlg {
   static void mul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, size_t n) {
     grMulVec(e, x, y, z, n);
   }
-  /// z := r + c * e for constants e (m of them; planes of z and r n apart).
-  static void addScaled(const Gr &c, const uint64_t *e, const uint64_t *r, uint64_t *z, uint32_t d,
-                        size_t n, size_t m) {
+  /// z := r + c * e for constants e (m of them; planes of r rs apart, of z
+  /// zs apart).
+  static void addScaled(const Gr &c, const uint64_t *e, const uint64_t *r, size_t rs, uint64_t *z,
+                        size_t zs, uint32_t d, size_t m) {
     for (uint32_t p = 0; p < d; ++p) {
       const uint64_t k = c.c[p];
       for (size_t i = 0; i < m; ++i)
-        z[p * n + i] = r[p * n + i] + k * e[i];
+        z[p * zs + i] = r[p * rs + i] + k * e[i];
     }
   }
   static constexpr bool kSkipT = true; // a reduction's chunks skip t parties
@@ -111,12 +113,12 @@ struct BoolAlg {
   static void mul(const Ext &e, const uint64_t *x, const uint64_t *y, uint64_t *z, size_t n) {
     gfMulVec(e, x, y, z, n);
   }
-  static void addScaled(const Gr &c, const uint64_t *e, const uint64_t *r, uint64_t *z, uint32_t d,
-                        size_t n, size_t m) {
+  static void addScaled(const Gr &c, const uint64_t *e, const uint64_t *r, size_t rs, uint64_t *z,
+                        size_t zs, uint32_t d, size_t m) {
     for (uint32_t p = 0; p < d; ++p) {
       const uint64_t k = 0 - (c.c[p] & 1);
       for (size_t i = 0; i < m; ++i)
-        z[p * n + i] = r[p * n + i] ^ (k & e[i]);
+        z[p * zs + i] = r[p * rs + i] ^ (k & e[i]);
     }
   }
   static constexpr bool kSkipT = false; // opened to every party
@@ -139,16 +141,17 @@ std::unique_ptr<Step> makeOpen(Ctx &c, bool degree2t, std::span<const uint64_t> 
 /// 0..2t contribute (empty on the others).
 template <class Alg> Words reduceWords(const Ctx &c, const uint64_t *s, size_t n);
 
-/// out := coef0(lamO[self] * (x * y)) - out (x, y degree-t sharings, d
-/// planes of n; out holds the double sharing's word on entry): the product
-/// and the contribution in one pass. Parties 0..2t only.
+/// out := coef0(lamO[self] * (x * y)) - w for n elements (x, y degree-t
+/// sharings, d planes `stride` apart; w the double sharing's word of this
+/// party): the product and the contribution in one pass. Parties 0..2t only.
 template <class Alg>
-void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, uint64_t *out, size_t n);
+void productWords(const Ctx &c, const uint64_t *x, const uint64_t *y, size_t stride,
+                  const uint64_t *w, uint64_t *out, size_t n);
 
 /// z := degree-t sharing of the degree-2t sharing whose contributions
-/// (reduceWords of p - r2t) are `mine`, with [r]_t = rt; d planes of n.
+/// (reduceWords of p - r2t) are `mine`, with [r]_t from rt; d planes of n.
 template <class Alg>
-std::unique_ptr<Step> makeReduce(Ctx &c, Words mine, Words rt, std::span<uint64_t> z, size_t n);
+std::unique_ptr<Step> makeReduce(Ctx &c, Words mine, Doubles rt, std::span<uint64_t> z, size_t n);
 
 /// Several steps of one round as one.
 class StepGroup final : public Step {
