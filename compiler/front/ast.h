@@ -135,7 +135,7 @@ struct FnDecl {
   std::vector<FnParam> params;
   std::unique_ptr<TypeExpr> ret;
   Block body;
-  unsigned moduleIndex = 0;
+  bool imported = false; // declared in an imported module, not the main file
 };
 
 struct ParamDecl {

@@ -19,6 +19,13 @@ unsigned Diagnostics::addFile(const std::string &path, const std::string &conten
   return sm_.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
 }
 
+unsigned Diagnostics::addSharedFile(const std::string &path,
+                                    std::shared_ptr<const std::string> contents) {
+  auto buf = llvm::MemoryBuffer::getMemBuffer(*contents, path);
+  shared_.push_back(std::move(contents));
+  return sm_.AddNewSourceBuffer(std::move(buf), llvm::SMLoc());
+}
+
 const char *Diagnostics::bufferStart(unsigned id) const {
   return sm_.getMemoryBuffer(id)->getBufferStart();
 }

@@ -11,6 +11,7 @@
 
 #include "llvm/Support/SourceMgr.h"
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ public:
 
   /// Adds a file; returns its buffer id (1-based, SourceMgr convention).
   unsigned addFile(const std::string &path, const std::string &contents);
+  /// Adds a file without copying it; `contents` is kept alive as long as
+  /// this object (its text may be shared with other compilations).
+  unsigned addSharedFile(const std::string &path, std::shared_ptr<const std::string> contents);
   llvm::SourceMgr &sourceMgr() { return sm_; }
   const char *bufferStart(unsigned id) const;
   size_t bufferSize(unsigned id) const;
@@ -64,6 +68,7 @@ private:
   // order, but users read files top to bottom.
   std::vector<std::vector<Entry>> pending_;
 
+  std::vector<std::shared_ptr<const std::string>> shared_; // texts of addSharedFile, outlive sm_
   llvm::SourceMgr sm_;
   // Per buffer (id - 1): byte offsets where lines start, built on first use.
   mutable std::vector<std::vector<uint32_t>> lineStarts_;

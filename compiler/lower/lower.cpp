@@ -61,7 +61,7 @@ void Lowerer::run() {
   for (const auto &[name, f] : prog_.fns)
     checkGenerics(*f);
   auto it = prog_.fns.find("main");
-  if (it == prog_.fns.end() || it->second->moduleIndex != 0) {
+  if (it == prog_.fns.end() || it->second->imported) {
     unsigned id = prog_.modules[0]->bufferId;
     diags_.emit(SMLoc::getFromPointer(diags_.bufferStart(id)), diag::NoMain);
   } else if (const front::FnDecl &main = *it->second;
@@ -126,7 +126,7 @@ uint32_t Lowerer::instantiate(const front::FnDecl &f, const sema::ConstEnv &shap
 
   FnCtx ctx;
   ctx.decl = &f;
-  ctx.isMain = f.name == "main" && f.moduleIndex == 0;
+  ctx.isMain = f.name == "main" && !f.imported;
   ctx.consts = prog_.params;
   for (const auto &[k, v] : shapeVars)
     ctx.consts[k] = v;

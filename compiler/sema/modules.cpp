@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -40,9 +43,81 @@ static bool readFile(const fs::path &p, std::string &out) {
   return true;
 }
 
-static void addFns(front::Diagnostics &d, front::Module &m, unsigned index, SemaProgram &out) {
-  for (auto &f : m.fns) {
-    f->moduleIndex = index;
+namespace {
+
+/// Imported files parsed once per process. A node, a test suite or a fuzzer
+/// compiles many programs that import the same stdlib modules, and parsing
+/// those (tens of KB) cost more than the rest of the compilation. An entry
+/// is reused for the same path and the same text only, and only if parsing
+/// it reported nothing, so every compilation reports exactly what it would
+/// without the cache. Lowering reads the AST only (const), and one entry
+/// may serve several threads.
+class ImportCache {
+public:
+  struct Entry {
+    std::shared_ptr<const std::string> text; // the AST's locations point into it
+    std::shared_ptr<const front::Module> module;
+  };
+
+  std::optional<Entry> find(const std::string &path, const std::string &text) {
+    std::lock_guard lk(mu_);
+    auto it = entries_.find(path);
+    if (it == entries_.end() || *it->second.text != text) return std::nullopt;
+    return it->second;
+  }
+
+  void put(const std::string &path, Entry e) {
+    std::lock_guard lk(mu_);
+    if (auto it = entries_.find(path); it != entries_.end()) {
+      bytes_ -= it->second.text->size();
+      entries_.erase(it);
+    }
+    if (e.text->size() > kMaxBytes) return;
+    // Bounded, for a long-running process that imports ever new files:
+    // start over when full.
+    if (bytes_ + e.text->size() > kMaxBytes) {
+      entries_.clear();
+      bytes_ = 0;
+    }
+    bytes_ += e.text->size();
+    entries_.emplace(path, std::move(e));
+  }
+
+  static ImportCache &get() {
+    static auto *cache = new ImportCache; // never destroyed: compiles may run at exit
+    return *cache;
+  }
+
+private:
+  static constexpr size_t kMaxBytes = size_t(1) << 20; // of source text (the stdlib: ~50 KB)
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+  size_t bytes_ = 0;
+};
+
+/// Parses the imported file `path` with contents `text`, or takes it from
+/// the cache. Returns nullptr after reporting its syntax errors.
+std::shared_ptr<const front::Module> parseImport(front::Diagnostics &d, const std::string &path,
+                                                 std::string text) {
+  ImportCache &cache = ImportCache::get();
+  if (auto hit = cache.find(path, text)) {
+    d.addSharedFile(path, hit->text);
+    return hit->module;
+  }
+  auto shared = std::make_shared<const std::string>(std::move(text));
+  const unsigned errors = d.errorCount(), warnings = d.warningCount();
+  std::shared_ptr<front::Module> m = front::parseModule(d, d.addSharedFile(path, shared));
+  if (!m) return nullptr;
+  for (auto &f : m->fns)
+    f->imported = true;
+  if (d.errorCount() == errors && d.warningCount() == warnings) cache.put(path, {shared, m});
+  return m;
+}
+
+} // namespace
+
+static void addFns(front::Diagnostics &d, const front::Module &m, SemaProgram &out) {
+  for (const auto &f : m.fns) {
     if (isBuiltinName(f->name)) {
       d.emit(f->loc, front::diag::FunctionNamedLikeBuiltin, f->name);
       continue;
@@ -65,7 +140,7 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
   std::error_code ec;
   loaded.insert(fs::weakly_canonical(path, ec).string());
   out.modules.push_back(std::move(main));
-  addFns(d, *out.modules[0], 0, out);
+  addFns(d, *out.modules[0], out);
 
   // Breadth-first over imports; each file is loaded once, so import cycles
   // are harmless.
@@ -95,7 +170,7 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
       }
       std::string canon = fs::weakly_canonical(found, ec).string();
       if (!loaded.insert(canon).second) continue;
-      auto m = front::parseModule(d, d.addFile(found.string(), text));
+      auto m = parseImport(d, found.string(), std::move(text));
       if (!m) {
         ok = false;
         continue;
@@ -104,9 +179,8 @@ bool loadModules(front::Diagnostics &d, const std::string &path, const std::stri
         d.emit(p.loc, front::diag::ParamInImportedModule, p.name);
       for (const auto &in : m->inputs)
         d.emit(in.loc, front::diag::InputInImportedModule, in.name);
-      unsigned index = static_cast<unsigned>(out.modules.size());
       out.modules.push_back(std::move(m));
-      addFns(d, *out.modules.back(), index, out);
+      addFns(d, *out.modules.back(), out);
     }
   }
   // Duplicate or misnamed functions are reported but checking goes on;

@@ -13,9 +13,11 @@
 namespace smpc::sema {
 
 struct SemaProgram {
-  std::vector<std::unique_ptr<front::Module>> modules; // [0] is the main file
-  std::map<std::string, const front::FnDecl *> fns;    // every function, by name
-  ConstEnv params;                                     // bound parameter values
+  // [0] is the main file; imported modules may be shared with other
+  // compilations (parsed once per process), hence const.
+  std::vector<std::shared_ptr<const front::Module>> modules;
+  std::map<std::string, const front::FnDecl *> fns; // every function, by name
+  ConstEnv params;                                  // bound parameter values
 };
 
 /// Parses `path` and, transitively, every module it imports (searching the

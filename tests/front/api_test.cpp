@@ -3,7 +3,10 @@
 #include "compiler/front/diagnostics.h"
 
 #include <array>
+#include <cstdlib>
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace smpc;
@@ -134,6 +137,40 @@ TEST_CASE("a user error in an imported module points into that module") {
   CHECK(!compiler::check("i.smpc", src, {}, diags));
   CHECK(diags.str().find("i.smpc:2:21: error: 'sqrt' takes 1 argument but 2 were given") !=
         std::string::npos);
+}
+
+// Imported files are parsed once per process (compiler/sema/modules.cpp);
+// a compilation must report the same as with a fresh parse, and an edited
+// file must be parsed again.
+TEST_CASE("an imported module is reused while its text is unchanged, and reparsed after") {
+  std::string dir = (std::filesystem::temp_directory_path() / "smpc-import-XXXXXX").string();
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  auto write = [&](const char *text) { std::ofstream(dir + "/lib.smpc") << text; };
+  auto run = [&](const char *src, bool ok) {
+    std::ostringstream diags;
+    compiler::Options opts;
+    opts.importPaths = {dir};
+    CHECK(compiler::check("i.smpc", src, opts, diags) == ok);
+    return diags.str();
+  };
+  write("fn twice(x: int) -> int {\n  return 2 * x;\n}\n");
+  const char *clash = "import lib;\nfn twice(x: int) -> int { return x; }\n"
+                      "fn main() { output y = twice(1) to all; }\n";
+  // The error points into the imported file, also when it comes from the cache.
+  const std::string first = run(clash, false);
+  CHECK(first.find(dir + "/lib.smpc:1:4: error: function 'twice' is already defined") !=
+        std::string::npos);
+  CHECK(first.find("i.smpc:2:4: note: the first definition is here") != std::string::npos);
+  CHECK(run(clash, false) == first);
+  // Edited: a syntax error now, reported each time.
+  write("fn twice(x: int) -> int {\n  return 2 * x\n}\n");
+  const std::string broken = run("import lib;\nfn main() { output y = twice(1) to all; }\n", false);
+  CHECK(broken.find(dir + "/lib.smpc:3:1: error: expected ';'") != std::string::npos);
+  CHECK(run("import lib;\nfn main() { output y = twice(1) to all; }\n", false) == broken);
+  // Fixed and renamed: the new text is what counts.
+  write("fn thrice(x: int) -> int {\n  return 3 * x;\n}\n");
+  CHECK(run("import lib;\nfn main() { output y = thrice(1) to all; }\n", true).empty());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("source positions: line and byte column from cached line starts") {
