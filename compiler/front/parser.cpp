@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 namespace smpc::front {
@@ -25,6 +26,27 @@ namespace {
 
 using smpc_gen::SmpcLexer;
 using smpc_gen::SmpcParser;
+
+// Parses share ANTLR's DFA and prediction-context cache; resetting them
+// needs every other parse finished.
+std::mutex gParseMutex;
+size_t gMaxDfaStates = kMaxParserDfaStates;
+
+size_t dfaStates(SmpcParser &parser) {
+  size_t n = 0;
+  for (const auto &dfa : parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->decisionToDFA)
+    n += dfa.states.size();
+  return n;
+}
+
+/// Starts ANTLR's caches over when they hold more than gMaxDfaStates;
+/// called with gParseMutex held, after the parse.
+void boundDfa(SmpcParser &parser) {
+  if (dfaStates(parser) <= gMaxDfaStates) return;
+  auto *sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  sim->clearDFA();
+  sim->getSharedContextCache().clear();
+}
 
 // Longest chain of prefix operators or `else if`, and longest run of binary
 // operators at one nesting level: each adds a level of recursion later on.
@@ -476,6 +498,7 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
   unsigned before = diags.errorCount();
   const std::string_view source(diags.bufferStart(id), diags.bufferSize(id));
   LocMap map(source.data(), source.size(), findDenseLiterals(source));
+  std::lock_guard lock(gParseMutex);
   try {
     antlr4::ANTLRInputStream input(map.text());
     SmpcLexer lexer(&input);
@@ -489,6 +512,7 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);
     SmpcParser::FileContext *tree = parser.file();
+    boundDfa(parser);
     if (diags.errorCount() != before) return nullptr;
     AstBuilder builder(diags, map);
     auto m = builder.file(tree);
@@ -502,6 +526,20 @@ std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id) {
     diags.emit(SMLoc::getFromPointer(diags.bufferStart(id)), diag::ParserGaveUp);
     return nullptr;
   }
+}
+
+size_t parserDfaStates() {
+  std::lock_guard lock(gParseMutex);
+  antlr4::ANTLRInputStream input("");
+  SmpcLexer lexer(&input);
+  antlr4::CommonTokenStream stream(&lexer);
+  SmpcParser parser(&stream);
+  return dfaStates(parser);
+}
+
+void setMaxParserDfaStatesForTest(size_t states) {
+  std::lock_guard lock(gParseMutex);
+  gMaxDfaStates = states;
 }
 
 } // namespace smpc::front

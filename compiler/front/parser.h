@@ -16,4 +16,15 @@ inline constexpr unsigned kMaxNesting = 200;
 /// nullptr if there was any.
 std::unique_ptr<Module> parseModule(Diagnostics &diags, unsigned id);
 
+/// ANTLR caches its predictions in DFA states shared by every parse of the
+/// process and never drops one; inputs unlike any before add some. A
+/// process that parses many programs (a node, a test suite, a fuzzer)
+/// would grow without bound, so after a parse that leaves more than this
+/// many states (about 3 KB each) the cache starts over.
+inline constexpr size_t kMaxParserDfaStates = 20000;
+
+/// The shared parser DFA's states now, and a lower bound for tests.
+size_t parserDfaStates();
+void setMaxParserDfaStatesForTest(size_t states);
+
 } // namespace smpc::front

@@ -1,6 +1,7 @@
 //===- api_test.cpp - the compiler API seen from a tool --------------------===//
 #include "compiler/api.h"
 #include "compiler/front/diagnostics.h"
+#include "compiler/front/parser.h"
 
 #include <array>
 #include <cstdlib>
@@ -171,6 +172,28 @@ TEST_CASE("an imported module is reused while its text is unchanged, and reparse
   write("fn thrice(x: int) -> int {\n  return 3 * x;\n}\n");
   CHECK(run("import lib;\nfn main() { output y = thrice(1) to all; }\n", true).empty());
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the parser's shared prediction cache starts over past its bound") {
+  const char *good = "input x: sfix[4] from party 0;\nfn main() { output m = sum(x) to all; }\n";
+  const char *bad = "input x: sfix[4] from party 0;\nfn main() { output m = sum(x to all; }\n";
+  auto run = [](const char *src) {
+    std::ostringstream diags;
+    compiler::check("d.smpc", src, {}, diags);
+    return diags.str();
+  };
+  const std::string before = run(bad);
+  CHECK(!before.empty());
+  CHECK(run(good).empty());
+  CHECK(front::parserDfaStates() > 0);
+  front::setMaxParserDfaStatesForTest(1);
+  CHECK(run(good).empty());
+  CHECK(front::parserDfaStates() == 0);
+  CHECK(run(bad) == before);
+  CHECK(front::parserDfaStates() == 0);
+  front::setMaxParserDfaStatesForTest(front::kMaxParserDfaStates);
+  CHECK(run(bad) == before);
+  CHECK(front::parserDfaStates() > 0);
 }
 
 TEST_CASE("source positions: line and byte column from cached line starts") {
