@@ -24,22 +24,6 @@ std::string_view toText(std::span<const uint8_t> b) {
   return {reinterpret_cast<const char *>(b.data()), b.size()};
 }
 
-// Appends to a buffer that may hold shares, wiping any block it outgrows.
-// `more` is not the message's last chunk when `last` is false: then room for
-// a further chunk is made at once, so a message of one chunk and a few bytes
-// (a dealer batch of 2^17 words and its header) is not copied twice.
-void appendWiping(std::vector<uint8_t> &buf, std::span<const uint8_t> more, bool last) {
-  if (buf.size() + more.size() > buf.capacity()) {
-    std::vector<uint8_t> bigger;
-    const size_t need = buf.size() + more.size() + (last ? 0 : kChunkBytes);
-    bigger.reserve(std::max(need, 2 * buf.capacity()));
-    bigger.assign(buf.begin(), buf.end());
-    sodium_memzero(buf.data(), buf.size());
-    buf.swap(bigger);
-  }
-  buf.insert(buf.end(), more.begin(), more.end());
-}
-
 } // namespace
 
 void Mesh::Impl::wake() {
@@ -86,10 +70,9 @@ void Mesh::Impl::revive(uint32_t p) {
   ps.disconnectedAt.reset();
   for (auto &[key, st] : chans) { // a fresh start for the links that survive
     Link &l = st->links[p];
-    l.bytes -= l.partial.size();
-    buffered[p] -= l.partial.size();
-    sodium_memzero(l.partial.data(), l.partial.size());
-    l.partial.clear();
+    l.bytes -= l.partial.size;
+    buffered[p] -= l.partial.size;
+    l.partial = {}; // wiped by ~Chunk
     l.nextSeq = 0;
     l.error.clear();
     st->sendSeq[p] = 0;
@@ -291,10 +274,11 @@ void Mesh::Impl::handleIncoming(zmq::message_t &msg) {
     if (!admitConnection(from, fd)) return;
   }
   if (opts.slowReceiveForTest.count()) std::this_thread::sleep_for(opts.slowReceiveForTest);
-  handleFrame(from, std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size()));
+  handleFrame(from, std::span<const uint8_t>(static_cast<const uint8_t *>(msg.data()), msg.size()),
+              &msg);
 }
 
-void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data) {
+void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data, zmq::message_t *frame) {
   receivedBytes += data.size();
   std::string why;
   auto h = decodeHeader(data, why);
@@ -358,7 +342,7 @@ void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data) {
   case FrameType::DataEnd:
     break;
   }
-  handleData(from, *h, data.subspan(kHeaderBytes));
+  handleData(from, *h, data.subspan(kHeaderBytes), frame);
 }
 
 bool Mesh::Impl::admitConnection(uint32_t p, int fd) {
@@ -399,10 +383,11 @@ void Mesh::Impl::handleRouterMonitor() {
     if (ps.connFd == int(value)) ps.connFd = -1;
 }
 
-void Mesh::Impl::handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload) {
+void Mesh::Impl::handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload,
+                            zmq::message_t *frame) {
   const ChanKey key{h.job, h.channel};
   auto it = chans.find(key);
-  if (it != chans.end()) return deliver(*it->second, from, h, payload);
+  if (it != chans.end()) return deliver(*it->second, from, h, payload, frame);
   if (!opts.multiplex) return kill(from, otherJob(from));
   // A job this node has finished, or not opened yet.
   if (closedSet.count(key) ||
@@ -420,7 +405,7 @@ void Mesh::Impl::handleData(uint32_t from, const FrameHeader &h, std::span<const
 }
 
 void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
-                         std::span<const uint8_t> payload) {
+                         std::span<const uint8_t> payload, zmq::message_t *frame) {
   Link &l = st.links[from];
   if (!l.error.empty()) return; // this link already failed
   auto failLink = [&](const std::string &why) {
@@ -459,7 +444,15 @@ void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
                   " that this node has not read; it is cut off (raise limits.peer_buffer_mib in "
                   "the cluster configuration if the program sends this much at once)");
   }
-  appendWiping(l.partial, payload, h.type == FrameType::DataEnd);
+  // The frame ZeroMQ decrypted is kept as it is (its reader copies the
+  // message once, where it wants it); a frame replayed from the pending
+  // store is copied.
+  const auto *base = frame ? static_cast<const uint8_t *>(frame->data()) : nullptr;
+  if (frame && payload.data() >= base && payload.data() + n == base + frame->size())
+    l.partial.chunks.emplace_back(std::move(*frame), std::size_t(payload.data() - base));
+  else
+    l.partial.chunks.emplace_back(zmq::message_t(payload.data(), n), 0);
+  l.partial.size += n;
   l.bytes += n;
   buffered[from] += n;
   bufferedPeak = std::max(bufferedPeak, buffered[from]);
@@ -470,21 +463,18 @@ void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
   }
 }
 
-std::vector<uint8_t> Mesh::Impl::take(ChanState &st, uint32_t from) {
+Message Mesh::Impl::take(ChanState &st, uint32_t from) {
   Link &l = st.links[from];
-  std::vector<uint8_t> out = std::move(l.q.front());
+  Message out = std::move(l.q.front());
   l.q.pop_front();
-  l.bytes -= out.size();
-  buffered[from] -= out.size();
+  l.bytes -= out.size;
+  buffered[from] -= out.size;
   return out;
 }
 
 void Mesh::Impl::clearLink(ChanState &st, uint32_t from) {
   Link &l = st.links[from];
-  for (auto &msg : l.q)
-    sodium_memzero(msg.data(), msg.size());
-  l.q.clear();
-  sodium_memzero(l.partial.data(), l.partial.size());
+  l.q.clear(); // wiped by ~Chunk
   l.partial = {};
   buffered[from] -= l.bytes;
   l.bytes = 0;

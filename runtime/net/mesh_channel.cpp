@@ -2,6 +2,7 @@
 #include "runtime/net/mesh_impl.h"
 
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <sodium.h>
 #include <vector>
@@ -113,22 +114,30 @@ public:
   uint64_t bytesReceived() const override { return received_; }
 
   void send(uint32_t to, std::span<const uint8_t> msg) override {
+    sendParts(to, std::span<const std::span<const uint8_t>>(&msg, 1));
+  }
+
+  // The parts go into the frames directly, joined on the way.
+  void sendParts(uint32_t to, std::span<const std::span<const uint8_t>> parts) override {
     if (to >= m_->nodes || to == m_->self)
       throw std::logic_error("Channel::send: invalid destination node " + std::to_string(to));
     auto now = Clock::now();
+    size_t total = 0;
+    for (auto part : parts)
+      total += part.size();
     std::vector<zmq::message_t> frames;
-    size_t off = 0;
+    size_t off = 0, part = 0, inPart = 0; // the next byte: parts[part][inPart]
     uint64_t seq;
     {
       std::lock_guard lk(m_->mu);
       if (!st_->failed.empty()) return; // nobody reads an aborted job's messages
       seq = st_->sendSeq[to];
-      st_->sendSeq[to] += msg.empty() ? 1 : (msg.size() + kChunkBytes - 1) / kChunkBytes;
+      st_->sendSeq[to] += total == 0 ? 1 : (total + kChunkBytes - 1) / kChunkBytes;
     }
     do {
-      size_t n = std::min(kChunkBytes, msg.size() - off);
+      size_t n = std::min(kChunkBytes, total - off);
       FrameHeader h;
-      h.type = off + n == msg.size() ? FrameType::DataEnd : FrameType::Data;
+      h.type = off + n == total ? FrameType::DataEnd : FrameType::Data;
       h.channel = st_->id;
       h.job = st_->job;
       h.seq = seq++;
@@ -139,12 +148,18 @@ public:
                        : static_cast<uint8_t *>(std::malloc(kHeaderBytes + n));
       if (!p) throw std::bad_alloc();
       encodeHeader(h, p);
-      if (n) std::memcpy(p + kHeaderBytes, msg.data() + off, n);
+      for (size_t done = 0; done < n;) {
+        while (inPart == parts[part].size())
+          ++part, inPart = 0;
+        const size_t k = std::min(n - done, parts[part].size() - inPart);
+        std::memcpy(p + kHeaderBytes + done, parts[part].data() + inPart, k);
+        done += k, inPart += k;
+      }
       handOff(p);
       frames.emplace_back(p, kHeaderBytes + n, pooled ? FramePool::recycle : wipeAndFree,
                           reinterpret_cast<void *>(kHeaderBytes + n));
       off += n;
-    } while (off < msg.size());
+    } while (off < total);
     {
       std::lock_guard lk(m_->mu);
       for (auto &f : frames) {
@@ -156,6 +171,45 @@ public:
   }
 
   std::vector<uint8_t> recv(uint32_t from) override {
+    const Message m = next(from);
+    std::vector<uint8_t> out(m.size);
+    m.copyTo(out.data());
+    return out;
+  }
+
+  // One copy, from the frames ZeroMQ decrypted to the reader's memory.
+  size_t recvInto(uint32_t from, const std::function<uint8_t *(size_t)> &sink) override {
+    const Message m = next(from);
+    uint8_t *out = sink(m.size);
+    if (m.size) m.copyTo(out);
+    return m.size;
+  }
+
+  std::optional<std::pair<uint32_t, std::vector<uint8_t>>> recvAny(milliseconds timeout) override {
+    auto m = nextAny(timeout);
+    if (!m) return std::nullopt;
+    std::vector<uint8_t> out(m->second.size);
+    m->second.copyTo(out.data());
+    return std::make_pair(m->first, std::move(out));
+  }
+
+  std::string failure() const override {
+    std::lock_guard lk(m_->mu);
+    return st_->failed;
+  }
+
+  void abort(const std::string &why) override {
+    {
+      std::lock_guard lk(m_->mu);
+      if (st_->failed.empty()) st_->failed = why;
+    }
+    m_->cv.notify_all();
+  }
+
+private:
+  // The next whole message from `from`, as its frames (copied out by the
+  // caller, without the mesh's lock).
+  Message next(uint32_t from) {
     if (from >= m_->nodes || from == m_->self)
       throw std::logic_error("Channel::recv: invalid source node " + std::to_string(from));
     std::unique_lock lk(m_->mu);
@@ -183,7 +237,7 @@ public:
     }
   }
 
-  std::optional<std::pair<uint32_t, std::vector<uint8_t>>> recvAny(milliseconds timeout) override {
+  std::optional<std::pair<uint32_t, Message>> nextAny(milliseconds timeout) {
     std::unique_lock lk(m_->mu);
     auto deadline = Clock::now() + timeout;
     for (;;) {
@@ -207,23 +261,9 @@ public:
     }
   }
 
-  std::string failure() const override {
-    std::lock_guard lk(m_->mu);
-    return st_->failed;
-  }
-
-  void abort(const std::string &why) override {
-    {
-      std::lock_guard lk(m_->mu);
-      if (st_->failed.empty()) st_->failed = why;
-    }
-    m_->cv.notify_all();
-  }
-
-private:
-  std::vector<uint8_t> take(uint32_t from) {
-    std::vector<uint8_t> out = m_->take(*st_, from);
-    received_ += out.size();
+  Message take(uint32_t from) {
+    Message out = m_->take(*st_, from);
+    received_ += out.size;
     return out;
   }
 

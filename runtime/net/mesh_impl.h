@@ -12,11 +12,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sodium.h>
 #include <thread>
 #include <zmq.hpp>
 
@@ -49,12 +51,49 @@ struct PeerState {
 };
 
 /// One direction of one (job, channel) link: complete messages in order.
+/// One frame of a received message, kept as ZeroMQ decrypted it (the
+/// payload starts at `offset`): a message is not reassembled in the I/O
+/// thread but copied once, by its reader, where the reader wants it.
+/// Wiped when dropped (it may hold shares).
+struct Chunk {
+  zmq::message_t frame;
+  std::size_t offset = 0;
+  Chunk(zmq::message_t f, std::size_t off) : frame(std::move(f)), offset(off) {}
+  Chunk(Chunk &&) noexcept = default;
+  Chunk &operator=(Chunk &&) = delete;
+  ~Chunk() {
+    if (frame.size()) sodium_memzero(frame.data(), frame.size());
+  }
+  std::span<const uint8_t> payload() const {
+    return {static_cast<const uint8_t *>(frame.data()) + offset, frame.size() - offset};
+  }
+};
+
+/// A message as the frames it came in.
+struct Message {
+  std::vector<Chunk> chunks;
+  std::size_t size = 0;
+  Message() = default;
+  Message(Message &&) noexcept = default;
+  Message &operator=(Message &&) noexcept = default;
+  Message(const Message &) = delete;
+  Message &operator=(const Message &) = delete;
+  /// Writes the message to out[0..size).
+  void copyTo(uint8_t *out) const {
+    for (const Chunk &c : chunks) {
+      const auto p = c.payload();
+      if (!p.empty()) std::memcpy(out, p.data(), p.size());
+      out += p.size();
+    }
+  }
+};
+
 struct Link {
-  std::deque<std::vector<uint8_t>> q;
+  std::deque<Message> q;
   uint64_t bytes = 0; // in q and partial: counted against the buffer limits
   uint64_t nextSeq = 0;
-  std::vector<uint8_t> partial; // chunks of a message not yet complete
-  std::string error;            // a framing failure of this link
+  Message partial;   // frames of a message not yet complete
+  std::string error; // a framing failure of this link
 };
 
 /// One open (job, channel) at this node.
@@ -198,13 +237,16 @@ struct Mesh::Impl {
   void handleIncoming(zmq::message_t &msg);
   /// What a frame from authenticated node `from` does once its connection
   /// is admitted: header checks, heartbeats, Bye, the data path. Takes mu.
-  void handleFrame(uint32_t from, std::span<const uint8_t> data);
-  void handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload);
+  /// `frame`, when given, is the ZeroMQ message `data` lies in: a data
+  /// frame for an open channel is then kept without a copy (moved out).
+  void handleFrame(uint32_t from, std::span<const uint8_t> data, zmq::message_t *frame = nullptr);
+  void handleData(uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload,
+                  zmq::message_t *frame = nullptr);
   /// Feeds a frame to an open channel's link: sequence checks, reassembly.
-  void deliver(ChanState &st, uint32_t from, const FrameHeader &h,
-               std::span<const uint8_t> payload);
+  void deliver(ChanState &st, uint32_t from, const FrameHeader &h, std::span<const uint8_t> payload,
+               zmq::message_t *frame = nullptr);
   /// Takes the oldest complete message of link `from` of `st`. Needs mu.
-  std::vector<uint8_t> take(ChanState &st, uint32_t from);
+  Message take(ChanState &st, uint32_t from);
   /// Wipes and forgets what a link holds (queued messages, a partial one).
   void clearLink(ChanState &st, uint32_t from);
   /// Multiplexed: opens (job, id) and replays its pending frames through

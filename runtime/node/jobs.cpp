@@ -32,10 +32,18 @@ public:
   uint32_t self() const override { return ch_.self(); }
   uint32_t parties() const override { return ch_.parties(); }
   void send(uint32_t to, std::span<const uint8_t> m) override { ch_.send(to, m); }
+  void sendParts(uint32_t to, std::span<const std::span<const uint8_t>> parts) override {
+    ch_.sendParts(to, parts);
+  }
   std::vector<uint8_t> recv(uint32_t from) override {
     auto m = ch_.recv(from);
     if (from == watch_) ++rounds_;
     return m;
+  }
+  size_t recvInto(uint32_t from, const std::function<uint8_t *(size_t)> &sink) override {
+    const size_t n = ch_.recvInto(from, sink);
+    if (from == watch_) ++rounds_;
+    return n;
   }
   uint64_t bytesSent() const override { return ch_.bytesSent(); }
   uint64_t bytesReceived() const override { return ch_.bytesReceived(); }

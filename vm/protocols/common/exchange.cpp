@@ -51,49 +51,42 @@ uint64_t Exchange::transfer(vm::Channel &ch, uint64_t &bytesReceived) {
   // another's receive.
   for (uint32_t p = 0; p < parties_; ++p) {
     if (p == self_) continue;
-    // A single segment goes out straight from the op's buffer; several are
-    // joined first (the channel copies what it is given in either case).
-    std::span<const uint64_t> words;
-    if (out_[p].size() == 1) {
-      words = out_[p][0];
-    } else if (out_[p].size() > 1) {
-      joined_.clear();
-      for (auto seg : out_[p])
-        joined_.insert(joined_.end(), seg.begin(), seg.end());
-      words = joined_;
-    }
+    // The segments go out as they are: the channel copies them into its
+    // frames (joined there, not here first).
     // Little-endian hosts only (x86-64, aarch64): words go out as in memory.
-    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t *>(words.data()),
-                                   words.size() * sizeof(uint64_t));
-    ch.send(p, bytes);
-    sent += bytes.size();
+    parts_.clear();
+    for (auto seg : out_[p]) {
+      parts_.emplace_back(reinterpret_cast<const uint8_t *>(seg.data()),
+                          seg.size() * sizeof(uint64_t));
+      sent += seg.size() * sizeof(uint64_t);
+    }
+    if (parts_.size() <= 1)
+      ch.send(p, parts_.empty() ? std::span<const uint8_t>() : parts_[0]);
+    else
+      ch.sendParts(p, parts_);
   }
-  if (!joined_.empty()) sodium_memzero(joined_.data(), joined_.size() * sizeof(uint64_t));
   for (uint32_t p = 0; p < parties_; ++p) {
     out_[p].clear();
     if (p == self_) continue;
-    std::vector<uint8_t> msg = ch.recv(p);
-    if (msg.size() % sizeof(uint64_t) != 0)
-      throw vm::ProtocolError("party " + std::to_string(p) +
-                              " sent a message that is not a whole number of ring elements");
+    // Straight into the reused inbox: the transport copies the message once
+    // and leaves no other copy of these shares or masked shares behind.
     Inbox &box = in_[p];
-    box.size = msg.size() / sizeof(uint64_t);
-    if (box.size > box.capacity) {
-      // The outgrown buffer is wiped like the last one (destructor).
-      if (box.words) sodium_memzero(box.words.get(), box.capacity * sizeof(uint64_t));
-      box.words.reset(new uint64_t[box.size]);
-      box.capacity = box.size;
-    }
-    if (!msg.empty()) {
-      std::memcpy(box.words.get(), msg.data(), msg.size());
-      // The channel's copy holds shares or masked shares too: wiped here.
-      // Copying into the reused inbox costs less than reading the message
-      // in place and keeping it until the next round (measured: 10^6 rep3
-      // products 0.04-0.05 s online against 0.10-0.12 s, bench_hm).
-      sodium_memzero(msg.data(), msg.size());
-    }
+    const size_t bytes = ch.recvInto(p, [&](size_t n) -> uint8_t * {
+      if (n % sizeof(uint64_t) != 0)
+        throw vm::ProtocolError("party " + std::to_string(p) +
+                                " sent a message that is not a whole number of ring elements");
+      const size_t words = n / sizeof(uint64_t);
+      if (words > box.capacity) {
+        // The outgrown buffer is wiped like the last one (destructor).
+        if (box.words) sodium_memzero(box.words.get(), box.capacity * sizeof(uint64_t));
+        box.words.reset(new uint64_t[words]);
+        box.capacity = words;
+      }
+      return reinterpret_cast<uint8_t *>(box.words.get());
+    });
+    box.size = bytes / sizeof(uint64_t);
     cursor_[p] = 0;
-    bytesReceived += msg.size();
+    bytesReceived += bytes;
   }
   return sent;
 }

@@ -50,7 +50,7 @@ public:
 private:
   uint32_t self_, parties_;
   std::vector<std::vector<std::span<const uint64_t>>> out_; // segments per peer
-  std::vector<uint64_t> joined_;                            // scratch to concatenate them
+  std::vector<std::span<const uint8_t>> parts_;             // one message's segments
   struct Inbox { // one received message as words (not zero-filled first)
     std::unique_ptr<uint64_t[]> words;
     size_t size = 0, capacity = 0;
