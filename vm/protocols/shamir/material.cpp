@@ -280,11 +280,14 @@ void Material::followerLoop() {
     if (cmd.op == 2) return;
     if (cmd.op == 1) {
       // Party 0 may have left its round group while this party's still
-      // runs: join the generation when that ends (or when it waits for
-      // material), not in the middle of it.
+      // runs: join the generation when that group ends (even if the next
+      // has begun by the time this thread runs) or when the online phase
+      // waits for material, not in the middle of it.
       std::unique_lock lk(mu_);
+      const uint64_t group = groupsEnded_;
       cv_.wait(lk, [&] {
-        return !online_ || std::any_of(waiting_.begin(), waiting_.end(), [](bool w) { return w; });
+        return !online_ || groupsEnded_ != group ||
+               std::any_of(waiting_.begin(), waiting_.end(), [](bool w) { return w; });
       });
     }
     // Keep following until party 0 says stop, even while being destroyed:
@@ -364,6 +367,7 @@ void Material::setOnline(bool online) {
   {
     std::lock_guard lk(mu_);
     online_ = online;
+    if (!online) ++groupsEnded_;
   }
   if (!online) cv_.notify_all();
 }

@@ -185,6 +185,7 @@ private:
   std::vector<std::shared_ptr<Batch>> retired_;
   std::array<bool, kKinds> waiting_{};
   bool stop_ = false, failed_ = false, online_ = false;
+  uint64_t groupsEnded_ = 0; // round groups ended (setOnline(false))
   std::string error_;
   std::unique_ptr<Generator> gen_; // the background thread's (its streams, exchange)
   std::thread thread_;
