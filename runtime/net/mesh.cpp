@@ -70,8 +70,8 @@ void Mesh::Impl::revive(uint32_t p) {
   ps.disconnectedAt.reset();
   for (auto &[key, st] : chans) { // a fresh start for the links that survive
     Link &l = st->links[p];
-    l.bytes -= l.partial.size;
-    buffered[p] -= l.partial.size;
+    l.bytes -= l.partial.charge;
+    buffered[p] -= l.partial.charge;
     l.partial = {}; // wiped by ~Chunk
     l.nextSeq = 0;
     l.error.clear();
@@ -426,20 +426,20 @@ void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
   if (!st.failed.empty()) return; // aborted or failed: nobody will read it
   // Everything this node holds of a peer's unread messages counts, so a peer
   // that floods a channel nobody reads is cut off at a fixed bound.
-  const uint64_t n = payload.size();
+  const uint64_t n = payload.size(), charge = frameCharge(payload.size());
   auto mib = [](uint64_t b) { return std::to_string(b >> 20) + " MiB"; };
   auto cutOff = [&](const std::string &why) { // the whole peer, in either mode
     l.error = why;
     kill(from, why);
   };
-  if (l.bytes + n > channelCap) {
+  if (l.bytes + charge > channelCap) {
     return cutOff(name(from) + " sent more than " + mib(channelCap) + " on channel " +
                   std::to_string(h.channel) +
                   " that this node has not read; it is cut off (raise "
                   "limits.channel_buffer_mib in the cluster configuration if the program sends "
                   "messages this large)");
   }
-  if (buffered[from] + n > peerCap) {
+  if (buffered[from] + charge > peerCap) {
     return cutOff(name(from) + " sent more than " + mib(peerCap) +
                   " that this node has not read; it is cut off (raise limits.peer_buffer_mib in "
                   "the cluster configuration if the program sends this much at once)");
@@ -453,8 +453,9 @@ void Mesh::Impl::deliver(ChanState &st, uint32_t from, const FrameHeader &h,
   else
     l.partial.chunks.emplace_back(zmq::message_t(payload.data(), n), 0);
   l.partial.size += n;
-  l.bytes += n;
-  buffered[from] += n;
+  l.partial.charge += charge;
+  l.bytes += charge;
+  buffered[from] += charge;
   bufferedPeak = std::max(bufferedPeak, buffered[from]);
   if (h.type == FrameType::DataEnd) {
     l.q.push_back(std::move(l.partial));
@@ -467,8 +468,8 @@ Message Mesh::Impl::take(ChanState &st, uint32_t from) {
   Link &l = st.links[from];
   Message out = std::move(l.q.front());
   l.q.pop_front();
-  l.bytes -= out.size;
-  buffered[from] -= out.size;
+  l.bytes -= out.charge;
+  buffered[from] -= out.charge;
   return out;
 }
 

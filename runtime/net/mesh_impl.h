@@ -8,6 +8,7 @@
 #include "runtime/net/frame.h"
 #include "runtime/net/mesh.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -69,10 +70,19 @@ struct Chunk {
   }
 };
 
+/// What a received frame counts against the buffer limits: its payload,
+/// but at least this much, the frame's own bookkeeping (its ZeroMQ message,
+/// its Chunk). Otherwise a peer could queue empty messages without bound.
+inline constexpr uint64_t kMinFrameCharge = 256;
+inline uint64_t frameCharge(std::size_t payload) {
+  return std::max<uint64_t>(payload, kMinFrameCharge);
+}
+
 /// A message as the frames it came in.
 struct Message {
   std::vector<Chunk> chunks;
-  std::size_t size = 0;
+  std::size_t size = 0; // payload bytes
+  uint64_t charge = 0;  // what it counts against the limits: frameCharge of each chunk
   Message() = default;
   Message(Message &&) noexcept = default;
   Message &operator=(Message &&) noexcept = default;

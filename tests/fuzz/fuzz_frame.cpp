@@ -62,11 +62,14 @@ void checkAccounting(Mesh::Impl &m) {
     for (uint32_t p = 0; p < m.nodes; ++p) {
       const Link &l = st->links[p];
       auto bytesOf = [](const Message &msg) {
-        uint64_t b = 0;
-        for (const Chunk &c : msg.chunks)
+        uint64_t b = 0, charge = 0;
+        for (const Chunk &c : msg.chunks) {
           b += c.payload().size();
+          charge += frameCharge(c.payload().size());
+        }
         check(b == msg.size, "a message's size differs from its chunks");
-        return b;
+        check(charge == msg.charge, "a message's charge differs from its chunks'");
+        return charge;
       };
       uint64_t held = bytesOf(l.partial);
       for (const auto &msg : l.q)

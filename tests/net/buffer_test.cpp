@@ -6,6 +6,7 @@
 // frames keeps sending heartbeats, so nobody takes it for a dead node.
 //===----------------------------------------------------------------------===//
 #include "runtime/net/mesh.h"
+#include "runtime/net/mesh_impl.h" // kMinFrameCharge
 #include "tests/net/net_test_util.h"
 
 #include <chrono>
@@ -125,6 +126,25 @@ TEST_CASE("a message larger than the channel limit cuts the peer off") {
   auto r = m0.channel(3);
   m1.channel(3)->send(0, std::vector<uint8_t>(8 * kMiB + 1, 1));
   CHECK(recvError(*r, 1) == kChannelCut);
+}
+
+TEST_CASE("empty messages count against the channel limit: a flood of them cuts the peer off") {
+  auto t = makeCluster(2, false, 5000);
+  t.cfg.limits.channelBufferMib = 8;
+  t.cfg.limits.peerBufferMib = 16;
+  Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
+  m0.waitReady();
+  m1.waitReady();
+  auto r = m0.channel(kOnlineChannel);
+  auto s3 = m1.channel(3); // nobody reads channel 3 at node 0
+  // Each frame counts at least kMinFrameCharge bytes, so 8 MiB of limit
+  // holds 32,768 empty messages; without that they counted nothing and
+  // the node queued them until memory ran out.
+  const uint64_t flood = 8 * kMiB / kMinFrameCharge + 1000;
+  for (uint64_t i = 0; i < flood; ++i)
+    s3->send(0, {});
+  CHECK(recvError(*r, 1) == kChannelCut);
+  CHECK(m0.bufferedPeak() <= 8 * kMiB);
 }
 
 TEST_CASE("a node slow to process a burst of frames keeps its heartbeats flowing") {
