@@ -1,7 +1,9 @@
 //===- nats_queue.cpp - the job queue and job board on NATS JetStream -----===//
 #include "runtime/queue/nats_queue.h"
 
+#include <chrono>
 #include <nats/nats.h>
+#include <thread>
 
 namespace smpc::queue {
 
@@ -36,6 +38,18 @@ std::string boardKey(uint32_t party, const std::string &key) {
   k += '.';
   k += key;
   return k;
+}
+
+// A job board another party has just made may answer "no responders" for a
+// moment, until its stream listens on its subjects; nothing was written
+// then, so the write is retried, for at most two seconds.
+template <class F> natsStatus retryNoResponders(F &&write) {
+  natsStatus s = write();
+  for (int i = 0; i < 40 && s == NATS_NO_RESPONDERS; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    s = write();
+  }
+  return s;
 }
 
 } // namespace
@@ -216,14 +230,17 @@ JobBoard::~JobBoard() {
 void JobBoard::put(uint32_t party, const std::string &key, const std::string &value) {
   const std::string k = boardKey(party, key);
   uint64_t rev = 0;
-  if (natsStatus s = kvStore_PutString(&rev, kv_, k.c_str(), value.c_str()); s != NATS_OK)
+  if (natsStatus s =
+          retryNoResponders([&] { return kvStore_PutString(&rev, kv_, k.c_str(), value.c_str()); });
+      s != NATS_OK)
     fail("cannot write " + k + " on the job board " + bucket_, s);
 }
 
 bool JobBoard::claim(uint32_t party, const std::string &key, const std::string &value) {
   const std::string k = boardKey(party, key);
   uint64_t rev = 0;
-  natsStatus s = kvStore_CreateString(&rev, kv_, k.c_str(), value.c_str());
+  natsStatus s =
+      retryNoResponders([&] { return kvStore_CreateString(&rev, kv_, k.c_str(), value.c_str()); });
   if (s == NATS_OK) return true;
   if (get(party, key)) return false; // someone else holds it
   fail("cannot claim " + k + " on the job board " + bucket_, s);
