@@ -167,7 +167,10 @@ void Mesh::Impl::setup(const SecretKey &key) {
     d.set(zmq::sockopt::curve_secretkey, sec);
     d.set(zmq::sockopt::linger, linger);
     d.set(zmq::sockopt::sndhwm, 0);
-    d.set(zmq::sockopt::reconnect_ivl, 100);
+    // Peers start in any order: retry soon after a refused connect, backing
+    // off to 100 ms, so a local job does not wait 100 ms for a late binder.
+    d.set(zmq::sockopt::reconnect_ivl, 5);
+    d.set(zmq::sockopt::reconnect_ivl_max, 100);
     std::string monEp = "inproc://smpc-monitor-" + std::to_string(p);
     if (zmq_socket_monitor(d.handle(), monEp.c_str(),
                            ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
