@@ -13,6 +13,7 @@
 #include <csignal>
 #include <doctest/doctest.h>
 #include <fstream>
+#include <optional>
 #include <sys/wait.h>
 #include <thread>
 
@@ -38,6 +39,20 @@ const char *const kChannelCut =
     "party 1 sent more than 8 MiB on channel 3 that this node has not read; it is cut off "
     "(raise limits.channel_buffer_mib in the cluster configuration if the program sends "
     "messages this large)";
+
+// Two connected nodes whose buffers are limited per channel and per peer.
+struct LimitedPair {
+  TestCluster t;
+  std::optional<Mesh> m0, m1;
+  LimitedPair(uint32_t channelMib, uint32_t peerMib) : t(makeCluster(2, false, 5000)) {
+    t.cfg.limits.channelBufferMib = channelMib;
+    t.cfg.limits.peerBufferMib = peerMib;
+    m0.emplace(t.cfg, 0, t.keys[0]);
+    m1.emplace(t.cfg, 1, t.keys[1]);
+    m0->waitReady();
+    m1->waitReady();
+  }
+};
 
 } // namespace
 
@@ -94,14 +109,9 @@ TEST_CASE("a peer flooding a channel nobody reads is cut off and the node's memo
 
 TEST_CASE("a message up to the channel limit passes, unread messages past the peer limit cut the "
           "peer off") {
-  auto t = makeCluster(2, false, 5000);
-  t.cfg.limits.channelBufferMib = 8;
-  t.cfg.limits.peerBufferMib = 12;
-  Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
-  m0.waitReady();
-  m1.waitReady();
-  auto r = m0.channel(kOnlineChannel);
-  auto s0 = m1.channel(kOnlineChannel), s3 = m1.channel(3), s4 = m1.channel(4);
+  LimitedPair p(8, 12);
+  auto r = p.m0->channel(kOnlineChannel);
+  auto s0 = p.m1->channel(kOnlineChannel), s3 = p.m1->channel(3), s4 = p.m1->channel(4);
   s0->send(0, std::vector<uint8_t>(8 * kMiB, 1)); // exactly the channel limit, read at once
   CHECK(r->recv(1).size() == 8 * kMiB);
   std::vector<uint8_t> mib(kMiB, 2);
@@ -113,30 +123,20 @@ TEST_CASE("a message up to the channel limit passes, unread messages past the pe
         "party 1 sent more than 12 MiB that this node has not read; it is cut off (raise "
         "limits.peer_buffer_mib in the cluster configuration if the program sends this much "
         "at once)");
-  CHECK(m0.bufferedPeak() <= 12 * kMiB);
+  CHECK(p.m0->bufferedPeak() <= 12 * kMiB);
 }
 
 TEST_CASE("a message larger than the channel limit cuts the peer off") {
-  auto t = makeCluster(2, false, 5000);
-  t.cfg.limits.channelBufferMib = 8;
-  t.cfg.limits.peerBufferMib = 16;
-  Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
-  m0.waitReady();
-  m1.waitReady();
-  auto r = m0.channel(3);
-  m1.channel(3)->send(0, std::vector<uint8_t>(8 * kMiB + 1, 1));
+  LimitedPair p(8, 16);
+  auto r = p.m0->channel(3);
+  p.m1->channel(3)->send(0, std::vector<uint8_t>(8 * kMiB + 1, 1));
   CHECK(recvError(*r, 1) == kChannelCut);
 }
 
 TEST_CASE("empty messages count against the channel limit: a flood of them cuts the peer off") {
-  auto t = makeCluster(2, false, 5000);
-  t.cfg.limits.channelBufferMib = 8;
-  t.cfg.limits.peerBufferMib = 16;
-  Mesh m0(t.cfg, 0, t.keys[0]), m1(t.cfg, 1, t.keys[1]);
-  m0.waitReady();
-  m1.waitReady();
-  auto r = m0.channel(kOnlineChannel);
-  auto s3 = m1.channel(3); // nobody reads channel 3 at node 0
+  LimitedPair p(8, 16);
+  auto r = p.m0->channel(kOnlineChannel);
+  auto s3 = p.m1->channel(3); // nobody reads channel 3 at node 0
   // Each frame counts at least kMinFrameCharge bytes, so 8 MiB of limit
   // holds 32,768 empty messages; without that they counted nothing and
   // the node queued them until memory ran out.
@@ -144,7 +144,7 @@ TEST_CASE("empty messages count against the channel limit: a flood of them cuts 
   for (uint64_t i = 0; i < flood; ++i)
     s3->send(0, {});
   CHECK(recvError(*r, 1) == kChannelCut);
-  CHECK(m0.bufferedPeak() <= 8 * kMiB);
+  CHECK(p.m0->bufferedPeak() <= 8 * kMiB);
 }
 
 TEST_CASE("a node slow to process a burst of frames keeps its heartbeats flowing") {

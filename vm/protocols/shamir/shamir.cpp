@@ -182,15 +182,24 @@ void Shamir::xorPublic(std::span<uint64_t> b, std::span<const uint64_t> c) {
 // A product: the double sharings read in the pool ([r]_t and this party's
 // word of r2t), then the product and this party's contribution
 // (coef0(lamO[self] (x y - r2t))) in one pass; parties past 2t only use [r]_t.
-std::unique_ptr<hm::Step> Shamir::mul(std::span<const uint64_t> x, std::span<const uint64_t> y,
-                                      std::span<uint64_t> z, size_t n) {
-  Doubles r = mat_->takeDoubles(Kind::ArithDouble, n);
+// Products of arithmetic values and of bit words are the same step in two
+// algebras, each with its own kind of double sharing.
+template <class Alg>
+std::unique_ptr<hm::Step> Shamir::product(Kind kind, std::span<const uint64_t> a,
+                                          std::span<const uint64_t> b, std::span<uint64_t> out,
+                                          size_t n) {
+  Doubles r = mat_->takeDoubles(kind, n);
   Words mine = contributes() ? cache_.get(n) : Words();
   if (contributes())
     for (const Doubles::Piece &pc : r.pieces())
-      productWords<ArithAlg>(ctx_, x.data() + pc.begin, y.data() + pc.begin, n,
-                             pc.plane(P_.d(), pc.begin), mine.data() + pc.begin, pc.count);
-  return makeReduce<ArithAlg>(ctx_, std::move(mine), std::move(r), z, n);
+      productWords<Alg>(ctx_, a.data() + pc.begin, b.data() + pc.begin, n,
+                        pc.plane(P_.d(), pc.begin), mine.data() + pc.begin, pc.count);
+  return makeReduce<Alg>(ctx_, std::move(mine), std::move(r), out, n);
+}
+
+std::unique_ptr<hm::Step> Shamir::mul(std::span<const uint64_t> x, std::span<const uint64_t> y,
+                                      std::span<uint64_t> z, size_t n) {
+  return product<ArithAlg>(Kind::ArithDouble, x, y, z, n);
 }
 
 std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<const uint64_t> y,
@@ -214,13 +223,7 @@ std::unique_ptr<hm::Step> Shamir::matmul(std::span<const uint64_t> x, std::span<
 
 std::unique_ptr<hm::Step> Shamir::band(std::span<const uint64_t> a, std::span<const uint64_t> b,
                                        std::span<uint64_t> c, size_t nw) {
-  Doubles r = mat_->takeDoubles(Kind::BoolDouble, nw);
-  Words mine = contributes() ? cache_.get(nw) : Words();
-  if (contributes())
-    for (const Doubles::Piece &pc : r.pieces())
-      productWords<BoolAlg>(ctx_, a.data() + pc.begin, b.data() + pc.begin, nw,
-                            pc.plane(P_.d(), pc.begin), mine.data() + pc.begin, pc.count);
-  return makeReduce<BoolAlg>(ctx_, std::move(mine), std::move(r), c, nw);
+  return product<BoolAlg>(Kind::BoolDouble, a, b, c, nw);
 }
 
 std::unique_ptr<hm::Step> Shamir::open(std::span<const uint64_t> x, std::span<uint64_t> out,

@@ -79,6 +79,9 @@ private:
     std::vector<crypto::Seed> set;  // per set of t+1 parties; zero unless a member
   };
   static JobSeeds agreeSeeds(vm::Channel &ch);
+  template <class Alg>
+  std::unique_ptr<hm::Step> product(Kind kind, std::span<const uint64_t> a,
+                                    std::span<const uint64_t> b, std::span<uint64_t> out, size_t n);
   Shamir(vm::Channel &online, vm::Channel &background, MaterialConfig cfg, JobSeeds seeds);
 
   Params P_;
