@@ -82,6 +82,11 @@ public:
   /// false (after reporting) when they do not fit.
   bool inferGenerics(const Expr &call, const front::FnDecl &f, std::vector<Val> &args,
                      sema::ConstEnv &shapeVars, sema::TypeEnv &typeVars);
+  /// Argument i has another number of dimensions than its parameter type pt:
+  /// false (after reporting) when pt has a shape variable, which then could
+  /// never be bound; true when coerce reports it with the full types.
+  bool rankMismatch(const Expr &call, const front::FnDecl &f, size_t i, const front::TypeExpr &pt,
+                    const Ty &at);
   Ty resolve(const front::TypeExpr &t) {
     return sema::resolveType(diags_, t, cur_->consts, &cur_->types);
   }

@@ -158,7 +158,32 @@ const front::GenericParam *findGeneric(const front::FnDecl &f, const std::string
 const char *boundMeaning(const std::string &bound) {
   return bound == "num" ? "a number type (int, fix, sint or sfix)" : "an element type";
 }
+
+const char *rankWord(size_t ndims) {
+  return ndims == 0 ? "scalar" : ndims == 1 ? "vector" : "matrix";
+}
+
+// What to write instead, for a parameter of `want` dimensions given `have`.
+const char *rankHint(size_t want, size_t have) {
+  if (want == 1 && have == 0)
+    return "pass a vector: [x] holds one value, and [0] takes it out of a vector result";
+  if (want == 2 && have == 1) return "pass a matrix: reshape(x, 1, n) is a one-row matrix";
+  if (want == 2) return "pass a matrix, e.g. fill(x, 1, 1)";
+  return "pass a vector, e.g. a row m[i, :] or reshape(m, rows * cols)";
+}
 } // namespace
+
+bool Lowerer::rankMismatch(const Expr &e, const front::FnDecl &f, size_t i,
+                           const front::TypeExpr &pt, const Ty &at) {
+  for (const auto &de : pt.dims) {
+    const front::GenericParam *g = de->kind == ExprKind::Name ? findGeneric(f, de->name) : nullptr;
+    if (!g || g->isType()) continue;
+    error(e.kids[i]->loc, diag::ArgumentRankMismatch, i + 1, f.name, rankWord(pt.dims.size()),
+          rankWord(at.t.ndims), sema::typeName(at), rankHint(pt.dims.size(), at.t.ndims));
+    return false;
+  }
+  return true;
+}
 
 bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<Val> &args,
                             sema::ConstEnv &shapeVars, sema::TypeEnv &typeVars) {
@@ -192,7 +217,12 @@ bool Lowerer::inferGenerics(const Expr &e, const front::FnDecl &f, std::vector<V
         if (at.secret()) b = b.withVis(ir::Vis::Secret);
       }
     }
-    if (pt.dims.size() != at.t.ndims) continue; // reported by coerce with the full types
+    if (pt.dims.size() != at.t.ndims) {
+      // With a shape variable in the parameter's type coerce never runs (the
+      // variable stays unbound): say here that the argument has the wrong rank.
+      if (!rankMismatch(e, f, i, pt, at)) return false;
+      continue; // reported by coerce with the full types
+    }
     for (size_t d = 0; d < pt.dims.size(); ++d) {
       const Expr &de = *pt.dims[d];
       const front::GenericParam *g = de.kind == ExprKind::Name ? findGeneric(f, de.name) : nullptr;
