@@ -75,6 +75,15 @@ Val Lowerer::reduce(const std::string &n, Val x, std::optional<int64_t> axis, SM
         b_.op(m.ty.secret() ? Op::SliceS : Op::SliceP, r.ty.t, {m.id}, {first, count, width, step});
     return r;
   };
+  if (C == 1) {
+    // One element per row is its own maximum (argmax: index 0), in the
+    // result's shape: a scalar for a full reduction, one per row otherwise.
+    if (!arg) return cols(v, 1, 0, 1, 0, t);
+    Val zero = constInt(0);
+    Ty rt = partTy(idxElem, R, full);
+    if (rt.isScalar()) return rt.secret() ? toSecret(zero) : zero;
+    return Val{rt, b_.op(rt.secret() ? Op::Classify : Op::MovP, rt.t, {zero.id})};
+  }
   // Block offset of each candidate (argmax/argmin): 0 for every element at
   // the start; a winner's index within its block of 2^level inputs.
   Val off = constInt(0);
