@@ -37,7 +37,8 @@ Val Lowerer::builtinChecks(const Expr &e, std::vector<Val> &args, std::optional<
                            ? std::to_string(info.minArgs)
                            : std::to_string(info.minArgs) + " to " + std::to_string(info.maxArgs);
     return error(e.loc, diag::BuiltinArgCount, n, want, info.maxArgs == 1 ? "" : "s", got,
-                 got == 1 ? "was" : "were");
+                 got == 1 ? "was" : "were",
+                 info.minArgs == info.maxArgs ? "exactly " + want : want);
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].poison()) return Val::error();
