@@ -8,6 +8,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/sema/const_eval.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -231,24 +232,34 @@ ir::ValueId Lowerer::divByConstant(const Val &a, uint64_t bRaw, const ir::Type &
   // 2^(f+1), and truncate a * m_hi by E and a * m_lo by E + f + 1 in the
   // same round. Error: below 2 units of 2^-f, plus 2^-(2f+2) relative,
   // whatever the size of b (a reciprocal with a fixed number of fractional
-  // bits keeps few digits of 1/60000); range |a| < 2^(61-2f) (2^29 for
-  // f = 16), so that |a_raw m| < 2^62. Trailing zeros are dropped: a power
-  // of two is one truncation (valid for any sfix a), and a divisor below 1
-  // whose reciprocal is an integer is a plain multiplication.
+  // bits keeps few digits of 1/60000). |a_raw m| must stay below 2^62, so
+  // |a| < 2^(61-2f) (2^29 for f = 16): too little for a sum divided by its
+  // count (100,000 salaries of 50,000 wrapped the ring and gave a wrong
+  // mean). So a divisor of value |b| >= 2 first drops the s = floor(log2 |b|)
+  // low bits of a (one more truncation, one more round): |a| < 2^(29+s),
+  // every quotient below 2^28 fits, and the dropped bits cost at most one
+  // unit more, as a_raw / 2^s / (B / 2^s) loses less than 2^s / |b| <= 1.
+  // Trailing zeros are dropped: a power of two is one truncation (valid for
+  // any sfix a), and a divisor below 1 whose reciprocal is an integer is a
+  // plain multiplication.
   bool neg = static_cast<int64_t>(bRaw) < 0;
   unsigned __int128 B = neg ? static_cast<unsigned __int128>(0 - bRaw) : bRaw;
   int E = 0;
   while ((static_cast<unsigned __int128>(1) << E) < B)
     ++E;
   const int L = f_ + 1;
+  const bool pow2 = (B & (B - 1)) == 0;
+  const int pre = pow2 ? 0 : std::max(0, E - 1 - int(f_));
+  const ir::ValueId src = pre > 0 ? b_.op(Op::TruncS, res, {a.id}, {pre}) : a.id;
   auto part = [&](unsigned __int128 m, int shift) -> ir::ValueId {
+    shift -= pre;
     while (shift > 0 && (m & 1) == 0) {
       m >>= 1;
       --shift;
     }
     int64_t mul = neg ? -static_cast<int64_t>(m) : static_cast<int64_t>(m);
-    ir::ValueId prod = a.id;
-    if (mul != 1) prod = b_.op(Op::MulSP, res, {a.id, constInt(mul).id});
+    ir::ValueId prod = src;
+    if (mul != 1) prod = b_.op(Op::MulSP, res, {src, constInt(mul).id});
     return shift == 0 ? prod : b_.op(Op::TruncS, res, {prod}, {shift});
   };
   if (E + L > 62) // |b| >= 2^(62-2f-1): one part is all the range allows
