@@ -319,6 +319,10 @@ void Mesh::Impl::handleFrame(uint32_t from, std::span<const uint8_t> data, zmq::
     if (h->type == FrameType::Bye) {
       ps.closed = true;
       ps.failed = byeReason(toText(data.subspan(kHeaderBytes)));
+      // Its key is free for its next life at once. A Bye read after its
+      // connection's disconnect event re-admitted that dead connection,
+      // and this node then refused the restarted peer for peer_ms.
+      ps.connFd = -1;
       return kill(from, name(from) + " shut down" + (ps.failed.empty() ? "" : ": " + ps.failed));
     }
     if (!ps.dead.empty() && ps.handshakeOk)
