@@ -226,7 +226,7 @@ void Mesh::Impl::handleZap() {
         user = std::to_string(p);
         std::lock_guard lk(mu);
         const PeerState &ps = peers[p];
-        if (ps.connFd >= 0 && Clock::now() - ps.connHeard <= peerTimeout) {
+        if (keyTaken(ps, Clock::now())) {
           // One connection per key: a second one would interleave its
           // frames with the real party's and get that party blamed.
           status = "400";
@@ -361,7 +361,7 @@ bool Mesh::Impl::admitConnection(uint32_t p, int fd) {
   }
   // A connection silent for peer_ms is a dead one whose disconnect we have
   // not seen (a half-open TCP link): the new connection replaces it.
-  if (ps.connFd < 0 || now - ps.connHeard > peerTimeout) {
+  if (!keyTaken(ps, now)) {
     ps.connFd = fd;
     ps.connHeard = now;
     return true;

@@ -224,6 +224,12 @@ struct Mesh::Impl {
   /// Whether a frame on inbound socket `fd` from `p` is on the connection
   /// admitted for p's key (admitting it when there is none). Needs mu.
   bool admitConnection(uint32_t p, int fd);
+  /// Whether p's key has a live admitted connection: one that delivered a
+  /// frame within peer_ms (a longer silence is a dead, half-open link).
+  /// Needs mu.
+  bool keyTaken(const PeerState &ps, Clock::time_point now) const {
+    return ps.connFd >= 0 && now - ps.connHeard <= peerTimeout;
+  }
   void handleRouterMonitor();
   void wake();
   /// Marks a peer unusable (first reason wins), fails the sequenced channels
